@@ -1,0 +1,27 @@
+import { sql } from 'slonik';
+import { ts } from '../events/projector.ts';
+import type { Projection } from '../runner.ts';
+
+/** accounts and api_keys read models, from the accounts topic. */
+export function accountsProjection(topics: { accounts: string }): Projection {
+  return {
+    name: 'accounts',
+    topics: [topics.accounts],
+    async apply(tx, events) {
+      for (const e of events) {
+        if (e.type === 'AccountCreated') {
+          await tx.query(sql.unsafe`
+            INSERT INTO accounts (id, email, company_name, project_id, plan, signing_secret_enc, created_at)
+            VALUES (${e.accountId}, ${e.email}, ${e.companyName}, ${e.projectId}, ${e.plan}, ${e.signingSecretEnc},
+                    ${ts(e.createdAt)})
+            ON CONFLICT (id) DO NOTHING`);
+        } else if (e.type === 'ApiKeyCreated') {
+          await tx.query(sql.unsafe`
+            INSERT INTO api_keys (id, account_id, name, prefix, created_at)
+            VALUES (${e.keyId}, ${e.accountId}, ${e.name}, ${e.prefix}, ${ts(e.createdAt)})
+            ON CONFLICT (id) DO NOTHING`);
+        }
+      }
+    },
+  };
+}

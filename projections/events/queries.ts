@@ -1,0 +1,89 @@
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import { ts } from './projector.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const eventRow = z.object({
+  id: z.string(), idempotency_key: z.string(), destination: z.string().nullable(), event_type: z.string().nullable(),
+  payload: z.unknown(), headers: z.record(z.string(), z.string()), status: z.string(), attempts: z.number(),
+  max_attempts: z.number(), priority: z.number(), created_at: z.number(), delivered_at: z.number().nullable(),
+});
+type EventRow = z.infer<typeof eventRow>;
+
+const attemptRow = z.object({
+  id: z.string(), event_id: z.string(), endpoint_id: z.string().nullable(), url: z.string(),
+  attempt_number: z.number(), outcome: z.string(), status_code: z.number().nullable(), response_body: z.string(),
+  error: z.string(), error_category: z.string().nullable(), duration_ms: z.number(),
+  processing_overhead_us: z.coerce.number(), attempted_at: z.number(),
+});
+type AttemptRow = z.infer<typeof attemptRow>;
+
+export function eventView(r: EventRow) {
+  return {
+    id: r.id, idempotencyKey: r.idempotency_key, destination: r.destination, eventType: r.event_type,
+    payload: r.payload, headers: r.headers, status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts,
+    priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at),
+  };
+}
+
+export function attemptView(r: AttemptRow) {
+  return {
+    id: r.id, eventId: r.event_id, endpointId: r.endpoint_id, url: r.url, attemptNumber: r.attempt_number,
+    outcome: r.outcome, statusCode: r.status_code, responseBody: r.response_body, error: r.error,
+    errorCategory: r.error_category, durationMs: r.duration_ms, processingOverheadUs: r.processing_overhead_us,
+    attemptedAt: iso(r.attempted_at),
+  };
+}
+
+const EVENT_COLUMNS = sql.fragment`id, idempotency_key, destination, event_type, payload, headers, status, attempts,
+  max_attempts, priority, created_at, delivered_at`;
+const ATTEMPT_COLUMNS = sql.fragment`id, event_id, endpoint_id, url, attempt_number, outcome, status_code,
+  response_body, error, error_category, duration_ms, processing_overhead_us, attempted_at`;
+
+export type Scope = { accountId: string; projectId: string };
+
+export function getEvent(db: DatabasePool, scope: Scope, id: string) {
+  return db.maybeOne(sql.type(eventRow)`
+    SELECT ${EVENT_COLUMNS} FROM events
+    WHERE id = ${id} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId}`);
+}
+
+export function eventAttempts(db: DatabasePool, scope: Scope, eventId: string) {
+  return db.any(sql.type(attemptRow)`
+    SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts
+    WHERE event_id = ${eventId} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId}
+    ORDER BY attempted_at, attempt_number, id`);
+}
+
+/** The opaque cursor is the (created_at, id) of the last row shown: stable under inserts. */
+export function encodeCursor(createdAtMs: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAtMs, id])).toString('base64url');
+}
+export function decodeCursor(cursor: string): [number, string] | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && z.uuid().safeParse(v[1]).success) {
+      return [v[0], v[1]];
+    }
+  } catch { /* falls through */ }
+  return null;
+}
+
+/** Newest first, keyset-paginated. */
+export async function listEvents(
+  db: DatabasePool, scope: Scope, q: { status?: string; limit: number; after?: [number, string] },
+) {
+  const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`];
+  if (q.status) conds.push(sql.fragment`status = ${q.status}`);
+  if (q.after) conds.push(sql.fragment`(created_at, id) < (${ts(q.after[0])}, ${q.after[1]}::uuid)`);
+  const rows = await db.any(sql.type(eventRow)`
+    SELECT ${EVENT_COLUMNS} FROM events WHERE ${sql.join(conds, sql.fragment` AND `)}
+    ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(eventView),
+    pagination: { hasMore: rows.length > q.limit, cursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null },
+  };
+}

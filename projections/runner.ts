@@ -1,0 +1,90 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import type { DomainEvent } from '../services/domain/messages/events.ts';
+import { decodeBatch } from '../services/kafka/processor.ts';
+import type { Serde } from '../services/kafka/serde.ts';
+
+export type Projection = {
+  /** Stable name: the checkpoint rows and the consumer group are keyed by it. */
+  name: string;
+  topics: string[];
+  /** Applies a batch of one partition's events inside the projector's transaction. */
+  apply(tx: DatabaseTransactionConnection, events: DomainEvent[]): Promise<void>;
+};
+
+const checkpointRow = z.object({ next_offset: z.coerce.bigint() });
+
+/**
+ * Runs a projection exactly-once: each batch's read-model writes and the checkpoint
+ * (topic, partition, next offset) commit in one Postgres transaction; events below the stored
+ * checkpoint are skipped, so redelivery after a crash or rebalance changes nothing.
+ */
+export class ProjectionRunner {
+  private consumer?: Consumer;
+  /** Highest next-offset written per "topic:partition", for same-process read-your-writes. */
+  readonly positions = new Map<string, bigint>();
+
+  private readonly kafka: Kafka;
+  private readonly serde: Serde;
+  private readonly db: DatabasePool;
+  private readonly projection: Projection;
+  private readonly groupPrefix: string;
+
+  constructor(kafka: Kafka, serde: Serde, db: DatabasePool, projection: Projection, groupPrefix: string) {
+    this.kafka = kafka;
+    this.serde = serde;
+    this.db = db;
+    this.projection = projection;
+    this.groupPrefix = groupPrefix;
+  }
+
+  async start(): Promise<void> {
+    this.consumer = this.kafka.consumer({
+      groupId: `${this.groupPrefix}projector.${this.projection.name}`,
+      maxWaitTimeInMs: 50,
+      sessionTimeout: 30_000,
+      retry: { retries: 10 },
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async ({ batch, heartbeat }) => {
+        const incoming = await decodeBatch(this.serde, batch);
+        const next = BigInt(batch.lastOffset()) + 1n;
+        await this.db.transaction(async (tx) => {
+          const cp = await tx.maybeOne(sql.type(checkpointRow)`
+            SELECT next_offset FROM projection_checkpoints
+            WHERE projector = ${this.projection.name} AND topic = ${batch.topic} AND partition = ${batch.partition}
+            FOR UPDATE`);
+          const from = cp?.next_offset ?? 0n;
+          const fresh = incoming.filter((m) => BigInt(m.offset) >= from).map((m) => m.event);
+          if (fresh.length > 0) await this.projection.apply(tx, fresh);
+          if (next > from) {
+            await tx.query(sql.unsafe`
+              INSERT INTO projection_checkpoints (projector, topic, partition, next_offset)
+              VALUES (${this.projection.name}, ${batch.topic}, ${batch.partition}, ${next.toString()})
+              ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`);
+          }
+        });
+        this.positions.set(`${batch.topic}:${batch.partition}`, next);
+        await heartbeat();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+/** True once `projector` has applied the record at (topic, partition, offset). */
+export async function hasReached(
+  db: DatabasePool, projector: string, topic: string, partition: number, offset: string,
+): Promise<boolean> {
+  const row = await db.maybeOne(sql.type(checkpointRow)`
+    SELECT next_offset FROM projection_checkpoints
+    WHERE projector = ${projector} AND topic = ${topic} AND partition = ${partition}`);
+  return row !== null && row.next_offset > BigInt(offset);
+}

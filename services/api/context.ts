@@ -1,0 +1,40 @@
+import type { Kafka } from 'kafkajs';
+import type { DatabasePool } from 'slonik';
+import type { Config } from '../config/config.ts';
+import type { Appender, Position } from '../kafka/appender.ts';
+import type { Serde } from '../kafka/serde.ts';
+import type { Topics } from '../kafka/topics.ts';
+import type { SecretBox } from '../security/secrets.ts';
+import type { AccountStore } from '../state/accounts.ts';
+
+/** What the routes need, built once at boot and handed to the app plugin. */
+export type ApiContext = {
+  config: Config;
+  kafka: Kafka;
+  serde: Serde;
+  db: DatabasePool;
+  appender: Appender;
+  topics: Topics;
+  accounts: AccountStore;
+  secrets: SecretBox;
+  recent: RecentWrites;
+};
+
+/**
+ * Where this process's recent writes landed, by resource id, so a GET right after the POST that
+ * created something waits for the projection instead of answering 404 (ARCHITECTURE 10).
+ */
+export class RecentWrites {
+  private readonly map = new Map<string, Position[]>();
+  private readonly max: number;
+  constructor(max = 100_000) {
+    this.max = max;
+  }
+  remember(id: string, positions: Position[]): void {
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(id, positions);
+  }
+  get(id: string): Position[] | undefined {
+    return this.map.get(id);
+  }
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Every setting mittr reads, validated once at boot; a bad value stops the process loudly. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url().default('postgres://mittr:mittr@127.0.0.1:5432/mittr'),
+  /** Postgres schema holding the read models (tests give each spec file its own). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('public'),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  /** Prefix of every topic name (tests give each spec file its own). */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default('mittr.'),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(6),
+  SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  /** 32-byte key (base64 or hex) encrypting secrets at rest. */
+  MITTR_MASTER_KEY: z.string().min(1).optional(),
+  /** Allow deliveries to loopback/private addresses (local development). */
+  MITTR_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).optional(),
+  MITTR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databaseSchema: string;
+  kafkaBrokers: string[];
+  topicPrefix: string;
+  partitions: number;
+  registryUrl: string;
+  masterKey: Buffer;
+  allowPrivateNetworks: boolean;
+  logLevel: string;
+};
+
+/** Development-only key, so `npm run up` works without setup; production refuses it. */
+const DEV_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export class ConfigError extends Error {}
+
+function parseKey(raw: string): Buffer {
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new ConfigError('MITTR_MASTER_KEY must be 32 bytes, base64 or hex');
+  return key;
+}
+
+/** Reads and validates the environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.MITTR_MASTER_KEY) {
+    throw new ConfigError('MITTR_MASTER_KEY is required when NODE_ENV=production');
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    kafkaBrokers: e.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean),
+    topicPrefix: e.KAFKA_TOPIC_PREFIX,
+    partitions: e.KAFKA_PARTITIONS,
+    registryUrl: e.SCHEMA_REGISTRY_URL,
+    masterKey: parseKey(e.MITTR_MASTER_KEY ?? DEV_MASTER_KEY),
+    // Safe by default: only an explicit opt-in (as `npm run up` gives) reaches private networks.
+    allowPrivateNetworks: e.MITTR_ALLOW_PRIVATE_NETWORKS === 'true',
+    logLevel: e.MITTR_LOG_LEVEL,
+  };
+}

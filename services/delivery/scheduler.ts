@@ -1,0 +1,27 @@
+import type { DeliveryRequested } from '../domain/messages/events.ts';
+import { releaseAt } from '../domain/delivery/tiers.ts';
+import type { BatchHandler, Outgoing } from '../kafka/processor.ts';
+import { DELAY_TIERS_MS, type Topics } from '../kafka/topics.ts';
+import { requestTopic } from '../router/router.ts';
+
+/**
+ * The scheduler drains delay tiers without a database poller: a tier's messages share its
+ * delay, so they come due in log order. It releases the due prefix of a batch (to a lane, or to
+ * a shorter tier for what is left of the delay) and pauses the partition until the head is due.
+ */
+export function schedulerHandler(topics: Topics, now: () => number = Date.now): BatchHandler {
+  const tierOf = new Map(DELAY_TIERS_MS.map((ms) => [topics.delay(ms), ms]));
+  return async (messages) => {
+    const out: Outgoing[] = [];
+    const t = now();
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      if (m.event.type !== 'DeliveryRequested') continue;
+      const r: DeliveryRequested = m.event;
+      const at = releaseAt(m.timestamp, tierOf.get(m.topic) ?? 0, r.dueAt);
+      if (at > t) return { out, handled: i, pauseMs: at - t };
+      out.push({ topic: requestTopic(topics, r, t), key: m.key, event: r });
+    }
+    return { out, handled: messages.length };
+  };
+}

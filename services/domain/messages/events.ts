@@ -1,0 +1,58 @@
+/**
+ * The domain events mittr writes to Kafka: facts in the past tense, one Avro schema each
+ * (schemas/<type>.avsc). Timestamps are epoch milliseconds.
+ */
+export type AccountCreated = {
+  type: 'AccountCreated';
+  accountId: string; email: string; companyName: string; passwordHash: string;
+  signingSecretEnc: string; projectId: string; plan: string; createdAt: number;
+};
+export type ApiKeyCreated = {
+  type: 'ApiKeyCreated';
+  accountId: string; keyId: string; name: string; keyHash: string; prefix: string; createdAt: number;
+};
+export type EventAccepted = {
+  type: 'EventAccepted';
+  eventId: string; accountId: string; projectId: string; idempotencyKey: string;
+  destination: string | null; eventType: string | null; payload: string;
+  headers: Record<string, string>; maxAttempts: number; priority: number; delaySeconds: number;
+  createdAt: number;
+};
+export type RoutedDestination = { dispatchId: string; endpointId: string | null; url: string };
+export type EventRouted = {
+  type: 'EventRouted';
+  eventId: string; accountId: string; projectId: string; destinations: RoutedDestination[];
+  routedAt: number;
+};
+export type DeliveryRequested = {
+  type: 'DeliveryRequested';
+  dispatchId: string; eventId: string; accountId: string; projectId: string;
+  endpointId: string | null; eventType: string | null; url: string; payload: string;
+  headers: Record<string, string>; attempt: number; maxAttempts: number; priority: number;
+  dueAt: number; createdAt: number;
+};
+export type AttemptOutcome = 'success' | 'failure' | 'timeout';
+export type AttemptDisposition = 'delivered' | 'retry' | 'dead';
+export type DeliveryAttempted = {
+  type: 'DeliveryAttempted';
+  attemptId: string; dispatchId: string; eventId: string; accountId: string; projectId: string;
+  endpointId: string | null; eventType: string | null; url: string;
+  attemptNumber: number; maxAttempts: number;
+  outcome: AttemptOutcome; disposition: AttemptDisposition;
+  statusCode: number | null; responseBody: string; error: string; errorCategory: string | null;
+  durationMs: number; processingOverheadUs: number; attemptedAt: number;
+  nextAttemptAt: number | null; eventCreatedAt: number;
+};
+
+export type DomainEvent =
+  | AccountCreated | ApiKeyCreated | EventAccepted | EventRouted | DeliveryRequested | DeliveryAttempted;
+export type DomainEventType = DomainEvent['type'];
+
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
+  'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventRouted', 'DeliveryRequested', 'DeliveryAttempted',
+];
+
+/** Exhaustiveness guard for switches over DomainEvent. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled: ${JSON.stringify(x)}`);
+}

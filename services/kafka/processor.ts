@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { Batch, Consumer, Kafka, Message, Producer } from 'kafkajs';
+import type { DomainEvent } from '../domain/messages/events.ts';
+import { TYPE_HEADER, type Serde } from './serde.ts';
+
+/** A record to append: the key is the Kafka ordering unit. */
+export type Outgoing = { topic: string; key: string; event: DomainEvent };
+export type Incoming = {
+  topic: string; partition: number; offset: string; key: string; event: DomainEvent;
+  /** Append time in epoch ms (CreateTime set by our producers). */
+  timestamp: number;
+};
+
+/**
+ * The handler gets one partition's batch in order and answers what to append, and how many of
+ * the batch's messages it has handled (a prefix; the rest is fetched again later). `pauseMs`
+ * asks the runner to pause this partition for a while (a delay tier whose head is not due).
+ */
+export type BatchResult = { out: Outgoing[]; handled: number; pauseMs?: number };
+export type BatchHandler = (messages: Incoming[], ctx: { heartbeat(): Promise<void> }) => Promise<BatchResult>;
+
+export type ProcessorOptions = {
+  kafka: Kafka;
+  serde: Serde;
+  groupId: string;
+  topics: string[];
+  handler: BatchHandler;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+};
+
+export function toMessage(serde: Serde, o: Outgoing): Message {
+  return { key: o.key, value: serde.encode(o.event), headers: { [TYPE_HEADER]: o.event.type } };
+}
+
+export function groupByTopic(serde: Serde, out: Outgoing[]) {
+  const byTopic = new Map<string, Message[]>();
+  for (const o of out) {
+    const list = byTopic.get(o.topic) ?? [];
+    list.push(toMessage(serde, o));
+    byTopic.set(o.topic, list);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+export async function decodeBatch(serde: Serde, batch: Batch): Promise<Incoming[]> {
+  const out: Incoming[] = [];
+  for (const m of batch.messages) {
+    const typeName = m.headers?.[TYPE_HEADER]?.toString();
+    if (!typeName || !m.value) continue; // not ours (or a tombstone): skipped, its offset still moves
+    out.push({
+      topic: batch.topic, partition: batch.partition, offset: m.offset,
+      key: m.key?.toString() ?? '', event: await serde.decode(typeName, m.value), timestamp: Number(m.timestamp),
+    });
+  }
+  return out;
+}
+
+/** A one-slot lock: kafkajs lets one transaction at a time run on a producer. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.tail;
+    let release!: () => void;
+    this.tail = new Promise((r) => (release = r));
+    await prev;
+    try { return await fn(); } finally { release(); }
+  }
+}
+
+/**
+ * Consume, transform, produce with exactly-once effect: the appended records and the consumer
+ * offsets commit in one Kafka transaction, so a crash either keeps both or neither.
+ */
+export class TransactionalProcessor {
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly lock = new Mutex();
+
+  private readonly o: ProcessorOptions;
+  constructor(o: ProcessorOptions) {
+    this.o = o;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId } = this.o;
+    this.producer = kafka.producer({
+      transactionalId: `${groupId}-${randomUUID()}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10 },
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: this.o.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 4,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }) => {
+        if (!isRunning() || isStale()) return;
+        const incoming = await decodeBatch(this.o.serde, batch);
+        const result = await this.o.handler(incoming, { heartbeat });
+        const all = result.handled >= incoming.length;
+        // The last offset of a batch may be a transaction marker that never reaches us.
+        const next = all ? BigInt(batch.lastOffset()) + 1n : BigInt(incoming[result.handled]!.offset);
+        if (next > BigInt(batch.firstOffset() ?? '0') || result.out.length > 0) {
+          await this.commit(result.out, batch.topic, batch.partition, next.toString());
+          if (next > 0n) resolveOffset((next - 1n).toString());
+        }
+        if (!all) {
+          this.consumer!.seek({ topic: batch.topic, partition: batch.partition, offset: next.toString() });
+        }
+        if (result.pauseMs !== undefined) {
+          const resume = pause();
+          setTimeout(resume, result.pauseMs).unref();
+        }
+      },
+    });
+  }
+
+  private commit(out: Outgoing[], topic: string, partition: number, offset: string): Promise<void> {
+    return this.lock.run(async () => {
+      const tx = await this.producer!.transaction();
+      try {
+        if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
+        await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: [{ topic, partitions: [{ partition, offset }] }] });
+        await tx.commit();
+      } catch (err) {
+        await tx.abort().catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}

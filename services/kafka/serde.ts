@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
+import type { DomainEvent, DomainEventType } from '../domain/messages/events.ts';
+import { DOMAIN_EVENT_TYPES } from '../domain/messages/events.ts';
+
+const SCHEMA_DIR = join(import.meta.dirname, '..', '..', 'schemas');
+const NAMESPACE = 'io.mittr.events';
+/** Kafka header naming the record type, so a consumer knows its reader schema before decoding. */
+export const TYPE_HEADER = 'mittr-type';
+
+type Registered = { id: number; type: avro.Type; header: Buffer };
+
+/**
+ * Avro serde in the Confluent wire format (magic 0, 4-byte schema id, Avro body). Schemas in
+ * schemas/ are registered at boot under their full record name (RecordNameStrategy), so one topic
+ * carries several event types. Records written with an older schema are read through the
+ * current one (Avro resolution fills added fields from their defaults).
+ */
+export class Serde {
+  private readonly byType = new Map<string, Registered>();
+  private readonly resolvers = new Map<string, avro.Resolver>();
+  readonly registry: SchemaRegistry;
+
+  constructor(registryUrl: string) {
+    this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5 } });
+  }
+
+  /** Registers every schema; idempotent, the registry answers the existing id. */
+  async registerAll(): Promise<void> {
+    for (const name of DOMAIN_EVENT_TYPES) {
+      const schema = await readFile(join(SCHEMA_DIR, `${name}.avsc`), 'utf8');
+      const { id } = await this.registry.register(
+        { type: SchemaType.AVRO, schema },
+        { subject: `${NAMESPACE}.${name}` },
+      );
+      const header = Buffer.alloc(5);
+      header.writeInt32BE(id, 1);
+      this.byType.set(name, { id, type: avro.Type.forSchema(JSON.parse(schema)), header });
+    }
+  }
+
+  encode(event: DomainEvent): Buffer {
+    const reg = this.registered(event.type);
+    return Buffer.concat([reg.header, reg.type.toBuffer(event)]);
+  }
+
+  /** Decodes a record whose type is named by the TYPE_HEADER of its message. */
+  async decode(typeName: string, value: Buffer): Promise<DomainEvent> {
+    const reg = this.registered(typeName);
+    if (value.length < 5 || value[0] !== 0) throw new Error('not in the Confluent wire format');
+    const writerId = value.readInt32BE(1);
+    const body = value.subarray(5);
+    if (writerId === reg.id) return { ...reg.type.fromBuffer(body), type: typeName } as DomainEvent;
+    const resolver = await this.resolverFor(typeName, reg, writerId);
+    return { ...reg.type.fromBuffer(body, resolver), type: typeName } as DomainEvent;
+  }
+
+  private async resolverFor(typeName: string, reg: Registered, writerId: number): Promise<avro.Resolver> {
+    const key = `${typeName}:${writerId}`;
+    let resolver = this.resolvers.get(key);
+    if (!resolver) {
+      const writer = (await this.registry.getSchema(writerId)) as unknown as avro.Type;
+      resolver = reg.type.createResolver(writer);
+      this.resolvers.set(key, resolver);
+    }
+    return resolver;
+  }
+
+  private registered(typeName: string): Registered {
+    const reg = this.byType.get(typeName as DomainEventType);
+    if (!reg) throw new Error(`unknown or unregistered event type ${typeName}`);
+    return reg;
+  }
+}

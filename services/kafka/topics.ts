@@ -1,0 +1,42 @@
+/** Topic names and settings. Source-of-truth topics keep their data forever. */
+export type TopicSpec = { name: string; partitions: number; config: Record<string, string> };
+
+export const LANES = ['high', 'normal', 'low'] as const;
+export type Lane = (typeof LANES)[number];
+
+/** Delay tiers (ARCHITECTURE 7): every message of a tier shares its delay, so each is due-ordered. */
+export const DELAY_TIERS_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000] as const;
+
+export type Topics = ReturnType<typeof topicNames>;
+
+export function topicNames(prefix: string) {
+  return {
+    accounts: `${prefix}accounts`,
+    events: `${prefix}events`,
+    outcomes: `${prefix}outcomes`,
+    lane: (lane: Lane) => `${prefix}dispatch.${lane}`,
+    delay: (ms: number) => `${prefix}delay.${ms}ms`,
+  };
+}
+
+/** Priority 1..10 maps onto three lanes consumed with weights (ARCHITECTURE 8). */
+export function laneOf(priority: number): Lane {
+  if (priority <= 3) return 'high';
+  if (priority <= 7) return 'normal';
+  return 'low';
+}
+
+const FOREVER = { 'retention.ms': '-1', 'retention.bytes': '-1' };
+const WORK = { 'retention.ms': String(7 * 24 * 3_600_000) };
+
+export function topicSpecs(prefix: string, partitions: number): TopicSpec[] {
+  const t = topicNames(prefix);
+  return [
+    { name: t.accounts, partitions: 1, config: FOREVER },
+    { name: t.events, partitions, config: FOREVER },
+    { name: t.outcomes, partitions, config: FOREVER },
+    ...LANES.map((l) => ({ name: t.lane(l), partitions, config: WORK })),
+    // A tier's partitions are each due-ordered; the delay itself outlives a week at most by 6h.
+    ...DELAY_TIERS_MS.map((ms) => ({ name: t.delay(ms), partitions, config: WORK })),
+  ];
+}

@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import type { DatabasePool } from 'slonik';
+import { accountsProjection } from '../projections/accounts/projector.ts';
+import { createDb, migrate } from '../projections/db.ts';
+import { eventsProjection } from '../projections/events/projector.ts';
+import { ProjectionRunner } from '../projections/runner.ts';
+import { RecentWrites } from './api/context.ts';
+import { startServer } from './api/server.ts';
+import type { Config } from './config/config.ts';
+import { engineHandler } from './delivery/engine.ts';
+import { schedulerHandler } from './delivery/scheduler.ts';
+import { createDeliveryAgent } from './delivery/sender.ts';
+import { Appender } from './kafka/appender.ts';
+import { createKafka, ensureTopics } from './kafka/client.ts';
+import { TransactionalProcessor } from './kafka/processor.ts';
+import { Serde } from './kafka/serde.ts';
+import { DELAY_TIERS_MS, LANES, topicNames } from './kafka/topics.ts';
+import { routerHandler } from './router/router.ts';
+import { SecretBox } from './security/secrets.ts';
+import { AccountStore } from './state/accounts.ts';
+
+export const ROLES = ['api', 'router', 'deliver', 'schedule', 'project'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Mittr = { app?: FastifyInstance; url?: string; stop(): Promise<void> };
+
+/**
+ * Boots the given roles in this process: topics and schemas first (idempotent), migrations for
+ * the roles that use Postgres, then each role's consumers and, for `api`, the HTTP server.
+ */
+export async function startMittr(config: Config, roles: readonly Role[]): Promise<Mittr> {
+  const has = (r: Role) => roles.includes(r);
+  const kafka = createKafka(config, `mittr-${roles.join('-')}`);
+  const serde = new Serde(config.registryUrl);
+  const topics = topicNames(config.topicPrefix);
+  await ensureTopics(kafka, config);
+  await serde.registerAll();
+  const secrets = new SecretBox(config.masterKey);
+  const stops: Array<() => Promise<unknown>> = [];
+  let db: DatabasePool | undefined;
+  if (has('api') || has('project')) {
+    await migrate(config);
+    db = await createDb(config, has('api') ? 20 : 8);
+    stops.push(() => db!.end());
+  }
+  let accounts: AccountStore | undefined;
+  if (has('api') || has('deliver')) {
+    accounts = new AccountStore(kafka, serde, topics.accounts);
+    await accounts.start();
+    stops.unshift(() => accounts!.stop());
+  }
+  const group = (name: string) => `${config.topicPrefix}${name}`;
+  const processors: TransactionalProcessor[] = [];
+  if (has('router')) {
+    processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics) }));
+  }
+  if (has('schedule')) {
+    processors.push(new TransactionalProcessor({
+      kafka, serde, groupId: group('scheduler'), topics: DELAY_TIERS_MS.map(topics.delay), handler: schedulerHandler(topics),
+      partitionsConsumedConcurrently: 8,
+    }));
+  }
+  if (has('deliver')) {
+    const agent = createDeliveryAgent({ allowPrivateNetworks: config.allowPrivateNetworks });
+    stops.push(() => agent.close());
+    processors.push(new TransactionalProcessor({
+      kafka, serde, groupId: group('engine'), topics: LANES.map(topics.lane),
+      handler: engineHandler({ topics, agent, accounts: accounts!, secrets }),
+      partitionsConsumedConcurrently: config.partitions * LANES.length,
+    }));
+  }
+  if (has('project')) {
+    for (const projection of [accountsProjection(topics), eventsProjection(topics)]) {
+      const runner = new ProjectionRunner(kafka, serde, db!, projection, config.topicPrefix);
+      await runner.start();
+      stops.unshift(() => runner.stop());
+    }
+  }
+  for (const p of processors) {
+    await p.start();
+    stops.unshift(() => p.stop());
+  }
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (has('api')) {
+    const appender = new Appender(kafka, serde);
+    await appender.start();
+    stops.unshift(() => appender.stop());
+    app = await startServer({ config, kafka, serde, db: db!, appender, topics, accounts: accounts!, secrets, recent: new RecentWrites() }, config);
+    const addr = app.server.address();
+    url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;
+    stops.unshift(() => app!.close());
+  }
+  return {
+    app, url,
+    async stop() {
+      for (const s of stops) await s().catch(() => undefined);
+    },
+  };
+}

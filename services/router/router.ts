@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveryRequested, EventAccepted, RoutedDestination } from '../domain/messages/events.ts';
+import { tierFor } from '../domain/delivery/tiers.ts';
+import type { BatchHandler, Outgoing } from '../kafka/processor.ts';
+import { DELAY_TIERS_MS, laneOf, type Topics } from '../kafka/topics.ts';
+
+/** Where a delivery request goes: its priority lane when due, else the delay tier that fits. */
+export function requestTopic(topics: Topics, r: DeliveryRequested, now: number): string {
+  const remaining = r.dueAt - now;
+  return remaining > 0 ? topics.delay(tierFor(remaining, DELAY_TIERS_MS)) : topics.lane(laneOf(r.priority));
+}
+
+/** Resolves an accepted event's destinations. Direct events have one; fan-out comes with endpoints. */
+export function destinationsOf(e: EventAccepted): RoutedDestination[] {
+  return e.destination ? [{ dispatchId: randomUUID(), endpointId: null, url: e.destination }] : [];
+}
+
+/**
+ * The router: one EventRouted per accepted event and one DeliveryRequested per destination,
+ * keyed by the dispatch key (the ordering unit of the delivery engine).
+ */
+export function routerHandler(topics: Topics, now: () => number = Date.now): BatchHandler {
+  return async (messages) => {
+    const out: Outgoing[] = [];
+    const t = now();
+    for (const { event: e } of messages) {
+      if (e.type !== 'EventAccepted') continue;
+      const destinations = destinationsOf(e);
+      out.push({ topic: topics.outcomes, key: e.eventId, event: {
+        type: 'EventRouted', eventId: e.eventId, accountId: e.accountId, projectId: e.projectId, destinations, routedAt: t,
+      } });
+      for (const d of destinations) {
+        const request: DeliveryRequested = {
+          type: 'DeliveryRequested', dispatchId: d.dispatchId, eventId: e.eventId, accountId: e.accountId,
+          projectId: e.projectId, endpointId: d.endpointId, eventType: e.eventType, url: d.url, payload: e.payload,
+          headers: e.headers, attempt: 1, maxAttempts: e.maxAttempts, priority: e.priority,
+          dueAt: e.createdAt + e.delaySeconds * 1000, createdAt: e.createdAt,
+        };
+        out.push({ topic: requestTopic(topics, request, t), key: d.dispatchId, event: request });
+      }
+    }
+    return { out, handled: messages.length };
+  };
+}

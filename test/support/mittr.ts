@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../services/config/config.ts';
+import { ROLES, startMittr, type Mittr, type Role } from '../../services/mittr.ts';
+
+/**
+ * A configuration isolated for one spec file: its own topic prefix and Postgres schema, so
+ * spec files run in parallel against the one stack.
+ */
+export function isolatedConfig(overrides: Record<string, string> = {}): Config {
+  const stack = inject('stack');
+  const id = randomBytes(4).toString('hex');
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    KAFKA_BROKERS: stack.kafkaBrokers,
+    DATABASE_URL: stack.databaseUrl,
+    SCHEMA_REGISTRY_URL: stack.registryUrl,
+    KAFKA_TOPIC_PREFIX: `t${id}.`,
+    KAFKA_PARTITIONS: '3',
+    DATABASE_SCHEMA: `t_${id}`,
+    MITTR_ALLOW_PRIVATE_NETWORKS: 'true',
+    MITTR_LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+/** mittr in this process with every role, plus a teardown that removes the spec's topics and schema. */
+export async function startTestMittr(config = isolatedConfig(), roles: readonly Role[] = ROLES) {
+  const mittr: Mittr = await startMittr(config, roles);
+  return {
+    config,
+    mittr,
+    url: mittr.url!,
+    async stop() {
+      await mittr.stop();
+      await dropIsolation(config);
+    },
+  };
+}
+
+export async function dropIsolation(config: Config): Promise<void> {
+  const kafka = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const mine = (await admin.listTopics()).filter((t) => t.startsWith(config.topicPrefix));
+  if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+  await admin.disconnect();
+  const client = new pg.Client({ connectionString: config.databaseUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${config.databaseSchema}" CASCADE`);
+  await client.end();
+}
+
+/** A small HTTP client for specs. */
+export function api(base: string, apiKey?: string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(apiKey ? { 'x-api-key': apiKey } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any = undefined;
+    try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
+    return { status: res.status, body: json, headers: res.headers };
+  };
+}
+
+/** Signs up a fresh account and answers its API key and signing secret. */
+export async function signup(base: string): Promise<{ apiKey: string; signingSecret: string; id: string; projectId: string }> {
+  const res = await api(base)('POST', '/auth/signup', {
+    email: `u${randomBytes(6).toString('hex')}@example.test`, password: 'correct horse battery', companyName: 'Acme',
+  });
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Polls `fn` until it answers something truthy, bounded. */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) { last = err; }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`eventually: timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers are marked in file names. Unit specs need no I/O; int/e2e specs share one stack
+// (started once by the global setup) and isolate themselves by topic prefix and DB schema.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['**/*.unit.spec.ts'], exclude: ['node_modules/**', '.mittr/**'] } },
+      {
+        test: {
+          name: 'int',
+          include: ['**/*.int.spec.ts', '**/*.e2e.spec.ts'],
+          exclude: ['node_modules/**', '.mittr/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
