@@ -5,6 +5,7 @@ export default tseslint.config(
   { ignores: ['node_modules/**', '.mittr/**', 'bench/results/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.mjs', 'scripts/**/*.js'], languageOptions: { globals: { Buffer: 'readonly', process: 'readonly', console: 'readonly' } } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -39,7 +39,7 @@ export function attemptView(r: AttemptRow) {
 const EVENT_COLUMNS = sql.fragment`id, idempotency_key, destination, event_type, payload, headers, status, attempts,
   max_attempts, priority, created_at, delivered_at`;
 const ATTEMPT_COLUMNS = sql.fragment`id, event_id, endpoint_id, url, attempt_number, outcome, status_code,
-  response_body, error, error_category, duration_ms, processing_overhead_us, attempted_at`;
+  response_body, error, error_category, duration_ms, processing_overhead_us::float8 AS processing_overhead_us, attempted_at`;
 
 export type Scope = { accountId: string; projectId: string };
 
@@ -86,4 +86,29 @@ export async function listEvents(
     data: page.map(eventView),
     pagination: { hasMore: rows.length > q.limit, cursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null },
   };
+}
+
+export function getAttempt(db: DatabasePool, scope: Scope, id: string) {
+  return db.maybeOne(sql.type(attemptRow)`
+    SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts
+    WHERE id = ${id} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId}`);
+}
+
+export type AttemptFilter = {
+  startMs: number; endMs: number; outcome?: string; endpointId?: string; eventType?: string; limit: number; offset: number;
+};
+
+/** Attempts across all events in a time window, newest first (offset pagination, as documented). */
+export async function listAttempts(db: DatabasePool, scope: Scope, f: AttemptFilter) {
+  const conds = [
+    sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`,
+    sql.fragment`attempted_at >= ${ts(f.startMs)}`, sql.fragment`attempted_at <= ${ts(f.endMs)}`,
+  ];
+  if (f.outcome) conds.push(sql.fragment`outcome = ${f.outcome}`);
+  if (f.endpointId) conds.push(sql.fragment`endpoint_id = ${f.endpointId}`);
+  if (f.eventType) conds.push(sql.fragment`event_type = ${f.eventType}`);
+  const rows = await db.any(sql.type(attemptRow)`
+    SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts WHERE ${sql.join(conds, sql.fragment` AND `)}
+    ORDER BY attempted_at DESC, id DESC LIMIT ${f.limit + 1} OFFSET ${f.offset}`);
+  return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
 }

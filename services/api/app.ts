@@ -1,9 +1,10 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authenticate } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
@@ -13,7 +14,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     bodyLimit: 1_048_576,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
@@ -24,6 +25,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     v1.addHook('onRequest', async (req) => { req.principal = authenticate(ctx.accounts, req); });
     await v1.register(meRoutes(ctx));
     await v1.register(eventRoutes(ctx));
+    await v1.register(deliveryRoutes(ctx));
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -21,7 +21,8 @@ export async function ensureTopics(kafka: Kafka, config: Config): Promise<void> 
     const missing = topicSpecs(config.topicPrefix, config.partitions).filter((t) => !existing.has(t.name));
     if (missing.length === 0) return;
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own wait gives up on KRaft's transient UNKNOWN_TOPIC_OR_PARTITION: wait below instead.
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
@@ -29,7 +30,23 @@ export async function ensureTopics(kafka: Kafka, config: Config): Promise<void> 
         configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForLeaders(admin, missing.map((t) => t.name));
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Polls metadata until every partition of `topics` has a leader (bounded). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -22,7 +22,7 @@ export function isolatedConfig(overrides: Record<string, string> = {}): Config {
     KAFKA_PARTITIONS: '3',
     DATABASE_SCHEMA: `t_${id}`,
     MITTR_ALLOW_PRIVATE_NETWORKS: 'true',
-    MITTR_LOG_LEVEL: 'silent',
+    MITTR_LOG_LEVEL: process.env.MITTR_TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
 }
@@ -67,7 +67,7 @@ export function api(base: string, apiKey?: string) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    let json: any = undefined;
+    let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- specs read arbitrary JSON
     try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
     return { status: res.status, body: json, headers: res.headers };
   };

@@ -45,7 +45,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     return ctx.db.transaction(async (tx) => {
       const inserted = await tx.any(sql.type(z.object({ key: z.string() }))`
         INSERT INTO idempotency_keys (project_id, key, event_id)
-        SELECT ${projectId}, k, e FROM ${sql.unnest([keys, ids] as never, ['text', 'uuid'])} AS t(k, e)
+        SELECT ${projectId}, k, e FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
         ON CONFLICT (project_id, key) DO NOTHING RETURNING key`);
       if (inserted.length === keys.length) return [];
       const taken = await tx.any(sql.type(z.object({ key: z.string(), event_id: z.string() }))`
