@@ -1,11 +1,17 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
-import { assertNever, type DeliveryAttempted, type DomainEvent, type EventAccepted, type EventRouted } from '../../services/domain/messages/events.ts';
+import {
+  assertNever, type DeliveryAttempted, type DomainEvent, type EventAccepted, type EventEdited, type EventReplayed, type EventRouted,
+} from '../../services/domain/messages/events.ts';
 import type { Projection } from '../runner.ts';
 
 /** Exact millisecond timestamps (to_timestamp's float division would blur the keyset cursor). */
 export const ts = (ms: number) => sql.fragment`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 
-/** events, event_destinations and delivery_attempts, from the events and outcomes topics. */
+/**
+ * events, event_destinations and delivery_attempts, from the events and outcomes topics.
+ * Accepted/Edited/Replayed/Routed share a partition (ordered); attempts come from another topic,
+ * so every handler is order-tolerant and the status is recomputed from the destination rows.
+ */
 export function eventsProjection(topics: { events: string; outcomes: string }): Projection {
   return {
     name: 'events',
@@ -20,6 +26,8 @@ async function applyOne(tx: DatabaseTransactionConnection, e: DomainEvent): Prom
   switch (e.type) {
     case 'EventAccepted': await accepted(tx, e); return;
     case 'EventRouted': await routed(tx, e); return;
+    case 'EventEdited': await edited(tx, e); return;
+    case 'EventReplayed': await replayed(tx, e); return;
     case 'DeliveryAttempted': await attempted(tx, e); return;
     case 'AccountCreated': case 'ApiKeyCreated': case 'DeliveryRequested': return;
     default: assertNever(e);
@@ -31,24 +39,39 @@ function accepted(tx: DatabaseTransactionConnection, e: EventAccepted) {
     INSERT INTO events (id, account_id, project_id, idempotency_key, destination, event_type, payload, headers,
                         status, max_attempts, priority, delay_seconds, created_at, updated_at)
     VALUES (${e.eventId}, ${e.accountId}, ${e.projectId}, ${e.idempotencyKey}, ${e.destination}, ${e.eventType},
-            ${e.payload}::jsonb, ${sql.jsonb(e.headers)}, 'queued', ${e.maxAttempts}, ${e.priority}, ${e.delaySeconds},
+            ${e.payload}::json, ${sql.jsonb(e.headers)}, 'queued', ${e.maxAttempts}, ${e.priority}, ${e.delaySeconds},
             ${ts(e.createdAt)}, ${ts(e.createdAt)})
     ON CONFLICT (id) DO NOTHING`);
+}
+
+function edited(tx: DatabaseTransactionConnection, e: EventEdited) {
+  return tx.query(sql.unsafe`
+    UPDATE events SET
+      destination = coalesce(${e.destination}, destination),
+      payload = coalesce(${e.payload}::json, payload),
+      headers = coalesce(${e.headers === null ? null : sql.jsonb(e.headers)}, headers),
+      updated_at = ${ts(e.editedAt)}
+    WHERE id = ${e.eventId}`);
+}
+
+/** A replay starts the event over: earlier attempts stay in the history, the status waits for the new routing. */
+async function replayed(tx: DatabaseTransactionConnection, e: EventReplayed) {
+  await tx.query(sql.unsafe`
+    UPDATE events SET routed_at = NULL, dest_total = NULL, updated_at = ${ts(e.replayedAt)} WHERE id = ${e.eventId}`);
+  await recompute(tx, e.eventId);
 }
 
 async function routed(tx: DatabaseTransactionConnection, e: EventRouted) {
   for (const d of e.destinations) {
     await tx.query(sql.unsafe`
-      INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state)
-      VALUES (${d.dispatchId}, ${e.eventId}, ${d.endpointId}, ${d.url}, 'queued')
-      ON CONFLICT (dispatch_id) DO NOTHING`);
+      INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, routed_at)
+      VALUES (${d.dispatchId}, ${e.eventId}, ${d.endpointId}, ${d.url}, ${ts(e.routedAt)})
+      ON CONFLICT (dispatch_id) DO UPDATE SET routed_at = EXCLUDED.routed_at`);
   }
-  // No destination: the event is kept and shown as delivered (vacuously), with no attempts.
   await tx.query(sql.unsafe`
-    UPDATE events SET dest_total = ${e.destinations.length}, updated_at = ${ts(e.routedAt)},
-      status = CASE WHEN ${e.destinations.length} = 0 THEN 'delivered' ELSE status END,
-      delivered_at = CASE WHEN ${e.destinations.length} = 0 THEN ${ts(e.routedAt)} ELSE delivered_at END
+    UPDATE events SET routed_at = ${ts(e.routedAt)}, dest_total = ${e.destinations.length}, updated_at = ${ts(e.routedAt)}
     WHERE id = ${e.eventId}`);
+  await recompute(tx, e.eventId);
 }
 
 async function attempted(tx: DatabaseTransactionConnection, e: DeliveryAttempted) {
@@ -61,24 +84,39 @@ async function attempted(tx: DatabaseTransactionConnection, e: DeliveryAttempted
       ${e.errorCategory}, ${e.durationMs}, ${e.processingOverheadUs}, ${ts(e.attemptedAt)}, ${ts(e.eventCreatedAt)})
     ON CONFLICT (id) DO NOTHING`);
   const state = e.disposition === 'delivered' ? 'delivered' : e.disposition === 'dead' ? 'dead' : 'retrying';
+  const deliveredAt = e.disposition === 'delivered' ? ts(e.attemptedAt) : null;
   await tx.query(sql.unsafe`
-    UPDATE event_destinations SET state = ${state}, attempts = attempts + 1 WHERE dispatch_id = ${e.dispatchId}`);
-  // Fold the destinations' progress into the event's status (services/domain/events/status.ts).
-  await tx.query(sql.unsafe`
+    INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
+    VALUES (${e.dispatchId}, ${e.eventId}, ${e.endpointId}, ${e.url}, ${state}, ${e.attemptNumber}, ${deliveredAt})
+    ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
+      delivered_at = EXCLUDED.delivered_at`);
+  await recompute(tx, e.eventId);
+}
+
+/**
+ * The event's status from its current routing's destinations (services/domain/events/status.ts
+ * states the rule): delivered when all succeeded (vacuously with none), dead when all are done
+ * and one exhausted its attempts, failed while a retry is scheduled, delivering when partly done.
+ */
+function recompute(tx: DatabaseTransactionConnection, eventId: string) {
+  return tx.query(sql.unsafe`
     WITH p AS (
-      SELECT count(*) FILTER (WHERE state = 'delivered') AS delivered,
-             count(*) FILTER (WHERE state = 'dead') AS dead,
-             count(*) FILTER (WHERE state = 'retrying') AS retrying
-      FROM event_destinations WHERE event_id = ${e.eventId}
+      SELECT count(*) FILTER (WHERE d.state = 'delivered') AS delivered,
+             count(*) FILTER (WHERE d.state = 'dead') AS dead,
+             count(*) FILTER (WHERE d.state = 'retrying') AS retrying,
+             coalesce(sum(d.attempts), 0) AS attempts,
+             max(d.delivered_at) AS last_delivered
+      FROM events e LEFT JOIN event_destinations d ON d.event_id = e.id AND d.routed_at = e.routed_at
+      WHERE e.id = ${eventId}
     )
     UPDATE events SET
-      attempts = attempts + 1,
-      dest_delivered = p.delivered, dest_dead = p.dead, dest_retrying = p.retrying,
+      attempts = p.attempts,
       status = CASE
-        WHEN p.delivered + p.dead >= coalesce(dest_total, 2147483647) THEN CASE WHEN p.dead > 0 THEN 'dead' ELSE 'delivered' END
+        WHEN routed_at IS NULL THEN 'queued'
+        WHEN p.delivered + p.dead >= dest_total THEN CASE WHEN p.dead > 0 THEN 'dead' ELSE 'delivered' END
         WHEN p.retrying > 0 THEN 'failed'
-        ELSE 'delivering' END,
-      delivered_at = CASE WHEN p.delivered >= coalesce(dest_total, 2147483647) THEN ${ts(e.attemptedAt)} ELSE delivered_at END,
-      updated_at = ${ts(e.attemptedAt)}
-    FROM p WHERE events.id = ${e.eventId}`);
+        WHEN p.attempts > 0 THEN 'delivering'
+        ELSE 'queued' END,
+      delivered_at = CASE WHEN routed_at IS NOT NULL AND p.delivered >= dest_total THEN coalesce(p.last_delivered, routed_at) END
+    FROM p WHERE events.id = ${eventId}`);
 }

@@ -1,5 +1,6 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
+import type { EventStatus } from '../../services/domain/events/status.ts';
 import { ts } from './projector.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -111,4 +112,35 @@ export async function listAttempts(db: DatabasePool, scope: Scope, f: AttemptFil
     SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts WHERE ${sql.join(conds, sql.fragment` AND `)}
     ORDER BY attempted_at DESC, id DESC LIMIT ${f.limit + 1} OFFSET ${f.offset}`);
   return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}
+
+const stateRow = z.object({
+  id: z.string(), account_id: z.string(), project_id: z.string(), status: z.string(), event_type: z.string().nullable(),
+  destination: z.string().nullable(), payload: z.string(), headers: z.record(z.string(), z.string()),
+  max_attempts: z.number(), priority: z.number(), created_at: z.number(),
+  undelivered: z.array(z.object({ endpointId: z.string().nullable(), url: z.string() })),
+});
+
+/** What replay/edit decisions need: the event and the undelivered destinations of its current routing. */
+export async function eventStates(db: DatabasePool, scope: Scope, where: { ids?: string[]; status?: string; endpointId?: string; limit: number }) {
+  const conds = [sql.fragment`e.account_id = ${scope.accountId}`, sql.fragment`e.project_id = ${scope.projectId}`];
+  if (where.ids) conds.push(sql.fragment`e.id = ANY(${sql.array(where.ids, 'uuid')})`);
+  if (where.status) conds.push(sql.fragment`e.status = ${where.status}`);
+  else if (!where.ids) conds.push(sql.fragment`e.status IN ('failed', 'dead')`);
+  if (where.endpointId) {
+    conds.push(sql.fragment`EXISTS (SELECT 1 FROM event_destinations x WHERE x.event_id = e.id AND x.routed_at = e.routed_at
+      AND x.endpoint_id = ${where.endpointId} AND x.state <> 'delivered')`);
+  }
+  const rows = await db.any(sql.type(stateRow)`
+    SELECT e.id, e.account_id, e.project_id, e.status, e.event_type, e.destination, e.payload::text AS payload, e.headers,
+      e.max_attempts, e.priority, e.created_at,
+      coalesce((SELECT json_agg(json_build_object('endpointId', d.endpoint_id, 'url', d.url))
+        FROM event_destinations d WHERE d.event_id = e.id AND d.routed_at = e.routed_at AND d.state <> 'delivered'), '[]') AS undelivered
+    FROM events e WHERE ${sql.join(conds, sql.fragment` AND `)}
+    ORDER BY e.created_at, e.id LIMIT ${where.limit}`);
+  return rows.map((r) => ({
+    eventId: r.id, accountId: r.account_id, projectId: r.project_id, status: r.status as EventStatus,
+    eventType: r.event_type, destination: r.destination, payload: r.payload, headers: r.headers,
+    maxAttempts: r.max_attempts, priority: r.priority, createdAt: r.created_at, undelivered: r.undelivered,
+  }));
 }

@@ -50,17 +50,16 @@ CREATE TABLE events (
   idempotency_key text NOT NULL,
   destination text,
   event_type text,
-  payload jsonb NOT NULL,
+  payload json NOT NULL, -- json, not jsonb: the exact text is what a replay sends
   headers jsonb NOT NULL,
   status text NOT NULL,
   attempts int NOT NULL DEFAULT 0,
   max_attempts int NOT NULL,
   priority int NOT NULL,
   delay_seconds int NOT NULL,
+  -- The current routing (replays start a new one); NULL while the event waits to be routed.
+  routed_at timestamptz,
   dest_total int,
-  dest_delivered int NOT NULL DEFAULT 0,
-  dest_dead int NOT NULL DEFAULT 0,
-  dest_retrying int NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL,
   delivered_at timestamptz,
   updated_at timestamptz NOT NULL
@@ -68,13 +67,18 @@ CREATE TABLE events (
 CREATE INDEX events_list ON events (project_id, created_at DESC, id DESC);
 CREATE INDEX events_by_status ON events (project_id, status, created_at DESC, id DESC);
 
+-- One row per dispatch. Outcomes may be projected before the routing that created the dispatch
+-- (different partitions), so rows are upserted from either side and the event's status is
+-- recomputed from the rows of its current routing.
 CREATE TABLE event_destinations (
   dispatch_id uuid PRIMARY KEY,
   event_id uuid NOT NULL,
   endpoint_id uuid,
   url text NOT NULL,
-  state text NOT NULL,
-  attempts int NOT NULL DEFAULT 0
+  routed_at timestamptz,
+  state text NOT NULL DEFAULT 'queued',
+  attempts int NOT NULL DEFAULT 0,
+  delivered_at timestamptz
 );
 CREATE INDEX event_destinations_event ON event_destinations (event_id);
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveryRequested, EventAccepted, RoutedDestination } from '../domain/messages/events.ts';
+import type { DeliveryRequested, EventAccepted, EventReplayed, RoutedDestination } from '../domain/messages/events.ts';
 import { tierFor } from '../domain/delivery/tiers.ts';
 import type { BatchHandler, Outgoing } from '../kafka/processor.ts';
 import { DELAY_TIERS_MS, laneOf, type Topics } from '../kafka/topics.ts';
@@ -10,8 +10,12 @@ export function requestTopic(topics: Topics, r: DeliveryRequested, now: number):
   return remaining > 0 ? topics.delay(tierFor(remaining, DELAY_TIERS_MS)) : topics.lane(laneOf(r.priority));
 }
 
-/** Resolves an accepted event's destinations. Direct events have one; fan-out comes with endpoints. */
-export function destinationsOf(e: EventAccepted): RoutedDestination[] {
+/**
+ * Resolves an event's destinations: a direct event has one; a replay names its targets; fan-out
+ * comes with endpoints. Every destination gets a fresh dispatch id (attempts start at 1).
+ */
+export function destinationsOf(e: EventAccepted | EventReplayed): RoutedDestination[] {
+  if (e.type === 'EventReplayed') return e.targets.map((t) => ({ dispatchId: randomUUID(), endpointId: t.endpointId, url: t.url }));
   return e.destination ? [{ dispatchId: randomUUID(), endpointId: null, url: e.destination }] : [];
 }
 
@@ -23,10 +27,13 @@ export function routerHandler(topics: Topics, now: () => number = Date.now): Bat
   return async (messages) => {
     const out: Outgoing[] = [];
     const t = now();
-    for (const { event: e } of messages) {
-      if (e.type !== 'EventAccepted') continue;
+    for (const m of messages) {
+      const e = m.event;
+      if (e.type !== 'EventAccepted' && e.type !== 'EventReplayed') continue;
       const destinations = destinationsOf(e);
-      out.push({ topic: topics.outcomes, key: e.eventId, event: {
+      const dueAt = e.type === 'EventAccepted' ? e.createdAt + e.delaySeconds * 1000 : e.replayedAt;
+      // On the events topic, keyed like the event: the projection sees it after the event it routes.
+      out.push({ topic: topics.events, key: m.key, event: {
         type: 'EventRouted', eventId: e.eventId, accountId: e.accountId, projectId: e.projectId, destinations, routedAt: t,
       } });
       for (const d of destinations) {
@@ -34,7 +41,7 @@ export function routerHandler(topics: Topics, now: () => number = Date.now): Bat
           type: 'DeliveryRequested', dispatchId: d.dispatchId, eventId: e.eventId, accountId: e.accountId,
           projectId: e.projectId, endpointId: d.endpointId, eventType: e.eventType, url: d.url, payload: e.payload,
           headers: e.headers, attempt: 1, maxAttempts: e.maxAttempts, priority: e.priority,
-          dueAt: e.createdAt + e.delaySeconds * 1000, createdAt: e.createdAt,
+          dueAt, createdAt: e.createdAt,
         };
         out.push({ topic: requestTopic(topics, request, t), key: d.dispatchId, event: request });
       }

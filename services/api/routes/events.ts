@@ -3,10 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'slonik';
 import { Type } from 'typebox';
 import { z } from 'zod';
-import { decodeCursor, eventAttempts, getEvent, listEvents, attemptView, eventView } from '../../../projections/events/queries.ts';
+import { decodeCursor, eventAttempts, eventStates, getEvent, listEvents, attemptView, eventView } from '../../../projections/events/queries.ts';
 import { decideSendBatch, decideSendEvent } from '../../domain/events/decide.ts';
 import { DomainError } from '../../domain/errors/errors.ts';
-import type { EventAccepted } from '../../domain/messages/events.ts';
+import type { EventAccepted, EventEdited, EventReplayed } from '../../domain/messages/events.ts';
+import { applyEdit, decideEdit, decideReplay, type EventState } from '../../domain/events/replay.ts';
 import { EVENT_STATUSES } from '../../domain/events/status.ts';
 import type { ApiContext } from '../context.ts';
 import { readYourWrites } from '../read-your-writes.ts';
@@ -28,6 +29,18 @@ const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });
 const IdParams = Type.Object({ id: Type.String() });
+const PatchBody = Type.Object({
+  destination: Type.Optional(Type.String({ maxLength: 2048 })),
+  payload: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  replay: Type.Optional(Type.Boolean()),
+});
+const RetryBody = Type.Object({
+  eventIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 })),
+  status: Type.Optional(Type.Union([Type.Literal('failed'), Type.Literal('dead')])),
+  endpointId: Type.Optional(Type.String({ format: 'uuid' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
 const uuid = z.uuid();
 
 /** The events surface: commands append EventAccepted; reads come from the events projection. */
@@ -72,7 +85,65 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     }
   }
 
+  async function loadState(req: { principal: { accountId: string; projectId: string } }, id: string): Promise<EventState> {
+    const [state] = uuid.safeParse(id).success
+      ? await readYourWrites(ctx, 'events', id, async () => (await eventStates(ctx.db, req.principal, { ids: [id], limit: 1 }))[0] ?? null)
+        .then((s) => (s ? [s] : []))
+      : [];
+    if (!state) throw new DomainError('NOT_FOUND', 'event not found');
+    return state;
+  }
+
+  async function appendChanges(changes: Array<EventEdited | EventReplayed>) {
+    if (changes.length === 0) return;
+    const positions = await ctx.appender.append(changes.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e })));
+    for (const e of changes) ctx.recent.remember(e.eventId, positions);
+  }
+
+  async function view(req: { principal: { accountId: string; projectId: string } }, id: string) {
+    const row = await getEvent(ctx.db, req.principal, id);
+    return row ? eventView(row) : null;
+  }
+
   return async (app) => {
+    app.patch('/events/:id', { schema: { params: IdParams, body: PatchBody } }, async (req) => {
+      const state = await loadState(req, req.params.id);
+      const now = Date.now();
+      const edit = decideEdit(state, req.body, now);
+      const replay = req.body.replay ? decideReplay(applyEdit(state, edit), now) : null;
+      await appendChanges([edit, replay].filter((e) => e !== null));
+      const shown = await view(req, state.eventId);
+      return { ...shown, ...(edit?.destination ? { destination: edit.destination } : {}),
+        ...(edit?.payload ? { payload: req.body.payload } : {}), ...(edit?.headers ? { headers: edit.headers } : {}),
+        ...(replay ? { status: 'queued', attempts: 0 } : {}) };
+    });
+
+    app.post('/events/:id/replay', { schema: { params: IdParams } }, async (req, reply) => {
+      const state = await loadState(req, req.params.id);
+      const replay = decideReplay(state, Date.now());
+      await appendChanges([replay]);
+      return reply.code(200).send({ ...(await view(req, state.eventId)), status: 'queued', attempts: 0 });
+    });
+
+    app.post('/events/batch/retry', { schema: { body: RetryBody } }, async (req) => {
+      const { eventIds, status, endpointId } = req.body;
+      if (!eventIds && !status && !endpointId) throw new DomainError('BAD_REQUEST', 'give eventIds, status or endpointId');
+      const states = await eventStates(ctx.db, req.principal, { ids: eventIds, status, endpointId, limit: eventIds?.length ?? req.body.limit ?? 100 });
+      const now = Date.now();
+      const replays: EventReplayed[] = [];
+      const skipped: Array<{ id: string; reason: string }> = [];
+      for (const s of states) {
+        try { replays.push(decideReplay(s, now)); } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          skipped.push({ id: s.eventId, reason: err.message });
+        }
+      }
+      const found = new Set(states.map((s) => s.eventId));
+      for (const id of eventIds ?? []) if (!found.has(id)) skipped.push({ id, reason: 'event not found' });
+      await appendChanges(replays);
+      return { retried: replays.length, eventIds: replays.map((r) => r.eventId), skipped };
+    });
+
     app.post('/events', { schema: { body: SendBody } }, async (req, reply) => {
       const key = req.headers['x-idempotency-key'];
       const event = decideSendEvent({

@@ -85,7 +85,7 @@ export function decideSendBatch(
   });
 }
 
-function assertHttpUrl(value: string, field: string): void {
+export function assertHttpUrl(value: string, field: string): void {
   let url: URL;
   try { url = new URL(value); } catch { throw new DomainError('BAD_REQUEST', `${field} must be an absolute http(s) URL`); }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DomainError('BAD_REQUEST', `${field} must use http or https`);

@@ -44,12 +44,27 @@ export type DeliveryAttempted = {
   nextAttemptAt: number | null; eventCreatedAt: number;
 };
 
+export type ReplayTarget = { endpointId: string | null; url: string };
+export type EventReplayed = {
+  type: 'EventReplayed';
+  eventId: string; accountId: string; projectId: string; eventType: string | null; destination: string | null;
+  payload: string; headers: Record<string, string>; maxAttempts: number; priority: number;
+  targets: ReplayTarget[]; createdAt: number; replayedAt: number;
+};
+export type EventEdited = {
+  type: 'EventEdited';
+  eventId: string; accountId: string; projectId: string; destination: string | null; payload: string | null;
+  headers: Record<string, string> | null; editedAt: number;
+};
+
 export type DomainEvent =
-  | AccountCreated | ApiKeyCreated | EventAccepted | EventRouted | DeliveryRequested | DeliveryAttempted;
+  | AccountCreated | ApiKeyCreated | EventAccepted | EventEdited | EventReplayed | EventRouted
+  | DeliveryRequested | DeliveryAttempted;
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
-  'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventRouted', 'DeliveryRequested', 'DeliveryAttempted',
+  'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventEdited', 'EventReplayed', 'EventRouted',
+  'DeliveryRequested', 'DeliveryAttempted',
 ];
 
 /** Exhaustiveness guard for switches over DomainEvent. */
