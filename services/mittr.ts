@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { accountsProjection } from '../projections/accounts/projector.ts';
 import { createDb, migrate } from '../projections/db.ts';
+import { endpointsProjection } from '../projections/endpoints/projector.ts';
 import { eventsProjection } from '../projections/events/projector.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import { RecentWrites } from './api/context.ts';
@@ -17,7 +18,7 @@ import { Serde } from './kafka/serde.ts';
 import { DELAY_TIERS_MS, LANES, topicNames } from './kafka/topics.ts';
 import { routerHandler } from './router/router.ts';
 import { SecretBox } from './security/secrets.ts';
-import { AccountStore } from './state/accounts.ts';
+import { ConfigStore } from './state/config-store.ts';
 
 export const ROLES = ['api', 'router', 'deliver', 'schedule', 'project'] as const;
 export type Role = (typeof ROLES)[number];
@@ -43,16 +44,16 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     db = await createDb(config, has('api') ? 20 : 8);
     stops.push(() => db!.end());
   }
-  let accounts: AccountStore | undefined;
-  if (has('api') || has('deliver')) {
-    accounts = new AccountStore(kafka, serde, topics.accounts);
-    await accounts.start();
-    stops.unshift(() => accounts!.stop());
+  let store: ConfigStore | undefined;
+  if (has('api') || has('deliver') || has('router')) {
+    store = new ConfigStore(kafka, serde, topics);
+    await store.start();
+    stops.unshift(() => store!.stop());
   }
   const group = (name: string) => `${config.topicPrefix}${name}`;
   const processors: TransactionalProcessor[] = [];
   if (has('router')) {
-    processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics) }));
+    processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics, store!) }));
   }
   if (has('schedule')) {
     processors.push(new TransactionalProcessor({
@@ -65,12 +66,12 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     stops.push(() => agent.close());
     processors.push(new TransactionalProcessor({
       kafka, serde, groupId: group('engine'), topics: LANES.map(topics.lane),
-      handler: engineHandler({ topics, agent, accounts: accounts!, secrets }),
+      handler: engineHandler({ topics, agent, store: store!, secrets }),
       partitionsConsumedConcurrently: config.partitions * LANES.length,
     }));
   }
   if (has('project')) {
-    for (const projection of [accountsProjection(topics), eventsProjection(topics)]) {
+    for (const projection of [accountsProjection(topics), eventsProjection(topics), endpointsProjection(topics)]) {
       const runner = new ProjectionRunner(kafka, serde, db!, projection, config.topicPrefix);
       await runner.start();
       stops.unshift(() => runner.stop());
@@ -86,7 +87,7 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     const appender = new Appender(kafka, serde);
     await appender.start();
     stops.unshift(() => appender.stop());
-    app = await startServer({ config, kafka, serde, db: db!, appender, topics, accounts: accounts!, secrets, recent: new RecentWrites() }, config);
+    app = await startServer({ config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent: new RecentWrites() }, config);
     const addr = app.server.address();
     url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;
     stops.unshift(() => app!.close());

@@ -5,6 +5,7 @@ import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
+import { endpointRoutes } from './routes/endpoints.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
@@ -22,10 +23,11 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   await app.register(authRoutes(ctx));
   await app.register(async (v1) => {
     v1.decorateRequest('principal', null as never);
-    v1.addHook('onRequest', async (req) => { req.principal = authenticate(ctx.accounts, req); });
+    v1.addHook('onRequest', async (req) => { req.principal = authenticate(ctx.store, req); });
     await v1.register(meRoutes(ctx));
     await v1.register(eventRoutes(ctx));
     await v1.register(deliveryRoutes(ctx));
+    await v1.register(endpointRoutes(ctx));
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors/errors.ts';
 import { hashApiKey } from '../security/secrets.ts';
-import type { AccountStore } from '../state/accounts.ts';
+import type { ConfigStore } from '../state/config-store.ts';
 
 export type Principal = { accountId: string; projectId: string };
 
@@ -13,12 +13,12 @@ declare module 'fastify' {
  * Resolves the caller from X-API-Key (or `Authorization: Bearer mtr_...`) and scopes it to a
  * project: the account's default, or X-Project-ID when it names one of the account's projects.
  */
-export function authenticate(accounts: AccountStore, req: FastifyRequest): Principal {
+export function authenticate(store: ConfigStore, req: FastifyRequest): Principal {
   const header = req.headers['x-api-key'];
   const bearer = req.headers.authorization?.match(/^Bearer\s+(mtr_\S+)$/)?.[1];
   const key = (Array.isArray(header) ? header[0] : header) ?? bearer;
   if (!key) throw new DomainError('UNAUTHORIZED', 'missing API key: send X-API-Key');
-  const account = accounts.accountByKeyHash(hashApiKey(key));
+  const account = store.accountByKeyHash(hashApiKey(key));
   if (!account) throw new DomainError('UNAUTHORIZED', 'invalid API key');
   const project = req.headers['x-project-id'];
   if (project !== undefined && project !== account.projectId) throw new DomainError('NOT_FOUND', 'project not found');

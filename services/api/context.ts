@@ -5,7 +5,7 @@ import type { Appender, Position } from '../kafka/appender.ts';
 import type { Serde } from '../kafka/serde.ts';
 import type { Topics } from '../kafka/topics.ts';
 import type { SecretBox } from '../security/secrets.ts';
-import type { AccountStore } from '../state/accounts.ts';
+import type { ConfigStore } from '../state/config-store.ts';
 
 /** What the routes need, built once at boot and handed to the app plugin. */
 export type ApiContext = {
@@ -15,7 +15,7 @@ export type ApiContext = {
   db: DatabasePool;
   appender: Appender;
   topics: Topics;
-  accounts: AccountStore;
+  store: ConfigStore;
   secrets: SecretBox;
   recent: RecentWrites;
 };
@@ -36,5 +36,9 @@ export class RecentWrites {
   }
   get(id: string): Position[] | undefined {
     return this.map.get(id);
+  }
+  /** Drops the entry once a projector has passed it (unless a newer write replaced it). */
+  forget(id: string, positions: Position[]): void {
+    if (this.map.get(id) === positions) this.map.delete(id);
   }
 }

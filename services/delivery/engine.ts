@@ -7,13 +7,17 @@ import type { BatchHandler, Incoming, Outgoing } from '../kafka/processor.ts';
 import type { Topics } from '../kafka/topics.ts';
 import { requestTopic } from '../router/router.ts';
 import type { SecretBox } from '../security/secrets.ts';
-import type { AccountStore } from '../state/accounts.ts';
+import type { EndpointState } from '../domain/endpoint/evolve.ts';
+import type { ConfigStore } from '../state/config-store.ts';
 import { send, type SendResult } from './sender.ts';
+
+/** How soon a paused endpoint's delivery is looked at again. */
+const PAUSE_RECHECK_MS = 5_000;
 
 export type EngineDeps = {
   topics: Topics;
   agent: Agent;
-  accounts: AccountStore;
+  store: ConfigStore;
   secrets: SecretBox;
   timeoutMs?: number;
   retry?: RetryPolicy;
@@ -32,41 +36,76 @@ export type EngineDeps = {
 export function engineHandler(d: EngineDeps): BatchHandler {
   const now = d.now ?? Date.now;
   const random = d.random ?? Math.random;
-  const secretCache = new Map<string, string>();
+  const opened = new Map<string, string>();
+  /** Sealed secrets are opened once per process. */
+  const open = (sealed: string) => {
+    let plain = opened.get(sealed);
+    if (plain === undefined) { plain = d.secrets.open(sealed); opened.set(sealed, plain); }
+    return plain;
+  };
 
-  async function secretOf(accountId: string): Promise<string> {
-    const cached = secretCache.get(accountId);
-    if (cached) return cached;
-    const account = d.accounts.account(accountId) ?? await d.accounts.awaitAccount(accountId, 30_000);
-    if (!account) throw new Error(`account ${accountId} is unknown to this engine`);
-    const secret = d.secrets.open(account.signingSecretEnc);
-    secretCache.set(accountId, secret);
-    return secret;
+  /** The endpoint's secrets (with a rotated-out one while it overlaps), else the account's global secret. */
+  async function secretsOf(r: DeliveryRequested, ep: EndpointState | undefined, at: number): Promise<string[]> {
+    if (ep) {
+      const both = ep.previousSecretEnc && ep.previousExpiresAt && ep.previousExpiresAt > at;
+      return both ? [open(ep.signingSecretEnc), open(ep.previousSecretEnc!)] : [open(ep.signingSecretEnc)];
+    }
+    await d.store.waitUntil(() => d.store.account(r.accountId) !== undefined, 30_000);
+    const account = d.store.account(r.accountId);
+    if (!account) throw new Error(`account ${r.accountId} is unknown to this engine`);
+    return [open(account.signingSecretEnc)];
+  }
+
+  /** The endpoint of a fan-out dispatch, waiting (bounded) for configuration not yet seen here. */
+  async function endpointOf(r: DeliveryRequested): Promise<EndpointState | undefined> {
+    if (!r.endpointId) return undefined;
+    await d.store.waitUntil(() => d.store.endpoint(r.endpointId!) !== undefined, 30_000);
+    return d.store.endpoint(r.endpointId);
   }
 
   async function deliver(m: Incoming, r: DeliveryRequested): Promise<Outgoing[]> {
     const t0 = performance.now();
-    const timestampSec = Math.floor(now() / 1000);
-    const secret = await secretOf(r.accountId);
+    const ep = await endpointOf(r);
+    const at = now();
+    if (r.endpointId && (!ep || ep.deleted)) {
+      return outcomes(m, r, undefined, { statusCode: null, responseBody: '', error: 'endpoint deleted', errorCategory: 'endpoint_deleted', durationMs: 0, timedOut: false }, at, 0);
+    }
+    if (ep?.paused) return [park(m, r, at)];
+    const body = r.payload;
     const headers: Record<string, string> = {
+      ...ep?.config.customHeaders,
       ...r.headers,
       'content-type': 'application/json',
       'user-agent': 'mittr/0.1',
-      ...signatureHeaders({ secrets: [secret], eventId: r.eventId, timestampSec, body: r.payload }),
+      ...signatureHeaders({ secrets: await secretsOf(r, ep, at), eventId: r.eventId, timestampSec: Math.floor(at / 1000), body }),
     };
-    const attemptedAt = now();
-    const result = await send(d.agent, r.url, headers, r.payload, d.timeoutMs ?? 30_000);
+    const url = ep?.config.url ?? r.url;
+    const result = await send(d.agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
     const totalUs = (performance.now() - t0) * 1000;
-    return outcomes(m, r, result, attemptedAt, Math.max(0, Math.round(totalUs - result.durationMs * 1000)));
+    return outcomes(m, { ...r, url }, ep, result, at, Math.max(0, Math.round(totalUs - result.durationMs * 1000)));
   }
 
-  function outcomes(m: Incoming, r: DeliveryRequested, res: SendResult, attemptedAt: number, overheadUs: number): Outgoing[] {
-    const verdict = res.statusCode === null ? (res.errorCategory === 'blocked' ? 'permanent' : 'retryable') : classifyStatus(res.statusCode);
+  /** A paused endpoint's delivery waits in a delay tier, its attempt not burned, and is looked at again. */
+  function park(m: Incoming, r: DeliveryRequested, at: number): Outgoing {
+    const parked = { ...r, dueAt: at + PAUSE_RECHECK_MS };
+    return { topic: requestTopic(d.topics, parked, at), key: m.key, event: parked };
+  }
+
+  function policyOf(ep: EndpointState | undefined): RetryPolicy {
+    if (!ep) return d.retry ?? DEFAULT_RETRY;
+    const c = ep.config;
+    return { initialMs: c.retryBackoffMs, multiplier: c.retryBackoffMult, maxMs: c.retryBackoffMax, jitter: (d.retry ?? DEFAULT_RETRY).jitter };
+  }
+
+  function outcomes(m: Incoming, r: DeliveryRequested, ep: EndpointState | undefined, res: SendResult, attemptedAt: number, overheadUs: number): Outgoing[] {
+    const verdict = res.statusCode === null
+      ? (res.errorCategory === 'blocked' || res.errorCategory === 'endpoint_deleted' ? 'permanent' : 'retryable')
+      : classifyStatus(res.statusCode);
     const exhausted = r.attempt >= r.maxAttempts || verdict === 'permanent';
     const disposition = verdict === 'success' ? 'delivered' : exhausted ? 'dead' : 'retry';
     const retryAfterMs = verdict === 'rate-limited' ? parseRetryAfter(res.retryAfter, attemptedAt) : undefined;
     const nextAttemptAt = disposition === 'retry'
-      ? attemptedAt + backoffMs(d.retry ?? DEFAULT_RETRY, r.attempt + 1, random(), retryAfterMs)
+      ? attemptedAt + backoffMs(policyOf(ep), r.attempt + 1, random(), retryAfterMs)
       : null;
     const attempted: DeliveryAttempted = {
       type: 'DeliveryAttempted', attemptId: randomUUID(), dispatchId: r.dispatchId, eventId: r.eventId,

@@ -12,6 +12,7 @@ export type Topics = ReturnType<typeof topicNames>;
 export function topicNames(prefix: string) {
   return {
     accounts: `${prefix}accounts`,
+    endpoints: `${prefix}endpoints`,
     events: `${prefix}events`,
     outcomes: `${prefix}outcomes`,
     lane: (lane: Lane) => `${prefix}dispatch.${lane}`,
@@ -32,7 +33,10 @@ const WORK = { 'retention.ms': String(7 * 24 * 3_600_000) };
 export function topicSpecs(prefix: string, partitions: number): TopicSpec[] {
   const t = topicNames(prefix);
   return [
+    // Configuration topics have one partition: one total order, so a single offset says how
+    // current a role's in-memory copy is.
     { name: t.accounts, partitions: 1, config: FOREVER },
+    { name: t.endpoints, partitions: 1, config: FOREVER },
     { name: t.events, partitions, config: FOREVER },
     { name: t.outcomes, partitions, config: FOREVER },
     ...LANES.map((l) => ({ name: t.lane(l), partitions, config: WORK })),

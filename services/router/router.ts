@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryRequested, EventAccepted, EventReplayed, RoutedDestination } from '../domain/messages/events.ts';
 import { tierFor } from '../domain/delivery/tiers.ts';
 import type { BatchHandler, Outgoing } from '../kafka/processor.ts';
+import type { ConfigStore } from '../state/config-store.ts';
 import { DELAY_TIERS_MS, laneOf, type Topics } from '../kafka/topics.ts';
 
 /** Where a delivery request goes: its priority lane when due, else the delay tier that fits. */
@@ -10,37 +11,54 @@ export function requestTopic(topics: Topics, r: DeliveryRequested, now: number):
   return remaining > 0 ? topics.delay(tierFor(remaining, DELAY_TIERS_MS)) : topics.lane(laneOf(r.priority));
 }
 
+type Destination = RoutedDestination & { maxAttempts: number };
+
 /**
- * Resolves an event's destinations: a direct event has one; a replay names its targets; fan-out
- * comes with endpoints. Every destination gets a fresh dispatch id (attempts start at 1).
+ * Resolves an event's destinations: a direct event has one; a replay names its targets; a typed
+ * event fans out to the project's endpoints subscribed to its type. Every destination gets a
+ * fresh dispatch id (attempts start at 1). An endpoint's maxRetries applies unless the event set
+ * maxAttempts itself.
  */
-export function destinationsOf(e: EventAccepted | EventReplayed): RoutedDestination[] {
-  if (e.type === 'EventReplayed') return e.targets.map((t) => ({ dispatchId: randomUUID(), endpointId: t.endpointId, url: t.url }));
-  return e.destination ? [{ dispatchId: randomUUID(), endpointId: null, url: e.destination }] : [];
+export function destinationsOf(e: EventAccepted | EventReplayed, store: ConfigStore): Destination[] {
+  if (e.type === 'EventReplayed') {
+    return e.targets.map((t) => ({ dispatchId: randomUUID(), endpointId: t.endpointId, url: t.url, maxAttempts: e.maxAttempts }));
+  }
+  if (e.destination) return [{ dispatchId: randomUUID(), endpointId: null, url: e.destination, maxAttempts: e.maxAttempts }];
+  return store.subscribers(e.projectId, e.eventType!).map((ep) => ({
+    dispatchId: randomUUID(), endpointId: ep.endpointId, url: ep.config.url,
+    maxAttempts: e.maxAttemptsSet ? e.maxAttempts : ep.config.maxRetries,
+  }));
 }
+
+/** The router waits this long at most for its configuration to catch up with an event's. */
+const CONFIG_WAIT_MS = 10_000;
 
 /**
  * The router: one EventRouted per accepted event and one DeliveryRequested per destination,
  * keyed by the dispatch key (the ordering unit of the delivery engine).
  */
-export function routerHandler(topics: Topics, now: () => number = Date.now): BatchHandler {
+export function routerHandler(topics: Topics, store: ConfigStore, now: () => number = Date.now): BatchHandler {
   return async (messages) => {
     const out: Outgoing[] = [];
     const t = now();
     for (const m of messages) {
       const e = m.event;
       if (e.type !== 'EventAccepted' && e.type !== 'EventReplayed') continue;
-      const destinations = destinationsOf(e);
+      if (e.type === 'EventAccepted' && store.endpointsOffset < e.configOffset) {
+        await store.waitUntil(() => store.endpointsOffset >= e.configOffset, CONFIG_WAIT_MS);
+      }
+      const found = destinationsOf(e, store);
+      const destinations = found.map(({ dispatchId, endpointId, url }) => ({ dispatchId, endpointId, url }));
       const dueAt = e.type === 'EventAccepted' ? e.createdAt + e.delaySeconds * 1000 : e.replayedAt;
       // On the events topic, keyed like the event: the projection sees it after the event it routes.
       out.push({ topic: topics.events, key: m.key, event: {
         type: 'EventRouted', eventId: e.eventId, accountId: e.accountId, projectId: e.projectId, destinations, routedAt: t,
       } });
-      for (const d of destinations) {
+      for (const d of found) {
         const request: DeliveryRequested = {
           type: 'DeliveryRequested', dispatchId: d.dispatchId, eventId: e.eventId, accountId: e.accountId,
           projectId: e.projectId, endpointId: d.endpointId, eventType: e.eventType, url: d.url, payload: e.payload,
-          headers: e.headers, attempt: 1, maxAttempts: e.maxAttempts, priority: e.priority,
+          headers: e.headers, attempt: 1, maxAttempts: d.maxAttempts, priority: e.priority,
           dueAt, createdAt: e.createdAt,
         };
         out.push({ topic: requestTopic(topics, request, t), key: d.dispatchId, event: request });

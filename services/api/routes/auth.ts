@@ -46,8 +46,8 @@ export function authRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         await ctx.db.query(sql.unsafe`DELETE FROM account_emails WHERE email = ${email}`);
         throw err;
       }
-      ctx.accounts.apply(account);
-      ctx.accounts.apply(apiKey);
+      ctx.store.apply(account);
+      ctx.store.apply(apiKey);
       return reply.code(201).send({
         id: accountId, email, companyName: account.companyName, projectId: account.projectId,
         apiKey: key.key, signingSecret, createdAt: new Date(now).toISOString(),

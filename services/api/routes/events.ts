@@ -146,9 +146,11 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.post('/events', { schema: { body: SendBody } }, async (req, reply) => {
       const key = req.headers['x-idempotency-key'];
-      const event = decideSendEvent({
-        ...req.principal, idempotencyKey: Array.isArray(key) ? key[0] : key, input: req.body,
-      }, { now: Date.now(), newId: randomUUID });
+      const event = {
+        ...decideSendEvent({ ...req.principal, idempotencyKey: Array.isArray(key) ? key[0] : key, input: req.body }, { now: Date.now(), newId: randomUUID }),
+        // The router routes with at least the endpoints this process has seen (read-your-writes for config).
+        configOffset: ctx.store.endpointsOffset,
+      };
       await reserveAndAccept([event], (taken) => {
         throw new DomainError('CONFLICT', `idempotency key already used by event ${taken[0]!.event_id}`, { eventId: taken[0]!.event_id });
       });

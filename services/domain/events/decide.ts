@@ -45,6 +45,8 @@ export function decideSendEvent(cmd: SendEvent, deps: Deps): EventAccepted {
     priority,
     delaySeconds,
     createdAt: deps.now,
+    maxAttemptsSet: i.maxAttempts !== undefined,
+    configOffset: -1,
   };
 }
 

@@ -1,3 +1,5 @@
+import { ENDPOINT_EVENT_TYPES, type EndpointEvent } from '../endpoint/events.ts';
+
 /**
  * The domain events mittr writes to Kafka: facts in the past tense, one Avro schema each
  * (schemas/<type>.avsc). Timestamps are epoch milliseconds.
@@ -16,7 +18,7 @@ export type EventAccepted = {
   eventId: string; accountId: string; projectId: string; idempotencyKey: string;
   destination: string | null; eventType: string | null; payload: string;
   headers: Record<string, string>; maxAttempts: number; priority: number; delaySeconds: number;
-  createdAt: number;
+  createdAt: number; maxAttemptsSet: boolean; configOffset: number;
 };
 export type RoutedDestination = { dispatchId: string; endpointId: string | null; url: string };
 export type EventRouted = {
@@ -58,13 +60,14 @@ export type EventEdited = {
 };
 
 export type DomainEvent =
+  | EndpointEvent
   | AccountCreated | ApiKeyCreated | EventAccepted | EventEdited | EventReplayed | EventRouted
   | DeliveryRequested | DeliveryAttempted;
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventEdited', 'EventReplayed', 'EventRouted',
-  'DeliveryRequested', 'DeliveryAttempted',
+  'DeliveryRequested', 'DeliveryAttempted', ...ENDPOINT_EVENT_TYPES,
 ];
 
 /** Exhaustiveness guard for switches over DomainEvent. */

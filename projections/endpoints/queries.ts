@@ -1,0 +1,63 @@
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import type { EndpointConfig } from '../../services/domain/endpoint/events.ts';
+import type { EndpointState } from '../../services/domain/endpoint/evolve.ts';
+import { decodeCursor, encodeCursor, type Scope } from '../events/queries.ts';
+import { ts } from '../events/projector.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });
+
+/** The configuration as the API shows it: filter and storageConfig as JSON values. */
+export function configView(c: EndpointConfig) {
+  const { filter, storageConfig, ...rest } = c;
+  return { ...rest, filter: filter === null ? null : JSON.parse(filter), storageConfig: storageConfig === null ? null : JSON.parse(storageConfig) };
+}
+
+/** The public shape of an endpoint (secrets never included; see /secret). */
+export function endpointView(s: EndpointState) {
+  return {
+    id: s.endpointId, ...configView(s.config),
+    status: s.paused ? 'paused' : 'active', paused: s.paused, version: s.version,
+    createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt),
+  };
+}
+
+export async function getEndpoint(db: DatabasePool, scope: Scope, id: string): Promise<EndpointState | null> {
+  const row = await db.maybeOne(sql.type(stateRow)`
+    SELECT id, state, created_at FROM endpoints
+    WHERE id = ${id} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId} AND NOT deleted`);
+  return row ? (row.state as EndpointState) : null;
+}
+
+export async function listEndpoints(db: DatabasePool, scope: Scope, q: { limit: number; cursor?: string }) {
+  const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+  if (after === null) return null;
+  const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`, sql.fragment`NOT deleted`];
+  if (after) conds.push(sql.fragment`(created_at, id) < (${ts(after[0])}, ${after[1]}::uuid)`);
+  const rows = await db.any(sql.type(stateRow)`
+    SELECT id, state, created_at FROM endpoints WHERE ${sql.join(conds, sql.fragment` AND `)}
+    ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map((r) => endpointView(r.state as EndpointState)),
+    pagination: { hasMore: rows.length > q.limit, cursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null },
+  };
+}
+
+const versionRow = z.object({
+  version: z.number(), change: z.string(), config: z.unknown(), paused: z.boolean(), rolled_back_to: z.number().nullable(), at: z.number(),
+});
+export type EndpointVersion = { version: number; change: string; config: ReturnType<typeof configView>; paused: boolean; rolledBackTo: number | null; createdAt: string };
+
+export async function endpointVersions(db: DatabasePool, endpointId: string, version?: number): Promise<EndpointVersion[]> {
+  const rows = await db.any(sql.type(versionRow)`
+    SELECT version, change, config, paused, rolled_back_to, at FROM endpoint_versions
+    WHERE endpoint_id = ${endpointId} ${version === undefined ? sql.fragment`` : sql.fragment`AND version = ${version}`}
+    ORDER BY version`);
+  return rows.map((r) => ({
+    version: r.version, change: r.change, config: configView(r.config as EndpointConfig), paused: r.paused,
+    rolledBackTo: r.rolled_back_to, createdAt: iso(r.at),
+  }));
+}

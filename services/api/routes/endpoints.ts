@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sql } from 'slonik';
+import { Type } from 'typebox';
+import { z } from 'zod';
+import { endpointVersions, endpointView, getEndpoint, listEndpoints } from '../../../projections/endpoints/queries.ts';
+import { diffConfigs, type EndpointInput } from '../../domain/endpoint/config.ts';
+import { decide, type EndpointCommand } from '../../domain/endpoint/decide.ts';
+import type { EndpointConfig } from '../../domain/endpoint/events.ts';
+import { evolve, type EndpointState } from '../../domain/endpoint/evolve.ts';
+import { DomainError } from '../../domain/errors/errors.ts';
+import type { Principal } from '../auth.ts';
+import { newSigningSecret } from '../../security/secrets.ts';
+import type { ApiContext } from '../context.ts';
+import { readYourWrites } from '../read-your-writes.ts';
+
+const Fields = {
+  url: Type.String({ maxLength: 2048 }),
+  eventTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  filter: Type.Optional(Type.Union([Type.Null(), Type.Array(Type.Unknown(), { maxItems: 50 })])),
+  transformation: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 65_536 })])),
+  fifo: Type.Optional(Type.Boolean()),
+  fifoPartitionKey: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 255 })])),
+  maxRetries: Type.Optional(Type.Integer()),
+  retryBackoffMs: Type.Optional(Type.Integer()),
+  retryBackoffMax: Type.Optional(Type.Integer()),
+  retryBackoffMult: Type.Optional(Type.Number()),
+  timeoutMs: Type.Optional(Type.Integer()),
+  rateLimitPerSec: Type.Optional(Type.Integer()),
+  circuitThreshold: Type.Optional(Type.Integer()),
+  circuitResetMs: Type.Optional(Type.Integer()),
+  customHeaders: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }))),
+  allowedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+  blockedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+  deliveryMode: Type.Optional(Type.String()),
+  storageConfig: Type.Optional(Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())])),
+  signingSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+};
+const CreateBody = Type.Object(Fields);
+const PatchBody = Type.Partial(Type.Object(Fields));
+const IdParams = Type.Object({ id: Type.String() });
+const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1 }) });
+const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
+const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+
+/** Endpoints: an event-sourced aggregate; every change is a version on the endpoints topic. */
+export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+  /** The endpoint as this process knows it, if it belongs to the caller's project. */
+  function current(p: Principal, id: string): EndpointState | undefined {
+    const s = isUuid(id) ? ctx.store.endpoint(id) : undefined;
+    return s && s.accountId === p.accountId && s.projectId === p.projectId && !s.deleted ? s : undefined;
+  }
+
+  /** Decides, reserves the versions, appends, and applies the events to this process's store. */
+  async function run(state: EndpointState | undefined, cmd: EndpointCommand): Promise<EndpointState | undefined> {
+    const events = decide(state, cmd, Date.now());
+    if (events.length === 0) return state;
+    const id = events[0]!.endpointId;
+    const reserved = await ctx.db.any(sql.unsafe`
+      INSERT INTO endpoint_commands (endpoint_id, version)
+      SELECT ${id}, v FROM unnest(${sql.array(events.map((e) => e.version), 'int4')}) AS v
+      ON CONFLICT DO NOTHING RETURNING version`);
+    if (reserved.length !== events.length) {
+      throw new DomainError('CONFLICT', 'the endpoint was changed concurrently; read it again and retry');
+    }
+    const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.endpoints, key: id, event: e })));
+    const last = Number(positions[0]!.offset);
+    events.forEach((e, i) => ctx.store.apply(e, last - (events.length - 1 - i)));
+    ctx.recent.remember(id, positions);
+    return events.reduce<EndpointState | undefined>(evolve, state);
+  }
+
+  function found(p: Principal, id: string): EndpointState {
+    const s = current(p, id);
+    if (!s) throw new DomainError('NOT_FOUND', 'endpoint not found');
+    return s;
+  }
+
+  async function versionsOf(p: Principal, id: string, n?: number) {
+    found(p, id);
+    return (await readYourWrites(ctx, 'endpoints', id, () => endpointVersions(ctx.db, id, n))) ?? [];
+  }
+
+  function secretsOf(s: EndpointState) {
+    const overlapping = s.previousSecretEnc && s.previousExpiresAt && s.previousExpiresAt > Date.now();
+    return {
+      signingSecret: ctx.secrets.open(s.signingSecretEnc),
+      ...(overlapping ? { previousSecret: ctx.secrets.open(s.previousSecretEnc!), previousSecretExpiresAt: new Date(s.previousExpiresAt!).toISOString() } : {}),
+    };
+  }
+
+  return async (app) => {
+    app.post('/endpoints', { schema: { body: CreateBody } }, async (req, reply) => {
+      const { signingSecret, ...input } = req.body;
+      const secret = signingSecret ?? newSigningSecret();
+      const state = await run(undefined, {
+        type: 'Create', endpointId: randomUUID(), ...req.principal, input: input as EndpointInput, signingSecretEnc: ctx.secrets.seal(secret),
+      });
+      return reply.code(201).send({ ...endpointView(state!), signingSecret: secret });
+    });
+
+    app.get('/endpoints', { schema: { querystring: ListQuery } }, async (req) => {
+      const page = await listEndpoints(ctx.db, req.principal, { limit: req.query.limit ?? 20, cursor: req.query.cursor });
+      if (!page) throw new DomainError('BAD_REQUEST', 'invalid cursor');
+      return page;
+    });
+
+    app.get('/endpoints/:id', { schema: { params: IdParams } }, async (req) => {
+      const id = req.params.id;
+      const s = isUuid(id) ? await readYourWrites(ctx, 'endpoints', id, () => getEndpoint(ctx.db, req.principal, id)) : null;
+      if (!s) throw new DomainError('NOT_FOUND', 'endpoint not found');
+      return endpointView(s);
+    });
+
+    app.patch('/endpoints/:id', { schema: { params: IdParams, body: PatchBody } }, async (req) => {
+      const { signingSecret, ...input } = req.body;
+      if (signingSecret !== undefined) throw new DomainError('BAD_REQUEST', 'change the signing secret with POST /endpoints/{id}/secret/rotate');
+      return endpointView((await run(found(req.principal, req.params.id), { type: 'Update', input: input as EndpointInput }))!);
+    });
+
+    app.delete('/endpoints/:id', { schema: { params: IdParams } }, async (req, reply) => {
+      await run(found(req.principal, req.params.id), { type: 'Delete' });
+      return reply.code(204).send();
+    });
+
+    app.post('/endpoints/:id/pause', { schema: { params: IdParams } }, async (req) =>
+      endpointView((await run(found(req.principal, req.params.id), { type: 'Pause' }))!));
+    app.post('/endpoints/:id/resume', { schema: { params: IdParams } }, async (req) =>
+      endpointView((await run(found(req.principal, req.params.id), { type: 'Resume' }))!));
+
+    app.get('/endpoints/:id/secret', { schema: { params: IdParams } }, async (req) => secretsOf(found(req.principal, req.params.id)));
+    app.post('/endpoints/:id/secret/rotate', { schema: { params: IdParams } }, async (req) => {
+      const s = await run(found(req.principal, req.params.id), { type: 'RotateSecret', signingSecretEnc: ctx.secrets.seal(newSigningSecret()) });
+      return secretsOf(s!);
+    });
+
+    app.get('/endpoints/:id/versions', { schema: { params: IdParams } }, async (req) => ({ data: await versionsOf(req.principal, req.params.id) }));
+    app.get('/endpoints/:id/versions/diff', { schema: { params: IdParams, querystring: DiffQuery } }, async (req) => {
+      const all = await versionsOf(req.principal, req.params.id);
+      const a = all.find((v) => v.version === req.query.v1);
+      const b = all.find((v) => v.version === req.query.v2);
+      if (!a || !b) throw new DomainError('NOT_FOUND', 'version not found');
+      return { v1: a.version, v2: b.version, changes: diffConfigs(a.config as never, b.config as never) };
+    });
+    app.get('/endpoints/:id/versions/:n', { schema: { params: VersionParams } }, async (req) => {
+      const [v] = await versionsOf(req.principal, req.params.id, req.params.n);
+      if (!v) throw new DomainError('NOT_FOUND', 'version not found');
+      return v;
+    });
+    app.post('/endpoints/:id/versions/:n/rollback', { schema: { params: VersionParams } }, async (req) => {
+      const s = found(req.principal, req.params.id);
+      const [v] = await versionsOf(req.principal, s.endpointId, req.params.n);
+      const config = v ? configFromView(v.config) : undefined;
+      return endpointView((await run(s, { type: 'Rollback', toVersion: req.params.n, config }))!);
+    });
+  };
+}
+
+/** Back from the API's view of a configuration to the stored one. */
+function configFromView(v: Record<string, unknown>): EndpointConfig {
+  return {
+    ...(v as unknown as EndpointConfig),
+    filter: v.filter === null || v.filter === undefined ? null : JSON.stringify(v.filter),
+    storageConfig: v.storageConfig === null || v.storageConfig === undefined ? null : JSON.stringify(v.storageConfig),
+  };
+}

@@ -1,0 +1,47 @@
+import { DomainError } from '../errors/errors.ts';
+import { buildConfig, ENDPOINT_DEFAULTS, type EndpointInput } from './config.ts';
+import type { EndpointConfig, EndpointEvent } from './events.ts';
+import type { EndpointState } from './evolve.ts';
+
+/** The old secret keeps signing next to the new one for this long after a rotation. */
+export const SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+export type EndpointCommand =
+  | { type: 'Create'; endpointId: string; accountId: string; projectId: string; input: EndpointInput; signingSecretEnc: string }
+  | { type: 'Update'; input: EndpointInput }
+  | { type: 'Delete' }
+  | { type: 'Pause' }
+  | { type: 'Resume' }
+  | { type: 'RotateSecret'; signingSecretEnc: string }
+  | { type: 'Rollback'; toVersion: number; config: EndpointConfig | undefined };
+
+/**
+ * Decides what happens to an endpoint. Pure: the clock comes in, secrets come in sealed.
+ * Commands on a missing or deleted endpoint are NOT_FOUND; a change to nothing is no event.
+ */
+export function decide(state: EndpointState | undefined, cmd: EndpointCommand, now: number): EndpointEvent[] {
+  if (cmd.type === 'Create') {
+    if (state) throw new DomainError('CONFLICT', 'endpoint already exists');
+    const config = buildConfig(ENDPOINT_DEFAULTS, cmd.input);
+    return [{ type: 'EndpointCreated', endpointId: cmd.endpointId, accountId: cmd.accountId, projectId: cmd.projectId,
+      version: 1, config, signingSecretEnc: cmd.signingSecretEnc, at: now }];
+  }
+  if (!state || state.deleted) throw new DomainError('NOT_FOUND', 'endpoint not found');
+  const base = { endpointId: state.endpointId, accountId: state.accountId, projectId: state.projectId, version: state.version + 1, at: now };
+  switch (cmd.type) {
+    case 'Update': {
+      const config = buildConfig(state.config, cmd.input);
+      return JSON.stringify(config) === JSON.stringify(state.config) ? [] : [{ type: 'EndpointUpdated', ...base, config, rolledBackTo: null }];
+    }
+    case 'Rollback': {
+      if (!cmd.config) throw new DomainError('NOT_FOUND', `version ${cmd.toVersion} not found`);
+      return [{ type: 'EndpointUpdated', ...base, config: cmd.config, rolledBackTo: cmd.toVersion }];
+    }
+    case 'Delete': return [{ type: 'EndpointDeleted', ...base }];
+    case 'Pause': return state.paused ? [] : [{ type: 'EndpointPaused', ...base }];
+    case 'Resume': return state.paused ? [{ type: 'EndpointResumed', ...base }] : [];
+    case 'RotateSecret':
+      return [{ type: 'EndpointSecretRotated', ...base, signingSecretEnc: cmd.signingSecretEnc,
+        previousSecretEnc: state.signingSecretEnc, previousExpiresAt: now + SECRET_OVERLAP_MS }];
+  }
+}

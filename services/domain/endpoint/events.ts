@@ -1,0 +1,23 @@
+/** The endpoint aggregate's events (schemas/Endpoint*.avsc). Each one is a new version. */
+export type EndpointConfig = {
+  url: string; eventTypes: string[]; description: string; filter: string | null; transformation: string | null;
+  fifo: boolean; fifoPartitionKey: string | null; maxRetries: number; retryBackoffMs: number; retryBackoffMax: number;
+  retryBackoffMult: number; timeoutMs: number; rateLimitPerSec: number; circuitThreshold: number; circuitResetMs: number;
+  customHeaders: Record<string, string>; allowedCidrs: string[]; blockedCidrs: string[]; deliveryMode: string;
+  storageConfig: string | null;
+};
+
+type Base = { endpointId: string; accountId: string; projectId: string; version: number; at: number };
+export type EndpointCreated = Base & { type: 'EndpointCreated'; config: EndpointConfig; signingSecretEnc: string };
+export type EndpointUpdated = Base & { type: 'EndpointUpdated'; config: EndpointConfig; rolledBackTo: number | null };
+export type EndpointDeleted = Base & { type: 'EndpointDeleted' };
+export type EndpointPaused = Base & { type: 'EndpointPaused' };
+export type EndpointResumed = Base & { type: 'EndpointResumed' };
+export type EndpointSecretRotated = Base & {
+  type: 'EndpointSecretRotated'; signingSecretEnc: string; previousSecretEnc: string; previousExpiresAt: number;
+};
+export type EndpointEvent =
+  | EndpointCreated | EndpointUpdated | EndpointDeleted | EndpointPaused | EndpointResumed | EndpointSecretRotated;
+export const ENDPOINT_EVENT_TYPES = [
+  'EndpointCreated', 'EndpointUpdated', 'EndpointDeleted', 'EndpointPaused', 'EndpointResumed', 'EndpointSecretRotated',
+] as const;

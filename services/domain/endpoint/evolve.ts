@@ -1,0 +1,30 @@
+import { assertNever } from '../messages/events.ts';
+import type { EndpointConfig, EndpointEvent } from './events.ts';
+
+export type EndpointState = {
+  endpointId: string; accountId: string; projectId: string; version: number; config: EndpointConfig;
+  signingSecretEnc: string; previousSecretEnc: string | null; previousExpiresAt: number | null;
+  paused: boolean; deleted: boolean; createdAt: number; updatedAt: number;
+};
+
+/** Folds one event into the endpoint's state (undefined before it exists). */
+export function evolve(s: EndpointState | undefined, e: EndpointEvent): EndpointState | undefined {
+  if (e.type === 'EndpointCreated') {
+    return {
+      endpointId: e.endpointId, accountId: e.accountId, projectId: e.projectId, version: e.version, config: e.config,
+      signingSecretEnc: e.signingSecretEnc, previousSecretEnc: null, previousExpiresAt: null, paused: false,
+      deleted: false, createdAt: e.at, updatedAt: e.at,
+    };
+  }
+  if (!s) return s;
+  const next = { ...s, version: e.version, updatedAt: e.at };
+  switch (e.type) {
+    case 'EndpointUpdated': return { ...next, config: e.config };
+    case 'EndpointDeleted': return { ...next, deleted: true };
+    case 'EndpointPaused': return { ...next, paused: true };
+    case 'EndpointResumed': return { ...next, paused: false };
+    case 'EndpointSecretRotated':
+      return { ...next, signingSecretEnc: e.signingSecretEnc, previousSecretEnc: e.previousSecretEnc, previousExpiresAt: e.previousExpiresAt };
+    default: return assertNever(e);
+  }
+}

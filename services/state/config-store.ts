@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import { matchesEventType } from '../domain/endpoint/config.ts';
+import type { EndpointEvent } from '../domain/endpoint/events.ts';
+import { evolve, type EndpointState } from '../domain/endpoint/evolve.ts';
+import type { AccountCreated, ApiKeyCreated, DomainEvent } from '../domain/messages/events.ts';
+import { decodeBatch } from '../kafka/processor.ts';
+import type { Serde } from '../kafka/serde.ts';
+
+export type AccountConfig = { accountId: string; projectId: string; signingSecretEnc: string; email: string };
+
+const isEndpointEvent = (e: DomainEvent): e is EndpointEvent => e.type.startsWith('Endpoint');
+
+/**
+ * The configuration every role keeps in memory (ARCHITECTURE: config in memory): accounts, API
+ * keys and endpoints, folded from their single-partition topics read from the start by a private
+ * consumer group. `endpointsOffset` says how far the endpoints topic is applied, so a reader can
+ * wait for a configuration at least as new as a writer saw. The API applies its own writes at once.
+ */
+export class ConfigStore {
+  private readonly accounts = new Map<string, AccountConfig>();
+  private readonly keys = new Map<string, string>();
+  private readonly endpoints = new Map<string, EndpointState>();
+  private readonly byProject = new Map<string, Set<string>>();
+  private consumer?: Consumer;
+  private waiters: Array<() => void> = [];
+  /** Next offset to apply on the endpoints topic (its only partition). */
+  endpointsOffset = 0;
+
+  private readonly kafka: Kafka;
+  private readonly serde: Serde;
+  private readonly topics: { accounts: string; endpoints: string };
+
+  constructor(kafka: Kafka, serde: Serde, topics: { accounts: string; endpoints: string }) {
+    this.kafka = kafka;
+    this.serde = serde;
+    this.topics = topics;
+  }
+
+  /** Folds an event in; `offset` (endpoints topic) is given when it comes from the log. */
+  apply(e: DomainEvent, offset?: number): void {
+    if (e.type === 'AccountCreated' || e.type === 'ApiKeyCreated') this.applyAccount(e);
+    else if (isEndpointEvent(e)) {
+      const current = this.endpoints.get(e.endpointId);
+      // The API applies its own writes before they come back from the log: never go backwards.
+      if (!current || e.version > current.version) {
+        const next = evolve(current, e)!;
+        this.endpoints.set(e.endpointId, next);
+        const set = this.byProject.get(next.projectId) ?? new Set();
+        set.add(e.endpointId);
+        this.byProject.set(next.projectId, set);
+      }
+    }
+    this.markApplied(offset === undefined ? undefined : offset + 1);
+  }
+
+  /** Records how far the endpoints topic is applied (also past records that are not ours) and wakes waiters. */
+  private markApplied(nextOffset: number | undefined): void {
+    if (nextOffset !== undefined) this.endpointsOffset = Math.max(this.endpointsOffset, nextOffset);
+    const w = this.waiters;
+    this.waiters = [];
+    w.forEach((f) => f());
+  }
+
+  private applyAccount(e: AccountCreated | ApiKeyCreated): void {
+    if (e.type === 'AccountCreated') {
+      this.accounts.set(e.accountId, { accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email });
+    } else {
+      this.keys.set(e.keyHash, e.accountId);
+    }
+  }
+
+  accountByKeyHash(hash: string): AccountConfig | undefined {
+    const id = this.keys.get(hash);
+    return id ? this.accounts.get(id) : undefined;
+  }
+
+  account(accountId: string): AccountConfig | undefined {
+    return this.accounts.get(accountId);
+  }
+
+  endpoint(endpointId: string): EndpointState | undefined {
+    return this.endpoints.get(endpointId);
+  }
+
+  /** Live endpoints of a project subscribed to `eventType`. */
+  subscribers(projectId: string, eventType: string): EndpointState[] {
+    const out: EndpointState[] = [];
+    for (const id of this.byProject.get(projectId) ?? []) {
+      const ep = this.endpoints.get(id)!;
+      if (!ep.deleted && matchesEventType(ep.config.eventTypes, eventType)) out.push(ep);
+    }
+    return out;
+  }
+
+  /** Waits (bounded) until `ready()` holds; answers whether it does. */
+  async waitUntil(ready: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready() && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(deadline - Date.now(), 0));
+        this.waiters.push(() => { clearTimeout(t); resolve(); });
+      });
+    }
+    return ready();
+  }
+
+  /** Starts following both topics and resolves once the history present at start is folded in. */
+  async start(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const pending = new Map<string, bigint>();
+    for (const topic of [this.topics.accounts, this.topics.endpoints]) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        if (BigInt(p.high) > BigInt(p.low)) pending.set(`${topic}:${p.partition}`, BigInt(p.high));
+      }
+    }
+    await admin.disconnect();
+    let caughtUp!: () => void;
+    const ready = new Promise<void>((r) => (caughtUp = r));
+    if (pending.size === 0) caughtUp();
+    this.consumer = this.kafka.consumer({ groupId: `mittr-config-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.topics.accounts, this.topics.endpoints], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const isEndpoints = batch.topic === this.topics.endpoints;
+        for (const m of await decodeBatch(this.serde, batch)) this.apply(m.event, isEndpoints ? Number(m.offset) : undefined);
+        if (isEndpoints) this.markApplied(Number(batch.lastOffset()) + 1);
+        const key = `${batch.topic}:${batch.partition}`;
+        const end = pending.get(key);
+        if (end !== undefined && BigInt(batch.lastOffset()) + 1n >= end) {
+          pending.delete(key);
+          if (pending.size === 0) caughtUp();
+        }
+      },
+    });
+    await ready;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
