@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
 import { accountsProjection } from '../projections/accounts/projector.ts';
@@ -10,12 +11,12 @@ import { startServer } from './api/server.ts';
 import type { Config } from './config/config.ts';
 import { engineHandler } from './delivery/engine.ts';
 import { schedulerHandler } from './delivery/scheduler.ts';
-import { createDeliveryAgent } from './delivery/sender.ts';
+import { AgentPool } from './delivery/sender.ts';
 import { Appender } from './kafka/appender.ts';
 import { createKafka, ensureTopics } from './kafka/client.ts';
 import { TransactionalProcessor } from './kafka/processor.ts';
 import { Serde } from './kafka/serde.ts';
-import { DELAY_TIERS_MS, LANES, topicNames } from './kafka/topics.ts';
+import { DELAY_TIERS_MS, LANE_WEIGHTS, LANES, topicNames } from './kafka/topics.ts';
 import { routerHandler } from './router/router.ts';
 import { SecretBox } from './security/secrets.ts';
 import { ConfigStore } from './state/config-store.ts';
@@ -62,13 +63,18 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     }));
   }
   if (has('deliver')) {
-    const agent = createDeliveryAgent({ allowPrivateNetworks: config.allowPrivateNetworks });
-    stops.push(() => agent.close());
-    processors.push(new TransactionalProcessor({
-      kafka, serde, groupId: group('engine'), topics: LANES.map(topics.lane),
-      handler: engineHandler({ topics, agent, store: store!, secrets }),
-      partitionsConsumedConcurrently: config.partitions * LANES.length,
-    }));
+    const agents = new AgentPool(config.allowPrivateNetworks, config.tlsCaFile ? await readFile(config.tlsCaFile, 'utf8') : undefined);
+    stops.push(() => agents.close());
+    // One consumer per priority lane (ARCHITECTURE 8): a backlog in one lane never stands in
+    // front of another, and the lanes' shares of concurrent deliveries are weighted.
+    for (const lane of LANES) {
+      const w = LANE_WEIGHTS[lane];
+      processors.push(new TransactionalProcessor({
+        kafka, serde, groupId: group(`engine.${lane}`), topics: [topics.lane(lane)],
+        handler: engineHandler({ topics, agents, store: store!, secrets, maxInFlight: w.inFlight }),
+        partitionsConsumedConcurrently: Math.max(1, Math.ceil(config.partitions * w.partitions)),
+      }));
+    }
   }
   if (has('project')) {
     for (const projection of [accountsProjection(topics), eventsProjection(topics), endpointsProjection(topics)]) {

@@ -1,4 +1,5 @@
 import { sql, type DatabasePool } from 'slonik';
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { EndpointConfig } from '../../services/domain/endpoint/events.ts';
 import type { EndpointState } from '../../services/domain/endpoint/evolve.ts';
@@ -7,6 +8,15 @@ import { ts } from '../events/projector.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });
+
+function certificateInfo(pem: string) {
+  try {
+    const c = new X509Certificate(pem);
+    return { subject: c.subject, fingerprint256: c.fingerprint256, validTo: new Date(c.validTo).toISOString() };
+  } catch {
+    return null;
+  }
+}
 
 /** The configuration as the API shows it: filter and storageConfig as JSON values. */
 export function configView(c: EndpointConfig) {
@@ -19,6 +29,7 @@ export function endpointView(s: EndpointState) {
   return {
     id: s.endpointId, ...configView(s.config),
     status: s.paused ? 'paused' : 'active', paused: s.paused, version: s.version,
+    mtls: s.mtlsCertPem ? { configured: true, certificate: certificateInfo(s.mtlsCertPem) } : { configured: false },
     createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt),
   };
 }

@@ -17,6 +17,8 @@ const schema = z.object({
   MITTR_MASTER_KEY: z.string().min(1).optional(),
   /** Allow deliveries to loopback/private addresses (local development). */
   MITTR_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).optional(),
+  /** Extra CA certificates (PEM file) trusted for outbound deliveries, e.g. an internal CA. */
+  MITTR_TLS_CA_FILE: z.string().optional(),
   MITTR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -33,6 +35,7 @@ export type Config = {
   masterKey: Buffer;
   allowPrivateNetworks: boolean;
   logLevel: string;
+  tlsCaFile: string | undefined;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -71,5 +74,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Safe by default: only an explicit opt-in (as `npm run up` gives) reaches private networks.
     allowPrivateNetworks: e.MITTR_ALLOW_PRIVATE_NETWORKS === 'true',
     logLevel: e.MITTR_LOG_LEVEL,
+    tlsCaFile: e.MITTR_TLS_CA_FILE,
   };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Agent } from 'undici';
 import type { DeliveryAttempted, DeliveryRequested } from '../domain/messages/events.ts';
 import { backoffMs, classifyStatus, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from '../domain/delivery/retry.ts';
 import { signatureHeaders } from '../domain/delivery/signing.ts';
@@ -9,14 +8,14 @@ import { requestTopic } from '../router/router.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { EndpointState } from '../domain/endpoint/evolve.ts';
 import type { ConfigStore } from '../state/config-store.ts';
-import { send, type SendResult } from './sender.ts';
+import { send, type AgentPool, type SendResult } from './sender.ts';
 
 /** How soon a paused endpoint's delivery is looked at again. */
 const PAUSE_RECHECK_MS = 5_000;
 
 export type EngineDeps = {
   topics: Topics;
-  agent: Agent;
+  agents: AgentPool;
   store: ConfigStore;
   secrets: SecretBox;
   timeoutMs?: number;
@@ -80,7 +79,11 @@ export function engineHandler(d: EngineDeps): BatchHandler {
       ...signatureHeaders({ secrets: await secretsOf(r, ep, at), eventId: r.eventId, timestampSec: Math.floor(at / 1000), body }),
     };
     const url = ep?.config.url ?? r.url;
-    const result = await send(d.agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
+    const agent = ep
+      ? d.agents.get(ep.config.allowedCidrs, ep.config.blockedCidrs,
+        ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
+      : d.agents.get();
+    const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
     const totalUs = (performance.now() - t0) * 1000;
     return outcomes(m, { ...r, url }, ep, result, at, Math.max(0, Math.round(totalUs - result.durationMs * 1000)));
   }

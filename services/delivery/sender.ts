@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { createHash } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, errors as undiciErrors } from 'undici';
+import { addressAllowed, type AddressPolicy } from './address-policy.ts';
 
 export type SendResult = {
   statusCode: number | null; responseBody: string; retryAfter?: string;
@@ -9,38 +11,70 @@ export type SendResult = {
 
 const RESPONSE_BODY_MAX = 1024;
 
-/** Address ranges a delivery may not reach unless private networks are allowed. */
-const PUBLIC_RANGES = new Set(['unicast']);
-
 export class BlockedAddressError extends Error {
   readonly code = 'MITTR_BLOCKED_ADDRESS';
 }
 
-/** True if `address` (as connected to) is a public unicast address. */
-export function isPublicAddress(address: string): boolean {
-  let ip = ipaddr.parse(address);
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  return PUBLIC_RANGES.has(ip.range());
-}
+export type ClientCert = { certPem: string; keyPem: string };
 
 /**
  * An undici Agent whose connector checks the address actually connected to, after DNS
  * resolution (no DNS rebinding, and IP literals are checked too). No redirects are followed.
+ * With a client certificate, TLS connections present it (mTLS).
  */
-export function createDeliveryAgent(opts: { allowPrivateNetworks: boolean }): Agent {
-  const base = buildConnector({ timeout: 10_000 });
+export function createDeliveryAgent(policy: AddressPolicy, cert?: ClientCert, ca?: string[]): Agent {
+  const base = buildConnector({ timeout: 10_000, ...(ca ? { ca } : {}), ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}) });
   const connect: buildConnector.connector = (options, callback) => {
     base(options, (err, socket) => {
       if (err || !socket) return callback(err ?? new Error('no socket'), null);
-      const address = (socket as Socket).remoteAddress;
-      if (!opts.allowPrivateNetworks && (!address || !isPublicAddress(address))) {
+      const verdict = addressAllowed((socket as Socket).remoteAddress ?? '', policy);
+      if (!verdict.ok) {
         socket.destroy();
-        return callback(new BlockedAddressError(`refused to deliver to non-public address ${address}`), null);
+        return callback(new BlockedAddressError(verdict.reason), null);
       }
       callback(null, socket);
     });
   };
   return new Agent({ connect, connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+}
+
+/**
+ * Agents by (address policy, client certificate): endpoints with the default policy share one;
+ * those with their own CIDRs or mTLS certificate get their own, in a bounded LRU.
+ */
+export class AgentPool {
+  private readonly agents = new Map<string, Agent>();
+  private readonly allowPrivateNetworks: boolean;
+  private readonly max: number;
+  private readonly ca: string[] | undefined;
+  /** `extraCaPem`: certificates trusted besides the system's (MITTR_TLS_CA_FILE). */
+  constructor(allowPrivateNetworks: boolean, extraCaPem?: string, max = 256) {
+    this.allowPrivateNetworks = allowPrivateNetworks;
+    this.ca = extraCaPem ? [...rootCertificates, extraCaPem] : undefined;
+    this.max = max;
+  }
+
+  get(allowedCidrs: readonly string[] = [], blockedCidrs: readonly string[] = [], cert?: ClientCert): Agent {
+    const key = JSON.stringify([allowedCidrs, blockedCidrs, cert ? createHash('sha256').update(cert.certPem).digest('hex') : null]);
+    let agent = this.agents.get(key);
+    if (agent) {
+      this.agents.delete(key); // refresh its LRU position
+    } else {
+      agent = createDeliveryAgent({ allowPrivateNetworks: this.allowPrivateNetworks, allowedCidrs, blockedCidrs }, cert, this.ca);
+      if (this.agents.size >= this.max) {
+        const [oldestKey, oldest] = this.agents.entries().next().value!;
+        this.agents.delete(oldestKey);
+        void oldest.close();
+      }
+    }
+    this.agents.set(key, agent);
+    return agent;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
+  }
 }
 
 /** POSTs one delivery; never throws: every failure is classified into the result. */

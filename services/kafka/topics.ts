@@ -20,6 +20,13 @@ export function topicNames(prefix: string) {
   };
 }
 
+/** Each lane's share of the engine: concurrent partitions (fraction) and deliveries in flight per batch. */
+export const LANE_WEIGHTS: Record<Lane, { partitions: number; inFlight: number }> = {
+  high: { partitions: 1, inFlight: 256 },
+  normal: { partitions: 1, inFlight: 128 },
+  low: { partitions: 0.5, inFlight: 32 },
+};
+
 /** Priority 1..10 maps onto three lanes consumed with weights (ARCHITECTURE 8). */
 export function laneOf(priority: number): Lane {
   if (priority <= 3) return 'high';

@@ -4,7 +4,7 @@ import { sql } from 'slonik';
 import { Type } from 'typebox';
 import { z } from 'zod';
 import { endpointVersions, endpointView, getEndpoint, listEndpoints } from '../../../projections/endpoints/queries.ts';
-import { diffConfigs, type EndpointInput } from '../../domain/endpoint/config.ts';
+import { assertPemPair, diffConfigs, type EndpointInput } from '../../domain/endpoint/config.ts';
 import { decide, type EndpointCommand } from '../../domain/endpoint/decide.ts';
 import type { EndpointConfig } from '../../domain/endpoint/events.ts';
 import { evolve, type EndpointState } from '../../domain/endpoint/evolve.ts';
@@ -36,7 +36,10 @@ const Fields = {
   deliveryMode: Type.Optional(Type.String()),
   storageConfig: Type.Optional(Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())])),
   signingSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+  mtlsCert: Type.Optional(Type.String({ maxLength: 65_536 })),
+  mtlsKey: Type.Optional(Type.String({ maxLength: 65_536 })),
 };
+const MtlsBody = Type.Object({ certPem: Type.String({ maxLength: 65_536 }), keyPem: Type.String({ maxLength: 65_536 }) });
 const CreateBody = Type.Object(Fields);
 const PatchBody = Type.Partial(Type.Object(Fields));
 const IdParams = Type.Object({ id: Type.String() });
@@ -83,6 +86,10 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     return (await readYourWrites(ctx, 'endpoints', id, () => endpointVersions(ctx.db, id, n))) ?? [];
   }
 
+  function mtlsCommand(certPem: string, keyPem: string): EndpointCommand {
+    return { type: 'ConfigureMtls', certPem, keyPem, keyPemEnc: ctx.secrets.seal(keyPem) };
+  }
+
   function secretsOf(s: EndpointState) {
     const overlapping = s.previousSecretEnc && s.previousExpiresAt && s.previousExpiresAt > Date.now();
     return {
@@ -93,11 +100,14 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
   return async (app) => {
     app.post('/endpoints', { schema: { body: CreateBody } }, async (req, reply) => {
-      const { signingSecret, ...input } = req.body;
+      const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
+      if ((mtlsCert === undefined) !== (mtlsKey === undefined)) throw new DomainError('VALIDATION_ERROR', 'mtlsCert and mtlsKey go together');
+      if (mtlsCert !== undefined) assertPemPair(mtlsCert, mtlsKey!);
       const secret = signingSecret ?? newSigningSecret();
-      const state = await run(undefined, {
+      let state = await run(undefined, {
         type: 'Create', endpointId: randomUUID(), ...req.principal, input: input as EndpointInput, signingSecretEnc: ctx.secrets.seal(secret),
       });
+      if (mtlsCert !== undefined) state = await run(state, mtlsCommand(mtlsCert, mtlsKey!));
       return reply.code(201).send({ ...endpointView(state!), signingSecret: secret });
     });
 
@@ -115,8 +125,9 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     });
 
     app.patch('/endpoints/:id', { schema: { params: IdParams, body: PatchBody } }, async (req) => {
-      const { signingSecret, ...input } = req.body;
+      const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
       if (signingSecret !== undefined) throw new DomainError('BAD_REQUEST', 'change the signing secret with POST /endpoints/{id}/secret/rotate');
+      if (mtlsCert !== undefined || mtlsKey !== undefined) throw new DomainError('BAD_REQUEST', 'set the client certificate with POST /endpoints/{id}/mtls');
       return endpointView((await run(found(req.principal, req.params.id), { type: 'Update', input: input as EndpointInput }))!);
     });
 
@@ -129,6 +140,13 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       endpointView((await run(found(req.principal, req.params.id), { type: 'Pause' }))!));
     app.post('/endpoints/:id/resume', { schema: { params: IdParams } }, async (req) =>
       endpointView((await run(found(req.principal, req.params.id), { type: 'Resume' }))!));
+
+    app.post('/endpoints/:id/mtls', { schema: { params: IdParams, body: MtlsBody } }, async (req) =>
+      endpointView((await run(found(req.principal, req.params.id), mtlsCommand(req.body.certPem, req.body.keyPem)))!));
+    app.delete('/endpoints/:id/mtls', { schema: { params: IdParams } }, async (req, reply) => {
+      await run(found(req.principal, req.params.id), { type: 'RemoveMtls' });
+      return reply.code(204).send();
+    });
 
     app.get('/endpoints/:id/secret', { schema: { params: IdParams } }, async (req) => secretsOf(found(req.principal, req.params.id)));
     app.post('/endpoints/:id/secret/rotate', { schema: { params: IdParams } }, async (req) => {

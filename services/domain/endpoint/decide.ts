@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/errors.ts';
-import { buildConfig, ENDPOINT_DEFAULTS, type EndpointInput } from './config.ts';
+import { assertPemPair, buildConfig, ENDPOINT_DEFAULTS, type EndpointInput } from './config.ts';
 import type { EndpointConfig, EndpointEvent } from './events.ts';
 import type { EndpointState } from './evolve.ts';
 
@@ -13,6 +13,8 @@ export type EndpointCommand =
   | { type: 'Pause' }
   | { type: 'Resume' }
   | { type: 'RotateSecret'; signingSecretEnc: string }
+  | { type: 'ConfigureMtls'; certPem: string; keyPem: string; keyPemEnc: string }
+  | { type: 'RemoveMtls' }
   | { type: 'Rollback'; toVersion: number; config: EndpointConfig | undefined };
 
 /**
@@ -40,6 +42,10 @@ export function decide(state: EndpointState | undefined, cmd: EndpointCommand, n
     case 'Delete': return [{ type: 'EndpointDeleted', ...base }];
     case 'Pause': return state.paused ? [] : [{ type: 'EndpointPaused', ...base }];
     case 'Resume': return state.paused ? [{ type: 'EndpointResumed', ...base }] : [];
+    case 'ConfigureMtls':
+      assertPemPair(cmd.certPem, cmd.keyPem);
+      return [{ type: 'EndpointMtlsConfigured', ...base, certPem: cmd.certPem, keyPemEnc: cmd.keyPemEnc }];
+    case 'RemoveMtls': return state.mtlsCertPem ? [{ type: 'EndpointMtlsRemoved', ...base }] : [];
     case 'RotateSecret':
       return [{ type: 'EndpointSecretRotated', ...base, signingSecretEnc: cmd.signingSecretEnc,
         previousSecretEnc: state.signingSecretEnc, previousExpiresAt: now + SECRET_OVERLAP_MS }];

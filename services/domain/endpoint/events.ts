@@ -16,8 +16,12 @@ export type EndpointResumed = Base & { type: 'EndpointResumed' };
 export type EndpointSecretRotated = Base & {
   type: 'EndpointSecretRotated'; signingSecretEnc: string; previousSecretEnc: string; previousExpiresAt: number;
 };
+export type EndpointMtlsConfigured = Base & { type: 'EndpointMtlsConfigured'; certPem: string; keyPemEnc: string };
+export type EndpointMtlsRemoved = Base & { type: 'EndpointMtlsRemoved' };
 export type EndpointEvent =
-  | EndpointCreated | EndpointUpdated | EndpointDeleted | EndpointPaused | EndpointResumed | EndpointSecretRotated;
+  | EndpointCreated | EndpointUpdated | EndpointDeleted | EndpointPaused | EndpointResumed | EndpointSecretRotated
+  | EndpointMtlsConfigured | EndpointMtlsRemoved;
 export const ENDPOINT_EVENT_TYPES = [
   'EndpointCreated', 'EndpointUpdated', 'EndpointDeleted', 'EndpointPaused', 'EndpointResumed', 'EndpointSecretRotated',
+  'EndpointMtlsConfigured', 'EndpointMtlsRemoved',
 ] as const;

@@ -5,6 +5,8 @@ export type EndpointState = {
   endpointId: string; accountId: string; projectId: string; version: number; config: EndpointConfig;
   signingSecretEnc: string; previousSecretEnc: string | null; previousExpiresAt: number | null;
   paused: boolean; deleted: boolean; createdAt: number; updatedAt: number;
+  /** mTLS client certificate (PEM) and its key sealed under the master key. */
+  mtlsCertPem: string | null; mtlsKeyEnc: string | null;
 };
 
 /** Folds one event into the endpoint's state (undefined before it exists). */
@@ -13,7 +15,7 @@ export function evolve(s: EndpointState | undefined, e: EndpointEvent): Endpoint
     return {
       endpointId: e.endpointId, accountId: e.accountId, projectId: e.projectId, version: e.version, config: e.config,
       signingSecretEnc: e.signingSecretEnc, previousSecretEnc: null, previousExpiresAt: null, paused: false,
-      deleted: false, createdAt: e.at, updatedAt: e.at,
+      deleted: false, createdAt: e.at, updatedAt: e.at, mtlsCertPem: null, mtlsKeyEnc: null,
     };
   }
   if (!s) return s;
@@ -25,6 +27,8 @@ export function evolve(s: EndpointState | undefined, e: EndpointEvent): Endpoint
     case 'EndpointResumed': return { ...next, paused: false };
     case 'EndpointSecretRotated':
       return { ...next, signingSecretEnc: e.signingSecretEnc, previousSecretEnc: e.previousSecretEnc, previousExpiresAt: e.previousExpiresAt };
+    case 'EndpointMtlsConfigured': return { ...next, mtlsCertPem: e.certPem, mtlsKeyEnc: e.keyPemEnc };
+    case 'EndpointMtlsRemoved': return { ...next, mtlsCertPem: null, mtlsKeyEnc: null };
     default: return assertNever(e);
   }
 }
