@@ -18,9 +18,14 @@ export async function migrate(config: Config): Promise<void> {
   const client = new pg.Client({ connectionString: config.databaseUrl });
   await client.connect();
   try {
+    // One migrator per schema at a time, waiting rather than failing: several roles may boot
+    // together, and other schemas (tests, tenants of the same database) migrate in parallel.
+    // node-pg-migrate's own lock is database-wide and fails fast, so it is off.
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`mittr-migrate:${config.databaseSchema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${config.databaseSchema}"`);
     await client.query(`SET search_path TO "${config.databaseSchema}"`);
     await runner({
+      noLock: true,
       dbClient: client,
       dir: MIGRATIONS_DIR,
       direction: 'up',

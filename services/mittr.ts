@@ -4,6 +4,7 @@ import type { DatabasePool } from 'slonik';
 import { accountsProjection } from '../projections/accounts/projector.ts';
 import { createDb, migrate } from '../projections/db.ts';
 import { endpointsProjection } from '../projections/endpoints/projector.ts';
+import { eventTypesProjection } from '../projections/event-types/projector.ts';
 import { eventsProjection } from '../projections/events/projector.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import { RecentWrites } from './api/context.ts';
@@ -11,9 +12,12 @@ import { startServer } from './api/server.ts';
 import type { Config } from './config/config.ts';
 import { engineHandler } from './delivery/engine.ts';
 import { schedulerHandler } from './delivery/scheduler.ts';
+import { RateLimiter } from './delivery/rate-limiter.ts';
 import { AgentPool } from './delivery/sender.ts';
 import { Appender } from './kafka/appender.ts';
 import { createKafka, ensureTopics } from './kafka/client.ts';
+import { GroupSize } from './kafka/group-size.ts';
+import { ParallelProcessor } from './kafka/parallel-processor.ts';
 import { TransactionalProcessor } from './kafka/processor.ts';
 import { Serde } from './kafka/serde.ts';
 import { DELAY_TIERS_MS, LANE_WEIGHTS, LANES, topicNames } from './kafka/topics.ts';
@@ -52,7 +56,7 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     stops.unshift(() => store!.stop());
   }
   const group = (name: string) => `${config.topicPrefix}${name}`;
-  const processors: TransactionalProcessor[] = [];
+  const processors: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [];
   if (has('router')) {
     processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics, store!) }));
   }
@@ -65,19 +69,21 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
   if (has('deliver')) {
     const agents = new AgentPool(config.allowPrivateNetworks, config.tlsCaFile ? await readFile(config.tlsCaFile, 'utf8') : undefined);
     stops.push(() => agents.close());
+    const engines = new GroupSize(kafka, group('engine.high'));
+    await engines.start();
+    stops.push(() => engines.stop());
+    const handler = engineHandler({ topics, agents, store: store!, secrets, limiter: new RateLimiter(), engines: () => engines.size });
     // One consumer per priority lane (ARCHITECTURE 8): a backlog in one lane never stands in
-    // front of another, and the lanes' shares of concurrent deliveries are weighted.
+    // front of another; each lane's share of held deliveries is weighted.
     for (const lane of LANES) {
-      const w = LANE_WEIGHTS[lane];
-      processors.push(new TransactionalProcessor({
-        kafka, serde, groupId: group(`engine.${lane}`), topics: [topics.lane(lane)],
-        handler: engineHandler({ topics, agents, store: store!, secrets, maxInFlight: w.inFlight }),
-        partitionsConsumedConcurrently: Math.max(1, Math.ceil(config.partitions * w.partitions)),
+      processors.push(new ParallelProcessor({
+        kafka, serde, groupId: group(`engine.${lane}`), topics: [topics.lane(lane)], handler,
+        maxPendingPerPartition: LANE_WEIGHTS[lane], onError: (err) => console.error(`mittr engine.${lane}:`, err),
       }));
     }
   }
   if (has('project')) {
-    for (const projection of [accountsProjection(topics), eventsProjection(topics), endpointsProjection(topics)]) {
+    for (const projection of [accountsProjection(topics), eventsProjection(topics), endpointsProjection(topics), eventTypesProjection(topics)]) {
       const runner = new ProjectionRunner(kafka, serde, db!, projection, config.topicPrefix);
       await runner.start();
       stops.unshift(() => runner.stop());

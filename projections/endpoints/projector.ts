@@ -19,7 +19,8 @@ export function endpointsProjection(topics: { endpoints: string }): Projection {
       for (const e of events.filter((x: DomainEvent): x is EndpointEvent => x.type.startsWith('Endpoint'))) {
         const row = await tx.maybeOne(sql.type(stateRow)`SELECT state FROM endpoints WHERE id = ${e.endpointId} FOR UPDATE`);
         const current = row?.state as EndpointState | undefined;
-        if (current && current.version >= e.version) continue;
+        const circuit = e.type === 'EndpointCircuitChanged';
+        if (current && (circuit ? e.at < current.circuit.changedAt : current.version >= e.version)) continue;
         const next = evolve(current, e);
         if (!next) continue;
         await tx.query(sql.unsafe`
@@ -27,6 +28,7 @@ export function endpointsProjection(topics: { endpoints: string }): Projection {
           VALUES (${next.endpointId}, ${next.accountId}, ${next.projectId}, ${sql.jsonb(plain(next))}, ${next.deleted},
                   ${ts(next.createdAt)}, ${ts(next.updatedAt)})
           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, deleted = EXCLUDED.deleted, updated_at = EXCLUDED.updated_at`);
+        if (circuit) continue; // breaker state is shown on the endpoint, it is not a configuration version
         await tx.query(sql.unsafe`
           INSERT INTO endpoint_versions (endpoint_id, version, change, config, paused, rolled_back_to, at)
           VALUES (${e.endpointId}, ${e.version}, ${e.type}, ${sql.jsonb(plain(next.config))}, ${next.paused},

@@ -6,6 +6,7 @@ import { installErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
+import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
@@ -28,6 +29,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     await v1.register(eventRoutes(ctx));
     await v1.register(deliveryRoutes(ctx));
     await v1.register(endpointRoutes(ctx));
+    await v1.register(eventTypeRoutes(ctx));
   }, { prefix: '/api/v1' });
   return app;
 }

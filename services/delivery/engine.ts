@@ -1,41 +1,51 @@
-import { randomUUID } from 'node:crypto';
-import type { DeliveryAttempted, DeliveryRequested } from '../domain/messages/events.ts';
-import { backoffMs, classifyStatus, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from '../domain/delivery/retry.ts';
+import type { EndpointCircuitChanged } from '../domain/endpoint/events.ts';
+import type { EndpointState } from '../domain/endpoint/evolve.ts';
+import { admit, CLOSED, record, type Breaker } from '../domain/delivery/breaker.ts';
+import type { RetryPolicy } from '../domain/delivery/retry.ts';
 import { signatureHeaders } from '../domain/delivery/signing.ts';
-import type { BatchHandler, Incoming, Outgoing } from '../kafka/processor.ts';
+import type { DeliveryAttempted, DeliveryRequested } from '../domain/messages/events.ts';
+import type { HandlerContext, KeyedHandler } from '../kafka/parallel-processor.ts';
+import type { Incoming, Outgoing } from '../kafka/processor.ts';
 import type { Topics } from '../kafka/topics.ts';
 import { requestTopic } from '../router/router.ts';
 import type { SecretBox } from '../security/secrets.ts';
-import type { EndpointState } from '../domain/endpoint/evolve.ts';
 import type { ConfigStore } from '../state/config-store.ts';
-import { send, type AgentPool, type SendResult } from './sender.ts';
+import { localFailure, outcomeOf } from './attempt.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { send, type AgentPool } from './sender.ts';
 
-/** How soon a paused endpoint's delivery is looked at again. */
-const PAUSE_RECHECK_MS = 5_000;
+/** How soon a held delivery (paused endpoint, open circuit) is looked at again. */
+const HOLD_RECHECK_MS = 5_000;
+/** A FIFO key holding in place re-checks this often. */
+const HOLD_POLL_MS = 100;
 
 export type EngineDeps = {
   topics: Topics;
   agents: AgentPool;
   store: ConfigStore;
   secrets: SecretBox;
+  limiter: RateLimiter;
+  /** How many engine processes share the work (an endpoint's rate limit is split between them). */
+  engines: () => number;
   timeoutMs?: number;
   retry?: RetryPolicy;
-  maxInFlight?: number;
   now?: () => number;
   random?: () => number;
 };
 
 /**
- * The delivery engine's batch handler. Messages of one key run one after another, keys run
- * concurrently; each attempt yields a DeliveryAttempted outcome and, when it failed with
- * attempts left, the next DeliveryRequested through the delay tiers. The runner commits the
- * outcomes with the consumed offsets in one transaction, so a delivery recorded as succeeded
- * is never sent again.
+ * The delivery engine, one message at a time per dispatch key (the ParallelProcessor keeps a
+ * key's order and runs other keys meanwhile). A non-FIFO failure schedules its retry through
+ * the delay tiers; a FIFO failure retries in place, so message n+1 of the key waits until n
+ * succeeded or was dead-lettered. Paused endpoints and open circuits hold deliveries without
+ * burning attempts: FIFO keys wait in place, others wait in a delay tier. Rate limits pace.
  */
-export function engineHandler(d: EngineDeps): BatchHandler {
+export function engineHandler(d: EngineDeps): KeyedHandler {
   const now = d.now ?? Date.now;
   const random = d.random ?? Math.random;
   const opened = new Map<string, string>();
+  const breakers = new Map<string, Breaker>();
+
   /** Sealed secrets are opened once per process. */
   const open = (sealed: string) => {
     let plain = opened.get(sealed);
@@ -62,14 +72,40 @@ export function engineHandler(d: EngineDeps): BatchHandler {
     return d.store.endpoint(r.endpointId);
   }
 
-  async function deliver(m: Incoming, r: DeliveryRequested): Promise<Outgoing[]> {
+  /** Whether the endpoint takes a delivery now: not paused, and its circuit (ours or another engine's) admits it. */
+  function admitted(ep: EndpointState | undefined): boolean {
+    if (!ep) return true;
+    if (ep.paused) return false;
+    const t = now();
+    const shared = ep.circuit;
+    if (shared.state === 'open' && shared.openUntil !== null && t < shared.openUntil) return false;
+    const settings = { threshold: ep.config.circuitThreshold, resetMs: ep.config.circuitResetMs };
+    const verdict = admit(breakers.get(ep.endpointId) ?? CLOSED, settings, t);
+    breakers.set(ep.endpointId, verdict.next);
+    return verdict.allowed;
+  }
+
+  /** Folds an attempt into the endpoint's breaker; answers the circuit event to record when its state changed. */
+  function recordResult(ep: EndpointState | undefined, ok: boolean): EndpointCircuitChanged | null {
+    if (!ep || ep.config.circuitThreshold <= 0) return null;
+    const before = breakers.get(ep.endpointId) ?? CLOSED;
+    const t = now();
+    const after = record(before, { threshold: ep.config.circuitThreshold, resetMs: ep.config.circuitResetMs }, ok, t);
+    breakers.set(ep.endpointId, after);
+    const shown = before.state === 'half_open' && after.state === 'closed' ? 'closed' : after.state;
+    if (shown === before.state && !(before.state === 'closed' && ep.circuit.state !== 'closed' && ok)) return null;
+    return {
+      type: 'EndpointCircuitChanged', endpointId: ep.endpointId, accountId: ep.accountId, projectId: ep.projectId,
+      version: ep.version, state: shown, consecutiveFailures: after.failures, openUntil: after.openUntil, at: t,
+    };
+  }
+
+  /** One HTTP attempt and its outcome event. */
+  async function attempt(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
+    // Waiting for the endpoint's rate limit is not our processing: the overhead clock starts after it.
+    if (ep?.config.rateLimitPerSec) await d.limiter.acquire(ep.endpointId, ep.config.rateLimitPerSec / Math.max(1, d.engines()));
     const t0 = performance.now();
-    const ep = await endpointOf(r);
     const at = now();
-    if (r.endpointId && (!ep || ep.deleted)) {
-      return outcomes(m, r, undefined, { statusCode: null, responseBody: '', error: 'endpoint deleted', errorCategory: 'endpoint_deleted', durationMs: 0, timedOut: false }, at, 0);
-    }
-    if (ep?.paused) return [park(m, r, at)];
     const body = r.payload;
     const headers: Record<string, string> = {
       ...ep?.config.customHeaders,
@@ -84,76 +120,51 @@ export function engineHandler(d: EngineDeps): BatchHandler {
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
       : d.agents.get();
     const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
-    const totalUs = (performance.now() - t0) * 1000;
-    return outcomes(m, { ...r, url }, ep, result, at, Math.max(0, Math.round(totalUs - result.durationMs * 1000)));
+    const outcome = outcomeOf({ ...r, url }, ep, result, { attemptedAt: at, overheadUs: 0, rand: random(), retry: d.retry });
+    outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
+    return outcome;
   }
 
-  /** A paused endpoint's delivery waits in a delay tier, its attempt not burned, and is looked at again. */
-  function park(m: Incoming, r: DeliveryRequested, at: number): Outgoing {
-    const parked = { ...r, dueAt: at + PAUSE_RECHECK_MS };
+  /** Waits in place while `held()` and this process still owns the message. */
+  async function holdInPlace(held: () => boolean, ctx: HandlerContext): Promise<void> {
+    while (held() && ctx.active()) await new Promise((r) => setTimeout(r, HOLD_POLL_MS));
+  }
+
+  /** Puts a held non-FIFO delivery in a delay tier, its attempt not burned. */
+  function park(m: Incoming, r: DeliveryRequested): Outgoing {
+    const at = now();
+    const parked = { ...r, dueAt: at + HOLD_RECHECK_MS };
     return { topic: requestTopic(d.topics, parked, at), key: m.key, event: parked };
   }
 
-  function policyOf(ep: EndpointState | undefined): RetryPolicy {
-    if (!ep) return d.retry ?? DEFAULT_RETRY;
-    const c = ep.config;
-    return { initialMs: c.retryBackoffMs, multiplier: c.retryBackoffMult, maxMs: c.retryBackoffMax, jitter: (d.retry ?? DEFAULT_RETRY).jitter };
-  }
-
-  function outcomes(m: Incoming, r: DeliveryRequested, ep: EndpointState | undefined, res: SendResult, attemptedAt: number, overheadUs: number): Outgoing[] {
-    const verdict = res.statusCode === null
-      ? (res.errorCategory === 'blocked' || res.errorCategory === 'endpoint_deleted' ? 'permanent' : 'retryable')
-      : classifyStatus(res.statusCode);
-    const exhausted = r.attempt >= r.maxAttempts || verdict === 'permanent';
-    const disposition = verdict === 'success' ? 'delivered' : exhausted ? 'dead' : 'retry';
-    const retryAfterMs = verdict === 'rate-limited' ? parseRetryAfter(res.retryAfter, attemptedAt) : undefined;
-    const nextAttemptAt = disposition === 'retry'
-      ? attemptedAt + backoffMs(policyOf(ep), r.attempt + 1, random(), retryAfterMs)
-      : null;
-    const attempted: DeliveryAttempted = {
-      type: 'DeliveryAttempted', attemptId: randomUUID(), dispatchId: r.dispatchId, eventId: r.eventId,
-      accountId: r.accountId, projectId: r.projectId, endpointId: r.endpointId, eventType: r.eventType, url: r.url,
-      attemptNumber: r.attempt, maxAttempts: r.maxAttempts,
-      outcome: verdict === 'success' ? 'success' : res.timedOut ? 'timeout' : 'failure',
-      disposition, statusCode: res.statusCode, responseBody: res.responseBody, error: res.error,
-      errorCategory: res.errorCategory, durationMs: res.durationMs, processingOverheadUs: overheadUs,
-      attemptedAt, nextAttemptAt, eventCreatedAt: r.createdAt,
-    };
-    const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: attempted }];
-    if (nextAttemptAt !== null) {
-      const next: DeliveryRequested = { ...r, attempt: r.attempt + 1, dueAt: nextAttemptAt };
-      out.push({ topic: requestTopic(d.topics, next, attemptedAt), key: m.key, event: next });
-    }
-    return out;
-  }
-
-  return async (messages) => {
-    const byKey = new Map<string, Incoming[]>();
-    for (const m of messages) {
-      if (m.event.type !== 'DeliveryRequested') continue;
-      const list = byKey.get(m.key) ?? [];
-      list.push(m);
-      byKey.set(m.key, list);
-    }
-    const results = await mapLimit([...byKey.values()], d.maxInFlight ?? 256, async (list) => {
-      const out: Outgoing[] = [];
-      for (const m of list) out.push(...await deliver(m, m.event as DeliveryRequested));
-      return out;
-    });
-    return { out: results.flat(), handled: messages.length };
-  };
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping the input order in the result. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
+  return async (m, ctx) => {
+    if (m.event.type !== 'DeliveryRequested') return [];
+    let r: DeliveryRequested = m.event;
+    for (;;) {
+      const ep = await endpointOf(r);
+      if (r.endpointId && (!ep || ep.deleted)) {
+        const dead = outcomeOf(r, ep, localFailure('endpoint deleted', 'endpoint_deleted'), { attemptedAt: now(), overheadUs: 0, rand: 0 });
+        return [{ topic: d.topics.outcomes, key: r.eventId, event: dead }];
+      }
+      const fifo = ep?.config.fifo ?? false;
+      if (!admitted(ep)) {
+        if (!fifo) return [park(m, r)];
+        await holdInPlace(() => { const cur = d.store.endpoint(ep!.endpointId); return !cur || !admitted(cur); }, ctx);
+        if (!ctx.active()) throw new Error('partition revoked while holding');
+        continue;
+      }
+      const outcome = await attempt(r, ep);
+      const circuit = recordResult(ep, outcome.disposition === 'delivered');
+      const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: outcome }];
+      if (circuit) out.push({ topic: d.topics.endpoints, key: circuit.endpointId, event: circuit });
+      if (outcome.disposition !== 'retry') return out;
+      const next: DeliveryRequested = { ...r, attempt: r.attempt + 1, dueAt: outcome.nextAttemptAt! };
+      if (!fifo) return [...out, { topic: requestTopic(d.topics, next, now()), key: m.key, event: next }];
+      // FIFO: record this attempt now, then retry in place when due; the key waits, other keys go on.
+      await ctx.emit(out);
+      await holdInPlace(() => now() < next.dueAt, ctx);
+      if (!ctx.active()) throw new Error('partition revoked while waiting to retry');
+      r = next;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

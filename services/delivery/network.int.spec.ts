@@ -20,7 +20,7 @@ describe('outbound network policy (production mode) and mTLS', () => {
   beforeAll(async () => {
     sinkUrl = await sink.start();
     https = createServer({ key: pki.server.key, cert: pki.server.cert, ca: pki.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      peers.push((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '');
+      peers.push(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? ''));
       req.resume();
       req.on('end', () => res.writeHead(200).end('OK'));
     });

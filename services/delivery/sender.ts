@@ -7,6 +7,8 @@ import { addressAllowed, type AddressPolicy } from './address-policy.ts';
 export type SendResult = {
   statusCode: number | null; responseBody: string; retryAfter?: string;
   error: string; errorCategory: string | null; durationMs: number; timedOut: boolean;
+  /** The HTTP exchange in microseconds (for processingOverheadUs: our time around it). */
+  durationUs?: number;
 };
 
 const RESPONSE_BODY_MAX = 1024;
@@ -83,6 +85,7 @@ export async function send(
 ): Promise<SendResult> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
+  const us = () => Math.round((performance.now() - started) * 1000);
   try {
     const u = new URL(url);
     const res = await agent.request({
@@ -94,13 +97,13 @@ export async function send(
     return {
       statusCode: res.statusCode, responseBody, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
       error: '', errorCategory: res.statusCode >= 500 ? '5xx' : res.statusCode >= 400 ? '4xx' : res.statusCode >= 300 ? '3xx' : null,
-      durationMs: ms(), timedOut: false,
+      durationMs: ms(), durationUs: us(), timedOut: false,
     };
   } catch (err) {
     const category = categorize(err);
     return {
       statusCode: null, responseBody: '', error: describe(err), errorCategory: category,
-      durationMs: ms(), timedOut: category === 'timeout',
+      durationMs: ms(), durationUs: us(), timedOut: category === 'timeout',
     };
   }
 }

@@ -13,6 +13,7 @@ export function topicNames(prefix: string) {
   return {
     accounts: `${prefix}accounts`,
     endpoints: `${prefix}endpoints`,
+    eventTypes: `${prefix}event-types`,
     events: `${prefix}events`,
     outcomes: `${prefix}outcomes`,
     lane: (lane: Lane) => `${prefix}dispatch.${lane}`,
@@ -20,12 +21,8 @@ export function topicNames(prefix: string) {
   };
 }
 
-/** Each lane's share of the engine: concurrent partitions (fraction) and deliveries in flight per batch. */
-export const LANE_WEIGHTS: Record<Lane, { partitions: number; inFlight: number }> = {
-  high: { partitions: 1, inFlight: 256 },
-  normal: { partitions: 1, inFlight: 128 },
-  low: { partitions: 0.5, inFlight: 32 },
-};
+/** Each lane's weight: how many deliveries a partition of the lane may hold at once. */
+export const LANE_WEIGHTS: Record<Lane, number> = { high: 4_000, normal: 2_000, low: 500 };
 
 /** Priority 1..10 maps onto three lanes consumed with weights (ARCHITECTURE 8). */
 export function laneOf(priority: number): Lane {
@@ -44,6 +41,7 @@ export function topicSpecs(prefix: string, partitions: number): TopicSpec[] {
     // current a role's in-memory copy is.
     { name: t.accounts, partitions: 1, config: FOREVER },
     { name: t.endpoints, partitions: 1, config: FOREVER },
+    { name: t.eventTypes, partitions: 1, config: FOREVER },
     { name: t.events, partitions, config: FOREVER },
     { name: t.outcomes, partitions, config: FOREVER },
     ...LANES.map((l) => ({ name: t.lane(l), partitions, config: WORK })),

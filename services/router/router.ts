@@ -2,16 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryRequested, EventAccepted, EventReplayed, RoutedDestination } from '../domain/messages/events.ts';
 import { tierFor } from '../domain/delivery/tiers.ts';
 import type { BatchHandler, Outgoing } from '../kafka/processor.ts';
+import type { EndpointState } from '../domain/endpoint/evolve.ts';
+import { filterFor, type DeliveryContext } from '../domain/endpoint/filter.ts';
+import { keyPathFor } from '../domain/endpoint/partition-key.ts';
 import type { ConfigStore } from '../state/config-store.ts';
 import { DELAY_TIERS_MS, laneOf, type Topics } from '../kafka/topics.ts';
 
 /** Where a delivery request goes: its priority lane when due, else the delay tier that fits. */
 export function requestTopic(topics: Topics, r: DeliveryRequested, now: number): string {
   const remaining = r.dueAt - now;
-  return remaining > 0 ? topics.delay(tierFor(remaining, DELAY_TIERS_MS)) : topics.lane(laneOf(r.priority));
+  // A FIFO endpoint's deliveries share one lane whatever their priority, or a key's order could break.
+  return remaining > 0 ? topics.delay(tierFor(remaining, DELAY_TIERS_MS)) : topics.lane(r.fifo ? 'normal' : laneOf(r.priority));
 }
 
-type Destination = RoutedDestination & { maxAttempts: number };
+/** A destination and its dispatch key: the delivery engine's ordering unit. */
+type Destination = RoutedDestination & { maxAttempts: number; key: string; fifo: boolean };
 
 /**
  * Resolves an event's destinations: a direct event has one; a replay names its targets; a typed
@@ -20,14 +25,42 @@ type Destination = RoutedDestination & { maxAttempts: number };
  * maxAttempts itself.
  */
 export function destinationsOf(e: EventAccepted | EventReplayed, store: ConfigStore): Destination[] {
+  const direct = (url: string, endpointId: string | null = null): Destination => {
+    const dispatchId = randomUUID();
+    return { dispatchId, endpointId, url, maxAttempts: e.maxAttempts, key: dispatchId, fifo: false };
+  };
+  let context: DeliveryContext | undefined;
+  /** The JSONPath context (ARCHITECTURE 11), built once per event and only if a filter or key needs it. */
+  const ctx = () => (context ??= { id: e.eventId, eventType: e.eventType, data: JSON.parse(e.payload), headers: e.headers });
   if (e.type === 'EventReplayed') {
-    return e.targets.map((t) => ({ dispatchId: randomUUID(), endpointId: t.endpointId, url: t.url, maxAttempts: e.maxAttempts }));
+    return e.targets.map((t) => {
+      const ep = t.endpointId ? store.endpoint(t.endpointId) : undefined;
+      const d = direct(t.url, t.endpointId);
+      return ep ? { ...d, key: dispatchKey(ep, ctx) ?? d.key, fifo: ep.config.fifo } : d;
+    });
   }
-  if (e.destination) return [{ dispatchId: randomUUID(), endpointId: null, url: e.destination, maxAttempts: e.maxAttempts }];
-  return store.subscribers(e.projectId, e.eventType!).map((ep) => ({
-    dispatchId: randomUUID(), endpointId: ep.endpointId, url: ep.config.url,
-    maxAttempts: e.maxAttemptsSet ? e.maxAttempts : ep.config.maxRetries,
-  }));
+  if (e.destination) return [direct(e.destination)];
+  return store.subscribers(e.projectId, e.eventType!)
+    .filter((ep) => ep.config.filter === null || filterFor(ep.config.filter)(ctx()))
+    .map((ep) => {
+      const dispatchId = randomUUID();
+      return {
+        dispatchId, endpointId: ep.endpointId, url: ep.config.url,
+        maxAttempts: e.maxAttemptsSet ? e.maxAttempts : ep.config.maxRetries,
+        key: dispatchKey(ep, ctx) ?? dispatchId, fifo: ep.config.fifo,
+      };
+    });
+}
+
+/**
+ * A FIFO endpoint's dispatch key is (endpoint id, value at fifoPartitionKey): deliveries of one
+ * key go one after another. Without a partition key the whole endpoint is one key. Non-FIFO
+ * endpoints answer null (every dispatch is its own key).
+ */
+export function dispatchKey(ep: EndpointState, ctx: () => DeliveryContext): string | null {
+  if (!ep.config.fifo) return null;
+  if (!ep.config.fifoPartitionKey) return ep.endpointId;
+  return `${ep.endpointId}|${keyPathFor(ep.config.fifoPartitionKey)(ctx()) ?? ''}`;
 }
 
 /** The router waits this long at most for its configuration to catch up with an event's. */
@@ -59,9 +92,9 @@ export function routerHandler(topics: Topics, store: ConfigStore, now: () => num
           type: 'DeliveryRequested', dispatchId: d.dispatchId, eventId: e.eventId, accountId: e.accountId,
           projectId: e.projectId, endpointId: d.endpointId, eventType: e.eventType, url: d.url, payload: e.payload,
           headers: e.headers, attempt: 1, maxAttempts: d.maxAttempts, priority: e.priority,
-          dueAt, createdAt: e.createdAt,
+          dueAt, createdAt: e.createdAt, fifo: d.fifo,
         };
-        out.push({ topic: requestTopic(topics, request, t), key: d.dispatchId, event: request });
+        out.push({ topic: requestTopic(topics, request, t), key: d.key, event: request });
       }
     }
     return { out, handled: messages.length };

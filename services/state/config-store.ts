@@ -3,6 +3,8 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { matchesEventType } from '../domain/endpoint/config.ts';
 import type { EndpointEvent } from '../domain/endpoint/events.ts';
 import { evolve, type EndpointState } from '../domain/endpoint/evolve.ts';
+import type { EventTypeEvent } from '../domain/event-type/events.ts';
+import { evolve as evolveEventType, type EventTypeState } from '../domain/event-type/evolve.ts';
 import type { AccountCreated, ApiKeyCreated, DomainEvent } from '../domain/messages/events.ts';
 import { decodeBatch } from '../kafka/processor.ts';
 import type { Serde } from '../kafka/serde.ts';
@@ -10,6 +12,7 @@ import type { Serde } from '../kafka/serde.ts';
 export type AccountConfig = { accountId: string; projectId: string; signingSecretEnc: string; email: string };
 
 const isEndpointEvent = (e: DomainEvent): e is EndpointEvent => e.type.startsWith('Endpoint');
+const isEventTypeEvent = (e: DomainEvent): e is EventTypeEvent => e.type.startsWith('EventType');
 
 /**
  * The configuration every role keeps in memory (ARCHITECTURE: config in memory): accounts, API
@@ -22,6 +25,9 @@ export class ConfigStore {
   private readonly keys = new Map<string, string>();
   private readonly endpoints = new Map<string, EndpointState>();
   private readonly byProject = new Map<string, Set<string>>();
+  private readonly eventTypes = new Map<string, EventTypeState>();
+  /** Live event type id by `projectId/name`. */
+  private readonly eventTypeIds = new Map<string, string>();
   private consumer?: Consumer;
   private waiters: Array<() => void> = [];
   /** Next offset to apply on the endpoints topic (its only partition). */
@@ -29,9 +35,9 @@ export class ConfigStore {
 
   private readonly kafka: Kafka;
   private readonly serde: Serde;
-  private readonly topics: { accounts: string; endpoints: string };
+  private readonly topics: { accounts: string; endpoints: string; eventTypes: string };
 
-  constructor(kafka: Kafka, serde: Serde, topics: { accounts: string; endpoints: string }) {
+  constructor(kafka: Kafka, serde: Serde, topics: { accounts: string; endpoints: string; eventTypes: string }) {
     this.kafka = kafka;
     this.serde = serde;
     this.topics = topics;
@@ -43,14 +49,14 @@ export class ConfigStore {
     else if (isEndpointEvent(e)) {
       const current = this.endpoints.get(e.endpointId);
       // The API applies its own writes before they come back from the log: never go backwards.
-      if (!current || e.version > current.version) {
+      if (!current || e.version > current.version || (e.type === 'EndpointCircuitChanged' && e.at >= current.circuit.changedAt)) {
         const next = evolve(current, e)!;
         this.endpoints.set(e.endpointId, next);
         const set = this.byProject.get(next.projectId) ?? new Set();
         set.add(e.endpointId);
         this.byProject.set(next.projectId, set);
       }
-    }
+    } else if (isEventTypeEvent(e)) this.applyEventType(e);
     this.markApplied(offset === undefined ? undefined : offset + 1);
   }
 
@@ -70,6 +76,17 @@ export class ConfigStore {
     }
   }
 
+  private applyEventType(e: EventTypeEvent): void {
+    const current = this.eventTypes.get(e.eventTypeId);
+    if (current && e.version <= current.version) return; // the API applied it already
+    const next = evolveEventType(current, e);
+    if (!next) return;
+    this.eventTypes.set(e.eventTypeId, next);
+    const key = `${next.projectId}/${next.definition.name}`;
+    if (!next.deleted) this.eventTypeIds.set(key, next.eventTypeId);
+    else if (this.eventTypeIds.get(key) === next.eventTypeId) this.eventTypeIds.delete(key);
+  }
+
   accountByKeyHash(hash: string): AccountConfig | undefined {
     const id = this.keys.get(hash);
     return id ? this.accounts.get(id) : undefined;
@@ -81,6 +98,16 @@ export class ConfigStore {
 
   endpoint(endpointId: string): EndpointState | undefined {
     return this.endpoints.get(endpointId);
+  }
+
+  eventType(eventTypeId: string): EventTypeState | undefined {
+    return this.eventTypes.get(eventTypeId);
+  }
+
+  /** The project's live event type of that name (with its schema), if any. */
+  eventTypeByName(projectId: string, name: string): EventTypeState | undefined {
+    const id = this.eventTypeIds.get(`${projectId}/${name}`);
+    return id === undefined ? undefined : this.eventTypes.get(id);
   }
 
   /** Live endpoints of a project subscribed to `eventType`. */
@@ -110,7 +137,7 @@ export class ConfigStore {
     const admin = this.kafka.admin();
     await admin.connect();
     const pending = new Map<string, bigint>();
-    for (const topic of [this.topics.accounts, this.topics.endpoints]) {
+    for (const topic of [this.topics.accounts, this.topics.endpoints, this.topics.eventTypes]) {
       for (const p of await admin.fetchTopicOffsets(topic)) {
         if (BigInt(p.high) > BigInt(p.low)) pending.set(`${topic}:${p.partition}`, BigInt(p.high));
       }
@@ -121,7 +148,7 @@ export class ConfigStore {
     if (pending.size === 0) caughtUp();
     this.consumer = this.kafka.consumer({ groupId: `mittr-config-${randomUUID()}`, maxWaitTimeInMs: 50 });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topics.accounts, this.topics.endpoints], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [this.topics.accounts, this.topics.endpoints, this.topics.eventTypes], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {

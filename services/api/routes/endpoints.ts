@@ -18,7 +18,8 @@ const Fields = {
   url: Type.String({ maxLength: 2048 }),
   eventTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
-  filter: Type.Optional(Type.Union([Type.Null(), Type.Array(Type.Unknown(), { maxItems: 50 })])),
+  // Non-null branch first: with type coercion on, ajv would otherwise coerce the value in the null branch.
+  filter: Type.Optional(Type.Union([Type.Array(Type.Unknown(), { maxItems: 50 }), Type.Null()])),
   transformation: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 65_536 })])),
   fifo: Type.Optional(Type.Boolean()),
   fifoPartitionKey: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 255 })])),
@@ -34,7 +35,7 @@ const Fields = {
   allowedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
   blockedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
   deliveryMode: Type.Optional(Type.String()),
-  storageConfig: Type.Optional(Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())])),
+  storageConfig: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
   signingSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
   mtlsCert: Type.Optional(Type.String({ maxLength: 65_536 })),
   mtlsKey: Type.Optional(Type.String({ maxLength: 65_536 })),

@@ -9,6 +9,7 @@ import { DomainError } from '../../domain/errors/errors.ts';
 import type { EventAccepted, EventEdited, EventReplayed } from '../../domain/messages/events.ts';
 import { applyEdit, decideEdit, decideReplay, type EventState } from '../../domain/events/replay.ts';
 import { EVENT_STATUSES } from '../../domain/events/status.ts';
+import { validatePayload } from '../../validation/payload.ts';
 import type { ApiContext } from '../context.ts';
 import { readYourWrites } from '../read-your-writes.ts';
 
@@ -151,6 +152,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         // The router routes with at least the endpoints this process has seen (read-your-writes for config).
         configOffset: ctx.store.endpointsOffset,
       };
+      validatePayload(ctx.store, req.principal.projectId, event.eventType, req.body.payload);
       await reserveAndAccept([event], (taken) => {
         throw new DomainError('CONFLICT', `idempotency key already used by event ${taken[0]!.event_id}`, { eventId: taken[0]!.event_id });
       });

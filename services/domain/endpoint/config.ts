@@ -1,6 +1,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { DomainError } from '../errors/errors.ts';
+import { compileFilter, type FilterRule } from './filter.ts';
+import { compileKeyPath } from './partition-key.ts';
 import type { EndpointConfig } from './events.ts';
 
 /** The documented defaults of every endpoint field (002, Endpoints). */
@@ -16,7 +18,6 @@ export type EndpointInput = Partial<Omit<EndpointConfig, 'filter' | 'storageConf
   filter?: unknown; storageConfig?: unknown;
 };
 
-export const FILTER_OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'exists'] as const;
 const RESERVED_HEADERS = /^(x-mittr-|webhook-(id|timestamp|signature)$|content-length$|host$|content-type$)/i;
 
 function range(problems: string[], name: string, v: number, min: number, max: number, integer = true) {
@@ -64,23 +65,32 @@ export function buildConfig(base: EndpointConfig, input: EndpointInput): Endpoin
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) problems.push(`customHeaders: ${JSON.stringify(h)} is not a header name`);
   }
   if (!['push', 'poll', 'storage'].includes(c.deliveryMode)) problems.push('deliveryMode must be push, poll or storage');
-  if (c.deliveryMode === 'storage' && !c.storageConfig) problems.push('storageConfig is required when deliveryMode is storage');
-  if (c.fifo && c.fifoPartitionKey !== null && !c.fifoPartitionKey.startsWith('$')) problems.push('fifoPartitionKey must be a JSONPath starting with $');
+  if (c.deliveryMode === 'storage') {
+    // Storage sinks are not built yet: refuse clearly rather than accept and never deliver.
+    problems.push(c.storageConfig ? 'deliveryMode storage is not supported yet (use push or poll)' : 'storageConfig is required when deliveryMode is storage');
+  }
+  if (c.fifoPartitionKey !== null) problems.push(...problemsOf(() => compileKeyPath(c.fifoPartitionKey!)));
   if (c.filter !== null) problems.push(...filterProblems(JSON.parse(c.filter)));
   if (c.transformation !== null && c.transformation.length > 65_536) problems.push('transformation must be at most 64 KiB');
   if (problems.length > 0) throw new DomainError('VALIDATION_ERROR', problems.join('; '), { problems });
   return c;
 }
 
+/** A filter is valid when it compiles (operators, JSONPaths and values all checked there). */
 function filterProblems(filter: unknown): string[] {
   if (!Array.isArray(filter)) return ['filter must be an array of {field, operator, value}'];
-  const out: string[] = [];
-  filter.forEach((f: { field?: unknown; operator?: unknown; value?: unknown }, i) => {
-    if (typeof f?.field !== 'string' || !f.field.startsWith('$')) out.push(`filter[${i}].field must be a JSONPath starting with $`);
-    if (!FILTER_OPERATORS.includes(f?.operator as never)) out.push(`filter[${i}].operator must be one of ${FILTER_OPERATORS.join(', ')}`);
-    if ((f?.operator === 'in' || f?.operator === 'nin') && !Array.isArray(f.value)) out.push(`filter[${i}].value must be an array for ${f.operator}`);
-  });
-  return out;
+  return problemsOf(() => compileFilter(filter as FilterRule[]));
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+    return [];
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const listed = err.details?.problems;
+    return Array.isArray(listed) ? listed.map(String) : [err.message];
+  }
 }
 
 /** Checks a PEM client certificate and key parse (mTLS). */

@@ -18,10 +18,14 @@ export type EndpointSecretRotated = Base & {
 };
 export type EndpointMtlsConfigured = Base & { type: 'EndpointMtlsConfigured'; certPem: string; keyPemEnc: string };
 export type EndpointMtlsRemoved = Base & { type: 'EndpointMtlsRemoved' };
+/** Not a configuration change: carries the endpoint's current version and does not bump it. */
+export type EndpointCircuitChanged = Base & {
+  type: 'EndpointCircuitChanged'; state: 'closed' | 'open' | 'half_open'; consecutiveFailures: number; openUntil: number | null;
+};
 export type EndpointEvent =
   | EndpointCreated | EndpointUpdated | EndpointDeleted | EndpointPaused | EndpointResumed | EndpointSecretRotated
-  | EndpointMtlsConfigured | EndpointMtlsRemoved;
+  | EndpointMtlsConfigured | EndpointMtlsRemoved | EndpointCircuitChanged;
 export const ENDPOINT_EVENT_TYPES = [
   'EndpointCreated', 'EndpointUpdated', 'EndpointDeleted', 'EndpointPaused', 'EndpointResumed', 'EndpointSecretRotated',
-  'EndpointMtlsConfigured', 'EndpointMtlsRemoved',
+  'EndpointMtlsConfigured', 'EndpointMtlsRemoved', 'EndpointCircuitChanged',
 ] as const;

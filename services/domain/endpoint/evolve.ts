@@ -7,6 +7,7 @@ export type EndpointState = {
   paused: boolean; deleted: boolean; createdAt: number; updatedAt: number;
   /** mTLS client certificate (PEM) and its key sealed under the master key. */
   mtlsCertPem: string | null; mtlsKeyEnc: string | null;
+  circuit: { state: 'closed' | 'open' | 'half_open'; openUntil: number | null; changedAt: number };
 };
 
 /** Folds one event into the endpoint's state (undefined before it exists). */
@@ -16,9 +17,11 @@ export function evolve(s: EndpointState | undefined, e: EndpointEvent): Endpoint
       endpointId: e.endpointId, accountId: e.accountId, projectId: e.projectId, version: e.version, config: e.config,
       signingSecretEnc: e.signingSecretEnc, previousSecretEnc: null, previousExpiresAt: null, paused: false,
       deleted: false, createdAt: e.at, updatedAt: e.at, mtlsCertPem: null, mtlsKeyEnc: null,
+      circuit: { state: 'closed', openUntil: null, changedAt: e.at },
     };
   }
   if (!s) return s;
+  if (e.type === 'EndpointCircuitChanged') return { ...s, circuit: { state: e.state, openUntil: e.openUntil, changedAt: e.at } };
   const next = { ...s, version: e.version, updatedAt: e.at };
   switch (e.type) {
     case 'EndpointUpdated': return { ...next, config: e.config };

@@ -1,4 +1,5 @@
 import { ENDPOINT_EVENT_TYPES, type EndpointEvent } from '../endpoint/events.ts';
+import { EVENT_TYPE_EVENT_TYPES, type EventTypeEvent } from '../event-type/events.ts';
 
 /**
  * The domain events mittr writes to Kafka: facts in the past tense, one Avro schema each
@@ -31,7 +32,7 @@ export type DeliveryRequested = {
   dispatchId: string; eventId: string; accountId: string; projectId: string;
   endpointId: string | null; eventType: string | null; url: string; payload: string;
   headers: Record<string, string>; attempt: number; maxAttempts: number; priority: number;
-  dueAt: number; createdAt: number;
+  dueAt: number; createdAt: number; fifo: boolean;
 };
 export type AttemptOutcome = 'success' | 'failure' | 'timeout';
 export type AttemptDisposition = 'delivered' | 'retry' | 'dead';
@@ -61,13 +62,14 @@ export type EventEdited = {
 
 export type DomainEvent =
   | EndpointEvent
+  | EventTypeEvent
   | AccountCreated | ApiKeyCreated | EventAccepted | EventEdited | EventReplayed | EventRouted
   | DeliveryRequested | DeliveryAttempted;
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventEdited', 'EventReplayed', 'EventRouted',
-  'DeliveryRequested', 'DeliveryAttempted', ...ENDPOINT_EVENT_TYPES,
+  'DeliveryRequested', 'DeliveryAttempted', ...ENDPOINT_EVENT_TYPES, ...EVENT_TYPE_EVENT_TYPES,
 ];
 
 /** Exhaustiveness guard for switches over DomainEvent. */
