@@ -9,6 +9,8 @@ export type Projection = {
   /** Stable name: the checkpoint rows and the consumer group are keyed by it. */
   name: string;
   topics: string[];
+  /** The read-model tables it owns: emptied and refilled by a rebuild. */
+  tables: string[];
   /** Applies a batch of one partition's events inside the projector's transaction. */
   apply(tx: DatabaseTransactionConnection, events: DomainEvent[]): Promise<void>;
 };

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/config.ts';
+import { SingleBar, Presets } from 'cli-progress';
 import { ROLES, startMittr, type Role } from './mittr.ts';
+import { rebuild } from './rebuild.ts';
 
 const program = new Command('mittr').description('mittr: webhook delivery on Kafka');
 for (const role of ['all', ...ROLES] as const) {
@@ -9,14 +11,35 @@ for (const role of ['all', ...ROLES] as const) {
     .action(() => run(role === 'all' ? ROLES : [role]));
 }
 
-async function run(roles: readonly Role[]): Promise<void> {
-  let config;
+program.command('rebuild')
+  .description('drop the read models and rebuild them from the log (with --verify: into a shadow schema, compared with the live one)')
+  .option('--verify', 'rebuild into a shadow schema and compare it table by table with the live read models')
+  .action(async (opts: { verify?: boolean }) => {
+    const bar = new SingleBar({ format: 'rebuild [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left', etaBuffer: 50 }, Presets.shades_classic);
+    let started = false;
+    const result = await rebuild(loadOrExit(), {
+      verify: opts.verify,
+      onProgress: (done, total) => {
+        if (!started) { bar.start(total, 0); started = true; }
+        bar.update(done);
+      },
+    });
+    bar.stop();
+    console.log(JSON.stringify(result, null, 2));
+    process.exit(result.identical === false ? 1 : 0);
+  });
+
+function loadOrExit() {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) { console.error(`mittr: ${err.message}`); process.exit(2); }
     throw err;
   }
+}
+
+async function run(roles: readonly Role[]): Promise<void> {
+  const config = loadOrExit();
   const mittr = await startMittr(config, roles);
   const mode = config.allowPrivateNetworks
     ? 'DEVELOPMENT MODE: deliveries to loopback and private addresses are ALLOWED'

@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
-import { accountsProjection } from '../projections/accounts/projector.ts';
 import { createDb, migrate } from '../projections/db.ts';
-import { endpointsProjection } from '../projections/endpoints/projector.ts';
-import { eventTypesProjection } from '../projections/event-types/projector.ts';
-import { eventsProjection } from '../projections/events/projector.ts';
+import { allProjections } from '../projections/index.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import { RecentWrites } from './api/context.ts';
 import { startServer } from './api/server.ts';
@@ -83,7 +80,7 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     }
   }
   if (has('project')) {
-    for (const projection of [accountsProjection(topics), eventsProjection(topics), endpointsProjection(topics), eventTypesProjection(topics)]) {
+    for (const projection of allProjections(topics)) {
       const runner = new ProjectionRunner(kafka, serde, db!, projection, config.topicPrefix);
       await runner.start();
       stops.unshift(() => runner.stop());

@@ -7,6 +7,7 @@ export function accountsProjection(topics: { accounts: string }): Projection {
   return {
     name: 'accounts',
     topics: [topics.accounts],
+    tables: ['accounts', 'api_keys'],
     async apply(tx, events) {
       for (const e of events) {
         if (e.type === 'AccountCreated') {

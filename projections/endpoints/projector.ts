@@ -15,6 +15,7 @@ export function endpointsProjection(topics: { endpoints: string }): Projection {
   return {
     name: 'endpoints',
     topics: [topics.endpoints],
+    tables: ['endpoints', 'endpoint_versions'],
     async apply(tx, events) {
       for (const e of events.filter((x: DomainEvent): x is EndpointEvent => x.type.startsWith('Endpoint'))) {
         const row = await tx.maybeOne(sql.type(stateRow)`SELECT state FROM endpoints WHERE id = ${e.endpointId} FOR UPDATE`);

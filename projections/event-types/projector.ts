@@ -15,6 +15,7 @@ export function eventTypesProjection(topics: { eventTypes: string }): Projection
   return {
     name: 'event-types',
     topics: [topics.eventTypes],
+    tables: ['event_types'],
     async apply(tx, events) {
       for (const e of events.filter((x: DomainEvent): x is EventTypeEvent => x.type.startsWith('EventType'))) {
         const row = await tx.maybeOne(sql.type(stateRow)`SELECT state FROM event_types WHERE id = ${e.eventTypeId} FOR UPDATE`);

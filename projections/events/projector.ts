@@ -16,6 +16,7 @@ export function eventsProjection(topics: { events: string; outcomes: string }): 
   return {
     name: 'events',
     topics: [topics.events, topics.outcomes],
+    tables: ['events', 'event_destinations', 'delivery_attempts'],
     async apply(tx, events) {
       for (const e of events) await applyOne(tx, e);
     },
