@@ -3,8 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { EndpointConfig } from '../../services/domain/endpoint/events.ts';
 import type { EndpointState } from '../../services/domain/endpoint/evolve.ts';
-import { decodeCursor, encodeCursor, type Scope } from '../events/queries.ts';
-import { ts } from '../events/projector.ts';
+import type { Scope } from '../events/queries.ts';
+import { afterCursor, decodeCursor, toPage } from '../pagination.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });
@@ -46,16 +46,11 @@ export async function listEndpoints(db: DatabasePool, scope: Scope, q: { limit: 
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   if (after === null) return null;
   const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`, sql.fragment`NOT deleted`];
-  if (after) conds.push(sql.fragment`(created_at, id) < (${ts(after[0])}, ${after[1]}::uuid)`);
+  if (after) conds.push(afterCursor(after));
   const rows = await db.any(sql.type(stateRow)`
     SELECT id, state, created_at FROM endpoints WHERE ${sql.join(conds, sql.fragment` AND `)}
     ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map((r) => endpointView(r.state as EndpointState)),
-    pagination: { hasMore: rows.length > q.limit, cursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null },
-  };
+  return toPage(rows, q.limit, (r) => endpointView(r.state as EndpointState));
 }
 
 const versionRow = z.object({

@@ -2,8 +2,8 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { definitionView } from '../../services/domain/event-type/definition.ts';
 import type { EventTypeState } from '../../services/domain/event-type/evolve.ts';
-import { decodeCursor, encodeCursor, type Scope } from '../events/queries.ts';
-import { ts } from '../events/projector.ts';
+import type { Scope } from '../events/queries.ts';
+import { afterCursor, decodeCursor, toPage } from '../pagination.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });
@@ -38,14 +38,9 @@ export async function listEventTypes(db: DatabasePool, scope: Scope, q: { limit:
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   if (after === null) return null;
   const conds = scoped(scope);
-  if (after) conds.push(sql.fragment`(created_at, id) < (${ts(after[0])}, ${after[1]}::uuid)`);
+  if (after) conds.push(afterCursor(after));
   const rows = await db.any(sql.type(stateRow)`
     SELECT id, state, created_at FROM event_types WHERE ${sql.join(conds, sql.fragment` AND `)}
     ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map((r) => eventTypeView(r.state as EventTypeState)),
-    pagination: { hasMore: rows.length > q.limit, cursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null },
-  };
+  return toPage(rows, q.limit, (r) => eventTypeView(r.state as EventTypeState));
 }

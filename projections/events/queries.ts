@@ -1,6 +1,7 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { EventStatus } from '../../services/domain/events/status.ts';
+import { afterCursor, toPage } from '../pagination.ts';
 import { ts } from './projector.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -57,36 +58,17 @@ export function eventAttempts(db: DatabasePool, scope: Scope, eventId: string) {
     ORDER BY attempted_at, attempt_number, id`);
 }
 
-/** The opaque cursor is the (created_at, id) of the last row shown: stable under inserts. */
-export function encodeCursor(createdAtMs: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAtMs, id])).toString('base64url');
-}
-export function decodeCursor(cursor: string): [number, string] | null {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && z.uuid().safeParse(v[1]).success) {
-      return [v[0], v[1]];
-    }
-  } catch { /* falls through */ }
-  return null;
-}
-
 /** Newest first, keyset-paginated. */
 export async function listEvents(
   db: DatabasePool, scope: Scope, q: { status?: string; limit: number; after?: [number, string] },
 ) {
   const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`];
   if (q.status) conds.push(sql.fragment`status = ${q.status}`);
-  if (q.after) conds.push(sql.fragment`(created_at, id) < (${ts(q.after[0])}, ${q.after[1]}::uuid)`);
+  if (q.after) conds.push(afterCursor(q.after));
   const rows = await db.any(sql.type(eventRow)`
     SELECT ${EVENT_COLUMNS} FROM events WHERE ${sql.join(conds, sql.fragment` AND `)}
     ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(eventView),
-    pagination: { hasMore: rows.length > q.limit, cursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null },
-  };
+  return toPage(rows, q.limit, eventView);
 }
 
 export function getAttempt(db: DatabasePool, scope: Scope, id: string) {
