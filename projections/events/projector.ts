@@ -30,7 +30,7 @@ async function applyOne(tx: DatabaseTransactionConnection, e: DomainEvent): Prom
     case 'EventEdited': await edited(tx, e); return;
     case 'EventReplayed': await replayed(tx, e); return;
     case 'DeliveryAttempted': await attempted(tx, e); return;
-    case 'AccountCreated': case 'ApiKeyCreated': case 'DeliveryRequested': return;
+    case 'AccountCreated': case 'ApiKeyCreated': case 'DeliveryRequested': case 'DeliveryQueuedForPoll': return;
     default:
       if (e.type.startsWith('Endpoint')) return;
       assertNever(e as never);

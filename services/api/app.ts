@@ -10,6 +10,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
+import { pollRoutes } from './routes/poll.ts';
 
 /** Builds the HTTP API (no listen: services/api/server.ts does that). */
 export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
@@ -30,6 +31,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     await v1.register(deliveryRoutes(ctx));
     await v1.register(endpointRoutes(ctx));
     await v1.register(eventTypeRoutes(ctx));
+    await v1.register(pollRoutes(ctx));
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -11,6 +11,7 @@ import { requestTopic } from '../router/router.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { ConfigStore } from '../state/config-store.ts';
 import { localFailure, outcomeOf } from './attempt.ts';
+import { queueForPoll } from './poll.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { send, type AgentPool } from './sender.ts';
 
@@ -146,6 +147,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         const dead = outcomeOf(r, ep, localFailure('endpoint deleted', 'endpoint_deleted'), { attemptedAt: now(), overheadUs: 0, rand: 0 });
         return [{ topic: d.topics.outcomes, key: r.eventId, event: dead }];
       }
+      if (ep?.config.deliveryMode === 'poll') return [queueForPoll(d.topics, r, ep, now())];
       const fifo = ep?.config.fifo ?? false;
       if (!admitted(ep)) {
         if (!fifo) return [park(m, r)];

@@ -46,6 +46,13 @@ export type DeliveryAttempted = {
   durationMs: number; processingOverheadUs: number; attemptedAt: number;
   nextAttemptAt: number | null; eventCreatedAt: number;
 };
+/** A dispatch to a poll-mode endpoint, queued for GET /poll instead of pushed (services/delivery/poll.ts). */
+export type DeliveryQueuedForPoll = {
+  type: 'DeliveryQueuedForPoll';
+  dispatchId: string; eventId: string; accountId: string; projectId: string; endpointId: string;
+  eventType: string | null; url: string; payload: string; headers: Record<string, string>; maxAttempts: number;
+  queuedAt: number; eventCreatedAt: number;
+};
 
 export type ReplayTarget = { endpointId: string | null; url: string };
 export type EventReplayed = {
@@ -64,12 +71,12 @@ export type DomainEvent =
   | EndpointEvent
   | EventTypeEvent
   | AccountCreated | ApiKeyCreated | EventAccepted | EventEdited | EventReplayed | EventRouted
-  | DeliveryRequested | DeliveryAttempted;
+  | DeliveryRequested | DeliveryAttempted | DeliveryQueuedForPoll;
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventEdited', 'EventReplayed', 'EventRouted',
-  'DeliveryRequested', 'DeliveryAttempted', ...ENDPOINT_EVENT_TYPES, ...EVENT_TYPE_EVENT_TYPES,
+  'DeliveryRequested', 'DeliveryAttempted', 'DeliveryQueuedForPoll', ...ENDPOINT_EVENT_TYPES, ...EVENT_TYPE_EVENT_TYPES,
 ];
 
 /** Exhaustiveness guard for switches over DomainEvent. */

@@ -1,0 +1,48 @@
+import { sql, type DatabaseTransactionConnection } from 'slonik';
+import type { DeliveryAttempted, DeliveryQueuedForPoll } from '../../services/domain/messages/events.ts';
+import { ts } from '../events/projector.ts';
+import type { Projection } from '../runner.ts';
+
+/** Avro decodes records as class instances; the JSON column wants plain objects. */
+const plain = (o: object) => JSON.parse(JSON.stringify(o));
+
+/**
+ * poll_messages, from the outcomes topic: a row per dispatch queued for a poll-mode endpoint,
+ * marked acked when its ack (a delivered DeliveryAttempted of that dispatch) comes by. Both are
+ * keyed by event id, so for one event they arrive in the order they were appended.
+ */
+export function pollProjection(topics: { outcomes: string }): Projection {
+  return {
+    name: 'poll',
+    topics: [topics.outcomes],
+    tables: ['poll_messages'],
+    async apply(tx, events) {
+      for (const e of events) {
+        if (e.type === 'DeliveryQueuedForPoll') await queued(tx, e);
+        else if (e.type === 'DeliveryAttempted' && e.disposition === 'delivered') await acked(tx, e);
+      }
+    },
+  };
+}
+
+/**
+ * A replay queues a new dispatch of the event for the same endpoint; it supersedes the older,
+ * unacked one (replays only re-send undelivered destinations), so a consumer gets the event once.
+ */
+async function queued(tx: DatabaseTransactionConnection, e: DeliveryQueuedForPoll) {
+  await tx.query(sql.unsafe`
+    DELETE FROM poll_messages
+    WHERE event_id = ${e.eventId} AND endpoint_id = ${e.endpointId} AND id <> ${e.dispatchId} AND acked_at IS NULL`);
+  await tx.query(sql.unsafe`
+    INSERT INTO poll_messages (id, event_id, account_id, project_id, endpoint_id, event_type, url, payload, headers,
+                               max_attempts, event_created_at, queued_at)
+    VALUES (${e.dispatchId}, ${e.eventId}, ${e.accountId}, ${e.projectId}, ${e.endpointId}, ${e.eventType}, ${e.url},
+            ${e.payload}::json, ${sql.jsonb(plain(e.headers))}, ${e.maxAttempts}, ${ts(e.eventCreatedAt)}, ${ts(e.queuedAt)})
+    ON CONFLICT (id) DO NOTHING`);
+}
+
+/** Only rows of poll dispatches match; attempts of pushed dispatches change nothing here. */
+function acked(tx: DatabaseTransactionConnection, e: DeliveryAttempted) {
+  return tx.query(sql.unsafe`
+    UPDATE poll_messages SET acked_at = ${ts(e.attemptedAt)} WHERE id = ${e.dispatchId} AND acked_at IS NULL`);
+}
