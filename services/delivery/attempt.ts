@@ -12,7 +12,7 @@ export function policyOf(ep: EndpointState | undefined, fallback: RetryPolicy = 
 }
 
 /** Error categories that no retry can fix. */
-const PERMANENT_CATEGORIES = new Set(['blocked', 'endpoint_deleted', 'transform']);
+const PERMANENT_CATEGORIES = new Set(['blocked', 'endpoint_deleted']);
 
 /**
  * The outcome of one attempt: success, a retry at `nextAttemptAt` (honouring a clamped

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
 import { RecordingSink, type Received } from '../../test/support/sink.ts';
@@ -56,6 +57,29 @@ describe('the delivery engine honours endpoint controls', () => {
     });
     expect(skipped.deliveryAttempts).toEqual([]);
     expect(big.status).toBe(201);
+  });
+
+  it('runs the endpoint transformation in a sandbox: changes are signed and sent, loops and cancels harm nothing', async () => {
+    const changed = await endpoint({ url: `${sinkUrl}/t-orig`, eventTypes: ['t.test'], transformation:
+      'function transform(w) { w.payload = { wrapped: w.payload, type: w.eventType }; w.headers["X-Extra"] = "1"; w.url = w.url.replace("t-orig", "t-new"); return w; }' });
+    const looping = await endpoint({ url: `${sinkUrl}/t-loop`, eventTypes: ['t.test'], maxRetries: 1, transformation: 'function transform(w) { while (true) {} }' });
+    await endpoint({ url: `${sinkUrl}/t-cancel`, eventTypes: ['t.test'], transformation: 'function transform(w) { return null; }' });
+    const sent = await send('t.test', { a: 1 });
+    const [r] = await sink.waitFor(() => at('/t-new').length === 1).then(() => at('/t-new'));
+    expect(JSON.parse(r!.body)).toEqual({ wrapped: { a: 1 }, type: 't.test' });
+    expect(r!.headers['x-extra']).toBe('1');
+    const expected = createHmac('sha256', changed.signingSecret).update(`${r!.headers['x-mittr-timestamp']}.${r!.body}`).digest('hex');
+    expect(r!.headers['x-mittr-signature']).toBe(`v1=${expected}`);
+    const done = await eventually(async () => {
+      const e = (await call('GET', `/api/v1/events/${sent.body.id}`)).body;
+      return e.status === 'dead' ? e : undefined;
+    });
+    const byEndpoint = (id: string) => done.deliveryAttempts.find((a: { endpointId: string }) => a.endpointId === id);
+    expect(byEndpoint(looping.id)).toMatchObject({ errorCategory: 'transform', statusCode: null });
+    expect(byEndpoint(looping.id).error).toMatch(/transformation failed/);
+    expect(done.deliveryAttempts.find((a: { errorCategory: string }) => a.errorCategory === 'cancelled')).toMatchObject({ outcome: 'success' });
+    expect(at('/t-cancel')).toHaveLength(0);
+    expect(at('/t-loop')).toHaveLength(0);
   });
 
   it('keeps per-key order across 30% injected failures while other keys flow (FIFO)', async () => {

@@ -13,6 +13,7 @@ import type { ConfigStore } from '../state/config-store.ts';
 import { localFailure, outcomeOf } from './attempt.ts';
 import { queueForPoll } from './poll.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import type { TransformPool } from './transform/index.ts';
 import { send, type AgentPool } from './sender.ts';
 
 /** How soon a held delivery (paused endpoint, open circuit) is looked at again. */
@@ -26,6 +27,7 @@ export type EngineDeps = {
   store: ConfigStore;
   secrets: SecretBox;
   limiter: RateLimiter;
+  transforms: TransformPool;
   /** How many engine processes share the work (an endpoint's rate limit is split between them). */
   engines: () => number;
   timeoutMs?: number;
@@ -107,15 +109,24 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     if (ep?.config.rateLimitPerSec) await d.limiter.acquire(ep.endpointId, ep.config.rateLimitPerSec / Math.max(1, d.engines()));
     const t0 = performance.now();
     const at = now();
-    const body = r.payload;
+    let body = r.payload;
+    let userHeaders: Record<string, string> = { ...ep?.config.customHeaders, ...r.headers };
+    let url = ep?.config.url ?? r.url;
+    if (ep?.config.transformation) {
+      const t = await d.transforms.run(ep.config.transformation, { eventType: r.eventType, payload: JSON.parse(body), headers: userHeaders, url });
+      if (t.kind === 'error') return failedLocally(r, ep, url, `transformation failed: ${t.error}`, 'transform', at, t0);
+      if (t.kind === 'cancel') return failedLocally(r, ep, url, 'cancelled by the transformation', 'cancelled', at, t0);
+      body = JSON.stringify(t.payload);
+      userHeaders = t.headers;
+      url = t.url;
+    }
+    // Signed after the transformation, over the exact bytes sent; signature headers cannot be overridden.
     const headers: Record<string, string> = {
-      ...ep?.config.customHeaders,
-      ...r.headers,
+      ...userHeaders,
       'content-type': 'application/json',
       'user-agent': 'mittr/0.1',
       ...signatureHeaders({ secrets: await secretsOf(r, ep, at), eventId: r.eventId, timestampSec: Math.floor(at / 1000), body }),
     };
-    const url = ep?.config.url ?? r.url;
     const agent = ep
       ? d.agents.get(ep.config.allowedCidrs, ep.config.blockedCidrs,
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
@@ -123,6 +134,15 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
     const outcome = outcomeOf({ ...r, url }, ep, result, { attemptedAt: at, overheadUs: 0, rand: random(), retry: d.retry });
     outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
+    return outcome;
+  }
+
+  /** An attempt that ended before the network: a failed transformation (retried like any failure) or a cancel. */
+  function failedLocally(r: DeliveryRequested, ep: EndpointState, url: string, error: string, category: string, at: number, t0: number) {
+    const outcome = outcomeOf({ ...r, url }, ep, localFailure(error, category), { attemptedAt: at, overheadUs: 0, rand: random(), retry: d.retry });
+    // A cancel is the endpoint owner's decision, not a failure: the destination is done, nothing was sent.
+    if (category === 'cancelled') Object.assign(outcome, { outcome: 'success', disposition: 'delivered', nextAttemptAt: null });
+    outcome.processingOverheadUs = Math.round((performance.now() - t0) * 1000);
     return outcome;
   }
 
