@@ -11,6 +11,7 @@ import { engineHandler } from './delivery/engine.ts';
 import { schedulerHandler } from './delivery/scheduler.ts';
 import { RateLimiter } from './delivery/rate-limiter.ts';
 import { AgentPool } from './delivery/sender.ts';
+import { TransformPool } from './delivery/transform/index.ts';
 import { Appender } from './kafka/appender.ts';
 import { createKafka, ensureTopics } from './kafka/client.ts';
 import { GroupSize } from './kafka/group-size.ts';
@@ -69,7 +70,9 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     const engines = new GroupSize(kafka, group('engine.high'));
     await engines.start();
     stops.push(() => engines.stop());
-    const handler = engineHandler({ topics, agents, store: store!, secrets, limiter: new RateLimiter(), engines: () => engines.size });
+    const transforms = new TransformPool();
+    stops.push(() => transforms.close());
+    const handler = engineHandler({ topics, agents, store: store!, secrets, limiter: new RateLimiter(), transforms, engines: () => engines.size });
     // One consumer per priority lane (ARCHITECTURE 8): a backlog in one lane never stands in
     // front of another; each lane's share of held deliveries is weighted.
     for (const lane of LANES) {
