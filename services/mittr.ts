@@ -89,10 +89,6 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
       stops.unshift(() => runner.stop());
     }
   }
-  for (const p of processors) {
-    await p.start();
-    stops.unshift(() => p.stop());
-  }
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (has('api')) {
@@ -103,6 +99,12 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     const addr = app.server.address();
     url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;
     stops.unshift(() => app!.close());
+  }
+  // The API answers first (accepted events are safe in Kafka); consumers join their groups after,
+  // which after a crash can take up to the session timeout.
+  for (const p of processors) {
+    await p.start();
+    stops.unshift(() => p.stop());
   }
   return {
     app, url,

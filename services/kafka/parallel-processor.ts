@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
+import { SESSION_TIMEOUT_MS, TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
 import { decodeBatch, groupByTopic, type Incoming, type Outgoing } from './processor.ts';
 import type { Serde } from './serde.ts';
 
@@ -74,9 +75,9 @@ export class ParallelProcessor {
     this.running = true;
     this.admin = kafka.admin();
     await this.admin.connect();
-    this.producer = kafka.producer({ transactionalId: `${groupId}-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({ transactionalId: `${groupId}-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS });
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, retry: { retries: 10 } });
+    this.consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, retry: { retries: 10 } });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: true });
@@ -243,7 +244,8 @@ export class ParallelProcessor {
       throw err;
     }
     for (const x of offsets) {
-      x.part.pending = x.pending;
+      // Only what this transaction committed leaves pending: messages fetched meanwhile stay.
+      for (const c of completions) if (c.part === x.part) x.part.pending.delete(c.offset);
       x.part.dirty = false;
       for (const o of [...x.part.doneBefore]) if (o < x.watermark) x.part.doneBefore.delete(o);
       if (x.part.paused) this.applyBackPressure(x.part);

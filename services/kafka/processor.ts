@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch, Consumer, Kafka, Message, Producer } from 'kafkajs';
 import type { DomainEvent } from '../domain/messages/events.ts';
+import { SESSION_TIMEOUT_MS, TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
 import { TYPE_HEADER, type Serde } from './serde.ts';
 
 /** A record to append: the key is the Kafka ordering unit. */
@@ -88,12 +89,13 @@ export class TransactionalProcessor {
       transactionalId: `${groupId}-${randomUUID()}`,
       idempotent: true,
       maxInFlightRequests: 1,
+      transactionTimeout: TRANSACTION_TIMEOUT_MS,
     });
     await this.producer.connect();
     this.consumer = kafka.consumer({
       groupId,
       readUncommitted: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: SESSION_TIMEOUT_MS,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,
       retry: { retries: 10 },

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../services/config/config.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** A free TCP port on loopback (asked of the kernel, then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/**
+ * The environment of an isolated mittr child process (own topic prefix, own Postgres schema, a
+ * free port), with the parsed Config for the spec's own cleanup.
+ */
+export async function isolatedChildEnv(overrides: Record<string, string> = {}): Promise<{ env: Record<string, string>; config: Config }> {
+  const stack = inject('stack');
+  const id = randomBytes(4).toString('hex');
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    KAFKA_BROKERS: stack.kafkaBrokers,
+    DATABASE_URL: stack.databaseUrl,
+    SCHEMA_REGISTRY_URL: stack.registryUrl,
+    KAFKA_TOPIC_PREFIX: `t${id}.`,
+    KAFKA_PARTITIONS: '3',
+    DATABASE_SCHEMA: `t_${id}`,
+    MITTR_ALLOW_PRIVATE_NETWORKS: 'true',
+    MITTR_LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+  return { env, config: loadConfig(env) };
+}
+
+/** `mittr all` as a child process: the unit a crash test kills and restarts. */
+export class MittrChild {
+  private proc?: ChildProcess;
+  private exited?: Promise<void>;
+  /** The tail of the child's stdout and stderr, for diagnostics. */
+  private readonly output: string[] = [];
+  readonly url: string;
+  private readonly env: Record<string, string>;
+
+  constructor(env: Record<string, string>) {
+    this.env = env;
+    this.url = `http://${env.HOST ?? '127.0.0.1'}:${env.PORT}`;
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  get running(): boolean {
+    return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  /** Starts the process (scripts/run-node execs Node 24, so the child's pid is mittr's). */
+  spawn(): void {
+    if (this.running) throw new Error('mittr child already running');
+    // Only what the runner needs from this process's environment: nothing of vitest's leaks in.
+    const base: Record<string, string> = {};
+    for (const k of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'MITTR_HOME']) if (process.env[k]) base[k] = process.env[k]!;
+    const proc = spawn('bash', [join(ROOT, 'scripts', 'run-node'), join(ROOT, 'services', 'main.ts'), 'all'], {
+      cwd: ROOT, env: { ...base, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc = proc;
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString('utf8'));
+      if (this.output.length > 400) this.output.splice(0, this.output.length - 400);
+    };
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+    // Should this (test) process end first, the child must not outlive it.
+    const reap = () => { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL'); };
+    process.once('exit', reap);
+    this.exited = new Promise((resolve) => proc.once('exit', (code, signal) => {
+      process.removeListener('exit', reap);
+      this.output.push(`[mittr child ${proc.pid} exited: code=${code} signal=${signal}]\n`);
+      resolve();
+    }));
+  }
+
+  /** Polls GET /health until it answers 200 (bounded); fails early if the child exits. */
+  async waitHealthy(timeoutMs = 90_000): Promise<number> {
+    const t0 = Date.now();
+    const deadline = t0 + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`mittr child exited before it was healthy:\n${this.tail()}`);
+      try {
+        const res = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(3_000) });
+        await res.arrayBuffer();
+        if (res.status === 200) return Date.now() - t0;
+      } catch { /* not listening yet */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`mittr child not healthy within ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  /** Sends `signal` to the child and waits (bounded) until it is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', timeoutMs = 10_000): Promise<void> {
+    if (!this.proc || !this.running) return;
+    this.proc.kill(signal);
+    const gone = await Promise.race([
+      this.exited!.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref()),
+    ]);
+    if (!gone) {
+      this.proc.kill('SIGKILL');
+      await Promise.race([this.exited!, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    }
+  }
+
+  tail(lines = 60): string {
+    return this.output.join('').split('\n').slice(-lines).join('\n');
+  }
+}
