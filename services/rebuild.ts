@@ -5,7 +5,7 @@ import { createDb, migrate } from '../projections/db.ts';
 import { allProjections } from '../projections/index.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import type { Config } from './config/config.ts';
-import { createKafka } from './kafka/client.ts';
+import { createKafka, retryRetriable } from './kafka/client.ts';
 import { Serde } from './kafka/serde.ts';
 import { topicNames } from './kafka/topics.ts';
 
@@ -51,7 +51,7 @@ export async function rebuild(config: Config, opts: RebuildOptions = {}): Promis
     const targets: Array<{ runner: number; key: string; low: bigint; high: bigint }> = [];
     for (const [i, p] of projections.entries()) {
       for (const topic of p.topics) {
-        for (const o of await admin.fetchTopicOffsets(topic)) {
+        for (const o of await retryRetriable(() => admin.fetchTopicOffsets(topic))) {
           if (BigInt(o.high) > BigInt(o.low)) targets.push({ runner: i, key: `${topic}:${o.partition}`, low: BigInt(o.low), high: BigInt(o.high) });
         }
       }

@@ -84,7 +84,7 @@ describe('the delivery engine honours endpoint controls', () => {
 
   it('keeps per-key order across 30% injected failures while other keys flow (FIFO)', async () => {
     await endpoint({ url: `${sinkUrl}/fifo`, eventTypes: ['order.*'], fifo: true, fifoPartitionKey: '$.data.customerId',
-      retryBackoffMs: 100, retryBackoffMax: 400, maxRetries: 25 });
+      retryBackoffMs: 100, retryBackoffMax: 400, maxRetries: 25, circuitThreshold: 0 });
     const keys = 8;
     const perKey = 15;
     for (let i = 0; i < perKey; i++) {

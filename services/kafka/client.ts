@@ -50,3 +50,21 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Runs an admin call again while the broker answers with a retriable error (bounded). Right after
+ * topics are created a KRaft broker can still answer NOT_LEADER_FOR_PARTITION to offset requests
+ * for a moment, and kafkajs' admin does not retry those itself.
+ */
+export async function retryRetriable<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retriable = (err as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() + delay > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { retryRetriable } from './client.ts';
 import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
 import { SESSION_TIMEOUT_MS, TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
 import { decodeBatch, groupByTopic, type Incoming, type Outgoing } from './processor.ts';
@@ -133,8 +134,10 @@ export class ParallelProcessor {
     if (existing) return existing;
     let offsets = this.committed.get(topic);
     if (!offsets) {
-      offsets = this.admin!.fetchOffsets({ groupId: this.o.groupId, topics: [topic] }).then((res) =>
+      offsets = retryRetriable(() => this.admin!.fetchOffsets({ groupId: this.o.groupId, topics: [topic] })).then((res) =>
         new Map((res[0]?.partitions ?? []).map((p) => [p.partition, { offset: BigInt(p.offset), metadata: p.metadata }])));
+      // A failed read is not cached: the next batch of the topic asks again.
+      offsets.catch(() => this.committed.delete(topic));
       this.committed.set(topic, offsets);
     }
     const c = (await offsets).get(partition);

@@ -6,6 +6,7 @@ import { evolve, type EndpointState } from '../domain/endpoint/evolve.ts';
 import type { EventTypeEvent } from '../domain/event-type/events.ts';
 import { evolve as evolveEventType, type EventTypeState } from '../domain/event-type/evolve.ts';
 import type { AccountCreated, ApiKeyCreated, DomainEvent } from '../domain/messages/events.ts';
+import { retryRetriable } from '../kafka/client.ts';
 import { decodeBatch } from '../kafka/processor.ts';
 import type { Serde } from '../kafka/serde.ts';
 
@@ -138,7 +139,7 @@ export class ConfigStore {
     await admin.connect();
     const pending = new Map<string, bigint>();
     for (const topic of [this.topics.accounts, this.topics.endpoints, this.topics.eventTypes]) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      for (const p of await retryRetriable(() => admin.fetchTopicOffsets(topic))) {
         if (BigInt(p.high) > BigInt(p.low)) pending.set(`${topic}:${p.partition}`, BigInt(p.high));
       }
     }
