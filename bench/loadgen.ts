@@ -10,6 +10,10 @@
  *   paced   undici: `ratePerSec` events/s for `durationSec`, as batches of `batchSize` sent on a
  *           fixed schedule (batch k at t0 + k·interval), at most `maxInFlight` requests open;
  *           records every event's id and createdAt
+ *   typed   undici: POST /api/v1/events with an `eventType` (fan-out to endpoints) for each of
+ *           `eventTypes` × `keys` × `perKey`, payload {key, seq}; `concurrency` workers each own
+ *           a disjoint set of keys and send a key's events one after another (seq 0, 1, ...), so
+ *           the order mittr accepts them in is the order a FIFO receiver must see; records ids
  *
  * Every loop is bounded by a count and a deadline.
  */
@@ -20,7 +24,7 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 
 export type LoadArgs = {
-  mode: 'single' | 'batch' | 'bulk' | 'paced';
+  mode: 'single' | 'batch' | 'bulk' | 'paced' | 'typed';
   apiUrl: string;
   apiKey: string;
   sinkUrl: string;
@@ -33,6 +37,9 @@ export type LoadArgs = {
   destinations?: number;
   ratePerSec?: number;
   maxInFlight?: number;
+  eventTypes?: string[];
+  keys?: number;
+  perKey?: number;
 };
 
 /** What every mode writes. Per-request arrays are parallel (latency and completion time). */
@@ -49,9 +56,11 @@ export type LoadResult = {
   /** Per successful request: response time (ms) and completion time (epoch ms). */
   latencyMs: number[];
   doneAt: number[];
-  /** bulk/paced: every accepted event (parallel arrays). */
+  /** bulk/paced/typed: every accepted event (parallel arrays). */
   ids?: string[];
   createdAt?: number[];
+  /** typed: the event type of each accepted event (index into eventTypes). */
+  typeOf?: number[];
   /** paced: batches not sent because maxInFlight requests were still open; lateness of the sends. */
   skippedBatches?: number;
   sendLagMs?: number[];
@@ -226,6 +235,59 @@ async function runPaced(a: LoadArgs): Promise<LoadResult> {
   return r;
 }
 
+async function runTyped(a: LoadArgs): Promise<LoadResult> {
+  const types = a.eventTypes ?? ['bench.event'];
+  const keys = a.keys ?? 100;
+  const perKey = a.perKey ?? 1;
+  const concurrency = a.concurrency ?? 16;
+  const pool = new Pool(a.apiUrl, { connections: concurrency, pipelining: 1 });
+  const r: LoadResult = { ...emptyResult(a), eventsPerRequest: 1, typeOf: [] };
+  const deadline = Date.now() + (a.durationSec ?? 900) * 1000;
+  const lanes = types.flatMap((_, t) => Array.from({ length: keys }, (_, k) => ({ t, k })));
+  const worker = async (w: number) => {
+    const mine = lanes.filter((_, i) => i % concurrency === w);
+    for (let seq = 0; seq < perKey; seq++) {
+      for (const { t, k } of mine) {
+        if (Date.now() > deadline) return;
+        const t0 = performance.now();
+        r.requests++;
+        try {
+          const res = await pool.request({
+            method: 'POST', path: '/api/v1/events',
+            headers: { ...headers(a), 'x-idempotency-key': `t-${runId}-${t}-${k}-${seq}` },
+            body: JSON.stringify({ eventType: types[t], payload: { key: `k${k}`, seq, note: 'mittr bench' } }),
+            headersTimeout: 60_000, bodyTimeout: 60_000,
+          });
+          const text = await res.body.text();
+          r.statusCounts[res.statusCode] = (r.statusCounts[res.statusCode] ?? 0) + 1;
+          if (res.statusCode !== 201) {
+            if (r.errorSamples.length < 5) r.errorSamples.push(`${res.statusCode} ${text.slice(0, 300)}`);
+            // A key's later events must not overtake this one: the key stops here.
+            return;
+          }
+          const e = JSON.parse(text) as { id: string; createdAt: string };
+          r.okRequests++;
+          r.latencyMs.push(performance.now() - t0);
+          r.doneAt.push(Date.now());
+          r.ids!.push(e.id);
+          r.createdAt!.push(Date.parse(e.createdAt));
+          r.typeOf!.push(t);
+        } catch (err) {
+          r.errors++;
+          if (r.errorSamples.length < 5) r.errorSamples.push(String(err));
+          return;
+        }
+      }
+    }
+  };
+  const progress = setInterval(() => process.stderr.write(`  loadgen: ${r.ids!.length} events accepted\n`), 5_000);
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  clearInterval(progress);
+  r.finishedAt = Date.now();
+  await pool.close();
+  return r;
+}
+
 async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2] ?? '{}') as LoadArgs;
   let result: LoadResult;
@@ -233,6 +295,7 @@ async function main(): Promise<void> {
     case 'single': case 'batch': result = await runAutocannon(a); break;
     case 'bulk': result = await runBulk(a); break;
     case 'paced': result = await runPaced(a); break;
+    case 'typed': result = await runTyped(a); break;
     default: throw new Error(`loadgen: unknown mode ${String(a.mode)}`);
   }
   const cpu = process.cpuUsage();

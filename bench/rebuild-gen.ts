@@ -1,0 +1,83 @@
+/**
+ * The rebuild scenario's history writer, in its own process: appends the domain events of
+ * `events` delivered webhook events straight to a run's topics, as the API, the router and the
+ * engine would have written them (EventAccepted and EventRouted on the events topic, keyed by
+ * project; DeliveryAttempted on the outcomes topic, keyed by event), Avro-encoded with the
+ * project's own Serde against the schema registry. Writing the log directly is what makes a
+ * history of a million records possible in a bench run; the projections cannot tell the
+ * difference. One JSON argument; writes {records, seconds} as JSON to `out`.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import type { DomainEvent } from '../services/domain/messages/events.ts';
+import { groupByTopic, type Outgoing } from '../services/kafka/processor.ts';
+import { Serde } from '../services/kafka/serde.ts';
+import { topicNames } from '../services/kafka/topics.ts';
+
+type Args = { brokers: string[]; registryUrl: string; prefix: string; accountId: string; projectId: string; url: string; events: number; out: string };
+
+const BATCH = 3_000;
+const IN_FLIGHT = 4;
+
+function lifecycle(a: Args, i: number, t: number): Outgoing[] {
+  const topics = topicNames(a.prefix);
+  const eventId = randomUUID();
+  const dispatchId = randomUUID();
+  const payload = JSON.stringify({ type: 'order.created', orderId: `ord_${i}`, amount: 1000 + (i % 9000), currency: 'EUR', customer: { id: `cus_${i % 997}` } });
+  const accepted: DomainEvent = {
+    type: 'EventAccepted', eventId, accountId: a.accountId, projectId: a.projectId, idempotencyKey: `rebuild-${i}`,
+    destination: a.url, eventType: null, payload, headers: {}, maxAttempts: 5, priority: 5, delaySeconds: 0,
+    createdAt: t, maxAttemptsSet: false, configOffset: -1,
+  };
+  const routed: DomainEvent = {
+    type: 'EventRouted', eventId, accountId: a.accountId, projectId: a.projectId,
+    destinations: [{ dispatchId, endpointId: null, url: a.url }], routedAt: t + 1,
+  };
+  const attempted: DomainEvent = {
+    type: 'DeliveryAttempted', attemptId: randomUUID(), dispatchId, eventId, accountId: a.accountId, projectId: a.projectId,
+    endpointId: null, eventType: null, url: a.url, attemptNumber: 1, maxAttempts: 5, outcome: 'success', disposition: 'delivered',
+    statusCode: 200, responseBody: 'OK', error: '', errorCategory: null, durationMs: 3 + (i % 20), processingOverheadUs: 400 + (i % 300),
+    attemptedAt: t + 5, nextAttemptAt: null, eventCreatedAt: t,
+  };
+  return [
+    { topic: topics.events, key: a.projectId, event: accepted },
+    { topic: topics.events, key: a.projectId, event: routed },
+    { topic: topics.outcomes, key: eventId, event: attempted },
+  ];
+}
+
+async function main(): Promise<void> {
+  const a = JSON.parse(process.argv[2] ?? '{}') as Args;
+  const serde = new Serde(a.registryUrl);
+  await serde.registerAll();
+  const kafka = new Kafka({ clientId: 'mittr-bench-rebuild-gen', brokers: a.brokers, logLevel: logLevel.ERROR });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: IN_FLIGHT });
+  await producer.connect();
+  const t0 = Date.now();
+  const base = t0 - a.events * 10; // a history spread over the recent past, oldest first
+  let next = 0;
+  let records = 0;
+  const deadline = t0 + 30 * 60_000;
+  const worker = async () => {
+    while (next < a.events && Date.now() < deadline) {
+      const from = next;
+      next = Math.min(a.events, next + BATCH / 3);
+      const out: Outgoing[] = [];
+      for (let i = from; i < next; i++) out.push(...lifecycle(a, i, base + i * 10));
+      await producer.sendBatch({ topicMessages: groupByTopic(serde, out), acks: -1, compression: CompressionTypes.None });
+      records += out.length;
+    }
+  };
+  const progress = setInterval(() => process.stderr.write(`  rebuild-gen: ${records} records written\n`), 5_000);
+  // Batches of one worker go in order; a few workers keep the broker busy.
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  clearInterval(progress);
+  await producer.disconnect();
+  writeFileSync(a.out, JSON.stringify({ records, events: next, seconds: (Date.now() - t0) / 1000 }));
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  console.error('rebuild-gen failed:', err);
+  process.exit(1);
+});
