@@ -18,6 +18,20 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        // Faults on the shared stack (Kafka and Postgres stopped and restarted): alone, one file at a time.
+        test: {
+          name: 'chaos',
+          include: ['**/*.chaos.spec.ts'],
+          exclude: ['node_modules/**', '.mittr/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -78,12 +78,12 @@ class FifoReceiver {
   }
 }
 
-/** Members of the FIFO lane's engine consumer group (FIFO dispatches use the normal lane). */
+/** Members of the FIFO lane's engine consumer group. */
 async function engineMembers(config: Config): Promise<number> {
   const admin = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const { groups } = await admin.describeGroups([`${config.topicPrefix}engine.normal`]);
+    const { groups } = await admin.describeGroups([`${config.topicPrefix}engine.fifo`]);
     return groups[0]?.state === 'Stable' ? groups[0].members.length : 0;
   } finally {
     await admin.disconnect();

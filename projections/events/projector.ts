@@ -18,10 +18,105 @@ export function eventsProjection(topics: { events: string; outcomes: string }): 
     topics: [topics.events, topics.outcomes],
     tables: ['events', 'event_destinations', 'delivery_attempts'],
     async apply(tx, events) {
-      for (const e of events) await applyOne(tx, e);
+      // Runs of accepted/routed/attempted events are applied set-wise (a few statements per batch
+      // instead of several per event); an edit or a replay is applied alone, in its place.
+      let run: DomainEvent[] = [];
+      for (const e of events) {
+        if (e.type === 'EventEdited' || e.type === 'EventReplayed') {
+          await applyRun(tx, run);
+          run = [];
+          await applyOne(tx, e);
+        } else {
+          run.push(e);
+        }
+      }
+      await applyRun(tx, run);
     },
   };
 }
+
+/** The last of each key wins, as when the events are applied one after another. */
+function lastBy<T>(items: T[], key: (t: T) => string): T[] {
+  const m = new Map<string, T>();
+  for (const t of items) { m.delete(key(t)); m.set(key(t), t); }
+  return [...m.values()];
+}
+
+const epochMs = (col: string) => sql.fragment`(timestamptz 'epoch' + ${sql.identifier([col])} * interval '1 millisecond')`;
+
+/**
+ * Applies a run of EventAccepted, EventRouted and DeliveryAttempted set-wise, with the result of
+ * applying them one by one in log order: events are inserted before routings update them (an
+ * event's acceptance precedes its routing in the log), a destination's last write wins, and each
+ * touched event's status is recomputed once, from the final destination rows.
+ */
+async function applyRun(tx: DatabaseTransactionConnection, run: DomainEvent[]): Promise<void> {
+  const accepted: EventAccepted[] = [];
+  const routed: EventRouted[] = [];
+  const attempted: DeliveryAttempted[] = [];
+  for (const e of run) {
+    if (e.type === 'EventAccepted') accepted.push(e);
+    else if (e.type === 'EventRouted') routed.push(e);
+    else if (e.type === 'DeliveryAttempted') attempted.push(e);
+  }
+  if (accepted.length > 0) {
+    await tx.query(sql.unsafe`
+      INSERT INTO events (id, account_id, project_id, idempotency_key, destination, event_type, payload, headers,
+                          status, max_attempts, priority, delay_seconds, created_at, updated_at)
+      SELECT t.id, t.account_id, t.project_id, t.key, t.destination, t.event_type, t.payload::json, t.headers::jsonb,
+             'queued', t.max_attempts, t.priority, t.delay_seconds, ${epochMs('created_ms')}, ${epochMs('created_ms')}
+      FROM ${sql.unnest(accepted.map((e) => [e.eventId, e.accountId, e.projectId, e.idempotencyKey, e.destination, e.eventType,
+        e.payload, JSON.stringify(e.headers), e.maxAttempts, e.priority, e.delaySeconds, e.createdAt]),
+        ['uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'text', 'int4', 'int4', 'int4', 'int8'])}
+        AS t(id, account_id, project_id, key, destination, event_type, payload, headers, max_attempts, priority, delay_seconds, created_ms)
+      ON CONFLICT (id) DO NOTHING`);
+  }
+  if (routed.length > 0) {
+    const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId);
+    if (dests.length > 0) {
+      await tx.query(sql.unsafe`
+        INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, routed_at)
+        SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, ${epochMs('routed_ms')}
+        FROM ${sql.unnest(dests.map((d) => [d.dispatchId, d.eventId, d.endpointId, d.url, d.at]), ['uuid', 'uuid', 'uuid', 'text', 'int8'])}
+          AS t(dispatch_id, event_id, endpoint_id, url, routed_ms)
+        ON CONFLICT (dispatch_id) DO UPDATE SET routed_at = EXCLUDED.routed_at`);
+    }
+    const routings = lastBy(routed, (e) => e.eventId);
+    await tx.query(sql.unsafe`
+      UPDATE events SET routed_at = ${epochMs('routed_ms')}, dest_total = t.total, updated_at = ${epochMs('routed_ms')}
+      FROM ${sql.unnest(routings.map((e) => [e.eventId, e.routedAt, e.destinations.length]), ['uuid', 'int8', 'int4'])} AS t(id, routed_ms, total)
+      WHERE events.id = t.id`);
+  }
+  if (attempted.length > 0) {
+    await tx.query(sql.unsafe`
+      INSERT INTO delivery_attempts (id, event_id, dispatch_id, account_id, project_id, endpoint_id, event_type, url,
+        attempt_number, outcome, status_code, response_body, error, error_category, duration_ms,
+        processing_overhead_us, attempted_at, event_created_at)
+      SELECT t.id, t.event_id, t.dispatch_id, t.account_id, t.project_id, t.endpoint_id, t.event_type, t.url,
+        t.attempt_number, t.outcome, t.status_code, t.response_body, t.error, t.error_category, t.duration_ms,
+        t.overhead_us, ${epochMs('attempted_ms')}, ${epochMs('created_ms')}
+      FROM ${sql.unnest(attempted.map((e) => [e.attemptId, e.eventId, e.dispatchId, e.accountId, e.projectId, e.endpointId, e.eventType,
+        e.url, e.attemptNumber, e.outcome, e.statusCode, e.responseBody, e.error, e.errorCategory, e.durationMs,
+        e.processingOverheadUs, e.attemptedAt, e.eventCreatedAt]),
+        ['uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'int4', 'text', 'int4', 'text', 'text', 'text', 'int4', 'int8', 'int8', 'int8'])}
+        AS t(id, event_id, dispatch_id, account_id, project_id, endpoint_id, event_type, url, attempt_number, outcome, status_code,
+             response_body, error, error_category, duration_ms, overhead_us, attempted_ms, created_ms)
+      ON CONFLICT (id) DO NOTHING`);
+    const last = lastBy(attempted, (e) => e.dispatchId);
+    await tx.query(sql.unsafe`
+      INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
+      SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, t.state, t.attempts,
+             CASE WHEN t.state = 'delivered' THEN ${epochMs('attempted_ms')} END
+      FROM ${sql.unnest(last.map((e) => [e.dispatchId, e.eventId, e.endpointId, e.url, destinationState(e), e.attemptNumber, e.attemptedAt]),
+        ['uuid', 'uuid', 'uuid', 'text', 'text', 'int4', 'int8'])} AS t(dispatch_id, event_id, endpoint_id, url, state, attempts, attempted_ms)
+      ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
+        delivered_at = EXCLUDED.delivered_at`);
+  }
+  const touched = [...new Set([...routed.map((e) => e.eventId), ...attempted.map((e) => e.eventId)])];
+  if (touched.length > 0) await recomputeMany(tx, touched);
+}
+
+const destinationState = (e: DeliveryAttempted) => (e.disposition === 'delivered' ? 'delivered' : e.disposition === 'dead' ? 'dead' : 'retrying');
 
 async function applyOne(tx: DatabaseTransactionConnection, e: DomainEvent): Promise<void> {
   switch (e.type) {
@@ -86,7 +181,7 @@ async function attempted(tx: DatabaseTransactionConnection, e: DeliveryAttempted
       ${e.eventType}, ${e.url}, ${e.attemptNumber}, ${e.outcome}, ${e.statusCode}, ${e.responseBody}, ${e.error},
       ${e.errorCategory}, ${e.durationMs}, ${e.processingOverheadUs}, ${ts(e.attemptedAt)}, ${ts(e.eventCreatedAt)})
     ON CONFLICT (id) DO NOTHING`);
-  const state = e.disposition === 'delivered' ? 'delivered' : e.disposition === 'dead' ? 'dead' : 'retrying';
+  const state = destinationState(e);
   const deliveredAt = e.disposition === 'delivered' ? ts(e.attemptedAt) : null;
   await tx.query(sql.unsafe`
     INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
@@ -94,6 +189,32 @@ async function attempted(tx: DatabaseTransactionConnection, e: DeliveryAttempted
     ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
       delivered_at = EXCLUDED.delivered_at`);
   await recompute(tx, e.eventId);
+}
+
+/** recompute() for many events in one statement. */
+function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
+  return tx.query(sql.unsafe`
+    WITH p AS (
+      SELECT e.id,
+             count(d.dispatch_id) FILTER (WHERE d.state = 'delivered') AS delivered,
+             count(d.dispatch_id) FILTER (WHERE d.state = 'dead') AS dead,
+             count(d.dispatch_id) FILTER (WHERE d.state = 'retrying') AS retrying,
+             coalesce(sum(d.attempts), 0) AS attempts,
+             max(d.delivered_at) AS last_delivered
+      FROM events e LEFT JOIN event_destinations d ON d.event_id = e.id AND d.routed_at = e.routed_at
+      WHERE e.id = ANY(${sql.array(eventIds, 'uuid')})
+      GROUP BY e.id
+    )
+    UPDATE events SET
+      attempts = p.attempts,
+      status = CASE
+        WHEN routed_at IS NULL THEN 'queued'
+        WHEN p.delivered + p.dead >= dest_total THEN CASE WHEN p.dead > 0 THEN 'dead' ELSE 'delivered' END
+        WHEN p.retrying > 0 THEN 'failed'
+        WHEN p.attempts > 0 THEN 'delivering'
+        ELSE 'queued' END,
+      delivered_at = CASE WHEN routed_at IS NOT NULL AND p.delivered >= dest_total THEN coalesce(p.last_delivered, routed_at) END
+    FROM p WHERE events.id = p.id`);
 }
 
 /**

@@ -1,7 +1,12 @@
 /** Topic names and settings. Source-of-truth topics keep their data forever. */
 export type TopicSpec = { name: string; partitions: number; config: Record<string, string> };
 
-export const LANES = ['high', 'normal', 'low'] as const;
+/**
+ * Priority lanes, plus one lane of FIFO endpoints: a FIFO key waits in place (a retry, a paused
+ * endpoint, an open circuit), so a FIFO backlog must never fill the partitions that other
+ * endpoints' deliveries go through.
+ */
+export const LANES = ['high', 'normal', 'low', 'fifo'] as const;
 export type Lane = (typeof LANES)[number];
 
 /** Delay tiers (ARCHITECTURE 7): every message of a tier shares its delay, so each is due-ordered. */
@@ -22,9 +27,9 @@ export function topicNames(prefix: string) {
 }
 
 /** Each lane's weight: how many deliveries a partition of the lane may hold at once. */
-export const LANE_WEIGHTS: Record<Lane, number> = { high: 4_000, normal: 2_000, low: 500 };
+export const LANE_WEIGHTS: Record<Lane, number> = { high: 4_000, normal: 2_000, low: 500, fifo: 5_000 };
 
-/** Priority 1..10 maps onto three lanes consumed with weights (ARCHITECTURE 8). */
+/** Priority 1..10 maps onto three lanes consumed with weights (ARCHITECTURE 8); FIFO endpoints have their own. */
 export function laneOf(priority: number): Lane {
   if (priority <= 3) return 'high';
   if (priority <= 7) return 'normal';

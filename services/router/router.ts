@@ -12,7 +12,7 @@ import { DELAY_TIERS_MS, laneOf, type Topics } from '../kafka/topics.ts';
 export function requestTopic(topics: Topics, r: DeliveryRequested, now: number): string {
   const remaining = r.dueAt - now;
   // A FIFO endpoint's deliveries share one lane whatever their priority, or a key's order could break.
-  return remaining > 0 ? topics.delay(tierFor(remaining, DELAY_TIERS_MS)) : topics.lane(r.fifo ? 'normal' : laneOf(r.priority));
+  return remaining > 0 ? topics.delay(tierFor(remaining, DELAY_TIERS_MS)) : topics.lane(r.fifo ? 'fifo' : laneOf(r.priority));
 }
 
 /** A destination and its dispatch key: the delivery engine's ordering unit. */

@@ -2,7 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Received = { method: string; url: string; headers: IncomingHttpHeaders; body: string; at: number };
-export type Responder = (req: Received) => { status: number; body?: string; headers?: Record<string, string> } | Promise<{ status: number; body?: string; headers?: Record<string, string> }>;
+/** An answer; `reset` destroys the connection instead (a receiver that resets), `hang` never answers. */
+export type Answer = { status: number; body?: string; headers?: Record<string, string>; reset?: boolean; hang?: boolean };
+export type Responder = (req: Received) => Answer | Promise<Answer>;
 
 /** A recording HTTP receiver on loopback: what a customer's webhook endpoint would see. */
 export class RecordingSink {
@@ -19,7 +21,8 @@ export class RecordingSink {
         const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
         this.received.push(r);
         const answer = await this.responder(r);
-        res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '');
+        if (answer.reset) req.socket.destroy();
+        else if (!answer.hang) res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '');
         const w = this.waiters;
         this.waiters = [];
         w.forEach((f) => f());

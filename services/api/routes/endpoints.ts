@@ -13,6 +13,7 @@ import type { Principal } from '../auth.ts';
 import { newSigningSecret } from '../../security/secrets.ts';
 import type { ApiContext } from '../context.ts';
 import { readYourWrites } from '../read-your-writes.ts';
+import { withinDeadline } from '../deadline.ts';
 
 const Fields = {
   url: Type.String({ maxLength: 2048 }),
@@ -69,7 +70,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     if (reserved.length !== events.length) {
       throw new DomainError('CONFLICT', 'the endpoint was changed concurrently; read it again and retry');
     }
-    const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.endpoints, key: id, event: e })));
+    const positions = await withinDeadline(ctx.appender.append(events.map((e) => ({ topic: ctx.topics.endpoints, key: id, event: e }))), 'the event log');
     const last = Number(positions[0]!.offset);
     events.forEach((e, i) => ctx.store.apply(e, last - (events.length - 1 - i)));
     ctx.recent.remember(id, positions);

@@ -12,6 +12,7 @@ import { checkSchema } from '../../validation/json-schema.ts';
 import type { Principal } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { readYourWrites } from '../read-your-writes.ts';
+import { withinDeadline } from '../deadline.ts';
 
 const JsonObject = Type.Record(Type.String(), Type.Unknown());
 const Fields = {
@@ -97,7 +98,7 @@ export function eventTypeRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     await reserve(events, next);
     let positions;
     try {
-      positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.eventTypes, key: next.eventTypeId, event: e })));
+      positions = await withinDeadline(ctx.appender.append(events.map((e) => ({ topic: ctx.topics.eventTypes, key: next.eventTypeId, event: e }))), 'the event log');
     } catch (err) {
       await release(events, next).catch(() => undefined);
       throw err;

@@ -12,6 +12,7 @@ import { applyEdit, decideEdit, decideReplay, type EventState } from '../../doma
 import { EVENT_STATUSES } from '../../domain/events/status.ts';
 import { validatePayload } from '../../validation/payload.ts';
 import type { ApiContext } from '../context.ts';
+import { withinDeadline } from '../deadline.ts';
 import { readYourWrites } from '../read-your-writes.ts';
 
 const EventFields = {
@@ -76,15 +77,18 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')})`);
   }
 
+  /**
+   * Reserves the keys, then appends. While Kafka is unreachable kafkajs keeps retrying for a long
+   * time: the caller gets a 503 after APPEND_TIMEOUT_MS instead of a hang, and the append goes on.
+   * Its keys are released only if it finally fails; a late success keeps them, so a retry with the
+   * same key answers 409 naming the event that was written after all.
+   */
   async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: ReadonlyArray<{ key: string; event_id: string }>) => never) {
     const taken = await reserve(events);
     if (taken.length > 0) onTaken(taken);
-    try {
-      await accept(events);
-    } catch (err) {
-      await release(events).catch(() => undefined);
-      throw err;
-    }
+    const appended = accept(events);
+    appended.catch(() => release(events).catch(() => undefined));
+    await withinDeadline(appended, 'the event log (retry with the same idempotency key)');
   }
 
   async function loadState(req: { principal: { accountId: string; projectId: string } }, id: string): Promise<EventState> {
@@ -98,7 +102,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
   async function appendChanges(changes: Array<EventEdited | EventReplayed>) {
     if (changes.length === 0) return;
-    const positions = await ctx.appender.append(changes.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e })));
+    const positions = await withinDeadline(ctx.appender.append(changes.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e }))), 'the event log');
     for (const e of changes) ctx.recent.remember(e.eventId, positions);
   }
 

@@ -8,6 +8,7 @@ import type { EndpointState } from '../../domain/endpoint/evolve.ts';
 import { DomainError } from '../../domain/errors/errors.ts';
 import type { Principal } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
+import { withinDeadline } from '../deadline.ts';
 
 /** How often a long poll looks for new messages while it waits. */
 const POLL_INTERVAL_MS = 150;
@@ -100,7 +101,7 @@ export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const at = Date.now();
         const attempts = reserved.map((m) => ackedAttempt(m, at));
         try {
-          const positions = await ctx.appender.append(attempts.map((a) => ({ topic: ctx.topics.outcomes, key: a.eventId, event: a })));
+          const positions = await withinDeadline(ctx.appender.append(attempts.map((a) => ({ topic: ctx.topics.outcomes, key: a.eventId, event: a }))), 'the event log');
           // GET /events/{id} right after the ack waits for the delivered status (ARCHITECTURE 10).
           for (const a of attempts) ctx.recent.remember(a.eventId, positions);
         } catch (err) {
