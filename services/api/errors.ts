@@ -10,9 +10,14 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 
 /** Errors of Kafka, Postgres or the registry being unreachable: the caller may retry. */
 function isUnavailable(err: unknown): boolean {
-  const e = err as { name?: string; code?: string; message?: string };
-  return /^KafkaJS/.test(e.name ?? '') || e.name === 'ConnectionError' || e.code === 'ECONNREFUSED'
-    || e.name === 'BackendTerminatedError' || /ECONNREFUSED|Connection terminated/.test(e.message ?? '');
+  const e = err as { name?: string; code?: string; message?: string; cause?: unknown };
+  // Postgres: connection exceptions (08xxx), operator intervention such as a shutdown or a
+  // restart in progress (57xxx), too many connections (53300).
+  const pgUnavailable = typeof e.code === 'string' && /^(08|57)[0-9A-Z]{3}$|^53300$/.test(e.code);
+  return /^KafkaJS/.test(e.name ?? '') || e.name === 'ConnectionError' || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET'
+    || e.name === 'BackendTerminatedError' || pgUnavailable
+    || /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|the database system is/.test(e.message ?? '')
+    || (e.cause !== undefined && e.cause !== err && isUnavailable(e.cause));
 }
 
 /** Renders every error as `{error, code}`; 5xx never leak internals. */

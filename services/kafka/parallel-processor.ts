@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { retryRetriable } from './client.ts';
 import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
-import { SESSION_TIMEOUT_MS, TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
+import { SESSION_TIMEOUT_MS } from './timeouts.ts';
+import { TxProducer } from './tx-producer.ts';
 import { decodeBatch, groupByTopic, type Incoming, type Outgoing } from './processor.ts';
 import type { Serde } from './serde.ts';
 
@@ -53,7 +54,7 @@ const partKey = (topic: string, partition: number) => `${topic}:${partition}`;
  */
 export class ParallelProcessor {
   private consumer?: Consumer;
-  private producer?: Producer;
+  private producer?: TxProducer;
   private admin?: Admin;
   private readonly parts = new Map<string, Part>();
   private readonly committed = new Map<string, Promise<Map<number, { offset: bigint; metadata: string | null }>>>();
@@ -76,7 +77,7 @@ export class ParallelProcessor {
     this.running = true;
     this.admin = kafka.admin();
     await this.admin.connect();
-    this.producer = kafka.producer({ transactionalId: `${groupId}-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS });
+    this.producer = new TxProducer(kafka, `${groupId}-${randomUUID()}`);
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, retry: { retries: 10 } });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
@@ -228,21 +229,20 @@ export class ParallelProcessor {
       for (let o = watermark; o <= part.highest; o++) if (!pending.has(o)) done.push(o);
       return { part, pending, watermark, metadata: encodeDone(watermark, done) || null };
     }).filter((x) => x.watermark >= 0n);
-    const tx = await this.producer!.transaction();
     try {
-      if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
-      if (offsets.length > 0) {
-        const byTopic = new Map<string, Array<{ partition: number; offset: string; metadata: string | null }>>();
-        for (const x of offsets) {
-          const list = byTopic.get(x.part.topic) ?? [];
-          list.push({ partition: x.part.partition, offset: x.watermark.toString(), metadata: x.metadata });
-          byTopic.set(x.part.topic, list);
+      await this.producer!.run(async (tx) => {
+        if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
+        if (offsets.length > 0) {
+          const byTopic = new Map<string, Array<{ partition: number; offset: string; metadata: string | null }>>();
+          for (const x of offsets) {
+            const list = byTopic.get(x.part.topic) ?? [];
+            list.push({ partition: x.part.partition, offset: x.watermark.toString(), metadata: x.metadata });
+            byTopic.set(x.part.topic, list);
+          }
+          await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) as never });
         }
-        await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) as never });
-      }
-      await tx.commit();
+      });
     } catch (err) {
-      await tx.abort().catch(() => undefined);
       emits.forEach((e) => e.fail(err));
       throw err;
     }

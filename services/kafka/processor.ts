@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Batch, Consumer, Kafka, Message, Producer } from 'kafkajs';
+import type { Batch, Consumer, Kafka, Message } from 'kafkajs';
 import type { DomainEvent } from '../domain/messages/events.ts';
-import { SESSION_TIMEOUT_MS, TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
+import { SESSION_TIMEOUT_MS } from './timeouts.ts';
+import { TxProducer } from './tx-producer.ts';
 import { TYPE_HEADER, type Serde } from './serde.ts';
 
 /** A record to append: the key is the Kafka ordering unit. */
@@ -75,7 +76,7 @@ class Mutex {
  */
 export class TransactionalProcessor {
   private consumer?: Consumer;
-  private producer?: Producer;
+  private producer?: TxProducer;
   private readonly lock = new Mutex();
 
   private readonly o: ProcessorOptions;
@@ -85,12 +86,7 @@ export class TransactionalProcessor {
 
   async start(): Promise<void> {
     const { kafka, groupId } = this.o;
-    this.producer = kafka.producer({
-      transactionalId: `${groupId}-${randomUUID()}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: TRANSACTION_TIMEOUT_MS,
-    });
+    this.producer = new TxProducer(kafka, `${groupId}-${randomUUID()}`);
     await this.producer.connect();
     this.consumer = kafka.consumer({
       groupId,
@@ -130,15 +126,10 @@ export class TransactionalProcessor {
 
   private commit(out: Outgoing[], topic: string, partition: number, offset: string): Promise<void> {
     return this.lock.run(async () => {
-      const tx = await this.producer!.transaction();
-      try {
+      await this.producer!.run(async (tx) => {
         if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
         await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: [{ topic, partitions: [{ partition, offset }] }] });
-        await tx.commit();
-      } catch (err) {
-        await tx.abort().catch(() => undefined);
-        throw err;
-      }
+      });
     });
   }
 

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,9 +83,12 @@ describe('no accepted event is lost: SIGKILL, Kafka and Postgres restarts, misbe
   });
 
   it('accounts for every accepted event as delivered or dead, with the API answering 503 while a dependency is down', async () => {
-    const isolated = await isolatedChildEnv();
+    // Errors only: the expected 'dependency unavailable' warnings would bury them.
+    const isolated = await isolatedChildEnv({ MITTR_LOG_LEVEL: 'error' });
     config = isolated.config;
-    child = new MittrChild(isolated.env);
+    const logFile = join(tmpdir(), `mittr-chaos-${isolated.config.databaseSchema}.log`);
+    child = new MittrChild(isolated.env, logFile);
+    console.log(`chaos: mittr output in ${logFile}`);
     child.spawn();
     await child.waitHealthy(90_000);
     const account = await signup(child.url);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -53,8 +54,12 @@ export class MittrChild {
   readonly url: string;
   private readonly env: Record<string, string>;
 
-  constructor(env: Record<string, string>) {
+  /** With `logFile`, everything the child writes is also appended there (long runs outgrow the tail). */
+  readonly logFile?: string;
+
+  constructor(env: Record<string, string>, logFile?: string) {
     this.env = env;
+    this.logFile = logFile;
     this.url = `http://${env.HOST ?? '127.0.0.1'}:${env.PORT}`;
   }
 
@@ -76,7 +81,9 @@ export class MittrChild {
       cwd: ROOT, env: { ...base, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
+    const log = this.logFile ? createWriteStream(this.logFile, { flags: 'a' }) : undefined;
     const keep = (chunk: Buffer) => {
+      log?.write(chunk);
       this.output.push(chunk.toString('utf8'));
       if (this.output.length > 400) this.output.splice(0, this.output.length - 400);
     };

@@ -53,6 +53,9 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     for (const e of events) ctx.recent.remember(e.eventId, positions);
   }
 
+  /** Events whose append has not settled yet (in this process). */
+  const writing = new Set<string>();
+
   /** Reserves the idempotency keys of `events`; answers the keys already taken (and reserves none then). */
   async function reserve(events: EventAccepted[]): Promise<ReadonlyArray<{ key: string; event_id: string }>> {
     const projectId = events[0]!.projectId;
@@ -85,8 +88,13 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
    */
   async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: ReadonlyArray<{ key: string; event_id: string }>) => never) {
     const taken = await reserve(events);
+    // A key whose first write is still unsettled (it answered 503) names no event yet.
+    if (taken.some((t) => writing.has(t.event_id))) {
+      throw new DomainError('SERVICE_UNAVAILABLE', 'an event with this idempotency key is still being written, retry shortly');
+    }
     if (taken.length > 0) onTaken(taken);
-    const appended = accept(events);
+    for (const e of events) writing.add(e.eventId);
+    const appended = accept(events).finally(() => { for (const e of events) writing.delete(e.eventId); });
     appended.catch(() => release(events).catch(() => undefined));
     await withinDeadline(appended, 'the event log (retry with the same idempotency key)');
   }
