@@ -4,6 +4,7 @@ import type { Config } from '../services/config/config.ts';
 import { freePort, isolatedChildEnv, MittrChild } from './support/child.ts';
 import { api, dropIsolation, eventually, signup } from './support/mittr.ts';
 import { RecordingSink, type Received } from './support/sink.ts';
+import { mulberry32 } from './support/prng.ts';
 
 /**
  * FIFO under faults: mittr runs as child processes, a FIFO endpoint keyed by `$.data.customerId`
@@ -19,15 +20,6 @@ const KEYS = 20;
 const PER_KEY = 25;
 const FAILURE_RATE = 0.3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The FIFO receiver: answers with injected failures and checks order on every attempt. */
 class FifoReceiver {

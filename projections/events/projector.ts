@@ -191,7 +191,7 @@ async function attempted(tx: DatabaseTransactionConnection, e: DeliveryAttempted
   await recompute(tx, e.eventId);
 }
 
-/** recompute() for many events in one statement. */
+/** recompute() of many events in one statement. */
 function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
   return tx.query(sql.unsafe`
     WITH p AS (
@@ -223,24 +223,5 @@ function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
  * and one exhausted its attempts, failed while a retry is scheduled, delivering when partly done.
  */
 function recompute(tx: DatabaseTransactionConnection, eventId: string) {
-  return tx.query(sql.unsafe`
-    WITH p AS (
-      SELECT count(*) FILTER (WHERE d.state = 'delivered') AS delivered,
-             count(*) FILTER (WHERE d.state = 'dead') AS dead,
-             count(*) FILTER (WHERE d.state = 'retrying') AS retrying,
-             coalesce(sum(d.attempts), 0) AS attempts,
-             max(d.delivered_at) AS last_delivered
-      FROM events e LEFT JOIN event_destinations d ON d.event_id = e.id AND d.routed_at = e.routed_at
-      WHERE e.id = ${eventId}
-    )
-    UPDATE events SET
-      attempts = p.attempts,
-      status = CASE
-        WHEN routed_at IS NULL THEN 'queued'
-        WHEN p.delivered + p.dead >= dest_total THEN CASE WHEN p.dead > 0 THEN 'dead' ELSE 'delivered' END
-        WHEN p.retrying > 0 THEN 'failed'
-        WHEN p.attempts > 0 THEN 'delivering'
-        ELSE 'queued' END,
-      delivered_at = CASE WHEN routed_at IS NOT NULL AND p.delivered >= dest_total THEN coalesce(p.last_delivered, routed_at) END
-    FROM p WHERE events.id = ${eventId}`);
+  return recomputeMany(tx, [eventId]);
 }

@@ -2,16 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
 import { RecordingSink, type Received } from '../../test/support/sink.ts';
-
-/** A small deterministic PRNG, so failure injection is the same on every run. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../test/support/prng.ts';
 
 describe('the delivery engine honours endpoint controls', () => {
   let env: Awaited<ReturnType<typeof startTestMittr>>;
