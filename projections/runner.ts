@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DomainEvent } from '../services/domain/messages/events.ts';
 import { decodeBatch } from '../services/kafka/processor.ts';
 import type { Serde } from '../services/kafka/serde.ts';
+import { superviseConsumer } from '../services/kafka/supervise.ts';
 
 export type Projection = {
   /** Stable name: the checkpoint rows and the consumer group are keyed by it. */
@@ -41,16 +42,20 @@ export class ProjectionRunner {
     this.groupPrefix = groupPrefix;
   }
 
+  private stopping = false;
+
   async start(): Promise<void> {
-    this.consumer = this.kafka.consumer({
+    const consumer = this.kafka.consumer({
       groupId: `${this.groupPrefix}projector.${this.projection.name}`,
       maxWaitTimeInMs: 50,
       sessionTimeout: 30_000,
       retry: { retries: 10 },
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
-    await this.consumer.run({
+    this.consumer = consumer;
+    superviseConsumer(consumer, `projector.${this.projection.name}`, () => this.start(), () => this.stopping);
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
+    await consumer.run({
       partitionsConsumedConcurrently: 4,
       eachBatch: async ({ batch, heartbeat }) => {
         const incoming = await decodeBatch(this.serde, batch);
@@ -77,6 +82,7 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect();
   }
 }

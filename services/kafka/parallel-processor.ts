@@ -3,6 +3,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { retryRetriable } from './client.ts';
 import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
 import { SESSION_TIMEOUT_MS } from './timeouts.ts';
+import { superviseConsumer } from './supervise.ts';
 import { TxProducer } from './tx-producer.ts';
 import { decodeBatch, groupByTopic, type Incoming, type Outgoing } from './processor.ts';
 import type { Serde } from './serde.ts';
@@ -65,6 +66,7 @@ export class ParallelProcessor {
   private flushing: Promise<void> | null = null;
   private generation = 0;
   private running = false;
+  private stopping = false;
   private inFlight = 0;
   private readonly o: Required<Omit<ParallelOptions, 'onError'>> & Pick<ParallelOptions, 'onError'>;
 
@@ -79,12 +81,25 @@ export class ParallelProcessor {
     await this.admin.connect();
     this.producer = new TxProducer(kafka, `${groupId}-${randomUUID()}`);
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, retry: { retries: 10 } });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: true });
     this.timer = setInterval(() => void this.flush(), this.o.commitIntervalMs);
-    await this.consumer.run({
+    await this.startConsumer();
+  }
+
+  /** A consumer that kafkajs gave up on is replaced: everything held is dropped as if revoked, and redone from the committed offsets. */
+  private async restartConsumer(): Promise<void> {
+    this.onAssignment({});
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const { kafka, groupId } = this.o;
+    const consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, retry: { retries: 10 } });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
+    superviseConsumer(consumer, groupId, () => this.restartConsumer(), () => this.stopping);
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.o.topics, fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
       partitionsConsumedConcurrently: 64,
@@ -257,6 +272,7 @@ export class ParallelProcessor {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect();
     this.running = false;
     const deadline = Date.now() + 5_000;

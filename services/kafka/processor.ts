@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Batch, Consumer, Kafka, Message } from 'kafkajs';
 import type { DomainEvent } from '../domain/messages/events.ts';
 import { SESSION_TIMEOUT_MS } from './timeouts.ts';
+import { superviseConsumer } from './supervise.ts';
 import { TxProducer } from './tx-producer.ts';
 import { TYPE_HEADER, type Serde } from './serde.ts';
 
@@ -78,6 +79,7 @@ export class TransactionalProcessor {
   private consumer?: Consumer;
   private producer?: TxProducer;
   private readonly lock = new Mutex();
+  private stopping = false;
 
   private readonly o: ProcessorOptions;
   constructor(o: ProcessorOptions) {
@@ -88,7 +90,12 @@ export class TransactionalProcessor {
     const { kafka, groupId } = this.o;
     this.producer = new TxProducer(kafka, `${groupId}-${randomUUID()}`);
     await this.producer.connect();
-    this.consumer = kafka.consumer({
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const { kafka, groupId } = this.o;
+    const consumer = kafka.consumer({
       groupId,
       readUncommitted: false,
       sessionTimeout: SESSION_TIMEOUT_MS,
@@ -96,9 +103,11 @@ export class TransactionalProcessor {
       maxWaitTimeInMs: 100,
       retry: { retries: 10 },
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.o.topics, fromBeginning: this.o.fromBeginning ?? true });
-    await this.consumer.run({
+    this.consumer = consumer;
+    superviseConsumer(consumer, groupId, () => this.startConsumer(), () => this.stopping);
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.o.topics, fromBeginning: this.o.fromBeginning ?? true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 4,
@@ -114,7 +123,7 @@ export class TransactionalProcessor {
           if (next > 0n) resolveOffset((next - 1n).toString());
         }
         if (!all) {
-          this.consumer!.seek({ topic: batch.topic, partition: batch.partition, offset: next.toString() });
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: next.toString() });
         }
         if (result.pauseMs !== undefined) {
           const resume = pause();
@@ -134,6 +143,7 @@ export class TransactionalProcessor {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }

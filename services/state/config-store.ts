@@ -8,6 +8,7 @@ import { evolve as evolveEventType, type EventTypeState } from '../domain/event-
 import type { AccountCreated, ApiKeyCreated, DomainEvent } from '../domain/messages/events.ts';
 import { retryRetriable } from '../kafka/client.ts';
 import { decodeBatch } from '../kafka/processor.ts';
+import { superviseConsumer } from '../kafka/supervise.ts';
 import type { Serde } from '../kafka/serde.ts';
 
 export type AccountConfig = { accountId: string; projectId: string; signingSecretEnc: string; email: string };
@@ -147,16 +148,33 @@ export class ConfigStore {
     let caughtUp!: () => void;
     const ready = new Promise<void>((r) => (caughtUp = r));
     if (pending.size === 0) caughtUp();
-    this.consumer = this.kafka.consumer({ groupId: `mittr-config-${randomUUID()}`, maxWaitTimeInMs: 50 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topics.accounts, this.topics.endpoints, this.topics.eventTypes], fromBeginning: true });
-    await this.consumer.run({
+    await this.follow(pending, caughtUp);
+    await ready;
+  }
+
+  /** Where this copy has read each partition up to: a restarted consumer skips what it already folded in. */
+  private readonly next = new Map<string, bigint>();
+  private stopping = false;
+
+  private async follow(pending: Map<string, bigint>, caughtUp: () => void): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: `mittr-config-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    this.consumer = consumer;
+    superviseConsumer(consumer, 'config', () => this.follow(pending, caughtUp), () => this.stopping);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topics.accounts, this.topics.endpoints, this.topics.eventTypes], fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         const isEndpoints = batch.topic === this.topics.endpoints;
-        for (const m of await decodeBatch(this.serde, batch)) this.apply(m.event, isEndpoints ? Number(m.offset) : undefined);
-        if (isEndpoints) this.markApplied(Number(batch.lastOffset()) + 1);
         const key = `${batch.topic}:${batch.partition}`;
+        const from = this.next.get(key) ?? 0n;
+        for (const m of await decodeBatch(this.serde, batch)) {
+          if (BigInt(m.offset) < from) continue;
+          this.apply(m.event, isEndpoints ? Number(m.offset) : undefined);
+        }
+        const after = BigInt(batch.lastOffset()) + 1n;
+        if (after > from) this.next.set(key, after);
+        if (isEndpoints) this.markApplied(Number(batch.lastOffset()) + 1);
         const end = pending.get(key);
         if (end !== undefined && BigInt(batch.lastOffset()) + 1n >= end) {
           pending.delete(key);
@@ -164,10 +182,10 @@ export class ConfigStore {
         }
       },
     });
-    await ready;
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer?.disconnect();
   }
 }

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../services/config/config.ts';
 import { isolatedChildEnv, MittrChild } from '../support/child.ts';
@@ -40,6 +41,27 @@ function portOpen(port: number): Promise<boolean> {
     s.once('error', () => resolve(false));
     s.setTimeout(1_000, () => { s.destroy(); resolve(false); });
   });
+}
+
+/** Records not yet consumed, per consumer group of the run (what is stuck, if anything is). */
+async function lagByGroup(config: Config): Promise<Record<string, number>> {
+  const admin = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const out: Record<string, number> = {};
+    const { groups } = await admin.listGroups();
+    for (const g of groups.filter((x) => x.groupId.startsWith(config.topicPrefix))) {
+      let lag = 0;
+      for (const t of await admin.fetchOffsets({ groupId: g.groupId })) {
+        const ends = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)]));
+        for (const p of t.partitions) lag += Math.max(0, (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset)));
+      }
+      out[g.groupId.slice(config.topicPrefix.length)] = lag;
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 type Reply = { status: number; body: { error?: unknown; code?: unknown; id?: string } | null; ms: number };
@@ -105,6 +127,8 @@ describe('no accepted event is lost: SIGKILL, Kafka and Postgres restarts, misbe
     // kept: 201 (accepted), 503 {error, code} (a dependency is down), a refused connection
     // (mittr itself is down); anything else is a failure of the test.
     const accepted = new Map<string, Receiver>();
+    /** Ids learnt from a 409 (an earlier try was written after its 503) rather than a 201. */
+    const viaConflict = new Set<string>();
     const unexpected: string[] = [];
     const unavailable: Reply[] = [];
     let refused = 0;
@@ -142,7 +166,7 @@ describe('no accepted event is lost: SIGKILL, Kafka and Postgres restarts, misbe
           if (reply?.status === 409 && reply.body?.code === 'CONFLICT') {
             // An earlier try was written after its 503: the conflict names the original event.
             const id = String((reply.body as { eventId?: unknown }).eventId ?? '');
-            if (id) accepted.set(id, receiver);
+            if (id) { accepted.set(id, receiver); viaConflict.add(id); }
             break;
           }
           if (reply?.status === 503) unavailable.push(reply);
@@ -246,7 +270,10 @@ describe('no accepted event is lost: SIGKILL, Kafka and Postgres restarts, misbe
       if (receiver !== 'gone' && status === 'delivered' && !okReceipts.has(id)) wrong.push(`${id} (${receiver}): delivered but never answered 2xx`);
       tally.duplicates += Math.max(0, (okReceipts.get(id) ?? 0) - 1);
     }
-    console.log(`chaos: ${JSON.stringify({ ...tally, unavailable503: unavailable.length, refusedWhileDown: refused, timelineMs: timeline })}`);
+    const receivedOk = [...accepted.keys()].filter((id) => okReceipts.has(id)).length;
+    const lostViaConflict = [...accepted.keys()].filter((id) => viaConflict.has(id) && !statusOf.has(id)).length;
+    console.log(`chaos: ${JSON.stringify({ ...tally, receivedOk, viaConflict: viaConflict.size, lostViaConflict, unavailable503: unavailable.length, refusedWhileDown: refused, timelineMs: timeline })}`);
+    if (tally.lost > 0 || tally.other > 0) console.log(`chaos: consumer lag per group ${JSON.stringify(await lagByGroup(config))}`);
     expect(tally.lost).toBe(0);
     expect(wrong).toEqual([]);
     expect(tally.delivered + tally.dead).toBe(accepted.size);

@@ -53,23 +53,33 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     for (const e of events) ctx.recent.remember(e.eventId, positions);
   }
 
-  /** Events whose append has not settled yet (in this process). */
-  const writing = new Set<string>();
+  /** Seconds after which a reservation never marked written is abandoned (its append ended long ago, one way or the other). */
+  const ABANDONED_AFTER_S = 120;
+  type Taken = { key: string; event_id: string; settled: boolean };
 
-  /** Reserves the idempotency keys of `events`; answers the keys already taken (and reserves none then). */
-  async function reserve(events: EventAccepted[]): Promise<ReadonlyArray<{ key: string; event_id: string }>> {
+  /**
+   * Reserves the idempotency keys of `events` (not yet written); answers the keys already taken
+   * by other events (and reserves none then), each saying whether its event was written.
+   */
+  async function reserve(events: EventAccepted[]): Promise<readonly Taken[]> {
     const projectId = events[0]!.projectId;
     const keys = events.map((e) => e.idempotencyKey);
     const ids = events.map((e) => e.eventId);
     return ctx.db.transaction(async (tx) => {
+      await tx.query(sql.unsafe`
+        DELETE FROM idempotency_keys k
+        WHERE k.project_id = ${projectId} AND k.key = ANY(${sql.array(keys, 'text')}) AND NOT k.written
+          AND k.reserved_at < now() - ${ABANDONED_AFTER_S} * interval '1 second'
+          AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)`);
       const inserted = await tx.any(sql.type(z.object({ key: z.string() }))`
-        INSERT INTO idempotency_keys (project_id, key, event_id)
-        SELECT ${projectId}, k, e FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
+        INSERT INTO idempotency_keys (project_id, key, event_id, written)
+        SELECT ${projectId}, k, e, false FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
         ON CONFLICT (project_id, key) DO NOTHING RETURNING key`);
       if (inserted.length === keys.length) return [];
-      const taken = await tx.any(sql.type(z.object({ key: z.string(), event_id: z.string() }))`
-        SELECT key, event_id FROM idempotency_keys
-        WHERE project_id = ${projectId} AND key = ANY(${sql.array(keys, 'text')}) AND NOT (event_id = ANY(${sql.array(ids, 'uuid')}))`);
+      const taken = await tx.any(sql.type(z.object({ key: z.string(), event_id: z.string(), settled: z.boolean() }))`
+        SELECT k.key, k.event_id, (k.written OR EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)) AS settled
+        FROM idempotency_keys k
+        WHERE k.project_id = ${projectId} AND k.key = ANY(${sql.array(keys, 'text')}) AND NOT (k.event_id = ANY(${sql.array(ids, 'uuid')}))`);
       await tx.query(sql.unsafe`DELETE FROM idempotency_keys WHERE project_id = ${projectId} AND event_id = ANY(${sql.array(ids, 'uuid')})`);
       return taken;
     });
@@ -77,26 +87,50 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
   async function release(events: EventAccepted[]) {
     await ctx.db.query(sql.unsafe`DELETE FROM idempotency_keys WHERE project_id = ${events[0]!.projectId}
+      AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')}) AND NOT written`);
+  }
+
+  async function markWritten(events: EventAccepted[]) {
+    await ctx.db.query(sql.unsafe`UPDATE idempotency_keys SET written = true WHERE project_id = ${events[0]!.projectId}
       AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')})`);
+  }
+
+  /** Runs `op` again for a while when it fails (Postgres may be away just then). */
+  function retrySoon(op: () => Promise<void>, what: string, attempt = 0): void {
+    op().catch(() => {
+      if (attempt < 60) setTimeout(() => retrySoon(op, what, attempt + 1), Math.min(1_000 * 2 ** attempt, 10_000)).unref();
+      else console.error(`mittr api: gave up trying to ${what}`);
+    });
   }
 
   /**
    * Reserves the keys, then appends. While Kafka is unreachable kafkajs keeps retrying for a long
    * time: the caller gets a 503 after APPEND_TIMEOUT_MS instead of a hang, and the append goes on.
-   * Its keys are released only if it finally fails; a late success keeps them, so a retry with the
-   * same key answers 409 naming the event that was written after all.
+   * A retry with the same key answers 503 while that first write is unsettled and 409 naming the
+   * event only once it is written; a failed append frees its keys. A 409 never names an event
+   * that does not exist.
    */
-  async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: ReadonlyArray<{ key: string; event_id: string }>) => never) {
+  async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: readonly Taken[]) => never) {
     const taken = await reserve(events);
-    // A key whose first write is still unsettled (it answered 503) names no event yet.
-    if (taken.some((t) => writing.has(t.event_id))) {
+    if (taken.some((t) => !t.settled)) {
       throw new DomainError('SERVICE_UNAVAILABLE', 'an event with this idempotency key is still being written, retry shortly');
     }
     if (taken.length > 0) onTaken(taken);
-    for (const e of events) writing.add(e.eventId);
-    const appended = accept(events).finally(() => { for (const e of events) writing.delete(e.eventId); });
-    appended.catch(() => release(events).catch(() => undefined));
-    await withinDeadline(appended, 'the event log (retry with the same idempotency key)');
+    let answered503 = false;
+    const appended = accept(events);
+    appended.then(
+      // A late success, after the caller got its 503: marked here (the request path marks its own).
+      () => { if (answered503) retrySoon(() => markWritten(events), 'mark idempotency keys written'); },
+      () => retrySoon(() => release(events), 'release the idempotency keys of unwritten events'),
+    );
+    try {
+      await withinDeadline(appended, 'the event log (retry with the same idempotency key)');
+    } catch (err) {
+      answered503 = true;
+      throw err;
+    }
+    // Marked before the 201, so an immediate retry of the key gets its 409.
+    await markWritten(events).catch(() => retrySoon(() => markWritten(events), 'mark idempotency keys written'));
   }
 
   async function loadState(req: { principal: { accountId: string; projectId: string } }, id: string): Promise<EventState> {
