@@ -1,8 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../services/config/config.ts';
 import { freePort, isolatedChildEnv, MittrChild } from './support/child.ts';
-import { api, dropIsolation, eventually, signup } from './support/mittr.ts';
+import { api, dropIsolation, eventually, groupMembers, signup } from './support/mittr.ts';
 import { RecordingSink, type Received } from './support/sink.ts';
 import { mulberry32 } from './support/prng.ts';
 
@@ -67,18 +66,6 @@ class FifoReceiver {
     let n = 0;
     for (const s of this.acked.values()) n += s.size;
     return n;
-  }
-}
-
-/** Members of the FIFO lane's engine consumer group. */
-async function engineMembers(config: Config): Promise<number> {
-  const admin = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([`${config.topicPrefix}engine.fifo`]);
-    return groups[0]?.state === 'Stable' ? groups[0].members.length : 0;
-  } finally {
-    await admin.disconnect();
   }
 }
 
@@ -187,11 +174,11 @@ describe('FIFO order under failures, a SIGKILL and a rebalance', () => {
       }
     });
     // The second process really took part: the engine group settled with two members.
-    await eventually(async () => (await engineMembers(run.config!)) === 2 || undefined, 60_000, 500);
+    await eventually(async () => (await groupMembers(run.config!, 'engine.fifo')) === 2 || undefined, 60_000, 500);
     await allAcked(run, 150_000);
     report('rebalance', run, { joinedAtAcked });
     expect(second.running).toBe(true);
-    expect(await engineMembers(run.config!)).toBe(2);
+    expect(await groupMembers(run.config!, 'engine.fifo')).toBe(2);
     expect(run.receiver.violations).toEqual([]);
     expect(run.receiver.failures).toBeGreaterThan(0);
     run.passed = true;

@@ -1,22 +1,10 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../services/config/config.ts';
 import { freePort, isolatedChildEnv, MittrChild } from './support/child.ts';
-import { api, dropIsolation, eventually, signup } from './support/mittr.ts';
+import { api, busiestWindow, dropIsolation, eventually, groupMembers, signup } from './support/mittr.ts';
 import { RecordingSink } from './support/sink.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function groupMembers(config: Config, group: string): Promise<number> {
-  const admin = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.describeGroups([`${config.topicPrefix}${group}`]);
-    return groups[0]?.state === 'Stable' ? groups[0].members.length : 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /**
  * rateLimitPerSec holds across engine processes: two `mittr all` processes share the endpoint's
@@ -68,11 +56,7 @@ describe('rateLimitPerSec with two engine processes', () => {
     const received = await sink.waitFor((r) => r.length >= total, 90_000);
     expect(received).toHaveLength(total);
     const times = received.map((r) => r.at).sort((a, b) => a - b);
-    let worst = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (j < times.length && times[j]! < times[i]! + 10_000) j++;
-      worst = Math.max(worst, j - i);
-    }
+    const worst = busiestWindow(times, 10_000);
     const spanSec = (times[times.length - 1]! - times[0]!) / 1000;
     console.log(`rate limit, two engines: ${total} deliveries over ${spanSec.toFixed(1)} s, busiest 10 s window ${worst} (limit ${rate * 10})`);
     expect(worst).toBeLessThanOrEqual(rate * 10 * 1.1);

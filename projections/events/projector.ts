@@ -1,6 +1,6 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
 import {
-  assertNever, type DeliveryAttempted, type DomainEvent, type EventAccepted, type EventEdited, type EventReplayed, type EventRouted,
+  assertNever, type DeliveryAttempted, type EventAccepted, type EventEdited, type EventReplayed, type EventRouted,
 } from '../../services/domain/messages/events.ts';
 import type { Projection } from '../runner.ts';
 
@@ -20,20 +20,27 @@ export function eventsProjection(topics: { events: string; outcomes: string }): 
     async apply(tx, events) {
       // Runs of accepted/routed/attempted events are applied set-wise (a few statements per batch
       // instead of several per event); an edit or a replay is applied alone, in its place.
-      let run: DomainEvent[] = [];
+      let run: RunEvent[] = [];
       for (const e of events) {
-        if (e.type === 'EventEdited' || e.type === 'EventReplayed') {
-          await applyRun(tx, run);
-          run = [];
-          await applyOne(tx, e);
-        } else {
-          run.push(e);
+        switch (e.type) {
+          case 'EventAccepted': case 'EventRouted': case 'DeliveryAttempted': run.push(e); break;
+          case 'EventEdited': case 'EventReplayed':
+            await applyRun(tx, run);
+            run = [];
+            if (e.type === 'EventEdited') await edited(tx, e);
+            else await replayed(tx, e);
+            break;
+          case 'AccountCreated': case 'ApiKeyCreated': case 'DeliveryRequested': case 'DeliveryQueuedForPoll': break;
+          default:
+            if (!e.type.startsWith('Endpoint')) assertNever(e as never);
         }
       }
       await applyRun(tx, run);
     },
   };
 }
+
+type RunEvent = EventAccepted | EventRouted | DeliveryAttempted;
 
 /** The last of each key wins, as when the events are applied one after another. */
 function lastBy<T>(items: T[], key: (t: T) => string): T[] {
@@ -50,7 +57,7 @@ const epochMs = (col: string) => sql.fragment`(timestamptz 'epoch' + ${sql.ident
  * event's acceptance precedes its routing in the log), a destination's last write wins, and each
  * touched event's status is recomputed once, from the final destination rows.
  */
-async function applyRun(tx: DatabaseTransactionConnection, run: DomainEvent[]): Promise<void> {
+async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Promise<void> {
   const accepted: EventAccepted[] = [];
   const routed: EventRouted[] = [];
   const attempted: DeliveryAttempted[] = [];
@@ -118,30 +125,6 @@ async function applyRun(tx: DatabaseTransactionConnection, run: DomainEvent[]): 
 
 const destinationState = (e: DeliveryAttempted) => (e.disposition === 'delivered' ? 'delivered' : e.disposition === 'dead' ? 'dead' : 'retrying');
 
-async function applyOne(tx: DatabaseTransactionConnection, e: DomainEvent): Promise<void> {
-  switch (e.type) {
-    case 'EventAccepted': await accepted(tx, e); return;
-    case 'EventRouted': await routed(tx, e); return;
-    case 'EventEdited': await edited(tx, e); return;
-    case 'EventReplayed': await replayed(tx, e); return;
-    case 'DeliveryAttempted': await attempted(tx, e); return;
-    case 'AccountCreated': case 'ApiKeyCreated': case 'DeliveryRequested': case 'DeliveryQueuedForPoll': return;
-    default:
-      if (e.type.startsWith('Endpoint')) return;
-      assertNever(e as never);
-  }
-}
-
-function accepted(tx: DatabaseTransactionConnection, e: EventAccepted) {
-  return tx.query(sql.unsafe`
-    INSERT INTO events (id, account_id, project_id, idempotency_key, destination, event_type, payload, headers,
-                        status, max_attempts, priority, delay_seconds, created_at, updated_at)
-    VALUES (${e.eventId}, ${e.accountId}, ${e.projectId}, ${e.idempotencyKey}, ${e.destination}, ${e.eventType},
-            ${e.payload}::json, ${sql.jsonb(e.headers)}, 'queued', ${e.maxAttempts}, ${e.priority}, ${e.delaySeconds},
-            ${ts(e.createdAt)}, ${ts(e.createdAt)})
-    ON CONFLICT (id) DO NOTHING`);
-}
-
 function edited(tx: DatabaseTransactionConnection, e: EventEdited) {
   return tx.query(sql.unsafe`
     UPDATE events SET
@@ -156,38 +139,6 @@ function edited(tx: DatabaseTransactionConnection, e: EventEdited) {
 async function replayed(tx: DatabaseTransactionConnection, e: EventReplayed) {
   await tx.query(sql.unsafe`
     UPDATE events SET routed_at = NULL, dest_total = NULL, updated_at = ${ts(e.replayedAt)} WHERE id = ${e.eventId}`);
-  await recompute(tx, e.eventId);
-}
-
-async function routed(tx: DatabaseTransactionConnection, e: EventRouted) {
-  for (const d of e.destinations) {
-    await tx.query(sql.unsafe`
-      INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, routed_at)
-      VALUES (${d.dispatchId}, ${e.eventId}, ${d.endpointId}, ${d.url}, ${ts(e.routedAt)})
-      ON CONFLICT (dispatch_id) DO UPDATE SET routed_at = EXCLUDED.routed_at`);
-  }
-  await tx.query(sql.unsafe`
-    UPDATE events SET routed_at = ${ts(e.routedAt)}, dest_total = ${e.destinations.length}, updated_at = ${ts(e.routedAt)}
-    WHERE id = ${e.eventId}`);
-  await recompute(tx, e.eventId);
-}
-
-async function attempted(tx: DatabaseTransactionConnection, e: DeliveryAttempted) {
-  await tx.query(sql.unsafe`
-    INSERT INTO delivery_attempts (id, event_id, dispatch_id, account_id, project_id, endpoint_id, event_type, url,
-      attempt_number, outcome, status_code, response_body, error, error_category, duration_ms,
-      processing_overhead_us, attempted_at, event_created_at)
-    VALUES (${e.attemptId}, ${e.eventId}, ${e.dispatchId}, ${e.accountId}, ${e.projectId}, ${e.endpointId},
-      ${e.eventType}, ${e.url}, ${e.attemptNumber}, ${e.outcome}, ${e.statusCode}, ${e.responseBody}, ${e.error},
-      ${e.errorCategory}, ${e.durationMs}, ${e.processingOverheadUs}, ${ts(e.attemptedAt)}, ${ts(e.eventCreatedAt)})
-    ON CONFLICT (id) DO NOTHING`);
-  const state = destinationState(e);
-  const deliveredAt = e.disposition === 'delivered' ? ts(e.attemptedAt) : null;
-  await tx.query(sql.unsafe`
-    INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
-    VALUES (${e.dispatchId}, ${e.eventId}, ${e.endpointId}, ${e.url}, ${state}, ${e.attemptNumber}, ${deliveredAt})
-    ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
-      delivered_at = EXCLUDED.delivered_at`);
   await recompute(tx, e.eventId);
 }
 

@@ -95,3 +95,26 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
   }
   throw new Error(`eventually: timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
 }
+
+/** Members of one of the run's consumer groups once it is Stable (0 while it rebalances). */
+export async function groupMembers(config: Config, group: string): Promise<number> {
+  const admin = new Kafka({ brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([`${config.topicPrefix}${group}`]);
+    return groups[0]?.state === 'Stable' ? groups[0].members.length : 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The most timestamps (ms) that fall in any window of `windowMs`: what a rate limit must bound. */
+export function busiestWindow(timesMs: readonly number[], windowMs: number): number {
+  const times = [...timesMs].sort((a, b) => a - b);
+  let worst = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (j < times.length && times[j]! < times[i]! + windowMs) j++;
+    worst = Math.max(worst, j - i);
+  }
+  return worst;
+}
