@@ -153,8 +153,8 @@ function machineJiffies(): { busy: number; total: number } {
 }
 
 /** CPU seconds of every process on the machine, with a short command line. */
-function allProcesses(): Map<number, { cpu: number; cmd: string }> {
-  const out = new Map<number, { cpu: number; cmd: string }>();
+function allProcesses(): Map<number, { cpu: number; cmd: string; comm: string }> {
+  const out = new Map<number, { cpu: number; cmd: string; comm: string }>();
   let entries: string[];
   try { entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e)); } catch { return out; }
   for (const e of entries) {
@@ -162,8 +162,10 @@ function allProcesses(): Map<number, { cpu: number; cmd: string }> {
     const cpu = cpuSecondsOf(pid);
     if (cpu === null) continue;
     let cmd = '';
+    let comm = '';
+    try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { /* gone */ }
     try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).map((a) => a.replace(/^.*\/(?=[^/]+$)/, '')).join(' '); } catch { /* gone */ }
-    out.set(pid, { cpu, cmd: cmd.slice(0, 120) });
+    out.set(pid, { cpu, cmd: cmd.slice(0, 120), comm });
   }
   return out;
 }
@@ -183,8 +185,8 @@ export class ProcessMonitor {
   private stoppedAt = 0;
   private machineAtMark = { busy: 0, total: 0 };
   private machineAtStop = { busy: 0, total: 0 };
-  private procsAtMark = new Map<number, { cpu: number; cmd: string }>();
-  private procsAtStop = new Map<number, { cpu: number; cmd: string }>();
+  private procsAtMark = new Map<number, { cpu: number; cmd: string; comm: string }>();
+  private procsAtStop = new Map<number, { cpu: number; cmd: string; comm: string }>();
   private timer?: NodeJS.Timeout;
 
   watch(name: string, pid: number): void {
@@ -244,17 +246,26 @@ export class ProcessMonitor {
   /**
    * The processes that used the most CPU during the window, whoever started them (the stack's
    * Kafka/Postgres/registry, the bench's own, anything else on the box), named by the harness's
-   * name for its children and by command line otherwise.
+   * name for its children and by command line otherwise. Postgres runs a process per connection;
+   * those are summed into one row, so its share is not spread thin over a dozen backends.
    */
   machineTop(n = 8): TopRow[] {
     const windowSec = Math.max(1e-3, (this.stoppedAt - this.markedAt) / 1000);
     const names = new Map([...this.pids].map(([name, pid]) => [pid, name]));
     const rows: TopRow[] = [];
+    const postgres = { pid: 0, count: 0, used: 0 };
     for (const [pid, b] of this.procsAtStop) {
       const used = b.cpu - (this.procsAtMark.get(pid)?.cpu ?? 0);
       if (used <= 0) continue;
+      if (b.comm === 'postgres') {
+        postgres.count++;
+        postgres.used += used;
+        postgres.pid ||= pid;
+        continue;
+      }
       rows.push({ pid, name: names.has(pid) ? `bench:${names.get(pid)}` : b.cmd, coresUsed: Math.round((used / windowSec) * 100) / 100 });
     }
+    if (postgres.count) rows.push({ pid: postgres.pid, name: `postgres (${postgres.count} processes)`, coresUsed: Math.round((postgres.used / windowSec) * 100) / 100 });
     return rows.sort((a, b) => b.coresUsed - a.coresUsed).slice(0, n);
   }
 
