@@ -17,10 +17,17 @@ export function pollProjection(topics: { outcomes: string }): Projection {
     topics: [topics.outcomes],
     tables: ['poll_messages'],
     async apply(tx, events) {
+      // Acks are applied set-wise, one statement per run of them; a queued dispatch flushes the
+      // acks before it, so the result is that of applying the events one by one.
+      let acks: DeliveryAttempted[] = [];
       for (const e of events) {
-        if (e.type === 'DeliveryQueuedForPoll') await queued(tx, e);
-        else if (e.type === 'DeliveryAttempted' && e.disposition === 'delivered') await acked(tx, e);
+        if (e.type === 'DeliveryQueuedForPoll') {
+          await acked(tx, acks);
+          acks = [];
+          await queued(tx, e);
+        } else if (e.type === 'DeliveryAttempted' && e.disposition === 'delivered') acks.push(e);
       }
+      await acked(tx, acks);
     },
   };
 }
@@ -41,8 +48,16 @@ async function queued(tx: DatabaseTransactionConnection, e: DeliveryQueuedForPol
     ON CONFLICT (id) DO NOTHING`);
 }
 
-/** Only rows of poll dispatches match; attempts of pushed dispatches change nothing here. */
-function acked(tx: DatabaseTransactionConnection, e: DeliveryAttempted) {
-  return tx.query(sql.unsafe`
-    UPDATE poll_messages SET acked_at = ${ts(e.attemptedAt)} WHERE id = ${e.dispatchId} AND acked_at IS NULL`);
+/**
+ * Only rows of poll dispatches match; attempts of pushed dispatches change nothing here. A
+ * dispatch is acked once (the first delivered attempt), so the earliest ack of each id is kept.
+ */
+async function acked(tx: DatabaseTransactionConnection, acks: DeliveryAttempted[]) {
+  if (acks.length === 0) return;
+  const first = new Map<string, number>();
+  for (const e of acks) if (!first.has(e.dispatchId)) first.set(e.dispatchId, e.attemptedAt);
+  await tx.query(sql.unsafe`
+    UPDATE poll_messages SET acked_at = (timestamptz 'epoch' + t.acked_ms * interval '1 millisecond')
+    FROM ${sql.unnest([...first].map(([id, at]) => [id, at]), ['uuid', 'int8'])} AS t(id, acked_ms)
+    WHERE poll_messages.id = t.id AND poll_messages.acked_at IS NULL`);
 }
