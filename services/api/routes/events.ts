@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'slonik';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { Type } from 'typebox';
 import { z } from 'zod';
 import { eventAttempts, eventStates, getEvent, listEvents, attemptView, eventView } from '../../../projections/events/queries.ts';
@@ -60,39 +60,65 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   /**
    * Reserves the idempotency keys of `events` (not yet written); answers the keys already taken
    * by other events (and reserves none then), each saying whether its event was written.
+   * Fresh keys, the usual case, take one statement; a conflict takes a transaction that first
+   * reclaims abandoned reservations among the conflicting keys. Every statement finds its rows by
+   * the primary key (project_id, key).
    */
   async function reserve(events: EventAccepted[]): Promise<readonly Taken[]> {
     const projectId = events[0]!.projectId;
-    const keys = events.map((e) => e.idempotencyKey);
-    const ids = events.map((e) => e.eventId);
-    return ctx.db.transaction(async (tx) => {
-      await tx.query(sql.unsafe`
-        DELETE FROM idempotency_keys k
-        WHERE k.project_id = ${projectId} AND k.key = ANY(${sql.array(keys, 'text')}) AND NOT k.written
-          AND k.reserved_at < now() - ${ABANDONED_AFTER_S} * interval '1 second'
-          AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)`);
-      const inserted = await tx.any(sql.type(z.object({ key: z.string() }))`
-        INSERT INTO idempotency_keys (project_id, key, event_id, written)
-        SELECT ${projectId}, k, e, false FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
-        ON CONFLICT (project_id, key) DO NOTHING RETURNING key`);
-      if (inserted.length === keys.length) return [];
-      const taken = await tx.any(sql.type(z.object({ key: z.string(), event_id: z.string(), settled: z.boolean() }))`
-        SELECT k.key, k.event_id, (k.written OR EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)) AS settled
-        FROM idempotency_keys k
-        WHERE k.project_id = ${projectId} AND k.key = ANY(${sql.array(keys, 'text')}) AND NOT (k.event_id = ANY(${sql.array(ids, 'uuid')}))`);
-      await tx.query(sql.unsafe`DELETE FROM idempotency_keys WHERE project_id = ${projectId} AND event_id = ANY(${sql.array(ids, 'uuid')})`);
-      return taken;
-    });
+    const inserted = await insertKeys(ctx.db, events);
+    if (inserted.size === events.length) return [];
+    const rest = events.filter((e) => !inserted.has(e.idempotencyKey));
+    try {
+      return await ctx.db.transaction(async (tx) => {
+        const restKeys = sql.array(rest.map((e) => e.idempotencyKey), 'text');
+        await tx.query(sql.unsafe`
+          DELETE FROM idempotency_keys k
+          WHERE k.project_id = ${projectId} AND k.key = ANY(${restKeys}) AND NOT k.written
+            AND k.reserved_at < now() - ${ABANDONED_AFTER_S} * interval '1 second'
+            AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)`);
+        if ((await insertKeys(tx, rest)).size === rest.length) return [];
+        const taken = await tx.any(sql.type(z.object({ key: z.string(), event_id: z.string(), settled: z.boolean() }))`
+          SELECT k.key, k.event_id, (k.written OR EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)) AS settled
+          FROM idempotency_keys k
+          WHERE k.project_id = ${projectId} AND k.key = ANY(${restKeys})
+            AND NOT (k.event_id = ANY(${sql.array(rest.map((e) => e.eventId), 'uuid')}))`);
+        await deleteKeys(tx, events, false);
+        return taken;
+      });
+    } catch (err) {
+      // The keys reserved by the first statement would otherwise wait out ABANDONED_AFTER_S.
+      retrySoon(() => release(events), 'release the idempotency keys of unwritten events');
+      throw err;
+    }
+  }
+
+  async function insertKeys(db: DatabasePool | DatabaseTransactionConnection, events: EventAccepted[]): Promise<Set<string>> {
+    const rows = await db.any(sql.type(z.object({ key: z.string() }))`
+      INSERT INTO idempotency_keys (project_id, key, event_id, written)
+      SELECT ${events[0]!.projectId}, k, e, false FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
+      ON CONFLICT (project_id, key) DO NOTHING RETURNING key`);
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /** Deletes the reservations `events` hold (only the unwritten ones if `onlyUnwritten`). */
+  async function deleteKeys(db: DatabasePool | DatabaseTransactionConnection, events: EventAccepted[], onlyUnwritten: boolean) {
+    await db.query(sql.unsafe`
+      DELETE FROM idempotency_keys WHERE project_id = ${events[0]!.projectId}
+        AND key = ANY(${sql.array(events.map((e) => e.idempotencyKey), 'text')})
+        AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')})
+        ${onlyUnwritten ? sql.fragment`AND NOT written` : sql.fragment``}`);
   }
 
   async function release(events: EventAccepted[]) {
-    await ctx.db.query(sql.unsafe`DELETE FROM idempotency_keys WHERE project_id = ${events[0]!.projectId}
-      AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')}) AND NOT written`);
+    await deleteKeys(ctx.db, events, true);
   }
 
   async function markWritten(events: EventAccepted[]) {
-    await ctx.db.query(sql.unsafe`UPDATE idempotency_keys SET written = true WHERE project_id = ${events[0]!.projectId}
-      AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')})`);
+    await ctx.db.query(sql.unsafe`
+      UPDATE idempotency_keys SET written = true WHERE project_id = ${events[0]!.projectId}
+        AND key = ANY(${sql.array(events.map((e) => e.idempotencyKey), 'text')})
+        AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')})`);
   }
 
   /** Runs `op` again for a while when it fails (Postgres may be away just then). */
