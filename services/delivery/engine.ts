@@ -6,7 +6,7 @@ import { signatureHeaders } from '../domain/delivery/signing.ts';
 import type { DeliveryAttempted, DeliveryRequested } from '../domain/messages/events.ts';
 import type { HandlerContext, KeyedHandler } from '../kafka/parallel-processor.ts';
 import type { Incoming, Outgoing } from '../kafka/processor.ts';
-import type { Topics } from '../kafka/topics.ts';
+import { laneOf, type Lane, type Topics } from '../kafka/topics.ts';
 import { requestTopic } from '../router/router.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { ConfigStore } from '../state/config-store.ts';
@@ -14,12 +14,15 @@ import { localFailure, outcomeOf } from './attempt.ts';
 import { queueForPoll } from './poll.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { TransformPool } from './transform/index.ts';
-import { send, type AgentPool } from './sender.ts';
+import { OriginSlots } from './origin-slots.ts';
+import { CONNECTIONS_PER_ORIGIN, send, type AgentPool } from './sender.ts';
 
 /** How soon a held delivery (paused endpoint, open circuit) is looked at again. */
 const HOLD_RECHECK_MS = 5_000;
 /** A FIFO key holding in place re-checks this often. */
 const HOLD_POLL_MS = 100;
+/** Waiting for a connection to a busy origin, higher-priority deliveries go first. */
+const SLOT_PRIORITY: Record<Lane, number> = { high: 2, normal: 1, fifo: 1, low: 0 };
 
 export type EngineDeps = {
   topics: Topics;
@@ -48,6 +51,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
   const random = d.random ?? Math.random;
   const opened = new Map<string, string>();
   const breakers = new Map<string, Breaker>();
+  const slots = new OriginSlots(CONNECTIONS_PER_ORIGIN);
 
   /** Sealed secrets are opened once per process. */
   const open = (sealed: string) => {
@@ -103,10 +107,16 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     };
   }
 
-  /** One HTTP attempt and its outcome event. */
+  /**
+   * One HTTP attempt and its outcome event. Waiting for the endpoint's rate limit or for a free
+   * connection to its origin is not our processing: the overhead clock starts after both.
+   */
   async function attempt(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
-    // Waiting for the endpoint's rate limit is not our processing: the overhead clock starts after it.
     if (ep?.config.rateLimitPerSec) await d.limiter.acquire(ep.endpointId, ep.config.rateLimitPerSec / Math.max(1, d.engines()));
+    return slots.run(ep?.config.url ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep));
+  }
+
+  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
     const t0 = performance.now();
     const at = now();
     let body = r.payload;

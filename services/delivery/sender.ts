@@ -19,6 +19,9 @@ export class BlockedAddressError extends Error {
 
 export type ClientCert = { certPem: string; keyPem: string };
 
+/** Connections per receiving origin; the engine keeps as many attempts in flight to an origin (OriginSlots). */
+export const CONNECTIONS_PER_ORIGIN = 64;
+
 /**
  * An undici Agent whose connector checks the address actually connected to, after DNS
  * resolution (no DNS rebinding, and IP literals are checked too). No redirects are followed.
@@ -37,7 +40,7 @@ export function createDeliveryAgent(policy: AddressPolicy, cert?: ClientCert, ca
       callback(null, socket);
     });
   };
-  return new Agent({ connect, connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  return new Agent({ connect, connections: CONNECTIONS_PER_ORIGIN, pipelining: 1, keepAliveTimeout: 10_000 });
 }
 
 /**
