@@ -44,6 +44,12 @@ type Completion = { part: Part; generation: number; offset: bigint; out: Outgoin
 type Emit = { out: Outgoing[]; done: () => void; fail: (err: unknown) => void };
 
 const partKey = (topic: string, partition: number) => `${topic}:${partition}`;
+/**
+ * A fetch brings at most this much per partition (kafkajs's default is 1 MiB): a batch is enqueued
+ * whole before back-pressure can pause the partition, so this bounds the overshoot past
+ * maxPendingPerPartition, and with it the memory a backlog holds.
+ */
+const FETCH_BYTES_PER_PARTITION = 256 * 1024;
 
 /**
  * Key-level concurrency inside a partition (ARCHITECTURE 6, the technique of Confluent's
@@ -93,7 +99,7 @@ export class ParallelProcessor {
 
   private async startConsumer(): Promise<void> {
     const { kafka, groupId } = this.o;
-    const consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, retry: { retries: 10 } });
+    const consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, maxBytesPerPartition: FETCH_BYTES_PER_PARTITION, retry: { retries: 10 } });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
     superviseConsumer(consumer, groupId, () => this.restartConsumer(), () => this.stopping);

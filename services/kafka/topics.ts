@@ -27,7 +27,7 @@ export function topicNames(prefix: string) {
 }
 
 /** Each lane's weight: how many deliveries a partition of the lane may hold at once. */
-export const LANE_WEIGHTS: Record<Lane, number> = { high: 4_000, normal: 2_000, low: 500, fifo: 5_000 };
+export const LANE_WEIGHTS: Record<Lane, number> = { high: 1_000, normal: 500, low: 125, fifo: 5_000 };
 
 /** Priority 1..10 maps onto three lanes consumed with weights (ARCHITECTURE 8); FIFO endpoints have their own. */
 export function laneOf(priority: number): Lane {
