@@ -6,10 +6,11 @@ import type { Config } from '../services/config/config.ts';
 
 const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
 
-/** The URL with the configured schema first on the search_path. */
-export function schemaUrl(config: Config): string {
+/** The URL with the configured schema first on the search_path (and further `-c` settings). */
+export function schemaUrl(config: Config, settings: Record<string, string> = {}): string {
   const url = new URL(config.databaseUrl);
-  url.searchParams.set('options', `-c search_path=${config.databaseSchema}`);
+  const options = Object.entries({ search_path: config.databaseSchema, ...settings }).map(([k, v]) => `-c ${k}=${v}`);
+  url.searchParams.set('options', options.join(' '));
   return url.toString();
 }
 
@@ -40,5 +41,27 @@ export async function migrate(config: Config): Promise<void> {
 }
 
 export function createDb(config: Config, maximumPoolSize = 10): Promise<DatabasePool> {
-  return createPool(schemaUrl(config), { maximumPoolSize, connectionTimeout: 5_000, statementTimeout: 30_000 });
+  return createPool(schemaUrl(config), poolOptions(maximumPoolSize));
+}
+
+/**
+ * The pool projectors write with: their commits do not wait for the WAL to reach disk
+ * (synchronous_commit off). A Postgres crash may lose the last few hundred milliseconds of
+ * projection work, but a read-model change and its checkpoint commit in one transaction, so they
+ * are lost together and the projector applies those records again from Kafka. Nothing else may
+ * write through this pool: command-side rows (idempotency keys, reservations) must be durable.
+ */
+export function createProjectionDb(config: Config, maximumPoolSize = 8): Promise<DatabasePool> {
+  return createPool(schemaUrl(config, { synchronous_commit: 'off' }), poolOptions(maximumPoolSize));
+}
+
+/**
+ * No session state is ever set on a pooled connection (the schema comes from the startup
+ * options, locks and settings are transaction-scoped), so a connection goes back to the pool as
+ * it is: slonik's default reset (DISCARD ALL) would cost a round trip per checkout.
+ */
+function poolOptions(maximumPoolSize: number) {
+  return {
+    maximumPoolSize, connectionTimeout: 5_000, statementTimeout: 30_000, resetConnection: async () => undefined,
+  };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
-import { createDb, migrate } from '../projections/db.ts';
+import { createDb, createProjectionDb, migrate } from '../projections/db.ts';
 import { allProjections } from '../projections/index.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import { RecentWrites } from './api/context.ts';
@@ -42,10 +42,15 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
   const secrets = new SecretBox(config.masterKey);
   const stops: Array<() => Promise<unknown>> = [];
   let db: DatabasePool | undefined;
-  if (has('api') || has('project')) {
-    await migrate(config);
-    db = await createDb(config, has('api') ? 20 : 8);
+  let projectionDb: DatabasePool | undefined;
+  if (has('api') || has('project')) await migrate(config);
+  if (has('api')) {
+    db = await createDb(config, 20);
     stops.push(() => db!.end());
+  }
+  if (has('project')) {
+    projectionDb = await createProjectionDb(config, 8);
+    stops.push(() => projectionDb!.end());
   }
   let store: ConfigStore | undefined;
   if (has('api') || has('deliver') || has('router')) {
@@ -84,7 +89,7 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
   }
   if (has('project')) {
     for (const projection of allProjections(topics)) {
-      const runner = new ProjectionRunner(kafka, serde, db!, projection, config.topicPrefix);
+      const runner = new ProjectionRunner(kafka, serde, projectionDb!, projection, config.topicPrefix);
       await runner.start();
       stops.unshift(() => runner.stop());
     }

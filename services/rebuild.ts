@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { createDb, migrate } from '../projections/db.ts';
+import { createProjectionDb, migrate } from '../projections/db.ts';
 import { allProjections } from '../projections/index.ts';
 import { ProjectionRunner } from '../projections/runner.ts';
 import type { Config } from './config/config.ts';
@@ -35,7 +35,7 @@ export async function rebuild(config: Config, opts: RebuildOptions = {}): Promis
   const serde = new Serde(config.registryUrl);
   await serde.registerAll();
   await migrate(target);
-  const db = await createDb(target, 8);
+  const db = await createProjectionDb(target, 8);
   const projections = allProjections(topicNames(config.topicPrefix));
   const admin = kafka.admin();
   await admin.connect();

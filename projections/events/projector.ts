@@ -142,11 +142,14 @@ async function replayed(tx: DatabaseTransactionConnection, e: EventReplayed) {
   await recompute(tx, e.eventId);
 }
 
-/** recompute() of many events in one statement. */
+/**
+ * recompute() of many events in one statement. Rows whose status, attempts and delivered_at come
+ * out unchanged are not written (a routing projected before any attempt leaves the event queued).
+ */
 function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
   return tx.query(sql.unsafe`
     WITH p AS (
-      SELECT e.id,
+      SELECT e.id, e.routed_at, e.dest_total,
              count(d.dispatch_id) FILTER (WHERE d.state = 'delivered') AS delivered,
              count(d.dispatch_id) FILTER (WHERE d.state = 'dead') AS dead,
              count(d.dispatch_id) FILTER (WHERE d.state = 'retrying') AS retrying,
@@ -155,17 +158,21 @@ function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
       FROM events e LEFT JOIN event_destinations d ON d.event_id = e.id AND d.routed_at = e.routed_at
       WHERE e.id = ANY(${sql.array(eventIds, 'uuid')})
       GROUP BY e.id
+    ), n AS (
+      SELECT id, attempts,
+        CASE
+          WHEN routed_at IS NULL THEN 'queued'
+          WHEN delivered + dead >= dest_total THEN CASE WHEN dead > 0 THEN 'dead' ELSE 'delivered' END
+          WHEN retrying > 0 THEN 'failed'
+          WHEN attempts > 0 THEN 'delivering'
+          ELSE 'queued' END AS status,
+        CASE WHEN routed_at IS NOT NULL AND delivered >= dest_total THEN coalesce(last_delivered, routed_at) END AS delivered_at
+      FROM p
     )
-    UPDATE events SET
-      attempts = p.attempts,
-      status = CASE
-        WHEN routed_at IS NULL THEN 'queued'
-        WHEN p.delivered + p.dead >= dest_total THEN CASE WHEN p.dead > 0 THEN 'dead' ELSE 'delivered' END
-        WHEN p.retrying > 0 THEN 'failed'
-        WHEN p.attempts > 0 THEN 'delivering'
-        ELSE 'queued' END,
-      delivered_at = CASE WHEN routed_at IS NOT NULL AND p.delivered >= dest_total THEN coalesce(p.last_delivered, routed_at) END
-    FROM p WHERE events.id = p.id`);
+    UPDATE events SET attempts = n.attempts, status = n.status, delivered_at = n.delivered_at
+    FROM n
+    WHERE events.id = n.id
+      AND (events.attempts, events.status, events.delivered_at) IS DISTINCT FROM (n.attempts, n.status, n.delivered_at)`);
 }
 
 /**
