@@ -58,10 +58,13 @@ export function createProjectionDb(config: Config, maximumPoolSize = 8): Promise
 /**
  * No session state is ever set on a pooled connection (the schema comes from the startup
  * options, locks and settings are transaction-scoped), so a connection goes back to the pool as
- * it is: slonik's default reset (DISCARD ALL) would cost a round trip per checkout.
+ * it is: slonik's default reset (DISCARD ALL) would cost a round trip per checkout. Idle
+ * connections stay a minute (slonik closes them after 5 s): with a load that comes and goes, a
+ * new connection and its SCRAM handshake otherwise land in the middle of a request.
  */
-function poolOptions(maximumPoolSize: number) {
+function poolOptions(maxPoolSize: number) {
   return {
-    maximumPoolSize, connectionTimeout: 5_000, statementTimeout: 30_000, resetConnection: async () => undefined,
+    maxPoolSize, minPoolSize: 1, idleTimeout: 60_000, connectionTimeout: 5_000, statementTimeout: 30_000,
+    resetConnection: async () => undefined,
   };
 }
