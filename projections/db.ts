@@ -41,7 +41,7 @@ export async function migrate(config: Config): Promise<void> {
 }
 
 export function createDb(config: Config, maximumPoolSize = 10): Promise<DatabasePool> {
-  return createPool(schemaUrl(config), poolOptions(maximumPoolSize));
+  return openPool(schemaUrl(config), maximumPoolSize);
 }
 
 /**
@@ -52,19 +52,34 @@ export function createDb(config: Config, maximumPoolSize = 10): Promise<Database
  * write through this pool: command-side rows (idempotency keys, reservations) must be durable.
  */
 export function createProjectionDb(config: Config, maximumPoolSize = 8): Promise<DatabasePool> {
-  return createPool(schemaUrl(config, { synchronous_commit: 'off' }), poolOptions(maximumPoolSize));
+  return openPool(schemaUrl(config, { synchronous_commit: 'off' }), maximumPoolSize);
 }
 
 /**
  * No session state is ever set on a pooled connection (the schema comes from the startup
  * options, locks and settings are transaction-scoped), so a connection goes back to the pool as
- * it is: slonik's default reset (DISCARD ALL) would cost a round trip per checkout. Idle
- * connections stay a minute (slonik closes them after 5 s): with a load that comes and goes, a
- * new connection and its SCRAM handshake otherwise land in the middle of a request.
+ * it is: slonik's default reset (DISCARD ALL) would cost a round trip per checkout. A quarter of
+ * the pool is opened at start and kept, and idle connections stay a minute (slonik closes them
+ * after 5 s): connecting (a SCRAM handshake) otherwise lands in the middle of the first requests
+ * and of every burst after a lull.
  */
-function poolOptions(maxPoolSize: number) {
-  return {
-    maxPoolSize, minPoolSize: 1, idleTimeout: 60_000, connectionTimeout: 5_000, statementTimeout: 30_000,
+async function openPool(url: string, maxPoolSize: number): Promise<DatabasePool> {
+  const warm = Math.max(1, Math.floor(maxPoolSize / 4));
+  const pool = await createPool(url, {
+    maxPoolSize, minPoolSize: warm, idleTimeout: 60_000, connectionTimeout: 5_000, statementTimeout: 30_000,
     resetConnection: async () => undefined,
-  };
+  });
+  // Concurrent checkouts, each holding its connection until all are open.
+  let opened = 0;
+  let allOpen!: () => void;
+  const open = new Promise<void>((resolve) => { allOpen = resolve; });
+  try {
+    await Promise.all(Array.from({ length: warm }, () => pool.connect(async () => {
+      if (++opened === warm) allOpen();
+      await open;
+    })));
+  } finally {
+    allOpen(); // one failed: the others let go of theirs
+  }
+  return pool;
 }
