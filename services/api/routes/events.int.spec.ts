@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, signup, startTestMittr } from '../../../test/support/mittr.ts';
 import { RecordingSink } from '../../../test/support/sink.ts';
@@ -118,6 +120,31 @@ describe('events and deliveries API on the real stack', () => {
     const big = Array.from({ length: 101 }, (_, i) => ({ idempotencyKey: `${k}-b${i}`, destination: `${sinkUrl}/ok/x`, payload: {} }));
     expect((await call('POST', '/api/v1/events/batch', { events: big })).body.code).toBe('BATCH_TOO_LARGE');
     await sink.waitFor((rs) => rs.filter((x) => x.url === '/ok/batch').length === 3);
+  });
+
+  it('answers 503 while a key is reserved by an unwritten event, and reclaims the reservation once abandoned', async () => {
+    // A reservation left by a process that died between reserving the key and appending its event.
+    const account = await signup(env.url);
+    const fresh = api(env.url, account.apiKey);
+    const k = key();
+    const db = new pg.Client({ connectionString: env.config.databaseUrl });
+    await db.connect();
+    try {
+      const table = `"${env.config.databaseSchema}".idempotency_keys`;
+      await db.query(`INSERT INTO ${table} (project_id, key, event_id, written) VALUES ($1, $2, $3, false)`, [account.projectId, k, randomUUID()]);
+      const body = { destination: `${sinkUrl}/ok/reclaim`, payload: { a: 1 } };
+      const held = await fresh('POST', '/api/v1/events', body, { 'x-idempotency-key': k });
+      expect(held).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE' } });
+      // Two minutes later its event has still not appeared: the key is free again.
+      await db.query(`UPDATE ${table} SET reserved_at = now() - interval '121 seconds' WHERE project_id = $1 AND key = $2`, [account.projectId, k]);
+      const created = await fresh('POST', '/api/v1/events', body, { 'x-idempotency-key': k });
+      expect(created.status).toBe(201);
+      const again = await fresh('POST', '/api/v1/events', body, { 'x-idempotency-key': k });
+      expect(again).toMatchObject({ status: 409, body: { code: 'CONFLICT', eventId: created.body.id } });
+      await sink.waitFor((rs) => rs.some((x) => x.url === '/ok/reclaim'));
+    } finally {
+      await db.end();
+    }
   });
 
   it('pages newest first with an opaque cursor and validates limit', async () => {
