@@ -109,7 +109,8 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
 
   /**
    * One HTTP attempt and its outcome event. Waiting for the endpoint's rate limit or for a free
-   * connection to its origin is not our processing: the overhead clock starts after both.
+   * connection to its origin is not our processing: the overhead clock starts after both. The
+   * slot is the configured URL's origin, even when a transformation sends elsewhere.
    */
   async function attempt(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
     if (ep?.config.rateLimitPerSec) await d.limiter.acquire(ep.endpointId, ep.config.rateLimitPerSec / Math.max(1, d.engines()));
