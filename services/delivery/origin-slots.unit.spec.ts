@@ -8,17 +8,20 @@ function gate(log: string[], name: string) {
   return { fn: async () => { log.push(name); await done; return name; }, release };
 }
 
+/** Lets started tasks run up to their first wait. */
+const settle = () => new Promise((r) => setTimeout(r, 5));
+
 describe('OriginSlots', () => {
   it('runs at most perOrigin attempts per origin and starts the next when one ends', async () => {
     const slots = new OriginSlots(2);
     const log: string[] = [];
     const g = ['a', 'b', 'c'].map((n) => gate(log, n));
     const runs = g.map((x) => slots.run('http://127.0.0.1:9/x', 0, x.fn));
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     expect(log).toEqual(['a', 'b']);
     g[0]!.release();
     await runs[0];
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     expect(log).toEqual(['a', 'b', 'c']);
     g[1]!.release();
     g[2]!.release();
@@ -36,7 +39,7 @@ describe('OriginSlots', () => {
       slots.run('http://127.0.0.1:9/b?q=1', 0, samePath.fn),
       slots.run('http://127.0.0.1:10/a', 0, otherPort.fn),
     ];
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     expect(log).toEqual(['first', 'other-port']);
     for (const g of [first, samePath, otherPort]) g.release();
     await Promise.all(runs);
@@ -50,7 +53,7 @@ describe('OriginSlots', () => {
     const low = gate(log, 'low');
     const high = gate(log, 'high');
     const runs = [slots.run('http://h/', 0, busy.fn), slots.run('http://h/', 0, low.fn), slots.run('http://h/', 2, high.fn)];
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     busy.release();
     high.release();
     low.release();
