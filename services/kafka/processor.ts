@@ -29,6 +29,8 @@ export type ProcessorOptions = {
   topics: string[];
   handler: BatchHandler;
   partitionsConsumedConcurrently?: number;
+  /** Told after each committed transaction how many partition batches it carried. */
+  onCommitted?: (batches: number) => void;
   fromBeginning?: boolean;
 };
 
@@ -59,26 +61,34 @@ export async function decodeBatch(serde: Serde, batch: Batch): Promise<Incoming[
   return out;
 }
 
-/** A one-slot lock: kafkajs lets one transaction at a time run on a producer. */
-class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    const prev = this.tail;
-    let release!: () => void;
-    this.tail = new Promise((r) => (release = r));
-    await prev;
-    try { return await fn(); } finally { release(); }
+/** The next offsets of the grouped batches, in sendOffsets' shape. */
+export function offsetsByTopic(group: Array<{ topic: string; partition: number; offset: string }>) {
+  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const c of group) {
+    const list = byTopic.get(c.topic) ?? [];
+    list.push({ partition: c.partition, offset: c.offset });
+    byTopic.set(c.topic, list);
   }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
+
+/** One partition batch's records and next offset, waiting for a transaction. */
+type PendingCommit = { out: Outgoing[]; topic: string; partition: number; offset: string; done: () => void; fail: (err: unknown) => void };
 
 /**
  * Consume, transform, produce with exactly-once effect: the appended records and the consumer
  * offsets commit in one Kafka transaction, so a crash either keeps both or neither.
+ *
+ * Partitions are handled concurrently but a producer runs one transaction at a time, so commits
+ * are grouped: the batches that finish while a transaction is running all go into the next one
+ * (their records in arrival order, every partition's offset). One transaction costs several
+ * broker round trips, so under load a batch no longer waits behind a queue of others' commits.
  */
 export class TransactionalProcessor {
   private consumer?: Consumer;
   private producer?: TxProducer;
-  private readonly lock = new Mutex();
+  private waiting: PendingCommit[] = [];
+  private committing = false;
   private stopping = false;
 
   private readonly o: ProcessorOptions;
@@ -110,7 +120,7 @@ export class TransactionalProcessor {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 4,
+      partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 16,
       eachBatch: async ({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;
         const incoming = await decodeBatch(this.o.serde, batch);
@@ -134,12 +144,35 @@ export class TransactionalProcessor {
   }
 
   private commit(out: Outgoing[], topic: string, partition: number, offset: string): Promise<void> {
-    return this.lock.run(async () => {
-      await this.producer!.run(async (tx) => {
-        if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
-        await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: [{ topic, partitions: [{ partition, offset }] }] });
-      });
+    return new Promise((done, fail) => {
+      this.waiting.push({ out, topic, partition, offset, done, fail });
+      void this.commitWaiting();
     });
+  }
+
+  /** Commits what is waiting, one transaction at a time, until nothing is. */
+  private async commitWaiting(): Promise<void> {
+    if (this.committing) return;
+    this.committing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const group = this.waiting;
+        this.waiting = [];
+        try {
+          await this.producer!.run(async (tx) => {
+            const out = group.flatMap((c) => c.out);
+            if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
+            await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: offsetsByTopic(group) });
+          });
+          this.o.onCommitted?.(group.length);
+          for (const c of group) c.done();
+        } catch (err) {
+          for (const c of group) c.fail(err);
+        }
+      }
+    } finally {
+      this.committing = false;
+    }
   }
 
   async stop(): Promise<void> {
