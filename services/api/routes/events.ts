@@ -114,11 +114,18 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     await deleteKeys(ctx.db, events, true);
   }
 
+  /**
+   * Marks the keys of appended events written. An upsert, not an UPDATE: each row is found
+   * through the primary key whatever the planner estimates (an UPDATE by `key = ANY(...)`, before
+   * the table had statistics, read every key of the project: 8-12 ms a batch at 50,000 keys,
+   * growing with the table). A key meanwhile held by another event stays as it is; a key no
+   * longer reserved at all is recorded again, for the event that was written.
+   */
   async function markWritten(events: EventAccepted[]) {
     await ctx.db.query(sql.unsafe`
-      UPDATE idempotency_keys SET written = true WHERE project_id = ${events[0]!.projectId}
-        AND key = ANY(${sql.array(events.map((e) => e.idempotencyKey), 'text')})
-        AND event_id = ANY(${sql.array(events.map((e) => e.eventId), 'uuid')})`);
+      INSERT INTO idempotency_keys (project_id, key, event_id, written)
+      SELECT ${events[0]!.projectId}, k, e, true FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
+      ON CONFLICT (project_id, key) DO UPDATE SET written = true WHERE idempotency_keys.event_id = EXCLUDED.event_id`);
   }
 
   /** Runs `op` again for a while when it fails (Postgres may be away just then). */
