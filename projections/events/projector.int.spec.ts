@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type DatabasePool } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { dropIsolation, isolatedConfig } from '../../test/support/mittr.ts';
+import { createDb, migrate } from '../db.ts';
+import type { DeliveryAttempted, DomainEvent, EventAccepted, EventRouted } from '../../services/domain/messages/events.ts';
+import { eventsProjection } from './projector.ts';
+
+const T = 1_700_000_000_000;
+const project = { accountId: randomUUID(), projectId: randomUUID() };
+const row = z.object({ status: z.string(), attempts: z.number(), delivered_at: z.number().nullable() });
+
+const accepted = (eventId: string): EventAccepted => ({
+  type: 'EventAccepted', eventId, ...project, idempotencyKey: eventId, destination: 'http://127.0.0.1:9/x', eventType: null,
+  payload: '{}', headers: {}, maxAttempts: 3, priority: 5, delaySeconds: 0, createdAt: T, maxAttemptsSet: false, configOffset: 0,
+});
+const routed = (eventId: string, dispatchIds: string[]): EventRouted => ({
+  type: 'EventRouted', eventId, ...project, routedAt: T + 10,
+  destinations: dispatchIds.map((dispatchId) => ({ dispatchId, endpointId: null, url: 'http://127.0.0.1:9/x' })),
+});
+const attempted = (eventId: string, dispatchId: string, disposition: 'delivered' | 'retry'): DeliveryAttempted => ({
+  type: 'DeliveryAttempted', attemptId: randomUUID(), dispatchId, eventId, ...project, endpointId: null, eventType: null,
+  url: 'http://127.0.0.1:9/x', attemptNumber: 1, maxAttempts: 3, outcome: disposition === 'delivered' ? 'success' : 'failure',
+  disposition, statusCode: disposition === 'delivered' ? 200 : 500, responseBody: '', error: '', errorCategory: null,
+  durationMs: 3, processingOverheadUs: 50, attemptedAt: T + 20, nextAttemptAt: null, eventCreatedAt: T,
+} as DeliveryAttempted);
+
+describe('events projection', () => {
+  const config = isolatedConfig();
+  let db: DatabasePool;
+  const projection = eventsProjection({ events: 'events', outcomes: 'outcomes' });
+  const apply = (events: DomainEvent[]) => db.transaction((tx) => projection.apply(tx, events));
+  const read = (id: string) => db.one(sql.type(row)`
+    SELECT status, attempts, (extract(epoch FROM delivered_at) * 1000)::float8 AS delivered_at FROM events WHERE id = ${id}`);
+
+  beforeAll(async () => {
+    await migrate(config);
+    db = await createDb(config, 2);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await dropIsolation(config);
+  });
+
+  it('keeps a freshly routed event queued and marks an event without destinations delivered', async () => {
+    const fresh = randomUUID();
+    const none = randomUUID();
+    await apply([accepted(fresh), accepted(none), routed(fresh, [randomUUID()]), routed(none, [])]);
+    expect(await read(fresh)).toEqual({ status: 'queued', attempts: 0, delivered_at: null });
+    expect(await read(none)).toEqual({ status: 'delivered', attempts: 0, delivered_at: T + 10 });
+  });
+
+  it('settles an event whose outcome was projected before its routing (another topic), in one batch or two', async () => {
+    const apart = randomUUID();
+    const together = randomUUID();
+    const partly = randomUUID();
+    const [d1, d2, d3, d4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await apply([attempted(apart, d1, 'delivered'), attempted(partly, d3, 'retry')]);
+    await apply([accepted(apart), accepted(partly)]);
+    await apply([routed(apart, [d1]), routed(partly, [d3, d4])]);
+    await apply([accepted(together), attempted(together, d2, 'delivered'), routed(together, [d2])]);
+    expect(await read(apart)).toEqual({ status: 'delivered', attempts: 1, delivered_at: T + 20 });
+    expect(await read(together)).toEqual({ status: 'delivered', attempts: 1, delivered_at: T + 20 });
+    expect(await read(partly)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+});
