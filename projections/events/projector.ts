@@ -50,6 +50,16 @@ function lastBy<T>(items: T[], key: (t: T) => string): T[] {
   return [...m.values()];
 }
 
+/**
+ * Rows in key order. A batch of the events topic (routings) and one of the outcomes topic
+ * (attempts) run in concurrent transactions and upsert the same destination rows; taken in
+ * arbitrary orders, their row locks deadlocked (hundreds of times in a bench run), and each
+ * deadlock stalled both for deadlock_timeout (1 s) before one was rolled back and redone.
+ */
+function byKey<T>(items: T[], key: (t: T) => string): T[] {
+  return items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 const epochMs = (col: string) => sql.fragment`(timestamptz 'epoch' + ${sql.identifier([col])} * interval '1 millisecond')`;
 
 /**
@@ -67,17 +77,25 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
     else if (e.type === 'EventRouted') routed.push(e);
     else if (e.type === 'DeliveryAttempted') attempted.push(e);
   }
+  // An event accepted and routed within the run is inserted routed: one row version, not two.
+  const routings = new Map(lastBy(routed, (e) => e.eventId).map((e) => [e.eventId, e]));
   if (accepted.length > 0) {
     await tx.query(sql.unsafe`
       INSERT INTO events (id, account_id, project_id, idempotency_key, destination, event_type, payload, headers,
-                          status, max_attempts, priority, delay_seconds, created_at, updated_at)
+                          status, max_attempts, priority, delay_seconds, routed_at, dest_total, created_at, updated_at)
       SELECT t.id, t.account_id, t.project_id, t.key, t.destination, t.event_type, t.payload::json, t.headers::jsonb,
-             'queued', t.max_attempts, t.priority, t.delay_seconds, ${epochMs('created_ms')}, ${epochMs('created_ms')}
-      FROM ${sql.unnest(accepted.map((e) => [e.eventId, e.accountId, e.projectId, e.idempotencyKey, e.destination, e.eventType,
-        e.payload, JSON.stringify(e.headers), e.maxAttempts, e.priority, e.delaySeconds, e.createdAt]),
-        ['uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'text', 'int4', 'int4', 'int4', 'int8'])}
-        AS t(id, account_id, project_id, key, destination, event_type, payload, headers, max_attempts, priority, delay_seconds, created_ms)
-      ON CONFLICT (id) DO NOTHING`);
+             'queued', t.max_attempts, t.priority, t.delay_seconds, ${epochMs('routed_ms')}, t.total,
+             ${epochMs('created_ms')}, coalesce(${epochMs('routed_ms')}, ${epochMs('created_ms')})
+      FROM ${sql.unnest(accepted.map((e) => {
+        const r = routings.get(e.eventId);
+        return [e.eventId, e.accountId, e.projectId, e.idempotencyKey, e.destination, e.eventType,
+          e.payload, JSON.stringify(e.headers), e.maxAttempts, e.priority, e.delaySeconds, e.createdAt, r?.routedAt ?? null, r?.destinations.length ?? null];
+      }), ['uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'text', 'int4', 'int4', 'int4', 'int8', 'int8', 'int4'])}
+        AS t(id, account_id, project_id, key, destination, event_type, payload, headers, max_attempts, priority, delay_seconds, created_ms, routed_ms, total)
+      ON CONFLICT (id) DO UPDATE SET routed_at = EXCLUDED.routed_at, dest_total = EXCLUDED.dest_total, updated_at = EXCLUDED.updated_at
+        WHERE EXCLUDED.routed_at IS NOT NULL`);
+    // (An event already there, applied once before, still gets the run's routing.)
+    for (const e of accepted) routings.delete(e.eventId);
   }
   /**
    * Routed events whose status the routing alone may change: one with no destinations is
@@ -86,7 +104,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
    */
   const settled = new Set(routed.filter((e) => e.destinations.length === 0).map((e) => e.eventId));
   if (routed.length > 0) {
-    const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId);
+    const dests = byKey(lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId), (d) => d.dispatchId);
     if (dests.length > 0) {
       // Only a destination whose outcome was projected first (its row existed: xmax is set on a
       // row the upsert updated, 0 on one it inserted) can change its event's status here.
@@ -102,11 +120,12 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
         SELECT DISTINCT event_id::text FROM upserted WHERE xmax <> 0`);
       for (const id of early) settled.add(id);
     }
-    const routings = lastBy(routed, (e) => e.eventId);
-    await tx.query(sql.unsafe`
-      UPDATE events SET routed_at = ${epochMs('routed_ms')}, dest_total = t.total, updated_at = ${epochMs('routed_ms')}
-      FROM ${sql.unnest(routings.map((e) => [e.eventId, e.routedAt, e.destinations.length]), ['uuid', 'int8', 'int4'])} AS t(id, routed_ms, total)
-      WHERE events.id = t.id`);
+    if (routings.size > 0) {
+      await tx.query(sql.unsafe`
+        UPDATE events SET routed_at = ${epochMs('routed_ms')}, dest_total = t.total, updated_at = ${epochMs('routed_ms')}
+        FROM ${sql.unnest(byKey([...routings.values()], (e) => e.eventId).map((e) => [e.eventId, e.routedAt, e.destinations.length]), ['uuid', 'int8', 'int4'])} AS t(id, routed_ms, total)
+        WHERE events.id = t.id`);
+    }
   }
   if (attempted.length > 0) {
     await tx.query(sql.unsafe`
@@ -123,7 +142,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
         AS t(id, event_id, dispatch_id, account_id, project_id, endpoint_id, event_type, url, attempt_number, outcome, status_code,
              response_body, error, error_category, duration_ms, overhead_us, attempted_ms, created_ms)
       ON CONFLICT (id) DO NOTHING`);
-    const last = lastBy(attempted, (e) => e.dispatchId);
+    const last = byKey(lastBy(attempted, (e) => e.dispatchId), (e) => e.dispatchId);
     await tx.query(sql.unsafe`
       INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
       SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, t.state, t.attempts,
@@ -133,7 +152,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
         delivered_at = EXCLUDED.delivered_at`);
   }
-  const touched = [...new Set([...settled, ...attempted.map((e) => e.eventId)])];
+  const touched = byKey([...new Set([...settled, ...attempted.map((e) => e.eventId)])], (id) => id);
   if (touched.length > 0) await recomputeMany(tx, touched);
 }
 
