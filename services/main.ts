@@ -3,12 +3,13 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { SingleBar, Presets } from 'cli-progress';
 import { ROLES, startMittr, type Role } from './mittr.ts';
+import { ProjectThread } from './project-thread.ts';
 import { rebuild } from './rebuild.ts';
 
 const program = new Command('mittr').description('mittr: webhook delivery on Kafka');
 for (const role of ['all', ...ROLES] as const) {
   program.command(role).description(role === 'all' ? 'run every role in this process' : `run the ${role} role`)
-    .action(() => run(role === 'all' ? ROLES : [role]));
+    .action(() => (role === 'all' ? runAll() : run([role])));
 }
 
 program.command('rebuild')
@@ -38,18 +39,31 @@ function loadOrExit() {
   }
 }
 
-async function run(roles: readonly Role[]): Promise<void> {
+/** Every role: the projectors on their own thread (services/project-thread.ts), the rest on this one. */
+function runAll(): Promise<void> {
+  return run(ROLES.filter((r) => r !== 'project'), true);
+}
+
+async function run(roles: readonly Role[], projectThread = false): Promise<void> {
   const config = loadOrExit();
-  const mittr = await startMittr(config, roles);
+  const [mittr, thread] = await Promise.all([
+    startMittr(config, roles),
+    projectThread ? ProjectThread.start((err) => {
+      console.error('mittr: the projector thread failed, exiting:', err);
+      process.exit(1);
+    }) : undefined,
+  ]);
+  const running = thread ? [...roles, 'project'] : roles;
   const mode = config.allowPrivateNetworks
     ? 'DEVELOPMENT MODE: deliveries to loopback and private addresses are ALLOWED'
     : 'deliveries to loopback/private addresses are refused';
-  console.log(`mittr ${roles.join(',')} started${mittr.url ? ` on ${mittr.url}` : ''}; ${mode}`);
+  console.log(`mittr ${running.join(',')} started${mittr.url ? ` on ${mittr.url}` : ''}; ${mode}`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     await mittr.stop();
+    await thread?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);
