@@ -66,7 +66,7 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
   if (has('schedule')) {
     processors.push(new TransactionalProcessor({
       kafka, serde, groupId: group('scheduler'), topics: DELAY_TIERS_MS.map(topics.delay), handler: schedulerHandler(topics),
-      partitionsConsumedConcurrently: 8,
+      partitionsConsumedConcurrently: 8, maxWaitTimeInMs: 100,
     }));
   }
   if (has('deliver')) {

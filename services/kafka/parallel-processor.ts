@@ -99,7 +99,7 @@ export class ParallelProcessor {
 
   private async startConsumer(): Promise<void> {
     const { kafka, groupId } = this.o;
-    const consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 50, maxBytesPerPartition: FETCH_BYTES_PER_PARTITION, retry: { retries: 10 } });
+    const consumer = kafka.consumer({ groupId, readUncommitted: false, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 3_000, maxWaitTimeInMs: 100, maxBytesPerPartition: FETCH_BYTES_PER_PARTITION, retry: { retries: 10 } });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
     superviseConsumer(consumer, groupId, () => this.restartConsumer(), () => this.stopping);

@@ -29,6 +29,12 @@ export type ProcessorOptions = {
   topics: string[];
   handler: BatchHandler;
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long an idle fetch waits at the broker (records end the wait at once). A consumer whose
+   * partitions are all paused sleeps this long before it looks again, so a scheduler that pauses
+   * delay tiers keeps it short.
+   */
+  maxWaitTimeInMs?: number;
   /** Told after each committed transaction how many partition batches it carried. */
   onCommitted?: (batches: number) => void;
   fromBeginning?: boolean;
@@ -110,7 +116,7 @@ export class TransactionalProcessor {
       readUncommitted: false,
       sessionTimeout: SESSION_TIMEOUT_MS,
       heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: this.o.maxWaitTimeInMs ?? 500,
       retry: { retries: 10 },
     });
     this.consumer = consumer;

@@ -157,7 +157,7 @@ export class ConfigStore {
   private stopping = false;
 
   private async follow(pending: Map<string, bigint>, caughtUp: () => void): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: `mittr-config-${randomUUID()}`, maxWaitTimeInMs: 50 });
+    const consumer = this.kafka.consumer({ groupId: `mittr-config-${randomUUID()}`, maxWaitTimeInMs: 500 });
     this.consumer = consumer;
     superviseConsumer(consumer, 'config', () => this.follow(pending, caughtUp), () => this.stopping);
     await consumer.connect();
