@@ -77,7 +77,7 @@ export class ParallelProcessor {
   private readonly o: Required<Omit<ParallelOptions, 'onError'>> & Pick<ParallelOptions, 'onError'>;
 
   constructor(o: ParallelOptions) {
-    this.o = { maxPendingPerPartition: 2_000, commitIntervalMs: 20, ...o };
+    this.o = { maxPendingPerPartition: 2_000, commitIntervalMs: 50, ...o };
   }
 
   async start(): Promise<void> {
