@@ -48,10 +48,7 @@ async function run(roles: readonly Role[], projectThread = false): Promise<void>
   const config = loadOrExit();
   const [mittr, thread] = await Promise.all([
     startMittr(config, roles),
-    projectThread ? ProjectThread.start((err) => {
-      console.error('mittr: the projector thread failed, exiting:', err);
-      process.exit(1);
-    }) : undefined,
+    projectThread ? ProjectThread.start() : undefined,
   ]);
   const running = thread ? [...roles, 'project'] : roles;
   const mode = config.allowPrivateNetworks

@@ -59,7 +59,7 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     stops.unshift(() => store!.stop());
   }
   const group = (name: string) => `${config.topicPrefix}${name}`;
-  const processors: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [];
+  const processors: Array<{ name: string; start(): Promise<void>; stop(): Promise<void> }> = [];
   if (has('router')) {
     processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics, store!) }));
   }
@@ -106,10 +106,11 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
     stops.unshift(() => app!.close());
   }
   // The API answers first (accepted events are safe in Kafka); consumers join their groups after,
-  // which after a crash can take up to the session timeout.
+  // which after a crash can take up to the session timeout. A dependency outage meanwhile must
+  // not end a process that already answers: a failed start is undone and tried again.
   for (const p of processors) {
-    await p.start();
     stops.unshift(() => p.stop());
+    await startRetrying(p);
   }
   return {
     app, url,
@@ -117,4 +118,18 @@ export async function startMittr(config: Config, roles: readonly Role[]): Promis
       for (const s of stops) await s().catch(() => undefined);
     },
   };
+}
+
+/** Starts `p`; when that fails (Kafka away while its consumer joins), stops what it opened and tries again, with backoff. */
+async function startRetrying(p: { name: string; start(): Promise<void>; stop(): Promise<void> }): Promise<void> {
+  for (let delayMs = 1_000; ; delayMs = Math.min(delayMs * 2, 10_000)) {
+    try {
+      await p.start();
+      return;
+    } catch (err) {
+      console.error(`mittr ${p.name}: could not start (${err instanceof Error ? err.message : String(err)}); trying again in ${delayMs} ms`);
+      await p.stop().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
 }

@@ -10,45 +10,65 @@ type FromThread = { type: 'started' } | { type: 'stopped' } | { type: 'failed'; 
  * `mittr all` runs the project role on a worker thread of the same process. The projectors share
  * nothing in memory with the other roles (they read Kafka and write Postgres; read-your-writes
  * asks Postgres), and they were a quarter of the CPU of the one event loop that API, router and
- * engine share: on its own thread it no longer delays a delivery or a request.
+ * engine share: on their own thread they no longer delay a delivery or a request.
  *
- * A failure of the thread ends the process, as a crash would: every accepted event is in Kafka,
- * and a restarted process projects from the last committed checkpoints.
+ * A thread that fails (to start, e.g. while Kafka is away, or later) is replaced by a new one
+ * after a backoff: it holds nothing that is not in Kafka or Postgres, and the new one projects
+ * from the last committed checkpoints. Ending a thread closes whatever it had open.
  */
 export class ProjectThread {
-  private readonly worker: Worker;
-  private readonly exited: Promise<number>;
+  private worker?: Worker;
+  private exited: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+  private backoffMs = 1_000;
+  private respawn?: NodeJS.Timeout;
+  private readonly onStarted: () => void;
+  private readonly log: (msg: string) => void;
 
-  private constructor(worker: Worker) {
-    this.worker = worker;
-    this.exited = new Promise((resolve) => worker.once('exit', resolve));
+  private constructor(onStarted: () => void, log: (msg: string) => void) {
+    this.onStarted = onStarted;
+    this.log = log;
   }
 
-  /** Starts the thread and resolves once its projectors run. */
-  static async start(onFailure: (err: Error) => void): Promise<ProjectThread> {
-    const worker = new Worker(new URL(import.meta.url));
-    const thread = new ProjectThread(worker);
-    await new Promise<void>((resolve, reject) => {
-      const early = (code: number) => reject(new Error(`the projector thread exited (code ${code}) while starting`));
-      worker.once('exit', early);
-      worker.on('error', (err: Error) => { reject(err); onFailure(err); });
-      worker.on('message', (m: FromThread) => {
-        if (m.type === 'started') { worker.off('exit', early); resolve(); }
-        if (m.type === 'failed') { const err = new Error(`projector thread: ${m.error}`); reject(err); onFailure(err); }
-      });
-    });
-    worker.once('exit', (code) => { if (!thread.stopping) onFailure(new Error(`the projector thread exited (code ${code})`)); });
+  /** Starts the thread; resolves once its projectors run (retrying failed threads until then). */
+  static async start(log: (msg: string) => void = (m) => console.error(m)): Promise<ProjectThread> {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => { started = resolve; });
+    const thread = new ProjectThread(() => started(), log);
+    thread.spawn();
+    await running;
     return thread;
   }
 
-  private stopping = false;
+  private spawn(): void {
+    if (this.stopping) return;
+    const worker = new Worker(new URL(import.meta.url));
+    this.worker = worker;
+    this.exited = new Promise((resolve) => worker.once('exit', resolve));
+    let failed = false;
+    const fail = (why: string) => {
+      if (failed || this.stopping) return;
+      failed = true;
+      this.log(`mittr: projector thread failed, replacing it in ${this.backoffMs} ms: ${why}`);
+      void worker.terminate();
+      this.respawn = setTimeout(() => this.spawn(), this.backoffMs);
+      this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
+    };
+    worker.on('message', (m: FromThread) => {
+      if (m.type === 'started') { this.backoffMs = 1_000; this.onStarted(); }
+      if (m.type === 'failed') fail(m.error);
+    });
+    worker.on('error', (err: Error) => fail(err.stack ?? err.message));
+    worker.once('exit', (code) => fail(`exited with code ${code}`));
+  }
 
   /** Stops the projectors (bounded), then the thread. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.worker.postMessage({ type: 'stop' } satisfies ToThread);
+    clearTimeout(this.respawn);
+    this.worker?.postMessage({ type: 'stop' } satisfies ToThread);
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
-    if ((await Promise.race([this.exited, timeout])) === 'timeout') await this.worker.terminate();
+    if ((await Promise.race([this.exited, timeout])) === 'timeout') await this.worker?.terminate();
   }
 }
 

@@ -80,9 +80,15 @@ export class ParallelProcessor {
     this.o = { maxPendingPerPartition: 2_000, commitIntervalMs: 50, ...o };
   }
 
+  /** The consumer group: names the processor in logs. */
+  get name(): string {
+    return this.o.groupId;
+  }
+
   async start(): Promise<void> {
     const { kafka, groupId } = this.o;
     this.running = true;
+    this.stopping = false;
     this.admin = kafka.admin();
     await this.admin.connect();
     this.producer = new TxProducer(kafka, `${groupId}-${randomUUID()}`);

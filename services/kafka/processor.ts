@@ -102,8 +102,14 @@ export class TransactionalProcessor {
     this.o = o;
   }
 
+  /** The consumer group: names the processor in logs. */
+  get name(): string {
+    return this.o.groupId;
+  }
+
   async start(): Promise<void> {
     const { kafka, groupId } = this.o;
+    this.stopping = false;
     this.producer = new TxProducer(kafka, `${groupId}-${randomUUID()}`);
     await this.producer.connect();
     await this.startConsumer();
