@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import type { EventRouted } from '../domain/messages/events.ts';
 import { createKafka } from './client.ts';
 import { TransactionalProcessor, toMessage, type Incoming } from './processor.ts';
 import { Serde } from './serde.ts';
-import { eventually } from '../../test/support/mittr.ts';
+import { eventually, isolatedConfig } from '../../test/support/mittr.ts';
 
 const PARTITIONS = 4;
 
@@ -60,12 +59,12 @@ describe('the transactional processor', () => {
   };
 
   beforeAll(async () => {
-    const stack = inject('stack');
-    kafka = createKafka({ kafkaBrokers: stack.kafkaBrokers.split(',') } as never, `tp${id}`);
+    const config = isolatedConfig();
+    kafka = createKafka(config, `tp${id}`);
     admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: input, numPartitions: PARTITIONS }, { topic: output, numPartitions: PARTITIONS }] });
-    serde = new Serde(stack.registryUrl);
+    serde = new Serde(config.registryUrl);
     await serde.registerAll();
   });
   afterAll(async () => {
