@@ -5,7 +5,7 @@ import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
 import { SESSION_TIMEOUT_MS } from './timeouts.ts';
 import { superviseConsumer } from './supervise.ts';
 import { TxProducer } from './tx-producer.ts';
-import { decodeBatch, groupByTopic, type Incoming, type Outgoing } from './processor.ts';
+import { decodeBatch, groupByTopic, offsetsByTopic, type Incoming, type Outgoing } from './processor.ts';
 import type { Serde } from './serde.ts';
 
 export type HandlerContext = {
@@ -260,13 +260,8 @@ export class ParallelProcessor {
       await this.producer!.run(async (tx) => {
         if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
         if (offsets.length > 0) {
-          const byTopic = new Map<string, Array<{ partition: number; offset: string; metadata: string | null }>>();
-          for (const x of offsets) {
-            const list = byTopic.get(x.part.topic) ?? [];
-            list.push({ partition: x.part.partition, offset: x.watermark.toString(), metadata: x.metadata });
-            byTopic.set(x.part.topic, list);
-          }
-          await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) as never });
+          const next = offsets.map((x) => ({ topic: x.part.topic, partition: x.part.partition, offset: x.watermark.toString(), metadata: x.metadata }));
+          await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: offsetsByTopic(next) as never });
         }
       });
     } catch (err) {

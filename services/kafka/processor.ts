@@ -67,13 +67,15 @@ export async function decodeBatch(serde: Serde, batch: Batch): Promise<Incoming[
   return out;
 }
 
-/** The next offsets of the grouped batches, in sendOffsets' shape. */
-export function offsetsByTopic(group: Array<{ topic: string; partition: number; offset: string }>) {
-  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-  for (const c of group) {
-    const list = byTopic.get(c.topic) ?? [];
-    list.push({ partition: c.partition, offset: c.offset });
-    byTopic.set(c.topic, list);
+type PartitionOffset = { topic: string; partition: number; offset: string; metadata?: string | null };
+
+/** Next offsets (with optional commit metadata) grouped by topic, in sendOffsets' shape. */
+export function offsetsByTopic(offsets: PartitionOffset[]) {
+  const byTopic = new Map<string, Array<Omit<PartitionOffset, 'topic'>>>();
+  for (const { topic, ...rest } of offsets) {
+    const list = byTopic.get(topic) ?? [];
+    list.push(rest);
+    byTopic.set(topic, list);
   }
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
@@ -174,7 +176,7 @@ export class TransactionalProcessor {
           await this.producer!.run(async (tx) => {
             const out = group.flatMap((c) => c.out);
             if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
-            await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: offsetsByTopic(group) });
+            await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: offsetsByTopic(group.map(({ topic, partition, offset }) => ({ topic, partition, offset }))) });
           });
           this.o.onCommitted?.(group.length);
           for (const c of group) c.done();
