@@ -43,21 +43,17 @@ export function eventsProjection(topics: { events: string; outcomes: string }): 
 
 type RunEvent = EventAccepted | EventRouted | DeliveryAttempted;
 
-/** The last of each key wins, as when the events are applied one after another. */
-function lastBy<T>(items: T[], key: (t: T) => string): T[] {
-  const m = new Map<string, T>();
-  for (const t of items) { m.delete(key(t)); m.set(key(t), t); }
-  return [...m.values()];
-}
-
 /**
- * Rows in key order. A batch of the events topic (routings) and one of the outcomes topic
+ * The last of each key wins, as when the events are applied one after another; the rows come
+ * back in key order. A batch of the events topic (routings) and one of the outcomes topic
  * (attempts) run in concurrent transactions and upsert the same destination rows; taken in
  * arbitrary orders, their row locks deadlocked (hundreds of times in a bench run), and each
  * deadlock stalled both for deadlock_timeout (1 s) before one was rolled back and redone.
  */
-function byKey<T>(items: T[], key: (t: T) => string): T[] {
-  return items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+function lastBy<T>(items: T[], key: (t: T) => string): T[] {
+  const m = new Map<string, T>();
+  for (const t of items) m.set(key(t), t);
+  return [...m.keys()].sort().map((k) => m.get(k)!);
 }
 
 const epochMs = (col: string) => sql.fragment`(timestamptz 'epoch' + ${sql.identifier([col])} * interval '1 millisecond')`;
@@ -104,7 +100,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
    */
   const settled = new Set(routed.filter((e) => e.destinations.length === 0).map((e) => e.eventId));
   if (routed.length > 0) {
-    const dests = byKey(lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId), (d) => d.dispatchId);
+    const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId);
     if (dests.length > 0) {
       // Only a destination whose outcome was projected first (its row existed: xmax is set on a
       // row the upsert updated, 0 on one it inserted) can change its event's status here.
@@ -123,7 +119,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
     if (routings.size > 0) {
       await tx.query(sql.unsafe`
         UPDATE events SET routed_at = ${epochMs('routed_ms')}, dest_total = t.total, updated_at = ${epochMs('routed_ms')}
-        FROM ${sql.unnest(byKey([...routings.values()], (e) => e.eventId).map((e) => [e.eventId, e.routedAt, e.destinations.length]), ['uuid', 'int8', 'int4'])} AS t(id, routed_ms, total)
+        FROM ${sql.unnest([...routings.values()].map((e) => [e.eventId, e.routedAt, e.destinations.length]), ['uuid', 'int8', 'int4'])} AS t(id, routed_ms, total)
         WHERE events.id = t.id`);
     }
   }
@@ -142,7 +138,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
         AS t(id, event_id, dispatch_id, account_id, project_id, endpoint_id, event_type, url, attempt_number, outcome, status_code,
              response_body, error, error_category, duration_ms, overhead_us, attempted_ms, created_ms)
       ON CONFLICT (id) DO NOTHING`);
-    const last = byKey(lastBy(attempted, (e) => e.dispatchId), (e) => e.dispatchId);
+    const last = lastBy(attempted, (e) => e.dispatchId);
     await tx.query(sql.unsafe`
       INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
       SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, t.state, t.attempts,
@@ -152,7 +148,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
         delivered_at = EXCLUDED.delivered_at`);
   }
-  const touched = byKey([...new Set([...settled, ...attempted.map((e) => e.eventId)])], (id) => id);
+  const touched = [...new Set([...settled, ...attempted.map((e) => e.eventId)])].sort();
   if (touched.length > 0) await recomputeMany(tx, touched);
 }
 
