@@ -93,10 +93,14 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     }
   }
 
+  /** The (project, key, event, written) rows of `events`, for an INSERT into idempotency_keys. */
+  function keyRows(events: EventAccepted[], written: boolean) {
+    return sql.fragment`SELECT ${events[0]!.projectId}, k, e, ${written} FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)`;
+  }
+
   async function insertKeys(db: DatabasePool | DatabaseTransactionConnection, events: EventAccepted[]): Promise<Set<string>> {
     const rows = await db.any(sql.type(z.object({ key: z.string() }))`
-      INSERT INTO idempotency_keys (project_id, key, event_id, written)
-      SELECT ${events[0]!.projectId}, k, e, false FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
+      INSERT INTO idempotency_keys (project_id, key, event_id, written) ${keyRows(events, false)}
       ON CONFLICT (project_id, key) DO NOTHING RETURNING key`);
     return new Set(rows.map((r) => r.key));
   }
@@ -123,8 +127,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
    */
   async function markWritten(events: EventAccepted[]) {
     await ctx.db.query(sql.unsafe`
-      INSERT INTO idempotency_keys (project_id, key, event_id, written)
-      SELECT ${events[0]!.projectId}, k, e, true FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)
+      INSERT INTO idempotency_keys (project_id, key, event_id, written) ${keyRows(events, true)}
       ON CONFLICT (project_id, key) DO UPDATE SET written = true WHERE idempotency_keys.event_id = EXCLUDED.event_id`);
   }
 
