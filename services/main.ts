@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { SingleBar, Presets } from 'cli-progress';
-import { ROLES, startMittr, type Role } from './mittr.ts';
+import { prepareMittr, ROLES, startMittr, type Role } from './mittr.ts';
 import { ProjectThread } from './project-thread.ts';
 import { rebuild } from './rebuild.ts';
 
@@ -46,8 +46,10 @@ function runAll(): Promise<void> {
 
 async function run(roles: readonly Role[], projectThread = false): Promise<void> {
   const config = loadOrExit();
+  // With a projector thread, topics and migrations are done once here, not by both threads.
+  if (projectThread) await prepareMittr(config, ROLES);
   const [mittr, thread] = await Promise.all([
-    startMittr(config, roles),
+    startMittr(config, roles, { prepared: projectThread }),
     projectThread ? ProjectThread.start() : undefined,
   ]);
   const running = thread ? [...roles, 'project'] : roles;

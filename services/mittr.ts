@@ -28,22 +28,27 @@ export type Role = (typeof ROLES)[number];
 
 export type Mittr = { app?: FastifyInstance; url?: string; stop(): Promise<void> };
 
+/** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
+export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
+  await ensureTopics(createKafka(config, 'mittr-prepare'), config);
+  if (roles.includes('api') || roles.includes('project')) await migrate(config);
+}
+
 /**
- * Boots the given roles in this process: topics and schemas first (idempotent), migrations for
- * the roles that use Postgres, then each role's consumers and, for `api`, the HTTP server.
+ * Boots the given roles in this process: topics and migrations first (unless `prepared` says a
+ * caller did so for them), the schemas, then each role's consumers and, for `api`, the HTTP server.
  */
-export async function startMittr(config: Config, roles: readonly Role[]): Promise<Mittr> {
+export async function startMittr(config: Config, roles: readonly Role[], { prepared = false } = {}): Promise<Mittr> {
   const has = (r: Role) => roles.includes(r);
   const kafka = createKafka(config, `mittr-${roles.join('-')}`);
   const serde = new Serde(config.registryUrl);
   const topics = topicNames(config.topicPrefix);
-  await ensureTopics(kafka, config);
+  if (!prepared) await prepareMittr(config, roles);
   await serde.registerAll();
   const secrets = new SecretBox(config.masterKey);
   const stops: Array<() => Promise<unknown>> = [];
   let db: DatabasePool | undefined;
   let projectionDb: DatabasePool | undefined;
-  if (has('api') || has('project')) await migrate(config);
   if (has('api')) {
     db = await createDb(config, 20);
     stops.push(() => db!.end());

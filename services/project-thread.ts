@@ -76,7 +76,8 @@ export class ProjectThread {
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const post = (m: FromThread) => port.postMessage(m);
-  startMittr(loadConfig(), ['project']).then(
+  // The main thread prepared topics and migrations for both (services/main.ts runAll).
+  startMittr(loadConfig(), ['project'], { prepared: true }).then(
     (mittr) => {
       post({ type: 'started' });
       port.on('message', (m: ToThread) => {
