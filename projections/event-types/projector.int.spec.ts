@@ -1,8 +1,7 @@
-import { sql, type DatabasePool } from 'slonik';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'slonik';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dropIsolation, isolatedConfig } from '../../test/support/mittr.ts';
-import { createDb, migrate } from '../db.ts';
+import { projectionFixture } from '../../test/support/mittr.ts';
 import type { EventTypeEvent } from '../../services/domain/event-type/events.ts';
 import { eventTypesProjection } from './projector.ts';
 
@@ -17,20 +16,8 @@ const history: EventTypeEvent[] = [
 const row = z.object({ name: z.string(), deleted: z.boolean(), state: z.unknown(), updated_at: z.number() });
 
 describe('event-types projection', () => {
-  const config = isolatedConfig();
-  let db: DatabasePool;
-  const projection = eventTypesProjection({ eventTypes: 'event-types' });
-  const apply = (events: EventTypeEvent[]) => db.transaction((tx) => projection.apply(tx, events));
-  const read = () => db.one(sql.type(row)`SELECT name, deleted, state, updated_at FROM event_types WHERE id = ${ids.eventTypeId}`);
-
-  beforeAll(async () => {
-    await migrate(config);
-    db = await createDb(config, 2);
-  });
-  afterAll(async () => {
-    await db?.end();
-    await dropIsolation(config);
-  });
+  const { db, apply } = projectionFixture(eventTypesProjection({ eventTypes: 'event-types' }));
+  const read = () => db().one(sql.type(row)`SELECT name, deleted, state, updated_at FROM event_types WHERE id = ${ids.eventTypeId}`);
 
   it('folds each event once: delivering every event twice changes nothing', async () => {
     await apply(history.slice(0, 2));

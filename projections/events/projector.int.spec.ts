@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type DatabasePool } from 'slonik';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'slonik';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dropIsolation, isolatedConfig } from '../../test/support/mittr.ts';
-import { createDb, migrate } from '../db.ts';
-import type { DeliveryAttempted, DomainEvent, EventAccepted, EventRouted } from '../../services/domain/messages/events.ts';
+import { projectionFixture } from '../../test/support/mittr.ts';
+import type { DeliveryAttempted, EventAccepted, EventRouted } from '../../services/domain/messages/events.ts';
 import { eventsProjection } from './projector.ts';
 
 const T = 1_700_000_000_000;
@@ -27,21 +26,9 @@ const attempted = (eventId: string, dispatchId: string, disposition: 'delivered'
 } as DeliveryAttempted);
 
 describe('events projection', () => {
-  const config = isolatedConfig();
-  let db: DatabasePool;
-  const projection = eventsProjection({ events: 'events', outcomes: 'outcomes' });
-  const apply = (events: DomainEvent[]) => db.transaction((tx) => projection.apply(tx, events));
-  const read = (id: string) => db.one(sql.type(row)`
+  const { db, apply } = projectionFixture(eventsProjection({ events: 'events', outcomes: 'outcomes' }));
+  const read = (id: string) => db().one(sql.type(row)`
     SELECT status, attempts, (extract(epoch FROM delivered_at) * 1000)::float8 AS delivered_at FROM events WHERE id = ${id}`);
-
-  beforeAll(async () => {
-    await migrate(config);
-    db = await createDb(config, 2);
-  });
-  afterAll(async () => {
-    await db?.end();
-    await dropIsolation(config);
-  });
 
   it('keeps a freshly routed event queued and marks an event without destinations delivered', async () => {
     const fresh = randomUUID();

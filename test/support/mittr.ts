@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { inject } from 'vitest';
+import type { DatabasePool } from 'slonik';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../../services/config/config.ts';
 import { ROLES, startMittr, type Mittr, type Role } from '../../services/mittr.ts';
+import type { DomainEvent } from '../../services/domain/messages/events.ts';
+import { createDb, migrate } from '../../projections/db.ts';
+import type { Projection } from '../../projections/runner.ts';
 
 /**
  * A configuration isolated for one spec file: its own topic prefix and Postgres schema, so
@@ -117,4 +121,25 @@ export function busiestWindow(timesMs: readonly number[], windowMs: number): num
     worst = Math.max(worst, j - i);
   }
   return worst;
+}
+
+/**
+ * A projection spec's database: an isolated, migrated schema for the file (dropped after it),
+ * `apply` runs the projection over events in one transaction, as the runner does.
+ */
+export function projectionFixture(projection: Projection) {
+  const config = isolatedConfig();
+  let db: DatabasePool;
+  beforeAll(async () => {
+    await migrate(config);
+    db = await createDb(config, 2);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await dropIsolation(config);
+  });
+  return {
+    db: () => db,
+    apply: (events: DomainEvent[]) => db.transaction((tx) => projection.apply(tx, events)),
+  };
 }
