@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import { kafkaPartitioner } from './partitioner.ts';
 import { toMessage, type Outgoing } from './processor.ts';
 import type { Serde } from './serde.ts';
 
@@ -29,7 +30,7 @@ export class Appender {
     this.producer = kafka.producer({
       idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
       createPartitioner: () => {
-        const partition = Partitioners.DefaultPartitioner();
+        const partition = kafkaPartitioner();
         return (args) => {
           const p = partition(args);
           chosen.set(args.message, p);

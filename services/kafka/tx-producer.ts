@@ -1,4 +1,5 @@
 import type { Kafka, Producer, Transaction } from 'kafkajs';
+import { kafkaPartitioner } from './partitioner.ts';
 import { TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
 
 /**
@@ -21,7 +22,7 @@ export class TxProducer {
   }
 
   private create(): Producer {
-    return this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS });
+    return this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS, createPartitioner: kafkaPartitioner });
   }
 
   connect(): Promise<void> {
