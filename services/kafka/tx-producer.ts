@@ -1,6 +1,31 @@
-import type { Kafka, Producer, Transaction } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka, Offsets, Producer, Transaction } from 'kafkajs';
 import { kafkaPartitioner } from './partitioner.ts';
 import { TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
+
+/** What a transaction's work may do: append records and commit consumed offsets. */
+export type TxWork = {
+  sendBatch(batch: Parameters<Transaction['sendBatch']>[0]): Promise<void>;
+  sendOffsets(offsets: Offsets & { consumerGroupId: string }): Promise<void>;
+};
+
+/**
+ * Retries `op` while the transaction coordinator answers CONCURRENT_TRANSACTIONS: it is still
+ * writing the markers of this producer's previous commit (tens of ms). kafkajs retries this for
+ * records (AddPartitionsToTxn) but not for offsets (AddOffsetsToTxn): there the whole transaction
+ * failed, was aborted and the producer replaced, a stall of 0.5-1 s of the router or an engine
+ * lane, a few times a minute at 1,000 events/s. The Java producer retries it after 20 ms.
+ */
+async function whileCoordinatorBusy(op: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 8) throw err;
+      await sleep(20 * 2 ** Math.min(attempt, 4));
+    }
+  }
+}
 
 /**
  * A transactional producer that heals itself. When the broker goes away mid-transaction, the
@@ -22,7 +47,16 @@ export class TxProducer {
   }
 
   private create(): Producer {
-    return this.kafka.producer({ transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS, createPartitioner: kafkaPartitioner });
+    return this.kafka.producer({
+      transactionalId: this.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: TRANSACTION_TIMEOUT_MS,
+      createPartitioner: kafkaPartitioner,
+      // A transaction begun right after a commit often meets CONCURRENT_TRANSACTIONS while the
+      // coordinator still writes the commit markers (tens of ms). The client's first retry after
+      // 100 ms stalled the router or an engine lane that long, 40-50 times a minute at 1,000
+      // events/s; the Java producer retries this after 20 ms. Two more retries keep the patience
+      // for real outages about what it was (~20 s in all).
+      retry: { initialRetryTime: 20, retries: 10 },
+    });
   }
 
   connect(): Promise<void> {
@@ -30,7 +64,7 @@ export class TxProducer {
   }
 
   /** Runs `fn` in one transaction and commits it; on failure aborts, replaces the producer and rethrows. */
-  async run(fn: (tx: Transaction) => Promise<void>): Promise<void> {
+  async run(fn: (tx: TxWork) => Promise<void>): Promise<void> {
     if (this.broken) await this.replace();
     let tx: Transaction;
     try {
@@ -39,8 +73,12 @@ export class TxProducer {
       await this.replace().catch(() => undefined);
       throw err;
     }
+    const work: TxWork = {
+      sendBatch: (batch) => tx.sendBatch(batch).then(() => undefined),
+      sendOffsets: (offsets) => whileCoordinatorBusy(() => tx.sendOffsets(offsets)),
+    };
     try {
-      await fn(tx);
+      await fn(work);
       await tx.commit();
     } catch (err) {
       await tx.abort().catch(() => undefined);
