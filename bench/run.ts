@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { LoadArgs, LoadResult } from './loadgen.ts';
 import {
-  dropIsolation, exportRev, freePort, killAll, machineInfo, pgQuery, ProcessMonitor, ROOT, stackUp, STACK, startNode, stopChild,
+  dropIsolation, exportRev, freePort, killAll, machineInfo, pgQuery, ProcessMonitor, ROOT, stackUp, STACK, startMittrProcess, startNode, stopChild,
   workingTree, type Child, type Machine, type Source, type TopRow,
 } from './lib/procs.ts';
 import { LagSampler, maxLag } from './lib/lag.ts';
@@ -110,7 +110,7 @@ async function startMittr(opts: Opts, dir: string, prefix: string, schema: strin
   const src = opts.source.dir;
   const spawned: Child[] = [];
   const start = (name: string, args: string[], log: string) => {
-    const c = startNode(name, args, env, join(dir, log), src);
+    const c = args[0] === 'services/main.ts' ? startMittrProcess(name, args.slice(1), env, join(dir, log), src) : startNode(name, args, env, join(dir, log), src);
     spawned.push(c);
     return c;
   };
@@ -743,7 +743,7 @@ async function rebuildScenario(env: Env): Promise<Outcome> {
   // Only the projector runs from here: nothing routes or delivers the written history again.
   for (const c of env.mittr) await stopChild(c);
   const projEnv = mittrEnv(env.prefix, env.schema, await freePort(), null);
-  const project = startNode('project', ['services/main.ts', 'project'], projEnv, join(env.dir, 'mittr-project.log'), env.opts.source.dir);
+  const project = startMittrProcess('project', ['project'], projEnv, join(env.dir, 'mittr-project.log'), env.opts.source.dir);
   env.mittr.push(project);
   await project.waitForLine(/^mittr \S+ started/, 180_000);
   env.monitor.watch('project', project.pid);
@@ -764,7 +764,7 @@ async function rebuildScenario(env: Env): Promise<Outcome> {
   const liveSec = (Date.now() - tl) / 1000;
 
   env.monitor.mark();
-  const rb = startNode('rebuild', ['services/main.ts', 'rebuild', '--verify'], projEnv, join(env.dir, 'mittr-rebuild.log'), env.opts.source.dir);
+  const rb = startMittrProcess('rebuild', ['rebuild', '--verify'], projEnv, join(env.dir, 'mittr-rebuild.log'), env.opts.source.dir);
   env.monitor.watch('rebuild', rb.pid);
   const rbCode = await Promise.race([rb.exited, sleep(3_600_000).then(() => 'timeout' as const)]);
   env.monitor.stop();

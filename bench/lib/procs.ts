@@ -38,7 +38,22 @@ export type Child = {
  * the Node process) in `cwd` with `env`, logging its output to `logFile`.
  */
 export function startNode(name: string, args: string[], env: Record<string, string>, logFile: string, cwd = ROOT): Child {
-  const proc = spawn('bash', [join(ROOT, 'scripts', 'run-node'), ...args], {
+  return startBash(name, [join(ROOT, 'scripts', 'run-node'), ...args], env, logFile, cwd);
+}
+
+/**
+ * Starts mittr (`<args>`: a role, `all`, `rebuild ...`) the way users do, through the checkout's
+ * `scripts/mittr` (its runtime settings); a checkout from before that launcher runs
+ * services/main.ts directly. Both `exec` down to Node: the child's pid is mittr's.
+ */
+export function startMittrProcess(name: string, args: string[], env: Record<string, string>, logFile: string, src: string): Child {
+  const launcher = join(src, 'scripts', 'mittr');
+  if (existsSync(launcher)) return startBash(name, [launcher, ...args], env, logFile, src);
+  return startNode(name, ['services/main.ts', ...args], env, logFile, src);
+}
+
+function startBash(name: string, argv: string[], env: Record<string, string>, logFile: string, cwd: string): Child {
+  const proc = spawn('bash', argv, {
     cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);

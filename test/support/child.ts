@@ -66,7 +66,7 @@ export class MittrChild {
     // Only what the runner needs from this process's environment: nothing of vitest's leaks in.
     const base: Record<string, string> = {};
     for (const k of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'MITTR_HOME']) if (process.env[k]) base[k] = process.env[k]!;
-    const proc = spawn('bash', [join(ROOT, 'scripts', 'run-node'), join(ROOT, 'services', 'main.ts'), 'all'], {
+    const proc = spawn('bash', [join(ROOT, 'scripts', 'mittr'), 'all'], {
       cwd: ROOT, env: { ...base, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
