@@ -757,10 +757,18 @@ async function rebuildScenario(env: Env): Promise<Outcome> {
   if (code !== 0) { await stopChild(gen, 2_000); throw new Error(`rebuild-gen failed (${String(code)}):\n${gen.tail.join('\n')}`); }
   const written = JSON.parse(readFileSync(out, 'utf8')) as { records: number; events: number; seconds: number };
 
-  // The live projector catches up: every written event delivered, every attempt recorded.
+  // The live projector catches up: every attempt recorded and every written event delivered. The
+  // attempts alone were not enough: they come from the outcomes topic, and the events topic (the
+  // acceptances and routings the status depends on) may still be behind then.
   const tl = Date.now();
-  const count = async () => Number((await pgQuery<{ n: string }>(`SELECT count(*) AS n FROM "${env.schema}".delivery_attempts`))[0]?.n ?? 0);
-  await waitUntil(async () => (await count()) >= written.events, 3_600_000, 'the live projection to catch up', 1_000);
+  const caughtUp = async () => {
+    const [row] = await pgQuery<{ attempts: string; events: string; pending: string }>(`SELECT
+      (SELECT count(*) FROM "${env.schema}".delivery_attempts) AS attempts,
+      (SELECT count(*) FROM "${env.schema}".events) AS events,
+      (SELECT count(*) FROM "${env.schema}".events WHERE status <> 'delivered') AS pending`);
+    return Number(row?.attempts ?? 0) >= written.events && Number(row?.events ?? 0) >= written.events && Number(row?.pending ?? 1) === 0;
+  };
+  await waitUntil(caughtUp, 3_600_000, 'the live projection to catch up', 1_000);
   const liveSec = (Date.now() - tl) / 1000;
 
   env.monitor.mark();
