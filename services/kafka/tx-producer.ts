@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Offsets, Producer, Transaction } from 'kafkajs';
+import { retryRetriable } from './client.ts';
 import { kafkaPartitioner } from './partitioner.ts';
 import { TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
 
@@ -16,15 +16,11 @@ export type TxWork = {
  * failed, was aborted and the producer replaced, a stall of 0.5-1 s of the router or an engine
  * lane, a few times a minute at 1,000 events/s. The Java producer retries it after 20 ms.
  */
-async function whileCoordinatorBusy(op: () => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await op();
-    } catch (err) {
-      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 8) throw err;
-      await sleep(20 * 2 ** Math.min(attempt, 4));
-    }
-  }
+function whileCoordinatorBusy(op: () => Promise<void>): Promise<void> {
+  return retryRetriable(op, {
+    when: (err) => (err as { type?: string }).type === 'CONCURRENT_TRANSACTIONS',
+    firstDelayMs: 20, maxDelayMs: 320, timeoutMs: 1_600,
+  });
 }
 
 /**
