@@ -109,24 +109,25 @@ async function startMittr(opts: Opts, dir: string, prefix: string, schema: strin
   const bootMs = 180_000;
   const src = opts.source.dir;
   const spawned: Child[] = [];
-  const start = (name: string, args: string[], log: string) => {
-    const c = args[0] === 'services/main.ts' ? startMittrProcess(name, args.slice(1), env, join(dir, log), src) : startNode(name, args, env, join(dir, log), src);
+  const track = (c: Child) => {
     spawned.push(c);
     return c;
   };
+  /** `mittr <role>` as users start it (scripts/mittr). */
+  const start = (role: string) => track(startMittrProcess(role, [role], env, join(dir, `mittr-${role}.log`), src));
   try {
     if (!opts.split) {
-      const all = start('all', ['services/main.ts', 'all'], 'mittr-all.log');
+      const all = start('all');
       await all.waitForLine(started, bootMs);
       return { children: [all], apiUrl: `http://127.0.0.1:${port}` };
     }
     // The api first: it creates the topics and migrates the schema the others then find.
-    const api = start('api', ['services/main.ts', 'api'], 'mittr-api.log');
+    const api = start('api');
     await api.waitForLine(started, bootMs);
     const rest = [
-      start('router+schedule', [join(ROOT, 'bench', 'mittr-roles.ts'), 'router,schedule'], 'mittr-router-schedule.log'),
-      start('deliver', ['services/main.ts', 'deliver'], 'mittr-deliver.log'),
-      start('project', ['services/main.ts', 'project'], 'mittr-project.log'),
+      track(startNode('router+schedule', [join(ROOT, 'bench', 'mittr-roles.ts'), 'router,schedule'], env, join(dir, 'mittr-router-schedule.log'), src)),
+      start('deliver'),
+      start('project'),
     ];
     await Promise.all(rest.map((c) => c.waitForLine(started, bootMs)));
     return { children: [api, ...rest], apiUrl: `http://127.0.0.1:${port}` };
