@@ -21,7 +21,7 @@ export class Appender {
   private readonly serde: Serde;
   private queue: Waiting[] = [];
   private sending = false;
-  /** The partition the default partitioner chose for each message object, to compute each record's offset. */
+  /** The partition the partitioner chose for each message object, to compute each record's offset. */
   private readonly chosen = new WeakMap<Message, number>();
 
   constructor(kafka: Kafka, serde: Serde) {
