@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import { runner } from 'node-pg-migrate';
 import { createPool, type DatabasePool } from 'slonik';
 import type { Config } from '../services/config/config.ts';
 
@@ -28,6 +27,9 @@ export function schemaUrl(config: Config, settings: Record<string, string> = {})
 
 /** Applies pending migrations (node-pg-migrate, SQL files) to the configured schema. */
 export async function migrate(config: Config): Promise<void> {
+  // Imported here: node-pg-migrate (and jiti, which it loads) is needed once at boot, and a
+  // process that only queries, like the projector thread, never loads it.
+  const { runner } = await import('node-pg-migrate');
   const client = new pg.Client({ connectionString: config.databaseUrl });
   await client.connect();
   try {

@@ -1,27 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { DatabasePool } from 'slonik';
-import { createDb, createProjectionDb, migrate } from '../projections/db.ts';
-import { allProjections } from '../projections/index.ts';
-import { ProjectionRunner } from '../projections/runner.ts';
-import { RecentWrites } from './api/context.ts';
-import { startServer } from './api/server.ts';
 import type { Config } from './config/config.ts';
-import { engineHandler } from './delivery/engine.ts';
-import { schedulerHandler } from './delivery/scheduler.ts';
-import { RateLimiter } from './delivery/rate-limiter.ts';
-import { AgentPool } from './delivery/sender.ts';
-import { TransformPool } from './delivery/transform/index.ts';
-import { Appender } from './kafka/appender.ts';
 import { createKafka, ensureTopics } from './kafka/client.ts';
-import { GroupSize } from './kafka/group-size.ts';
-import { ParallelProcessor } from './kafka/parallel-processor.ts';
-import { TransactionalProcessor } from './kafka/processor.ts';
 import { Serde } from './kafka/serde.ts';
 import { DELAY_TIERS_MS, LANE_WEIGHTS, LANES, topicNames } from './kafka/topics.ts';
-import { routerHandler } from './router/router.ts';
 import { SecretBox } from './security/secrets.ts';
-import { ConfigStore } from './state/config-store.ts';
+import type { ConfigStore } from './state/config-store.ts';
+
+// Each role's modules are imported when the role starts, not here: `mittr all`'s projector
+// thread runs only the project role, and a module once loaded keeps its source and its
+// top-level objects in that isolate for good (the thread's heap at rest was 43 MB with every
+// role's modules, see bench/README.md "Memory").
 
 export const ROLES = ['api', 'router', 'deliver', 'schedule', 'project'] as const;
 export type Role = (typeof ROLES)[number];
@@ -31,7 +21,7 @@ export type Mittr = { app?: FastifyInstance; url?: string; stop(): Promise<void>
 /** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
 export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
   await ensureTopics(createKafka(config, 'mittr-prepare'), config);
-  if (roles.includes('api') || roles.includes('project')) await migrate(config);
+  if (roles.includes('api') || roles.includes('project')) await (await import('../projections/db.ts')).migrate(config);
 }
 
 /**
@@ -50,15 +40,18 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   let db: DatabasePool | undefined;
   let projectionDb: DatabasePool | undefined;
   if (has('api')) {
+    const { createDb } = await import('../projections/db.ts');
     db = await createDb(config, 20);
     stops.push(() => db!.end());
   }
   if (has('project')) {
+    const { createProjectionDb } = await import('../projections/db.ts');
     projectionDb = await createProjectionDb(config, 8);
     stops.push(() => projectionDb!.end());
   }
   let store: ConfigStore | undefined;
   if (has('api') || has('deliver') || has('router')) {
+    const { ConfigStore } = await import('./state/config-store.ts');
     store = new ConfigStore(kafka, serde, topics);
     await store.start();
     stops.unshift(() => store!.stop());
@@ -66,15 +59,21 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const group = (name: string) => `${config.topicPrefix}${name}`;
   const processors: Array<{ name: string; start(): Promise<void>; stop(): Promise<void> }> = [];
   if (has('router')) {
+    const [{ TransactionalProcessor }, { routerHandler }] = await Promise.all([import('./kafka/processor.ts'), import('./router/router.ts')]);
     processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics, store!) }));
   }
   if (has('schedule')) {
+    const [{ TransactionalProcessor }, { schedulerHandler }] = await Promise.all([import('./kafka/processor.ts'), import('./delivery/scheduler.ts')]);
     processors.push(new TransactionalProcessor({
       kafka, serde, groupId: group('scheduler'), topics: DELAY_TIERS_MS.map(topics.delay), handler: schedulerHandler(topics),
       partitionsConsumedConcurrently: 8, maxWaitTimeInMs: 100,
     }));
   }
   if (has('deliver')) {
+    const [{ AgentPool }, { GroupSize }, { TransformPool }, { engineHandler }, { RateLimiter }, { ParallelProcessor }] = await Promise.all([
+      import('./delivery/sender.ts'), import('./kafka/group-size.ts'), import('./delivery/transform/index.ts'),
+      import('./delivery/engine.ts'), import('./delivery/rate-limiter.ts'), import('./kafka/parallel-processor.ts'),
+    ]);
     const agents = new AgentPool(config.allowPrivateNetworks, config.tlsCaFile ? await readFile(config.tlsCaFile, 'utf8') : undefined);
     stops.push(() => agents.close());
     const engines = new GroupSize(kafka, group('engine.high'));
@@ -93,6 +92,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     }
   }
   if (has('project')) {
+    const [{ allProjections }, { ProjectionRunner }] = await Promise.all([import('../projections/index.ts'), import('../projections/runner.ts')]);
     for (const projection of allProjections(topics)) {
       const runner = new ProjectionRunner(kafka, serde, projectionDb!, projection, config.topicPrefix);
       await runner.start();
@@ -102,6 +102,9 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (has('api')) {
+    const [{ Appender }, { startServer }, { RecentWrites }] = await Promise.all([
+      import('./kafka/appender.ts'), import('./api/server.ts'), import('./api/context.ts'),
+    ]);
     const appender = new Appender(kafka, serde);
     await appender.start();
     stops.unshift(() => appender.stop());
