@@ -10,6 +10,12 @@ type ProduceMessage = { key: string | null; value: Buffer | null; headers: Recor
 const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request.js') as (args: unknown) => { encode(): Promise<Encoded> };
 const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (b: Buffer) => number;
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: unknown) => Record<string, unknown[]>;
+const Long = require('kafkajs/src/utils/long.js') as { fromString(s: string): unknown };
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => unknown;
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch: (args: unknown) => Promise<Encoded> };
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: unknown) => unknown;
+const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (d: unknown) => Promise<{ records: DecodedRecord[] }>;
+type DecodedRecord = { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[] | null> };
 
 /** CRC-32C (Castagnoli) bit by bit, straight from its definition (reflected polynomial 0x82F63B78). */
 function crc32cReference(buf: Buffer): number {
@@ -59,4 +65,39 @@ describe('kafkajs patches', () => {
       expect(list).toEqual(messages.filter((m) => m.p === Number(partition)));
     }
   });
+
+  it('decode records with the offsets, timestamps and headers kafkajs 2.2.4 gives', async () => {
+    // Deltas from 0 to 2^62 (varlongs of 1 to 9 bytes, the longer ones on the Long path) on both
+    // sides of zero; first offsets from 0 to past 2^53, where sums must not go through a double.
+    const timestampDeltas = [0n, 1n, -1n, 63n, 64n, -65n, 128n, 2n ** 31n + 5n, -(2n ** 40n), 2n ** 48n - 1n, -(2n ** 48n), 2n ** 49n, 2n ** 50n + 3n, -(2n ** 62n)];
+    const firstOffsets = [0n, 12_345n, 2n ** 53n - 3n, 2n ** 53n + 1n, 2n ** 62n];
+    // A header named "__proto__" is the one difference: 2.2.4 made its value [Object.prototype,
+    // value]; patched, it is the value, an own property of a plain object.
+    const dup = JSON.parse('{"__proto__": "p"}') as Record<string, string>;
+    const headerSets: Array<Record<string, string | string[]>> = [{}, { 'mittr-type': 'EventAccepted' }, { a: ['1', '2', '3'], b: 'x', 'ü': ['y', 'z'] }, dup];
+    for (const firstOffset of firstOffsets) {
+      const firstTimestamp = 1_700_000_000_000n;
+      const records = timestampDeltas.map((timestampDelta, i) => Record({
+        offsetDelta: i * 3, timestampDelta: Long.fromString(String(timestampDelta)),
+        key: i % 4 === 0 ? null : Buffer.from(`k${i}`), value: i % 5 === 0 ? null : Buffer.from(`v${i}`), headers: headerSets[i % headerSets.length],
+      }));
+      const { buffer } = await RecordBatch({
+        firstOffset: Long.fromString(String(firstOffset)), firstTimestamp: Long.fromString(String(firstTimestamp)),
+        maxTimestamp: Long.fromString(String(firstTimestamp)), lastOffsetDelta: (records.length - 1) * 3, records,
+      });
+      const decoded = (await decodeRecordBatch(new Decoder(buffer))).records;
+      expect(decoded.map((r) => r.offset)).toEqual(timestampDeltas.map((_, i) => String(firstOffset + BigInt(i * 3))));
+      expect(decoded.map((r) => r.timestamp)).toEqual(timestampDeltas.map((d) => String(firstTimestamp + d)));
+      decoded.forEach((r, i) => {
+        expect(r.key).toEqual(i % 4 === 0 ? null : Buffer.from(`k${i}`));
+        expect(r.value).toEqual(i % 5 === 0 ? null : Buffer.from(`v${i}`));
+        const expected = Object.fromEntries(Object.entries(headerSets[i % headerSets.length]!)
+          .map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => Buffer.from(x)) : Buffer.from(v)]));
+        expect(Object.keys(r.headers)).toEqual(Object.keys(expected));
+        for (const k of Object.keys(expected)) expect(Object.getOwnPropertyDescriptor(r.headers, k)?.value).toEqual(expected[k]);
+        expect(Object.getPrototypeOf(r.headers)).toBe(Object.prototype);
+      });
+    }
+  });
 });
+
