@@ -10,8 +10,8 @@ import type { ConfigStore } from './state/config-store.ts';
 
 // Each role's modules are imported when the role starts, not here: `mittr all`'s projector
 // thread runs only the project role, and a module once loaded keeps its source and its
-// top-level objects in that isolate for good (the thread's heap at rest was 43 MB with every
-// role's modules, see bench/README.md "Memory").
+// top-level objects in that isolate for good (the thread's heap at rest held 43 MB with every
+// role's modules, 31 MB with its own; bench/README.md, "What each role loads").
 
 export const ROLES = ['api', 'router', 'deliver', 'schedule', 'project'] as const;
 export type Role = (typeof ROLES)[number];
