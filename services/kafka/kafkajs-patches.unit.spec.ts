@@ -15,6 +15,7 @@ const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) =>
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch: (args: unknown) => Promise<Encoded> };
 const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: unknown) => unknown;
 const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (d: unknown) => Promise<{ records: DecodedRecord[] }>;
+const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as new (o: unknown) => { scheduleCheckPendingRequests(): void; destroy(): void };
 type DecodedRecord = { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[] | null> };
 
 /** CRC-32C (Castagnoli) bit by bit, straight from its definition (reflected polynomial 0x82F63B78). */
@@ -98,6 +99,21 @@ describe('kafkajs patches', () => {
         expect(Object.getPrototypeOf(r.headers)).toBe(Object.prototype);
       });
     }
+  });
+
+  it('schedule the request queue check without a negative timeout (no warning on Node 24)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const queue = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1_000, clientId: 't', broker: 'b', logger: { debug() {}, warn() {}, error() {}, info() {} } });
+      queue.scheduleCheckPendingRequests(); // unthrottled, nothing pending: kafkajs computed -1 - Date.now()
+      await new Promise((r) => setTimeout(r, 20));
+      queue.destroy();
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('TimeoutNegativeWarning');
   });
 });
 
