@@ -51,33 +51,20 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
   }
 }
 
-/** When and how long retryRetriable tries again. */
-export type RetryPolicy = {
-  /** Whether an error is worth another try (default: kafkajs marks it retriable). */
-  when?: (err: unknown) => boolean;
-  firstDelayMs?: number;
-  maxDelayMs?: number;
-  /** No try starts later than this after the first. */
-  timeoutMs?: number;
-};
-
 /**
- * Runs a Kafka call again, with doubling delays, while the broker's answer says it may succeed
- * later (bounded). Right after topics are created a KRaft broker can still answer
- * NOT_LEADER_FOR_PARTITION to offset requests for a moment, and kafkajs' admin does not retry
- * those itself.
+ * Runs an admin call again while the broker answers with a retriable error (bounded). Right after
+ * topics are created a KRaft broker can still answer NOT_LEADER_FOR_PARTITION to offset requests
+ * for a moment, and kafkajs' admin does not retry those itself.
  */
-export async function retryRetriable<T>(fn: () => Promise<T>, policy: RetryPolicy = {}): Promise<T> {
-  const { when = isRetriable, firstDelayMs = 100, maxDelayMs = 1_000, timeoutMs = 15_000 } = policy;
+export async function retryRetriable<T>(fn: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (let delay = firstDelayMs; ; delay = Math.min(delay * 2, maxDelayMs)) {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1_000)) {
     try {
       return await fn();
     } catch (err) {
-      if (!when(err) || Date.now() + delay > deadline) throw err;
+      const retriable = (err as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() + delay > deadline) throw err;
       await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
-
-const isRetriable = (err: unknown) => (err as { retriable?: boolean }).retriable === true;

@@ -25,8 +25,8 @@ describe('the transactional producer', () => {
 
   it('commits offsets in transactions that follow each other at once', async () => {
     // A transaction that begins with AddOffsetsToTxn right after a commit often finds the
-    // coordinator still writing that commit's markers (CONCURRENT_TRANSACTIONS). kafkajs does
-    // not retry that; TxProducer must, without failing the transaction.
+    // coordinator still writing that commit's markers (CONCURRENT_TRANSACTIONS). kafkajs 2.2.4
+    // did not retry that and failed the transaction; the patched kafkajs retries it.
     const producer = new TxProducer(kafka, `txp${id}`);
     await producer.connect();
     const rounds = 60;

@@ -1,27 +1,6 @@
-import type { Kafka, Offsets, Producer, Transaction } from 'kafkajs';
-import { retryRetriable } from './client.ts';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { kafkaPartitioner } from './partitioner.ts';
 import { TRANSACTION_TIMEOUT_MS } from './timeouts.ts';
-
-/** What a transaction's work may do: append records and commit consumed offsets. */
-export type TxWork = {
-  sendBatch(batch: Parameters<Transaction['sendBatch']>[0]): Promise<void>;
-  sendOffsets(offsets: Offsets & { consumerGroupId: string }): Promise<void>;
-};
-
-/**
- * Retries `op` while the transaction coordinator answers CONCURRENT_TRANSACTIONS: it is still
- * writing the markers of this producer's previous commit (tens of ms). kafkajs retries this for
- * records (AddPartitionsToTxn) but not for offsets (AddOffsetsToTxn): there the whole transaction
- * failed, was aborted and the producer replaced, a stall of 0.5-1 s of the router or an engine
- * lane, a few times a minute at 1,000 events/s. The Java producer retries it after 20 ms.
- */
-function whileCoordinatorBusy(op: () => Promise<void>): Promise<void> {
-  return retryRetriable(op, {
-    when: (err) => (err as { type?: string }).type === 'CONCURRENT_TRANSACTIONS',
-    firstDelayMs: 20, maxDelayMs: 320, timeoutMs: 1_600,
-  });
-}
 
 /**
  * A transactional producer that heals itself. When the broker goes away mid-transaction, the
@@ -60,7 +39,7 @@ export class TxProducer {
   }
 
   /** Runs `fn` in one transaction and commits it; on failure aborts, replaces the producer and rethrows. */
-  async run(fn: (tx: TxWork) => Promise<void>): Promise<void> {
+  async run(fn: (tx: Transaction) => Promise<void>): Promise<void> {
     if (this.broken) await this.replace();
     let tx: Transaction;
     try {
@@ -69,12 +48,8 @@ export class TxProducer {
       await this.replace().catch(() => undefined);
       throw err;
     }
-    const work: TxWork = {
-      sendBatch: (batch) => tx.sendBatch(batch).then(() => undefined),
-      sendOffsets: (offsets) => whileCoordinatorBusy(() => tx.sendOffsets(offsets)),
-    };
     try {
-      await fn(work);
+      await fn(tx);
       await tx.commit();
     } catch (err) {
       await tx.abort().catch(() => undefined);
