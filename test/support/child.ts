@@ -8,7 +8,7 @@ import { freePort } from './ports.ts';
 
 export { freePort };
 
-const ROOT = join(import.meta.dirname, '..', '..');
+export const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
  * The environment of an isolated mittr child process (own topic prefix, own Postgres schema, a

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { extname } from 'node:path';
 import { failure } from './contract.ts';
 import type { SandboxLimits, TransformInput, TransformResult } from './contract.ts';
 import type { WorkerMessage, WorkerRequest } from './worker.ts';
@@ -91,7 +92,7 @@ export class TransformPool {
   }
 
   #start(): void {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    const worker = new Worker(new URL(`./worker${extname(import.meta.filename)}`, import.meta.url), { // .ts from source, .js built (scripts/build)
       workerData: this.#limits,
       resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: Math.max(128, (this.#limits.memoryBytes / 2 ** 20) * 8) },
     });
