@@ -17,6 +17,7 @@ export type Projection = {
 };
 
 const checkpointRow = z.object({ next_offset: z.coerce.bigint() });
+const checkpointsRow = z.object({ projector: z.string(), topic: z.string(), partition: z.number(), next_offset: z.coerce.bigint() });
 
 /**
  * Runs a projection exactly-once: each batch's read-model writes and the checkpoint
@@ -106,4 +107,12 @@ export async function hasReached(
     SELECT next_offset FROM projection_checkpoints
     WHERE projector = ${projector} AND topic = ${topic} AND partition = ${partition}`);
   return row !== null && row.next_offset > BigInt(offset);
+}
+
+/** The checkpoints of `projectors`, keyed by projector, topic and partition joined with NUL. */
+export async function checkpointsOf(db: DatabasePool, projectors: string[]): Promise<Map<string, bigint>> {
+  const rows = await db.any(sql.type(checkpointsRow)`
+    SELECT projector, topic, partition, next_offset FROM projection_checkpoints
+    WHERE projector = ANY(${sql.array(projectors, 'text')})`);
+  return new Map(rows.map((r) => [`${r.projector}\u0000${r.topic}\u0000${r.partition}`, r.next_offset]));
 }

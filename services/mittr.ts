@@ -102,13 +102,16 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (has('api')) {
-    const [{ Appender }, { startServer }, { RecentWrites }] = await Promise.all([
-      import('./kafka/appender.ts'), import('./api/server.ts'), import('./api/context.ts'),
+    const [{ Appender }, { startServer }, { RecentWrites }, { sweepRecentWrites }] = await Promise.all([
+      import('./kafka/appender.ts'), import('./api/server.ts'), import('./api/context.ts'), import('./api/read-your-writes.ts'),
     ]);
     const appender = new Appender(kafka, serde);
     await appender.start();
     stops.unshift(() => appender.stop());
-    app = await startServer({ config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent: new RecentWrites() }, config);
+    const recent = new RecentWrites();
+    const stopSweeping = sweepRecentWrites(recent, db!);
+    stops.unshift(async () => stopSweeping());
+    app = await startServer({ config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent }, config);
     const addr = app.server.address();
     url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;
     stops.unshift(() => app!.close());

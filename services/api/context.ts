@@ -21,25 +21,61 @@ export type ApiContext = {
   recent: RecentWrites;
 };
 
+/** A recent write: where its records landed, and the projector a read of it waits for. */
+export type RecentWrite = { projector: string; positions: Position[] };
+/** Where `projector` is: the next offset it will apply in (topic, partition), if it has applied any. */
+export type Checkpoints = (projector: string, topic: string, partition: number) => bigint | undefined;
+
 /**
  * Where this process's recent writes landed, by resource id, so a GET right after the POST that
  * created something waits for the projection instead of answering 404 (ARCHITECTURE 10).
+ *
+ * An entry is only needed until its projector has passed it, which is usually well under a
+ * second; `sweep` drops those. Without it a flood of accepted events kept the last 100,000 ids
+ * (~7 MB of the API's heap, twice that in peak RSS). The LRU bound still holds when a projector
+ * stalls.
  */
 export class RecentWrites {
   // A Map trimmed by deleting its oldest key slows down as deleted slots pile up at its front
   // (the profile of a batch flood showed it); an LRU cache evicts in constant time.
-  private readonly cache: LRUCache<string, Position[]>;
+  private readonly cache: LRUCache<string, RecentWrite>;
   constructor(max = 100_000) {
     this.cache = new LRUCache({ max });
   }
-  remember(id: string, positions: Position[]): void {
-    this.cache.set(id, positions);
+  get size(): number {
+    return this.cache.size;
   }
-  get(id: string): Position[] | undefined {
+  remember(projector: string, id: string, positions: Position[]): void {
+    this.cache.set(id, { projector, positions });
+  }
+  get(id: string): RecentWrite | undefined {
     return this.cache.get(id);
   }
   /** Drops the entry once a projector has passed it (unless a newer write replaced it). */
-  forget(id: string, positions: Position[]): void {
-    if (this.cache.peek(id) === positions) this.cache.delete(id);
+  forget(id: string, write: RecentWrite): void {
+    if (this.cache.peek(id) === write) this.cache.delete(id);
+  }
+  /** The projectors that entries wait for. */
+  projectors(): Set<string> {
+    const names = new Set<string>();
+    for (const w of this.cache.values()) names.add(w.projector);
+    return names;
+  }
+  /** Drops every entry whose projector has passed all its positions; answers how many. */
+  sweep(checkpoints: Checkpoints): number {
+    const passed = (w: RecentWrite) => w.positions.every((p) => {
+      const next = checkpoints(w.projector, p.topic, p.partition);
+      return next !== undefined && next > BigInt(p.offset);
+    });
+    // A batch's entries share one write's positions: each is judged once.
+    const verdicts = new Map<Position[], boolean>();
+    const done: string[] = [];
+    for (const [id, w] of this.cache.entries()) {
+      let v = verdicts.get(w.positions);
+      if (v === undefined) { v = passed(w); verdicts.set(w.positions, v); }
+      if (v) done.push(id);
+    }
+    for (const id of done) this.cache.delete(id);
+    return done.length;
   }
 }

@@ -1,5 +1,6 @@
-import { hasReached } from '../../projections/runner.ts';
-import type { ApiContext } from './context.ts';
+import type { DatabasePool } from 'slonik';
+import { checkpointsOf, hasReached } from '../../projections/runner.ts';
+import type { ApiContext, RecentWrites } from './context.ts';
 
 /**
  * Reads something this process may have just written (ARCHITECTURE 10): when the id has a recent
@@ -9,17 +10,36 @@ import type { ApiContext } from './context.ts';
 export async function readYourWrites<T>(
   ctx: ApiContext, projector: string, id: string, query: () => Promise<T | null>, timeoutMs = 5_000,
 ): Promise<T | null> {
-  const positions = ctx.recent.get(id);
-  if (positions) {
+  const write = ctx.recent.get(id);
+  if (write) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const reached = await Promise.all(positions.map((p) => hasReached(ctx.db, projector, p.topic, p.partition, p.offset)));
+      const reached = await Promise.all(write.positions.map((p) => hasReached(ctx.db, projector, p.topic, p.partition, p.offset)));
       if (reached.every(Boolean)) {
-        ctx.recent.forget(id, positions);
+        ctx.recent.forget(id, write);
         break;
       }
       await new Promise((r) => setTimeout(r, 10));
     }
   }
   return query();
+}
+
+/**
+ * Every `intervalMs`, while `recent` holds entries, reads its projectors' checkpoints and drops
+ * the entries they have passed. Answers a function that stops it. A failed read (Postgres away)
+ * leaves the entries until a later round.
+ */
+export function sweepRecentWrites(recent: RecentWrites, db: DatabasePool, intervalMs = 1_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running || recent.size === 0) return;
+    running = true;
+    checkpointsOf(db, [...recent.projectors()])
+      .then((cps) => { recent.sweep((projector, topic, partition) => cps.get(`${projector}\u0000${topic}\u0000${partition}`)); })
+      .catch(() => undefined)
+      .finally(() => { running = false; });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
