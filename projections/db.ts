@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { createPool, type DatabasePool } from 'slonik';
 import type { Config } from '../services/config/config.ts';
@@ -53,6 +54,28 @@ export async function migrate(config: Config): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * `migrate` on a thread of its own that ends when it is done. node-pg-migrate and what it loads
+ * (jiti, glob) take ~3.6 MB of heap that a long-running process would otherwise keep, and under
+ * load V8 lets the old generation grow to twice what is live: ~7 MB of peak RSS for code that
+ * runs once at boot.
+ */
+export function migrateOnThread(config: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { mittrMigrate: config } });
+    let failure: unknown;
+    worker.once('error', (err) => { failure = err; });
+    worker.once('exit', (code) => {
+      if (code === 0 && failure === undefined) resolve();
+      else reject(failure ?? new Error(`the migration thread exited with code ${code}`));
+    });
+  });
+}
+
+// The migration thread itself: a failure ends it with an 'error' event carrying the error.
+const migrating = (workerData as { mittrMigrate?: Config } | null)?.mittrMigrate;
+if (!isMainThread && migrating) await migrate(migrating);
 
 export function createDb(config: Config, maximumPoolSize = 10): Promise<DatabasePool> {
   return openPool(schemaUrl(config), maximumPoolSize);

@@ -21,7 +21,7 @@ export type Mittr = { app?: FastifyInstance; url?: string; stop(): Promise<void>
 /** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
 export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
   await ensureTopics(createKafka(config, 'mittr-prepare'), config);
-  if (roles.includes('api') || roles.includes('project')) await (await import('../projections/db.ts')).migrate(config);
+  if (roles.includes('api') || roles.includes('project')) await (await import('../projections/db.ts')).migrateOnThread(config);
 }
 
 /**
