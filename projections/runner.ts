@@ -109,10 +109,15 @@ export async function hasReached(
   return row !== null && row.next_offset > BigInt(offset);
 }
 
-/** The checkpoints of `projectors`, keyed by projector, topic and partition joined with NUL. */
-export async function checkpointsOf(db: DatabasePool, projectors: string[]): Promise<Map<string, bigint>> {
+/** Where `projector` is: the next offset it will apply in (topic, partition), if it has applied any. */
+export type Checkpoints = (projector: string, topic: string, partition: number) => bigint | undefined;
+
+/** The checkpoints of `projectors`, read in one query. */
+export async function checkpointsOf(db: DatabasePool, projectors: string[]): Promise<Checkpoints> {
   const rows = await db.any(sql.type(checkpointsRow)`
     SELECT projector, topic, partition, next_offset FROM projection_checkpoints
     WHERE projector = ANY(${sql.array(projectors, 'text')})`);
-  return new Map(rows.map((r) => [`${r.projector}\u0000${r.topic}\u0000${r.partition}`, r.next_offset]));
+  const key = (projector: string, topic: string, partition: number) => JSON.stringify([projector, topic, partition]);
+  const next = new Map(rows.map((r) => [key(r.projector, r.topic, r.partition), r.next_offset]));
+  return (projector, topic, partition) => next.get(key(projector, topic, partition));
 }

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { LRUCache } from 'lru-cache';
 import type { DatabasePool } from 'slonik';
+import type { Checkpoints } from '../../projections/runner.ts';
 import type { Config } from '../config/config.ts';
 import type { Appender, Position } from '../kafka/appender.ts';
 import type { Serde } from '../kafka/serde.ts';
@@ -23,8 +24,6 @@ export type ApiContext = {
 
 /** A recent write: where its records landed, and the projector a read of it waits for. */
 export type RecentWrite = { projector: string; positions: Position[] };
-/** Where `projector` is: the next offset it will apply in (topic, partition), if it has applied any. */
-export type Checkpoints = (projector: string, topic: string, partition: number) => bigint | undefined;
 
 /**
  * Where this process's recent writes landed, by resource id, so a GET right after the POST that

@@ -36,7 +36,7 @@ export function sweepRecentWrites(recent: RecentWrites, db: DatabasePool, interv
     if (running || recent.size === 0) return;
     running = true;
     checkpointsOf(db, [...recent.projectors()])
-      .then((cps) => { recent.sweep((projector, topic, partition) => cps.get(`${projector}\u0000${topic}\u0000${partition}`)); })
+      .then((checkpoints) => { recent.sweep(checkpoints); })
       .catch(() => undefined)
       .finally(() => { running = false; });
   }, intervalMs);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Position } from '../kafka/appender.ts';
-import { RecentWrites, type Checkpoints } from './context.ts';
+import type { Checkpoints } from '../../projections/runner.ts';
+import { RecentWrites } from './context.ts';
 
 const at = (topic: string, partition: number, offset: number): Position => ({ topic, partition, offset: String(offset) });
 
