@@ -33,9 +33,11 @@ export function topicNames(prefix: string) {
  * Lower than before (1,000/500/125): under the e2e backlog the held deliveries were the largest
  * load-dependent part of the main thread's heap. Normal at 500 -> 150 -> 64 per partition: e2e
  * peak RSS 370-379 -> 343 -> 339 MB, deliveries/s unchanged (~3,200-3,300); 128 keeps a margin
- * for endpoints on many origins.
+ * for endpoints on many origins. FIFO 5,000 -> 1,000: the fifo benchmark (1,000 keys, 10 %
+ * failures retried in place) peaked at 346-353 MB instead of 389-393, with the same FIFO
+ * deliveries/s (4,317-4,567 vs 4,307-4,554); a held key needs its next message, not thousands.
  */
-export const LANE_WEIGHTS: Record<Lane, number> = { high: 256, normal: 128, low: 32, fifo: 5_000 };
+export const LANE_WEIGHTS: Record<Lane, number> = { high: 256, normal: 128, low: 32, fifo: 1_000 };
 
 /** Priority 1..10 maps onto three lanes consumed with weights (ARCHITECTURE 8); FIFO endpoints have their own. */
 export function laneOf(priority: number): Lane {
