@@ -44,8 +44,10 @@ export class RecentWrites {
   get size(): number {
     return this.cache.size;
   }
-  remember(projector: string, id: string, positions: Position[]): void {
-    this.cache.set(id, { projector, positions });
+  /** Remembers a write of `ids` (one request's: they share the entry) that `projector` will show. */
+  remember(projector: string, ids: Iterable<string>, positions: Position[]): void {
+    const write: RecentWrite = { projector, positions };
+    for (const id of ids) this.cache.set(id, write);
   }
   get(id: string): RecentWrite | undefined {
     return this.cache.get(id);
@@ -66,12 +68,12 @@ export class RecentWrites {
       const next = checkpoints(w.projector, p.topic, p.partition);
       return next !== undefined && next > BigInt(p.offset);
     });
-    // A batch's entries share one write's positions: each is judged once.
-    const verdicts = new Map<Position[], boolean>();
+    // A request's ids share one write: each write is judged once.
+    const verdicts = new Map<RecentWrite, boolean>();
     const done: string[] = [];
     for (const [id, w] of this.cache.entries()) {
-      let v = verdicts.get(w.positions);
-      if (v === undefined) { v = passed(w); verdicts.set(w.positions, v); }
+      let v = verdicts.get(w);
+      if (v === undefined) { v = passed(w); verdicts.set(w, v); }
       if (v) done.push(id);
     }
     for (const id of done) this.cache.delete(id);

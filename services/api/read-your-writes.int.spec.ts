@@ -26,8 +26,8 @@ describe('read-your-writes entries are swept once their projector has passed the
   it('drops entries as the projector moves, in the background', async () => {
     await checkpoint('accounts', 'accounts', 0, 1);
     const recent = new RecentWrites();
-    recent.remember('accounts', 'a1', [{ topic: 'accounts', partition: 0, offset: '1' }]);
-    recent.remember('accounts', 'a2', [{ topic: 'accounts', partition: 0, offset: '2' }]);
+    recent.remember('accounts', ['a1'], [{ topic: 'accounts', partition: 0, offset: '1' }]);
+    recent.remember('accounts', ['a2'], [{ topic: 'accounts', partition: 0, offset: '2' }]);
     const stop = sweepRecentWrites(recent, db(), 20);
     try {
       await new Promise((r) => setTimeout(r, 200));

@@ -16,10 +16,8 @@ function checkpoints(table: Record<string, number>): Checkpoints {
 describe('RecentWrites.sweep', () => {
   it('drops an entry once its projector has passed every position, and keeps the others', () => {
     const recent = new RecentWrites();
-    const batch = [at('events', 0, 10), at('events', 1, 4)];
-    recent.remember('events', 'e1', batch);
-    recent.remember('events', 'e2', batch);
-    recent.remember('events', 'e3', [at('events', 0, 11)]);
+    recent.remember('events', ['e1', 'e2'], [at('events', 0, 10), at('events', 1, 4)]);
+    recent.remember('events', ['e3'], [at('events', 0, 11)]);
 
     // next_offset 12 on partition 0 passes offsets 10 and 11, but 4 on partition 1 is not past
     // offset 4: the batch stays, e3 goes.
@@ -34,8 +32,8 @@ describe('RecentWrites.sweep', () => {
 
   it('judges an entry by its own projector only, and a projector without a checkpoint has passed nothing', () => {
     const recent = new RecentWrites();
-    recent.remember('endpoints', 'ep', [at('endpoints', 0, 3)]);
-    recent.remember('accounts', 'acc', [at('accounts', 0, 3)]);
+    recent.remember('endpoints', ['ep'], [at('endpoints', 0, 3)]);
+    recent.remember('accounts', ['acc'], [at('accounts', 0, 3)]);
 
     // Another projector far ahead on the same topic does not count.
     expect(recent.sweep(checkpoints({ 'events endpoints 0': 100 }))).toBe(0);
@@ -48,9 +46,9 @@ describe('RecentWrites.sweep', () => {
 
   it('keeps the newest write of an id that a read has already forgotten the older one of', () => {
     const recent = new RecentWrites();
-    recent.remember('endpoints', 'ep', [at('endpoints', 0, 3)]);
+    recent.remember('endpoints', ['ep'], [at('endpoints', 0, 3)]);
     const older = recent.get('ep')!;
-    recent.remember('endpoints', 'ep', [at('endpoints', 0, 9)]);
+    recent.remember('endpoints', ['ep'], [at('endpoints', 0, 9)]);
     recent.forget('ep', older);
     expect(recent.get('ep')?.positions[0]?.offset).toBe('9');
     expect(recent.sweep(checkpoints({ 'endpoints endpoints 0': 4 }))).toBe(0);
@@ -59,7 +57,7 @@ describe('RecentWrites.sweep', () => {
 
   it('stays bounded by its LRU size when nothing is swept', () => {
     const recent = new RecentWrites(3);
-    for (let i = 0; i < 5; i++) recent.remember('events', `e${i}`, [at('events', 0, i)]);
+    for (let i = 0; i < 5; i++) recent.remember('events', [`e${i}`], [at('events', 0, i)]);
     expect(recent.size).toBe(3);
     expect(recent.get('e0')).toBeUndefined();
     expect(recent.get('e4')).toBeDefined();

@@ -40,7 +40,7 @@ export function authRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           { topic: ctx.topics.accounts, key: accountId, event: account },
           { topic: ctx.topics.accounts, key: accountId, event: apiKey },
         ]);
-        ctx.recent.remember('accounts', accountId, positions);
+        ctx.recent.remember('accounts', [accountId], positions);
       } catch (err) {
         // Nothing was appended: free the email so the caller can retry.
         await ctx.db.query(sql.unsafe`DELETE FROM account_emails WHERE email = ${email}`);

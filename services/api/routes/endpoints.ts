@@ -73,7 +73,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     const positions = await withinDeadline(ctx.appender.append(events.map((e) => ({ topic: ctx.topics.endpoints, key: id, event: e }))), 'the event log');
     const last = Number(positions[0]!.offset);
     events.forEach((e, i) => ctx.store.apply(e, last - (events.length - 1 - i)));
-    ctx.recent.remember('endpoints', id, positions);
+    ctx.recent.remember('endpoints', [id], positions);
     return events.reduce<EndpointState | undefined>(evolve, state);
   }
 

@@ -104,7 +104,7 @@ export function eventTypeRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       throw err;
     }
     events.forEach((e) => ctx.store.apply(e));
-    ctx.recent.remember('event-types', next.eventTypeId, positions);
+    ctx.recent.remember('event-types', [next.eventTypeId], positions);
     // A name left behind here is taken over by the next create (its holder is deleted).
     if (next.deleted) await ctx.db.transaction((tx) => freeName(tx, next)).catch(() => undefined);
     return next;

@@ -50,7 +50,7 @@ const uuid = z.uuid();
 export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   async function accept(events: EventAccepted[]) {
     const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e })));
-    for (const e of events) ctx.recent.remember('events', e.eventId, positions);
+    ctx.recent.remember('events', events.map((e) => e.eventId), positions);
   }
 
   /** Seconds after which a reservation never marked written is abandoned (its append ended long ago, one way or the other). */
@@ -181,7 +181,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   async function appendChanges(changes: Array<EventEdited | EventReplayed>) {
     if (changes.length === 0) return;
     const positions = await withinDeadline(ctx.appender.append(changes.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e }))), 'the event log');
-    for (const e of changes) ctx.recent.remember('events', e.eventId, positions);
+    ctx.recent.remember('events', changes.map((e) => e.eventId), positions);
   }
 
   async function view(req: { principal: { accountId: string; projectId: string } }, id: string) {

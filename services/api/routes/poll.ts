@@ -103,7 +103,7 @@ export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         try {
           const positions = await withinDeadline(ctx.appender.append(attempts.map((a) => ({ topic: ctx.topics.outcomes, key: a.eventId, event: a }))), 'the event log');
           // GET /events/{id} right after the ack waits for the delivered status (ARCHITECTURE 10).
-          for (const a of attempts) ctx.recent.remember('events', a.eventId, positions);
+          ctx.recent.remember('events', attempts.map((a) => a.eventId), positions);
         } catch (err) {
           await releaseAcks(ctx.db, reserved.map((m) => m.dispatchId)).catch(() => undefined);
           throw err;

@@ -92,7 +92,8 @@ export class TransformPool {
   }
 
   #start(): void {
-    const worker = new Worker(new URL(`./worker${extname(import.meta.filename)}`, import.meta.url), { // .ts from source, .js built (scripts/build)
+    // The worker is this module's sibling: worker.ts run from source, worker.js built (scripts/build).
+    const worker = new Worker(new URL(`./worker${extname(import.meta.filename)}`, import.meta.url), {
       workerData: this.#limits,
       resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: Math.max(128, (this.#limits.memoryBytes / 2 ** 20) * 8) },
     });
