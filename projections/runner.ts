@@ -99,16 +99,6 @@ export class ProjectionRunner {
   }
 }
 
-/** True once `projector` has applied the record at (topic, partition, offset). */
-export async function hasReached(
-  db: DatabasePool, projector: string, topic: string, partition: number, offset: string,
-): Promise<boolean> {
-  const row = await db.maybeOne(sql.type(checkpointRow)`
-    SELECT next_offset FROM projection_checkpoints
-    WHERE projector = ${projector} AND topic = ${topic} AND partition = ${partition}`);
-  return row !== null && row.next_offset > BigInt(offset);
-}
-
 /** Where `projector` is: the next offset it will apply in (topic, partition), if it has applied any. */
 export type Checkpoints = (projector: string, topic: string, partition: number) => bigint | undefined;
 
@@ -120,4 +110,12 @@ export async function checkpointsOf(db: DatabasePool, projectors: string[]): Pro
   const key = (projector: string, topic: string, partition: number) => JSON.stringify([projector, topic, partition]);
   const next = new Map(rows.map((r) => [key(r.projector, r.topic, r.partition), r.next_offset]));
   return (projector, topic, partition) => next.get(key(projector, topic, partition));
+}
+
+/** True once `projector` has applied every record at `positions`. */
+export function hasPassed(checkpoints: Checkpoints, projector: string, positions: readonly { topic: string; partition: number; offset: string }[]): boolean {
+  return positions.every((p) => {
+    const next = checkpoints(projector, p.topic, p.partition);
+    return next !== undefined && next > BigInt(p.offset);
+  });
 }

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { LRUCache } from 'lru-cache';
 import type { DatabasePool } from 'slonik';
-import type { Checkpoints } from '../../projections/runner.ts';
+import { hasPassed, type Checkpoints } from '../../projections/runner.ts';
 import type { Config } from '../config/config.ts';
 import type { Appender, Position } from '../kafka/appender.ts';
 import type { Serde } from '../kafka/serde.ts';
@@ -64,16 +64,12 @@ export class RecentWrites {
   }
   /** Drops every entry whose projector has passed all its positions; answers how many. */
   sweep(checkpoints: Checkpoints): number {
-    const passed = (w: RecentWrite) => w.positions.every((p) => {
-      const next = checkpoints(w.projector, p.topic, p.partition);
-      return next !== undefined && next > BigInt(p.offset);
-    });
     // A request's ids share one write: each write is judged once.
     const verdicts = new Map<RecentWrite, boolean>();
     const done: string[] = [];
     for (const [id, w] of this.cache.entries()) {
       let v = verdicts.get(w);
-      if (v === undefined) { v = passed(w); verdicts.set(w, v); }
+      if (v === undefined) { v = hasPassed(checkpoints, w.projector, w.positions); verdicts.set(w, v); }
       if (v) done.push(id);
     }
     for (const id of done) this.cache.delete(id);

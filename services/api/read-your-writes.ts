@@ -1,5 +1,5 @@
 import type { DatabasePool } from 'slonik';
-import { checkpointsOf, hasReached } from '../../projections/runner.ts';
+import { checkpointsOf, hasPassed } from '../../projections/runner.ts';
 import type { ApiContext, RecentWrites } from './context.ts';
 
 /**
@@ -14,8 +14,7 @@ export async function readYourWrites<T>(
   if (write) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const reached = await Promise.all(write.positions.map((p) => hasReached(ctx.db, projector, p.topic, p.partition, p.offset)));
-      if (reached.every(Boolean)) {
+      if (hasPassed(await checkpointsOf(ctx.db, [projector]), projector, write.positions)) {
         ctx.recent.forget(id, write);
         break;
       }
