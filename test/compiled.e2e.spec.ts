@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../services/config/config.ts';
-import { ROOT, isolatedChildEnv, MittrChild } from './support/child.ts';
-import { api, dropIsolation, eventually, signup } from './support/mittr.ts';
-import { RecordingSink } from './support/sink.ts';
+import { describe, expect, it } from 'vitest';
+import { childWithSink, ROOT } from './support/child.ts';
+import { api, eventually, signup } from './support/mittr.ts';
 
 /**
  * scripts/mittr runs mittr compiled to JavaScript (scripts/build). What is loaded by path at run
@@ -12,34 +10,17 @@ import { RecordingSink } from './support/sink.ts';
  * projector thread and the transformation sandbox's worker.
  */
 describe('mittr as scripts/mittr runs it (compiled to JavaScript)', () => {
-  const sink = new RecordingSink();
-  let sinkUrl: string;
-  let child: MittrChild | undefined;
-  let config: Config | undefined;
-  let passed = false;
-
-  beforeAll(async () => {
-    sinkUrl = await sink.start();
-  });
-  afterAll(async () => {
-    if (child && !passed) console.error(`mittr child output (tail):\n${child.tail(80)}`);
-    await child?.kill('SIGTERM');
-    await sink.stop();
-    if (config) await dropIsolation(config);
-  });
+  const run = childWithSink();
+  const { sink } = run;
 
   it('migrates, projects, and runs a transformation in its sandbox worker', async () => {
-    const isolated = await isolatedChildEnv();
-    config = isolated.config;
-    child = new MittrChild(isolated.env);
-    child.spawn();
-    await child.waitHealthy(90_000);
+    const { child } = await run.start();
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     expect(cmdline.some((a) => a.startsWith(join(ROOT, '.mittr', 'build')) && a.endsWith('/services/main.js'))).toBe(true);
 
     const call = api(child.url, (await signup(child.url)).apiKey);
     const ep = await call('POST', '/api/v1/endpoints', {
-      url: `${sinkUrl}/compiled`, eventTypes: ['c.test'],
+      url: `${run.sinkUrl()}/compiled`, eventTypes: ['c.test'],
       transformation: 'function transform(w) { w.payload = { wrapped: w.payload }; return w; }',
     });
     expect(ep.status).toBe(201);
@@ -53,6 +34,6 @@ describe('mittr as scripts/mittr runs it (compiled to JavaScript)', () => {
       return e.status === 'delivered' ? e : undefined;
     });
     expect(delivered.deliveryAttempts).toHaveLength(1);
-    passed = true;
+    run.passed();
   });
 });

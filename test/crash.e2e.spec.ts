@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../services/config/config.ts';
-import { isolatedChildEnv, MittrChild } from './support/child.ts';
-import { api, dropIsolation, eventually, signup } from './support/mittr.ts';
-import { RecordingSink, type Received } from './support/sink.ts';
+import { describe, expect, it } from 'vitest';
+import { childWithSink } from './support/child.ts';
+import { api, eventually, signup } from './support/mittr.ts';
+import type { Received } from './support/sink.ts';
 
 const TOTAL = 2_000;
 const PER_BATCH = 100;
@@ -31,29 +30,12 @@ class ReceiptCounter {
 }
 
 describe('crash safety: SIGKILL mid-delivery, restart, nothing lost', () => {
-  const sink = new RecordingSink();
-  let sinkUrl: string;
-  let child: MittrChild | undefined;
-  let config: Config | undefined;
-  let passed = false;
-
-  beforeAll(async () => {
-    sinkUrl = await sink.start();
-  });
-  afterAll(async () => {
-    if (child && !passed) console.error(`mittr child output (tail):\n${child.tail(80)}`);
-    await child?.kill('SIGKILL');
-    await sink.stop();
-    if (config) await dropIsolation(config);
-  });
+  const run = childWithSink();
+  const { sink } = run;
 
   it('delivers every accepted event after a SIGKILL and a restart, with bounded duplicates, and projects them delivered', async () => {
-    const isolated = await isolatedChildEnv();
-    config = isolated.config;
-    child = new MittrChild(isolated.env);
-    const c = child;
-    c.spawn();
-    const bootMs = await c.waitHealthy(90_000);
+    const { child: c, bootMs } = await run.start();
+    const sinkUrl = run.sinkUrl();
     const account = await signup(c.url);
     const call = api(c.url, account.apiKey);
 
@@ -161,6 +143,6 @@ describe('crash safety: SIGKILL mid-delivery, restart, nothing lost', () => {
     });
     console.log(`crash test: API shows all ${accepted.size} delivered ${Date.now() - t0} ms after the sink had them all`);
     expect([...accepted.keys()].filter((id) => !delivered.has(id))).toEqual([]);
-    passed = true;
+    run.passed();
   }, 175_000);
 });

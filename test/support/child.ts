@@ -2,13 +2,50 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../../services/config/config.ts';
+import { dropIsolation } from './mittr.ts';
 import { freePort } from './ports.ts';
+import { RecordingSink } from './sink.ts';
 
 export { freePort };
 
 export const ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * An e2e spec's mittr child process and the recording sink it delivers to. The sink starts before
+ * the spec's tests; after them the child is killed, the sink stopped and the child's topics and
+ * schema dropped, and a spec that did not reach `passed()` prints the child's output.
+ */
+export function childWithSink() {
+  const sink = new RecordingSink();
+  let sinkUrl = '';
+  let child: MittrChild | undefined;
+  let config: Config | undefined;
+  let passed = false;
+  beforeAll(async () => {
+    sinkUrl = await sink.start();
+  });
+  afterAll(async () => {
+    if (child && !passed) console.error(`mittr child output (tail):\n${child.tail(80)}`);
+    await child?.kill('SIGKILL');
+    await sink.stop();
+    if (config) await dropIsolation(config);
+  });
+  return {
+    sink,
+    sinkUrl: () => sinkUrl,
+    /** Spawns the child (own topic prefix, schema and port); answers it once healthy, with its boot time. */
+    async start(): Promise<{ child: MittrChild; bootMs: number }> {
+      const isolated = await isolatedChildEnv();
+      config = isolated.config;
+      child = new MittrChild(isolated.env);
+      child.spawn();
+      return { child, bootMs: await child.waitHealthy(90_000) };
+    },
+    passed: () => { passed = true; },
+  };
+}
 
 /**
  * The environment of an isolated mittr child process (own topic prefix, own Postgres schema, a
