@@ -5,7 +5,7 @@ import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
 import { SESSION_TIMEOUT_MS } from './timeouts.ts';
 import { superviseConsumer } from './supervise.ts';
 import { TxProducer } from './tx-producer.ts';
-import { decodeBatch, groupByTopic, offsetsByTopic, type Incoming, type Outgoing } from './processor.ts';
+import { decodeBatch, offsetsByTopic, sendChunked, type Incoming, type Outgoing } from './processor.ts';
 import type { Serde } from './serde.ts';
 
 export type HandlerContext = {
@@ -261,7 +261,7 @@ export class ParallelProcessor {
     }).filter((x) => x.watermark >= 0n);
     try {
       await this.producer!.run(async (tx) => {
-        if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
+        await sendChunked(tx, this.o.serde, out);
         if (offsets.length > 0) {
           const next = offsets.map((x) => ({ topic: x.part.topic, partition: x.part.partition, offset: x.watermark.toString(), metadata: x.metadata }));
           await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: offsetsByTopic(next) as never });

@@ -32,12 +32,12 @@ describe('the transactional processor', () => {
     produced += count;
   };
   /** Every committed record of the output topic, by event id. */
-  const readOutput = async (): Promise<string[]> => {
+  const readOutput = async (topic = output): Promise<string[]> => {
     const consumer = kafka.consumer({ groupId: `tp${id}.reader.${randomBytes(3).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 100 });
     const seen: string[] = [];
-    const ends = await admin.fetchTopicOffsets(output);
+    const ends = await admin.fetchTopicOffsets(topic);
     await consumer.connect();
-    await consumer.subscribe({ topics: [output], fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const caughtUp = new Map<number, bigint>();
     await consumer.run({ eachBatch: async ({ batch }) => {
       for (const m of batch.messages) if (m.value) seen.push(((await serde.decode('EventRouted', m.value)) as EventRouted).eventId);
@@ -68,8 +68,8 @@ describe('the transactional processor', () => {
     await serde.registerAll();
   });
   afterAll(async () => {
-    await admin?.deleteTopics({ topics: [input, output] }).catch(() => undefined);
-    await admin?.deleteGroups([groupId]).catch(() => undefined);
+    await admin?.deleteTopics({ topics: [input, output, `${input}.fan`, `${output}.fan`] }).catch(() => undefined);
+    await admin?.deleteGroups([groupId, `${groupId}.fan`]).catch(() => undefined);
     await admin?.disconnect();
   });
 
@@ -93,5 +93,32 @@ describe('the transactional processor', () => {
     const out = await readOutput();
     expect(out.length).toBe(440);
     expect(new Set(out).size).toBe(440);
+  });
+
+  it('commits a fan-out larger than a broker takes in one produce request, every record in order', async () => {
+    // One input record becomes 60 records of ~40 KiB on one partition: 2.4 MB in one
+    // transaction, past Kafka's default limit of 1 MiB for a partition's batch in one request.
+    const [fanIn, fanOut] = [`${input}.fan`, `${output}.fan`];
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: fanIn, numPartitions: 1 }, { topic: fanOut, numPartitions: 1 }] });
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    await producer.send({ topic: fanIn, messages: [toMessage(serde, { topic: fanIn, key: 'k', event: routed(0) })] });
+    await producer.disconnect();
+    const url = `http://127.0.0.1/${'x'.repeat(40 * 1024)}`;
+    const p = new TransactionalProcessor({
+      kafka, serde, groupId: `${groupId}.fan`, topics: [fanIn],
+      handler: async (messages: Incoming[]) => ({
+        out: messages.flatMap((m) => Array.from({ length: 60 }, (_, i): { topic: string; key: string; event: EventRouted } => ({
+          topic: fanOut, key: m.key,
+          event: { ...routed(i), eventId: `fan${i}`, destinations: [{ dispatchId: `d${i}`, endpointId: null, url }] },
+        }))),
+        handled: messages.length,
+      }),
+    });
+    await p.start();
+    const committed = async () => Number((await admin.fetchOffsets({ groupId: `${groupId}.fan`, topics: [fanIn] }))[0]!.partitions[0]!.offset);
+    await eventually(async () => (await committed()) === 1, 60_000);
+    await p.stop();
+    expect(await readOutput(fanOut)).toEqual(Array.from({ length: 60 }, (_, i) => `fan${i}`));
   });
 });

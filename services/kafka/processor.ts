@@ -3,6 +3,7 @@ import type { Batch, Consumer, Kafka, Message } from 'kafkajs';
 import type { DomainEvent } from '../domain/messages/events.ts';
 import { SESSION_TIMEOUT_MS } from './timeouts.ts';
 import { superviseConsumer } from './supervise.ts';
+import { produceChunks, type TopicMessages } from './produce-chunks.ts';
 import { TxProducer } from './tx-producer.ts';
 import { TYPE_HEADER, type Serde } from './serde.ts';
 
@@ -52,6 +53,16 @@ export function groupByTopic(serde: Serde, out: Outgoing[]) {
     byTopic.set(o.topic, list);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/**
+ * Sends `out` in order as produce requests of bounded size (services/kafka/produce-chunks.ts),
+ * one after another: inside a transaction they commit or abort together.
+ */
+export async function sendChunked(sender: { sendBatch(b: { topicMessages: TopicMessages[] }): Promise<unknown> }, serde: Serde, out: Outgoing[]): Promise<void> {
+  for (const topicMessages of produceChunks(out.map((o) => ({ topic: o.topic, message: toMessage(serde, o) })))) {
+    await sender.sendBatch({ topicMessages });
+  }
 }
 
 export async function decodeBatch(serde: Serde, batch: Batch): Promise<Incoming[]> {
@@ -175,7 +186,7 @@ export class TransactionalProcessor {
         try {
           await this.producer!.run(async (tx) => {
             const out = group.flatMap((c) => c.out);
-            if (out.length > 0) await tx.sendBatch({ topicMessages: groupByTopic(this.o.serde, out) });
+            await sendChunked(tx, this.o.serde, out);
             await tx.sendOffsets({ consumerGroupId: this.o.groupId, topics: offsetsByTopic(group.map(({ topic, partition, offset }) => ({ topic, partition, offset }))) });
           });
           this.o.onCommitted?.(group.length);
