@@ -20,6 +20,13 @@ function isUnavailable(err: unknown): boolean {
     || (e.cause !== undefined && e.cause !== err && isUnavailable(e.cause));
 }
 
+/** Kafka refused records larger than its `message.max.bytes`: retrying the same request cannot help. */
+function isTooLargeForTheLog(err: unknown): boolean {
+  const e = err as { type?: string; message?: string; cause?: unknown };
+  return e.type === 'MESSAGE_TOO_LARGE' || /message larger than the max message size/.test(e.message ?? '')
+    || (e.cause !== undefined && e.cause !== err && isTooLargeForTheLog(e.cause));
+}
+
 /** Renders every error as `{error, code}`; 5xx never leak internals. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
@@ -35,6 +42,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (err.statusCode === 413) return reply.code(413).send({ error: 'request body is too large', code: 'PAYLOAD_TOO_LARGE' });
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.message, code: err.statusCode === 404 ? 'NOT_FOUND' : 'BAD_REQUEST' });
+    }
+    if (isTooLargeForTheLog(err)) {
+      return reply.code(413).send({ error: 'the events are larger than the event log accepts in one request; send fewer or smaller events', code: 'PAYLOAD_TOO_LARGE' });
     }
     if (isUnavailable(err)) {
       req.log.warn({ err }, 'dependency unavailable');

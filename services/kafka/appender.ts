@@ -1,12 +1,13 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { kafkaPartitioner } from './partitioner.ts';
 import { toMessage, type Outgoing } from './processor.ts';
+import { PRODUCE_BYTES, recordBytes } from './produce-chunks.ts';
 import type { Serde } from './serde.ts';
 
 /** Where a record landed: enough to wait for a projector to reach it (read-your-writes). */
 export type Position = { topic: string; partition: number; offset: string };
 
-type Waiting = { records: Array<{ topic: string; message: Message }>; resolve: (p: Position[]) => void; reject: (err: unknown) => void };
+type Waiting = { records: Array<{ topic: string; message: Message }>; bytes: number; resolve: (p: Position[]) => void; reject: (err: unknown) => void };
 
 /** Records per produce request at most; the rest waits for the next one. */
 const MAX_GROUP = 2_000;
@@ -52,8 +53,9 @@ export class Appender {
   append(out: Outgoing[]): Promise<Position[]> {
     // Encoded now, so a record the schema rejects fails its own caller only.
     const records = out.map((o) => ({ topic: o.topic, message: toMessage(this.serde, o) }));
+    const bytes = records.reduce((n, r) => n + recordBytes(r.message), 0);
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
+      this.queue.push({ records, bytes, resolve, reject });
       if (!this.sending) void this.drain();
     });
   }
@@ -61,12 +63,17 @@ export class Appender {
   private async drain(): Promise<void> {
     this.sending = true;
     while (this.queue.length > 0) {
+      // A caller's records are never split over two requests (one request is all or nothing
+      // for its partition); callers join a request while it stays within both bounds.
       const group: Waiting[] = [];
       let size = 0;
-      while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0]!.records.length <= MAX_GROUP)) {
+      let bytes = 0;
+      while (this.queue.length > 0
+        && (group.length === 0 || (size + this.queue[0]!.records.length <= MAX_GROUP && bytes + this.queue[0]!.bytes <= PRODUCE_BYTES))) {
         const w = this.queue.shift()!;
         group.push(w);
         size += w.records.length;
+        bytes += w.bytes;
       }
       try {
         const byTopic = new Map<string, Message[]>();

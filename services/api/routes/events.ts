@@ -154,15 +154,22 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     if (taken.length > 0) onTaken(taken);
     let answered503 = false;
     const appended = accept(events);
+    // A late outcome, after the caller got its 503, is settled here (the request path settles its own).
     appended.then(
-      // A late success, after the caller got its 503: marked here (the request path marks its own).
       () => { if (answered503) retrySoon(() => markWritten(events), 'mark idempotency keys written'); },
-      () => retrySoon(() => release(events), 'release the idempotency keys of unwritten events'),
+      () => { if (answered503) retrySoon(() => release(events), 'release the idempotency keys of unwritten events'); },
     );
     try {
       await withinDeadline(appended, 'the event log (retry with the same idempotency key)');
     } catch (err) {
-      answered503 = true;
+      const timedOut = err instanceof DomainError && err.code === 'SERVICE_UNAVAILABLE';
+      if (timedOut) {
+        answered503 = true;
+        throw err;
+      }
+      // Kafka refused the records: their keys are free again before the answer, so a corrected
+      // retry (fewer or smaller events) may use them at once.
+      await release(events).catch(() => retrySoon(() => release(events), 'release the idempotency keys of unwritten events'));
       throw err;
     }
     // Marked before the 201, so an immediate retry of the key gets its 409.
