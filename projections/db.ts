@@ -29,7 +29,7 @@ export function schemaUrl(config: Config, settings: Record<string, string> = {})
 /** Applies pending migrations (node-pg-migrate, SQL files) to the configured schema. */
 export async function migrate(config: Config): Promise<void> {
   // Imported here: node-pg-migrate (and jiti, which it loads) is needed once at boot, and a
-  // process that only queries, like the projector thread, never loads it.
+  // thread that only queries, like `mittr all`'s processing thread, never loads it.
   const { runner } = await import('node-pg-migrate');
   const client = new pg.Client({ connectionString: config.databaseUrl });
   await client.connect();

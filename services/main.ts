@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { SingleBar, Presets } from 'cli-progress';
 import { prepareMittr, ROLES, startMittr, type Role } from './mittr.ts';
-import { ProjectThread } from './project-thread.ts';
+import { ProcessingThread } from './processing-thread.ts';
 import { rebuild } from './rebuild.ts';
 
 const program = new Command('mittr').description('mittr: webhook delivery on Kafka');
@@ -39,20 +39,21 @@ function loadOrExit() {
   }
 }
 
-/** Every role: the projectors on their own thread (services/project-thread.ts), the rest on this one. */
+/** Every role: the API on this thread, the stream processors on another (services/processing-thread.ts). */
 function runAll(): Promise<void> {
-  return run(ROLES.filter((r) => r !== 'project'), true);
+  return run(['api'], ROLES.filter((r) => r !== 'api'));
 }
 
-async function run(roles: readonly Role[], projectThread = false): Promise<void> {
+async function run(roles: readonly Role[], threadRoles: readonly Role[] = []): Promise<void> {
   const config = loadOrExit();
-  // With a projector thread, topics and migrations are done once here, not by both threads.
-  if (projectThread) await prepareMittr(config, ROLES);
+  // With a processing thread, topics and migrations are done once here, not by both threads.
+  const threaded = threadRoles.length > 0;
+  if (threaded) await prepareMittr(config, ROLES);
   const [mittr, thread] = await Promise.all([
-    startMittr(config, roles, { prepared: projectThread }),
-    projectThread ? ProjectThread.start() : undefined,
+    startMittr(config, roles, { prepared: threaded }),
+    threaded ? ProcessingThread.start(threadRoles) : undefined,
   ]);
-  const running = thread ? [...roles, 'project'] : roles;
+  const running = [...roles, ...threadRoles];
   const mode = config.allowPrivateNetworks
     ? 'DEVELOPMENT MODE: deliveries to loopback and private addresses are ALLOWED'
     : 'deliveries to loopback/private addresses are refused';

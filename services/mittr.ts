@@ -8,9 +8,9 @@ import { DELAY_TIERS_MS, LANE_WEIGHTS, LANES, topicNames } from './kafka/topics.
 import { SecretBox } from './security/secrets.ts';
 import type { ConfigStore } from './state/config-store.ts';
 
-// Each role's modules are imported when the role starts, not here: `mittr all`'s projector
-// thread runs only the project role, and a module once loaded keeps its source and its
-// top-level objects in that isolate for good (the thread's heap at rest held 43 MB with every
+// Each role's modules are imported when the role starts, not here: `mittr all`'s two threads
+// run different roles, and a module once loaded keeps its source and its top-level objects in
+// that isolate for good (a thread with only the projectors held 43 MB at rest with every
 // role's modules, 31 MB with its own; bench/README.md, "What each role loads").
 
 export const ROLES = ['api', 'router', 'deliver', 'schedule', 'project'] as const;

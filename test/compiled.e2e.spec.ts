@@ -7,7 +7,7 @@ import { api, eventually, signup } from './support/mittr.ts';
 /**
  * scripts/mittr runs mittr compiled to JavaScript (scripts/build). What is loaded by path at run
  * time rather than imported must be found there too: the Avro schemas, the migrations, the
- * projector thread and the transformation sandbox's worker.
+ * processing thread and the transformation sandbox's worker (started from that thread).
  */
 describe('mittr as scripts/mittr runs it (compiled to JavaScript)', () => {
   const run = childWithSink();
@@ -28,7 +28,7 @@ describe('mittr as scripts/mittr runs it (compiled to JavaScript)', () => {
     expect(sent.status).toBe(201);
     await sink.waitFor(() => sink.received.some((r) => r.url === '/compiled'));
     expect(JSON.parse(sink.received.find((r) => r.url === '/compiled')!.body)).toEqual({ wrapped: { a: 1 } });
-    // The projector thread records the delivery: the read model answers it.
+    // The processing thread's projector records the delivery: the read model answers it.
     const delivered = await eventually(async () => {
       const e = (await call('GET', `/api/v1/events/${sent.body.id}`)).body;
       return e.status === 'delivered' ? e : undefined;

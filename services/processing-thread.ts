@@ -1,40 +1,47 @@
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadConfig } from './config/config.ts';
-import { startMittr } from './mittr.ts';
+import { startMittr, type Role } from './mittr.ts';
 
-/** Messages between `mittr all`'s main thread and its projector thread. */
+/** Messages between `mittr all`'s main thread and its processing thread. */
 type ToThread = { type: 'stop' };
 type FromThread = { type: 'started' } | { type: 'stopped' } | { type: 'failed'; error: string };
 
 /**
- * `mittr all` runs the project role on a worker thread of the same process. The projectors share
- * nothing in memory with the other roles (they read Kafka and write Postgres; read-your-writes
- * asks Postgres), and they were a quarter of the CPU of the one event loop that API, router and
- * engine share: on their own thread they no longer delay a delivery or a request.
+ * `mittr all` runs the API alone on the main thread and the stream processors (router,
+ * scheduler, delivery engine, projectors) on this worker thread of the same process. They
+ * share nothing in memory (each side reads Kafka and Postgres), so the split costs a second
+ * copy of the endpoint configuration and of the shared modules (~7 MB at rest). In return a
+ * request never waits behind a delivery on one event loop: with the router and the engine
+ * beside the API, ingest-batch reached ~6,800 events/s and ingest-single ~720; with the API
+ * alone on its thread, ~16,000 and ~850 (bench/README.md, "One thread for the API"). A backlog
+ * the processors cannot keep up with waits in Kafka, where it is safe, not in front of requests.
  *
  * A thread that fails (to start, e.g. while Kafka is away, or later) is replaced by a new one
- * after a backoff: it holds nothing that is not in Kafka or Postgres, and the new one projects
- * from the last committed checkpoints. Ending a thread closes whatever it had open.
+ * after a backoff: it holds nothing that is not in Kafka or Postgres; its consumers resume
+ * from their committed offsets and the projectors from their checkpoints. Ending a thread
+ * closes whatever it had open.
  */
-export class ProjectThread {
+export class ProcessingThread {
   private worker?: Worker;
   private exited: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private backoffMs = 1_000;
   private respawn?: NodeJS.Timeout;
+  private readonly roles: readonly Role[];
   private readonly onStarted: () => void;
   private readonly log: (msg: string) => void;
 
-  private constructor(onStarted: () => void, log: (msg: string) => void) {
+  private constructor(roles: readonly Role[], onStarted: () => void, log: (msg: string) => void) {
+    this.roles = roles;
     this.onStarted = onStarted;
     this.log = log;
   }
 
-  /** Starts the thread; resolves once its projectors run (retrying failed threads until then). */
-  static async start(log: (msg: string) => void = (m) => console.error(m)): Promise<ProjectThread> {
+  /** Starts the thread with `roles`; resolves once they run (retrying failed threads until then). */
+  static async start(roles: readonly Role[], log: (msg: string) => void = (m) => console.error(m)): Promise<ProcessingThread> {
     let started!: () => void;
     const running = new Promise<void>((resolve) => { started = resolve; });
-    const thread = new ProjectThread(() => started(), log);
+    const thread = new ProcessingThread(roles, () => started(), log);
     thread.spawn();
     await running;
     return thread;
@@ -42,14 +49,14 @@ export class ProjectThread {
 
   private spawn(): void {
     if (this.stopping) return;
-    const worker = new Worker(new URL(import.meta.url));
+    const worker = new Worker(new URL(import.meta.url), { workerData: { roles: this.roles } });
     this.worker = worker;
     this.exited = new Promise((resolve) => worker.once('exit', resolve));
     let failed = false;
     const fail = (why: string) => {
       if (failed || this.stopping) return;
       failed = true;
-      this.log(`mittr: projector thread failed, replacing it in ${this.backoffMs} ms: ${why}`);
+      this.log(`mittr: processing thread (${this.roles.join(',')}) failed, replacing it in ${this.backoffMs} ms: ${why}`);
       void worker.terminate();
       this.respawn = setTimeout(() => this.spawn(), this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, 10_000);
@@ -62,7 +69,7 @@ export class ProjectThread {
     worker.once('exit', (code) => fail(`exited with code ${code}`));
   }
 
-  /** Stops the projectors (bounded), then the thread. */
+  /** Stops the thread's roles (bounded), then the thread. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.respawn);
@@ -72,12 +79,12 @@ export class ProjectThread {
   }
 }
 
-// The thread itself: the project role, until the main thread says stop.
+// The thread itself: its roles, until the main thread says stop.
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const post = (m: FromThread) => port.postMessage(m);
   // The main thread prepared topics and migrations for both (services/main.ts runAll).
-  startMittr(loadConfig(), ['project'], { prepared: true }).then(
+  startMittr(loadConfig(), (workerData as { roles: Role[] }).roles, { prepared: true }).then(
     (mittr) => {
       post({ type: 'started' });
       port.on('message', (m: ToThread) => {
