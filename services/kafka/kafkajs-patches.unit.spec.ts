@@ -15,6 +15,8 @@ const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) =>
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch: (args: unknown) => Promise<Encoded> };
 const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: unknown) => unknown;
 const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (d: unknown) => Promise<{ records: DecodedRecord[] }>;
+const Encoder = require('kafkajs/src/protocol/encoder.js') as { BY_REFERENCE: number };
+const wrapRequest = require('kafkajs/src/protocol/request.js') as (args: unknown) => Promise<Encoded>;
 const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as new (o: unknown) => { scheduleCheckPendingRequests(): void; destroy(): void };
 type DecodedRecord = { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[] | null> };
 
@@ -46,6 +48,50 @@ describe('kafkajs patches', () => {
     const { buffer } = await request.encode();
     expect(buffer.length).toBe(106_667);
     expect(createHash('sha256').update(buffer).digest('hex')).toBe('c3433c596be23ac3c71de19849ddf50ec747eae057a14eb20be0f63777a665be');
+  });
+
+  it('keep large buffers by reference: the same bytes as copying them, ~2 bytes allocated per byte sent', async () => {
+    // Records from 10 bytes to 40 KiB (so record values, record batches and the request body
+    // cross Encoder.BY_REFERENCE) in two partitions of two topics, framed as Connection sends them.
+    const messages: ProduceMessage[] = Array.from({ length: 60 }, (_, i) => ({
+      key: `k${i}`, value: Buffer.alloc(i % 6 === 0 ? 40 * 1024 : 10 + i * 300, i), headers: { 'mittr-type': 'EventRouted' }, timestamp: String(1_700_000_000_000 + i),
+    }));
+    const encode = async () => (await wrapRequest({
+      correlationId: 7, clientId: 'mittr',
+      request: produceRequest({
+        acks: -1, timeout: 30_000, compression: 0, transactionalId: 'tx', producerId: 1, producerEpoch: 0,
+        topicData: [
+          { topic: 'a', partitions: [{ partition: 0, firstSequence: 0, messages }, { partition: 1, firstSequence: 0, messages: messages.slice(0, 7) }] },
+          { topic: 'b', partitions: [{ partition: 2, firstSequence: 0, messages: messages.slice(10, 30) }] },
+        ],
+      }),
+    })).buffer;
+    const allocated = async () => {
+      const { allocUnsafe, concat } = Buffer;
+      let bytes = 0;
+      Buffer.allocUnsafe = (n: number) => { bytes += n; return allocUnsafe(n); };
+      Buffer.concat = (list: readonly Uint8Array[], n?: number) => { const b = concat(list, n); bytes += b.length; return b; };
+      try {
+        const buffer = await encode();
+        return { buffer, bytes };
+      } finally {
+        Buffer.allocUnsafe = allocUnsafe;
+        Buffer.concat = concat;
+      }
+    };
+    const byReference = await allocated();
+    const threshold = Encoder.BY_REFERENCE;
+    Encoder.BY_REFERENCE = Number.POSITIVE_INFINITY; // every write copies, as kafkajs 2.2.4 does
+    let copied: Awaited<ReturnType<typeof allocated>>;
+    try {
+      copied = await allocated();
+    } finally {
+      Encoder.BY_REFERENCE = threshold;
+    }
+    expect(byReference.buffer.readInt32BE(0)).toBe(byReference.buffer.length - 4);
+    expect(byReference.buffer.equals(copied.buffer)).toBe(true);
+    expect(byReference.bytes / byReference.buffer.length).toBeLessThan(2); // 1.8: the records, the batch, the request
+    expect(copied.bytes / copied.buffer.length).toBeGreaterThan(10); // 12.6 before
   });
 
   it('checksum record batches with CRC-32C', () => {
