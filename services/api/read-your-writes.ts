@@ -4,17 +4,17 @@ import type { ApiContext, RecentWrites } from './context.ts';
 
 /**
  * Reads something this process may have just written (ARCHITECTURE 10): when the id has a recent
- * write, waits (bounded) for the projector to pass the write's offsets before querying, so the
- * caller sees its own create, update or delete instead of a 404 or a stale row.
+ * write, waits (bounded) for the projector that write names to pass its offsets before querying,
+ * so the caller sees its own create, update or delete instead of a 404 or a stale row.
  */
 export async function readYourWrites<T>(
-  ctx: ApiContext, projector: string, id: string, query: () => Promise<T | null>, timeoutMs = 5_000,
+  ctx: ApiContext, id: string, query: () => Promise<T | null>, timeoutMs = 5_000,
 ): Promise<T | null> {
   const write = ctx.recent.get(id);
   if (write) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (hasPassed(await checkpointsOf(ctx.db, [projector]), projector, write.positions)) {
+      if (hasPassed(await checkpointsOf(ctx.db, [write.projector]), write.projector, write.positions)) {
         ctx.recent.forget(id, write);
         break;
       }

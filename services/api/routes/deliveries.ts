@@ -44,7 +44,7 @@ export function deliveryRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.get('/events/:id/deliveries', { schema: { params: IdParams } }, async (req) => {
       const id = req.params.id;
-      const event = isUuid(id) ? await readYourWrites(ctx, 'events', id, () => getEvent(ctx.db, req.principal, id)) : null;
+      const event = isUuid(id) ? await readYourWrites(ctx, id, () => getEvent(ctx.db, req.principal, id)) : null;
       if (!event) throw new DomainError('NOT_FOUND', 'event not found');
       const deliveries = (await eventAttempts(ctx.db, req.principal, id)).map(attemptView);
       return { deliveries, count: deliveries.length };

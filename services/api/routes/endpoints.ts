@@ -85,7 +85,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
   async function versionsOf(p: Principal, id: string, n?: number) {
     found(p, id);
-    return (await readYourWrites(ctx, 'endpoints', id, () => endpointVersions(ctx.db, id, n))) ?? [];
+    return (await readYourWrites(ctx, id, () => endpointVersions(ctx.db, id, n))) ?? [];
   }
 
   function mtlsCommand(certPem: string, keyPem: string): EndpointCommand {
@@ -121,7 +121,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.get('/endpoints/:id', { schema: { params: IdParams } }, async (req) => {
       const id = req.params.id;
-      const s = isUuid(id) ? await readYourWrites(ctx, 'endpoints', id, () => getEndpoint(ctx.db, req.principal, id)) : null;
+      const s = isUuid(id) ? await readYourWrites(ctx, id, () => getEndpoint(ctx.db, req.principal, id)) : null;
       if (!s) throw new DomainError('NOT_FOUND', 'endpoint not found');
       return endpointView(s);
     });

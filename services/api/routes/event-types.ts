@@ -110,7 +110,7 @@ export function eventTypeRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     return next;
   }
 
-  const read = (id: string, query: () => Promise<EventTypeState | null>) => readYourWrites(ctx, 'event-types', id, query);
+  const read = (id: string, query: () => Promise<EventTypeState | null>) => readYourWrites(ctx, id, query);
 
   return async (app) => {
     app.post('/event-types', { schema: { body: CreateBody } }, async (req, reply) => {

@@ -178,7 +178,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
   async function loadState(req: { principal: { accountId: string; projectId: string } }, id: string): Promise<EventState> {
     const [state] = uuid.safeParse(id).success
-      ? await readYourWrites(ctx, 'events', id, async () => (await eventStates(ctx.db, req.principal, { ids: [id], limit: 1 }))[0] ?? null)
+      ? await readYourWrites(ctx, id, async () => (await eventStates(ctx.db, req.principal, { ids: [id], limit: 1 }))[0] ?? null)
         .then((s) => (s ? [s] : []))
       : [];
     if (!state) throw new DomainError('NOT_FOUND', 'event not found');
@@ -275,7 +275,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get('/events/:id', { schema: { params: IdParams } }, async (req) => {
       const id = req.params.id;
       if (!uuid.safeParse(id).success) throw new DomainError('NOT_FOUND', 'event not found');
-      const row = await readYourWrites(ctx, 'events', id, () => getEvent(ctx.db, req.principal, id));
+      const row = await readYourWrites(ctx, id, () => getEvent(ctx.db, req.principal, id));
       if (!row) throw new DomainError('NOT_FOUND', 'event not found');
       const attempts = await eventAttempts(ctx.db, req.principal, id);
       return { ...eventView(row), deliveryAttempts: attempts.map(attemptView) };

@@ -9,7 +9,7 @@ export function meRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/me', async (req) => {
       const { accountId } = req.principal;
-      const row = await readYourWrites(ctx, 'accounts', accountId, () => findAccount(ctx.db, accountId));
+      const row = await readYourWrites(ctx, accountId, () => findAccount(ctx.db, accountId));
       if (!row) throw new DomainError('NOT_FOUND', 'account not found');
       return {
         id: row.id, email: row.email, companyName: row.company_name, plan: row.plan, projectId: row.project_id,
