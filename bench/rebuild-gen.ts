@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import type { DomainEvent } from '../services/domain/messages/events.ts';
-import { groupByTopic, type Outgoing } from '../services/kafka/processor.ts';
+import { sendChunked, type Outgoing } from '../services/kafka/processor.ts';
 import { Serde } from '../services/kafka/serde.ts';
 import { topicNames } from '../services/kafka/topics.ts';
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       next = Math.min(a.events, next + BATCH / 3);
       const out: Outgoing[] = [];
       for (let i = from; i < next; i++) out.push(...lifecycle(a, i, base + i * 10));
-      await producer.sendBatch({ topicMessages: groupByTopic(serde, out), acks: -1, compression: CompressionTypes.None });
+      await sendChunked({ sendBatch: (b) => producer.sendBatch({ ...b, acks: -1, compression: CompressionTypes.None }) }, serde, out);
       records += out.length;
     }
   };

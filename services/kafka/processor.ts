@@ -45,16 +45,6 @@ export function toMessage(serde: Serde, o: Outgoing): Message {
   return { key: o.key, value: serde.encode(o.event), headers: { [TYPE_HEADER]: o.event.type } };
 }
 
-export function groupByTopic(serde: Serde, out: Outgoing[]) {
-  const byTopic = new Map<string, Message[]>();
-  for (const o of out) {
-    const list = byTopic.get(o.topic) ?? [];
-    list.push(toMessage(serde, o));
-    byTopic.set(o.topic, list);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
 /**
  * Sends `out` in order as produce requests of bounded size (services/kafka/produce-chunks.ts),
  * one after another: inside a transaction they commit or abort together.
