@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadConfig } from './config/config.ts';
 import { startMittr, type Role } from './mittr.ts';
@@ -39,6 +40,7 @@ export class ProcessingThread {
 
   /** Starts the thread with `roles`; resolves once they run (retrying failed threads until then). */
   static async start(roles: readonly Role[], log: (msg: string) => void = (m) => console.error(m)): Promise<ProcessingThread> {
+    useThreadV8Flags();
     let started!: () => void;
     const running = new Promise<void>((resolve) => { started = resolve; });
     const thread = new ProcessingThread(roles, () => started(), log);
@@ -77,6 +79,20 @@ export class ProcessingThread {
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
     if ((await Promise.race([this.exited, timeout])) === 'timeout') await this.worker?.terminate();
   }
+}
+
+/**
+ * V8 settings for the processing thread's isolate that differ from the main thread's
+ * (`MITTR_THREAD_V8_FLAGS`, set by scripts/mittr). V8 reads its heap settings when it creates an
+ * isolate, and a Worker cannot be given V8 flags of its own (its `resourceLimits` lose to a
+ * process-wide `--max-semi-space-size`): flags set here, before the thread starts, apply to the
+ * isolates created after them and leave the running main isolate as it was
+ * (services/processing-thread.unit.spec.ts checks exactly that). The API thread allocates
+ * little per request and does well with a 2 MB semi-space; the processors allocate ~170 MB/s
+ * and need 8 MB (bench/README.md, "A young generation per thread").
+ */
+export function useThreadV8Flags(flags = process.env.MITTR_THREAD_V8_FLAGS): void {
+  if (flags?.trim()) v8.setFlagsFromString(flags);
 }
 
 // The thread itself: its roles, until the main thread says stop.
