@@ -51,4 +51,23 @@ describe('events projection', () => {
     expect(await read(together)).toEqual({ status: 'delivered', attempts: 1, delivered_at: T + 20 });
     expect(await read(partly)).toMatchObject({ status: 'failed', attempts: 1 });
   });
+  it('stores text exactly as sent: quotes, backslashes, control characters, non-ASCII and braces', async () => {
+    const id = randomUUID();
+    const dispatchId = randomUUID();
+    const odd = 'q"uo\\te \\"x\\u0041 {a,b} NULL \n\t\r é 漢 😀 \u0001';
+    const payload = JSON.stringify({ text: odd, nested: { list: [odd, null, 1.5] } });
+    await apply([
+      { ...accepted(id), idempotencyKey: odd, payload, headers: { 'x-odd': odd }, eventType: odd },
+      { ...routed(id, [dispatchId]), destinations: [{ dispatchId, endpointId: null, url: `http://127.0.0.1:9/${odd}` }] },
+      { ...attempted(id, dispatchId, 'delivered'), responseBody: odd, error: odd, url: `http://127.0.0.1:9/${odd}` } as DeliveryAttempted,
+    ]);
+    const stored = await db().one(sql.type(z.object({ key: z.string(), payload: z.string(), headers: z.record(z.string(), z.string()), event_type: z.string() }))`
+      SELECT idempotency_key AS key, payload::text AS payload, headers, event_type FROM events WHERE id = ${id}`);
+    expect(stored).toEqual({ key: odd, payload, headers: { 'x-odd': odd }, event_type: odd });
+    const attempt = await db().one(sql.type(z.object({ response_body: z.string(), error: z.string(), url: z.string() }))`
+      SELECT response_body, error, url FROM delivery_attempts WHERE event_id = ${id}`);
+    expect(attempt).toEqual({ response_body: odd, error: odd, url: `http://127.0.0.1:9/${odd}` });
+    const dest = await db().oneFirst(sql.type(z.object({ url: z.string() }))`SELECT url FROM event_destinations WHERE dispatch_id = ${dispatchId}`);
+    expect(dest).toBe(`http://127.0.0.1:9/${odd}`);
+  });
 });
