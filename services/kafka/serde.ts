@@ -70,9 +70,13 @@ export class Serde {
     if (value.length < 5 || value[0] !== 0) throw new Error('not in the Confluent wire format');
     const writerId = value.readInt32BE(1);
     const body = value.subarray(5);
-    if (writerId === reg.id) return { ...reg.type.fromBuffer(body), type: typeName } as DomainEvent;
-    const resolver = await this.resolverFor(typeName, reg, writerId);
-    return { ...reg.type.fromBuffer(body, resolver), type: typeName } as DomainEvent;
+    // The record avsc decoded, with its type added: a spread into a fresh object copied every
+    // record, 5 % of the processing thread's allocations under the e2e flood.
+    const record = (writerId === reg.id
+      ? reg.type.fromBuffer(body)
+      : reg.type.fromBuffer(body, await this.resolverFor(typeName, reg, writerId))) as { type: string };
+    record.type = typeName;
+    return record as DomainEvent;
   }
 
   private async resolverFor(typeName: string, reg: Registered, writerId: number): Promise<avro.Resolver> {
