@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventAccepted } from '../domain/messages/events.ts';
 import { isolatedConfig } from '../../test/support/mittr.ts';
@@ -26,5 +27,21 @@ describe('the Avro serde', () => {
     expect(a.equals(before)).toBe(true);
     expect(await serde.decode('EventAccepted', a)).toEqual(small);
     expect(await serde.decode('EventAccepted', b)).toEqual(large);
+  });
+
+  it('gives up on a registry that accepts connections and never answers, after its retries', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => { sockets.push(socket); }).listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    try {
+      const stuck = new Serde(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, { timeoutMs: 300, retries: 2 });
+      const t0 = Date.now();
+      await expect(stuck.registerAll()).rejects.toThrow(/Timeout \(300ms\)/);
+      expect(sockets.length).toBe(3); // the first request and two retries, each on a connection of its own
+      expect(Date.now() - t0).toBeLessThan(10_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });

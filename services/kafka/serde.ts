@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
+import { TimeoutMiddleware } from 'mappersmith/middleware/timeout';
 import type { DomainEvent, DomainEventType } from '../domain/messages/events.ts';
 import { DOMAIN_EVENT_TYPES } from '../domain/messages/events.ts';
 
@@ -11,6 +12,11 @@ const NAMESPACE = 'io.mittr.events';
 export const TYPE_HEADER = 'mittr-type';
 
 type Registered = { id: number; type: avro.Type; header: Buffer };
+/**
+ * A middleware as the registry client declares it. Its types come from mappersmith's CommonJS
+ * declarations and an ES import gets the ES ones: the same function, declared twice.
+ */
+type RegistryMiddleware = NonNullable<NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]>['middlewares']>[number];
 
 /**
  * Avro serde in the Confluent wire format (magic 0, 4-byte schema id, Avro body). Schemas in
@@ -23,8 +29,17 @@ export class Serde {
   private readonly resolvers = new Map<string, avro.Resolver>();
   readonly registry: SchemaRegistry;
 
-  constructor(registryUrl: string) {
-    this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5 } });
+  /**
+   * Each registry request gives up after `timeoutMs` and is retried like a 5xx: without a timeout
+   * a registry that accepted a connection and never answered held mittr's start (or a decode)
+   * for ever, without a word. After the last retry the call fails with the timeout.
+   */
+  constructor(registryUrl: string, { timeoutMs = 10_000, retries = 5 } = {}) {
+    this.registry = new SchemaRegistry({
+      host: registryUrl,
+      retry: { retries, validateRetry: (r) => r.responseStatus >= 500 || r.error()?.name === 'TimeoutError' },
+      middlewares: [TimeoutMiddleware(timeoutMs) as RegistryMiddleware],
+    });
   }
 
   /** Registers every schema; idempotent, the registry answers the existing id. */
