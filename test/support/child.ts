@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../../services/config/config.ts';
@@ -75,6 +76,8 @@ export async function isolatedChildEnv(overrides: Record<string, string> = {}): 
 export class MittrChild {
   private proc?: ChildProcess;
   private exited?: Promise<void>;
+  /** Where the child writes its diagnostic report on SIGUSR2. */
+  private reports?: string;
   /** The tail of the child's stdout and stderr, for diagnostics. */
   private readonly output: string[] = [];
   readonly url: string;
@@ -103,8 +106,12 @@ export class MittrChild {
     // Only what the runner needs from this process's environment: nothing of vitest's leaks in.
     const base: Record<string, string> = {};
     for (const k of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'MITTR_HOME']) if (process.env[k]) base[k] = process.env[k]!;
+    // SIGUSR2 makes the child write a diagnostic report (every thread's JavaScript stack): what
+    // waitHealthy shows when the child never gets healthy.
+    this.reports = mkdtempSync(join(tmpdir(), 'mittr-child-report-'));
+    const nodeOptions = [this.env.NODE_OPTIONS, '--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${this.reports}`, '--report-compact'];
     const proc = spawn('bash', [join(ROOT, 'scripts', 'mittr'), 'all'], {
-      cwd: ROOT, env: { ...base, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...base, ...this.env, NODE_OPTIONS: nodeOptions.filter(Boolean).join(' ') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
     const log = this.logFile ? createWriteStream(this.logFile, { flags: 'a' }) : undefined;
@@ -138,7 +145,32 @@ export class MittrChild {
       } catch { /* not listening yet */ }
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`mittr child not healthy within ${timeoutMs} ms:\n${this.tail()}`);
+    throw new Error(`mittr child not healthy within ${timeoutMs} ms:\n${this.tail()}\n${await this.stacks()}`);
+  }
+
+  /** Every thread's JavaScript stack, from a diagnostic report the child writes on SIGUSR2 (bounded wait). */
+  private async stacks(): Promise<string> {
+    if (!this.running || !this.reports) return '(no diagnostic report: the child is not running)';
+    this.proc!.kill('SIGUSR2');
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const file = readdirSync(this.reports).find((f) => f.endsWith('.json'));
+      if (!file) continue;
+      try {
+        type Stack = { message?: string; stack?: string[] };
+        type Handle = { type: string; remoteEndpoint?: { host: string; port: number } };
+        type Report = { javascriptStack?: Stack; libuv?: Handle[]; workers?: Array<{ javascriptStack?: Stack }> };
+        const report = JSON.parse(readFileSync(join(this.reports, file), 'utf8')) as Report;
+        const show = (name: string, js?: Stack) => `${name}: ${js?.message ?? '?'}\n  ${(js?.stack ?? []).slice(0, 20).join('\n  ')}`;
+        // An idle event loop has no stack: then the open connections say what it waits for.
+        const peers = (report.libuv ?? []).filter((h) => h.type === 'tcp' && h.remoteEndpoint)
+          .map((h) => `${h.remoteEndpoint!.host}:${h.remoteEndpoint!.port}`);
+        return ['diagnostic report (JavaScript stacks):', show('main thread', report.javascriptStack),
+          ...(report.workers ?? []).map((w, i) => show(`worker ${i + 1}`, w.javascriptStack)),
+          `open TCP connections: ${peers.join(', ') || 'none'}`].join('\n');
+      } catch { /* still being written */ }
+    }
+    return '(no diagnostic report within 5 s)';
   }
 
   /** Sends `signal` to the child and waits (bounded) until it is gone. */
