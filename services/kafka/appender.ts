@@ -1,7 +1,7 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { kafkaPartitioner } from './partitioner.ts';
 import { toMessage, type Outgoing } from './processor.ts';
-import { PRODUCE_BYTES, recordBytes } from './produce-chunks.ts';
+import { PRODUCE_BYTES, recordBytes, toTopicMessages } from './produce-chunks.ts';
 import type { Serde } from './serde.ts';
 
 /** Where a record landed: enough to wait for a projector to reach it (read-your-writes). */
@@ -76,16 +76,12 @@ export class Appender {
         bytes += w.bytes;
       }
       try {
-        const byTopic = new Map<string, Message[]>();
-        for (const { topic, message } of group.flatMap((w) => w.records)) {
-          const list = byTopic.get(topic);
-          if (list) list.push(message); else byTopic.set(topic, [message]);
-        }
-        const meta = await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
+        const topicMessages = toTopicMessages(group.flatMap((w) => w.records));
+        const meta = await this.producer.sendBatch({ topicMessages, acks: -1 });
         const base = new Map(meta.map((m) => [`${m.topicName}:${m.partition}`, BigInt(m.baseOffset ?? '0')]));
         // kafkajs keeps a partition's messages in request order: a record's offset is base + its index there.
         const offsetOf = new Map<Message, bigint>();
-        for (const [topic, messages] of byTopic) {
+        for (const { topic, messages } of topicMessages) {
           const index = new Map<number, bigint>();
           for (const message of messages) {
             const partition = this.chosen.get(message)!;

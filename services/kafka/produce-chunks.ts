@@ -23,6 +23,16 @@ function byteLength(x: Buffer | string | null | undefined): number {
 
 export type TopicMessages = { topic: string; messages: Message[] };
 
+/** Records grouped by topic in `sendBatch`'s shape, each topic's in their given order. */
+export function toTopicMessages(records: ReadonlyArray<{ topic: string; message: Message }>): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, message } of records) {
+    const list = byTopic.get(topic);
+    if (list) list.push(message); else byTopic.set(topic, [message]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
 /**
  * Splits records into consecutive produce requests of at most `budget` bytes (a record larger
  * than that goes alone), each in `sendBatch`'s shape. Sent one after another, the requests keep
@@ -30,20 +40,17 @@ export type TopicMessages = { topic: string; messages: Message[] };
  */
 export function produceChunks(records: ReadonlyArray<{ topic: string; message: Message }>, budget = PRODUCE_BYTES): TopicMessages[][] {
   const chunks: TopicMessages[][] = [];
-  let byTopic = new Map<string, Message[]>();
+  let start = 0;
   let bytes = 0;
-  const close = () => {
-    if (byTopic.size > 0) chunks.push([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-    byTopic = new Map();
-    bytes = 0;
-  };
-  for (const { topic, message } of records) {
+  records.forEach(({ message }, i) => {
     const size = recordBytes(message);
-    if (bytes > 0 && bytes + size > budget) close();
-    const list = byTopic.get(topic);
-    if (list) list.push(message); else byTopic.set(topic, [message]);
+    if (bytes > 0 && bytes + size > budget) {
+      chunks.push(toTopicMessages(records.slice(start, i)));
+      start = i;
+      bytes = 0;
+    }
     bytes += size;
-  }
-  close();
+  });
+  if (start < records.length) chunks.push(toTopicMessages(records.slice(start)));
   return chunks;
 }
