@@ -5,7 +5,7 @@ import { startMittr, type Role } from './mittr.ts';
 
 /** Messages between `mittr all`'s main thread and its processing thread. */
 type ToThread = { type: 'stop' };
-type FromThread = { type: 'started' } | { type: 'stopped' } | { type: 'failed'; error: string };
+type FromThread = { type: 'started' } | { type: 'failed'; error: string };
 
 /**
  * `mittr all` runs the API alone on the main thread and the stream processors (router,
@@ -106,7 +106,7 @@ if (!isMainThread && parentPort) {
       port.on('message', (m: ToThread) => {
         if (m.type !== 'stop') return;
         // process.exit in a worker ends this thread only, whatever handles are left open.
-        void mittr.stop().finally(() => { post({ type: 'stopped' }); process.exit(0); });
+        void mittr.stop().finally(() => process.exit(0));
       });
     },
     (err: unknown) => post({ type: 'failed', error: err instanceof Error ? err.stack ?? err.message : String(err) }),
