@@ -1,11 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createRequire } from 'node:module';
+import type registryApiModule from '@kafkajs/confluent-schema-registry/dist/api/index.js';
+import type { SchemaRegistryAPIClient } from '@kafkajs/confluent-schema-registry/dist/api/index.js';
 import avro from 'avsc';
 import { TimeoutMiddleware } from 'mappersmith/middleware/timeout';
 import type { DomainEvent, DomainEventType } from '../domain/messages/events.ts';
 import { DOMAIN_EVENT_TYPES } from '../domain/messages/events.ts';
 
+// The registry client's REST layer, a CommonJS module required as one: an ES import of its
+// `default` resolves differently under Node and under vitest's transform.
+const registryApi = createRequire(import.meta.url)('@kafkajs/confluent-schema-registry/dist/api/index.js') as
+  typeof registryApiModule;
 const SCHEMA_DIR = join(import.meta.dirname, '..', '..', 'schemas');
 const NAMESPACE = 'io.mittr.events';
 /** Kafka header naming the record type, so a consumer knows its reader schema before decoding. */
@@ -28,6 +35,8 @@ export class Serde {
   private readonly byType = new Map<string, Registered>();
   private readonly resolvers = new Map<string, avro.Resolver>();
   readonly registry: SchemaRegistry;
+  /** The registry's REST resources, for registering: see `registerSubject`. */
+  private readonly api: SchemaRegistryAPIClient;
 
   /**
    * Each registry request gives up after `timeoutMs` and is retried like a 5xx: without a timeout
@@ -35,24 +44,72 @@ export class Serde {
    * for ever, without a word. After the last retry the call fails with the timeout.
    */
   constructor(registryUrl: string, { timeoutMs = 10_000, retries = 5 } = {}) {
-    this.registry = new SchemaRegistry({
+    const args = {
       host: registryUrl,
-      retry: { retries, validateRetry: (r) => r.responseStatus >= 500 || r.error()?.name === 'TimeoutError' },
+      retry: { retries, validateRetry: (r: { responseStatus: number; error(): Error | null }) => r.responseStatus >= 500 || r.error()?.name === 'TimeoutError' },
       middlewares: [TimeoutMiddleware(timeoutMs) as RegistryMiddleware],
-    });
+    };
+    this.registry = new SchemaRegistry(args);
+    this.api = registryApi.default(args);
+    this.retries = retries;
   }
+
+  private readonly retries: number;
 
   /** Registers every schema; idempotent, the registry answers the existing id. */
   async registerAll(): Promise<void> {
     for (const name of DOMAIN_EVENT_TYPES) {
       const schema = await readFile(join(SCHEMA_DIR, `${name}.avsc`), 'utf8');
-      const { id } = await this.registry.register(
-        { type: SchemaType.AVRO, schema },
-        { subject: `${NAMESPACE}.${name}` },
-      );
+      const id = await this.registerSubject(`${NAMESPACE}.${name}`, schema);
       const header = Buffer.alloc(5);
       header.writeInt32BE(id, 1);
       this.byType.set(name, { id, type: avro.Type.forSchema(JSON.parse(schema)), header });
+    }
+  }
+
+  /**
+   * Registers `schema` under `subject` and makes sure the subject checks BACKWARD compatibility.
+   * Not the client library's `register`: on a subject it has never seen, that one registers and
+   * then PUTs the subject's compatibility, and when two processes (or a process's two threads)
+   * boot at once on an empty registry the second PUT is refused with 409 ('A rule named
+   * COMPATIBILITY already exists') and mittr died at its first boot. Here every step tolerates a
+   * peer doing the same step at the same moment: a 409 on registering is retried (the registry
+   * then answers the id the peer created), a 409 on setting the rule means the peer set it. A
+   * compatibility an operator set on the subject is left as it is.
+   */
+  private async registerSubject(subject: string, schema: string): Promise<number> {
+    const id = await this.retrying(async () => {
+      const response = await this.api.Subject.register({ subject, body: { schema } });
+      return (response.data() as { id: number }).id;
+    });
+    const config = await this.api.Subject.config({ subject }).catch((error: unknown) => {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    });
+    if (config === undefined) {
+      await this.api.Subject.updateConfig({ subject, body: { compatibility: 'BACKWARD' } }).catch((error: unknown) => {
+        if (statusOf(error) !== 409) throw error;
+      });
+    }
+    return id;
+  }
+
+  /**
+   * Runs a registration again while the registry answers 409 (up to 5 tries, 50-250 ms apart),
+   * or fails with a 5xx or a timeout (as often as the client retries its GETs): the client's
+   * retry middleware retries GETs only, and registering is a POST.
+   */
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let conflicts = 0, failures = 0; ;) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const status = statusOf(error);
+        // An incompatible schema is a 409 too, and stays one: after the retries it is reported.
+        if (status === 409 && ++conflicts < 5) await sleep(50 * conflicts);
+        else if ((isTimeout(error) || (status ?? 0) >= 500) && ++failures <= this.retries) await sleep(100 * failures);
+        else throw error;
+      }
     }
   }
 
@@ -110,4 +167,13 @@ export class Serde {
     if (!reg) throw new Error(`unknown or unregistered event type ${typeName}`);
     return reg;
   }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The client reports a request that timed out as a 400 whose message says 'Timeout (N ms)'. */
+const isTimeout = (error: unknown) => error instanceof Error && /Timeout \(\d+ms\)/.test(error.message);
+
+/** The HTTP status the registry client's error carries, if any. */
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
 }
