@@ -1,8 +1,12 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Batch, Consumer, Kafka } from 'kafkajs';
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import type { DomainEvent } from '../services/domain/messages/events.ts';
-import { decodeBatch } from '../services/kafka/processor.ts';
+import { retryRetriable } from '../services/kafka/client.ts';
+import { decodeBatch, unapplied } from '../services/kafka/processor.ts';
+import type { Unapplied } from '../services/kafka/set-aside.ts';
+import { describeError, isTransient } from '../services/platform/failures.ts';
+import { insertUnapplied } from './set-aside/projector.ts';
 import type { Serde } from '../services/kafka/serde.ts';
 import { superviseConsumer } from '../services/kafka/supervise.ts';
 
@@ -44,8 +48,12 @@ export class ProjectionRunner {
   }
 
   private stopping = false;
+  /** Partitions already rewound to their checkpoint since this consumer started. */
+  private rewound = new Set<string>();
 
   async start(): Promise<void> {
+    await this.noticeResetLog();
+    this.rewound = new Set();
     const consumer = this.kafka.consumer({
       groupId: `${this.groupPrefix}projector.${this.projection.name}`,
       // Under load, fetches wait for 64 KiB (or 100 ms): fewer, larger batches, so fewer
@@ -68,28 +76,128 @@ export class ProjectionRunner {
       // single events the projectors' commits were ~100 broker requests a second.
       autoCommit: false,
       autoCommitInterval: 5_000,
-      eachBatch: async ({ batch, heartbeat, commitOffsetsIfNecessary }) => {
-        const incoming = await decodeBatch(this.serde, batch);
-        const next = BigInt(batch.lastOffset()) + 1n;
-        await this.db.transaction(async (tx) => {
-          const cp = await tx.maybeOne(sql.type(checkpointRow)`
-            SELECT next_offset FROM projection_checkpoints
-            WHERE projector = ${this.projection.name} AND topic = ${batch.topic} AND partition = ${batch.partition}
-            FOR UPDATE`);
-          const from = cp?.next_offset ?? 0n;
-          const fresh = incoming.filter((m) => BigInt(m.offset) >= from).map((m) => m.event);
-          if (fresh.length > 0) await this.projection.apply(tx, fresh);
-          if (next > from) {
-            await tx.query(sql.unsafe`
-              INSERT INTO projection_checkpoints (projector, topic, partition, next_offset)
-              VALUES (${this.projection.name}, ${batch.topic}, ${batch.partition}, ${next.toString()})
-              ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`);
-          }
-        });
-        this.positions.set(`${batch.topic}:${batch.partition}`, next);
+      eachBatch: async ({ batch, heartbeat, commitOffsetsIfNecessary, isStale }) => {
+        if (isStale()) return;
+        const decoded = await decodeBatch(this.serde, batch);
+        let applied: { rewindTo?: bigint };
+        try {
+          applied = await this.applyBatch(batch, decoded, false);
+        } catch (err) {
+          if (isTransient(err)) throw err;
+          // Something in the batch cannot be applied: again, record by record, setting aside
+          // what still fails (ARCHITECTURE 12).
+          applied = await this.applyBatch(batch, decoded, true);
+        }
+        if (applied.rewindTo !== undefined) {
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: applied.rewindTo.toString() });
+          return;
+        }
+        this.positions.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
         await commitOffsetsIfNecessary();
         await heartbeat();
       },
+    });
+  }
+
+  /**
+   * One batch in one transaction with its checkpoint. Records below the checkpoint are skipped.
+   * A batch that starts above it (the group's offsets are ahead of Postgres: a read model that
+   * was reset or restored) is not applied: the answer says where to fetch from instead, once per
+   * partition (a transaction marker at the checkpoint makes a batch start just past it).
+   * `isolated` applies each record in a savepoint of its own and sets aside those that fail.
+   */
+  private async applyBatch(batch: Batch, { records, undecodable }: Awaited<ReturnType<typeof decodeBatch>>, isolated: boolean): Promise<{ rewindTo?: bigint }> {
+    const next = BigInt(batch.lastOffset()) + 1n;
+    const key = `${batch.topic}:${batch.partition}`;
+    return this.db.transaction(async (tx) => {
+      const cp = await tx.maybeOne(sql.type(checkpointRow)`
+        SELECT next_offset FROM projection_checkpoints
+        WHERE projector = ${this.projection.name} AND topic = ${batch.topic} AND partition = ${batch.partition}
+        FOR UPDATE`);
+      const from = cp?.next_offset ?? 0n;
+      const first = BigInt(batch.firstOffset() ?? next.toString());
+      if (first > from && !this.rewound.has(key)) {
+        this.rewound.add(key);
+        return { rewindTo: from };
+      }
+      this.rewound.add(key);
+      const fresh = records.filter((m) => BigInt(m.offset) >= from);
+      if (fresh.length > 0 && !isolated) await this.projection.apply(tx, fresh.map((m) => m.event));
+      if (isolated) {
+        for (const m of fresh) {
+          try {
+            await tx.transaction((sp) => this.projection.apply(sp, [m.event]));
+          } catch (error) {
+            if (isTransient(error)) throw error;
+            await this.setAside(tx, unapplied(m, error));
+          }
+        }
+      }
+      for (const u of undecodable) if (BigInt(u.offset) >= from) await this.setAside(tx, u);
+      if (next > from) {
+        await tx.query(sql.unsafe`
+          INSERT INTO projection_checkpoints (projector, topic, partition, next_offset)
+          VALUES (${this.projection.name}, ${batch.topic}, ${batch.partition}, ${next.toString()})
+          ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`);
+      }
+      return {};
+    });
+  }
+
+  private async setAside(tx: DatabaseTransactionConnection, u: Unapplied): Promise<void> {
+    console.error(`mittr projector.${this.projection.name}: set aside ${u.topic}[${u.partition}]@${u.offset} (${u.recordType ?? 'no type'}): ${describeError(u.error)}`);
+    await insertUnapplied(tx, this.projection.name, u, u.timestamp);
+  }
+
+  /**
+   * A log that was reset is noticed (ARCHITECTURE 12): when the Kafka cluster is not the one the
+   * checkpoints were written against (a new Kafka has a new cluster id), or a checkpoint is past
+   * its partition's end or names a partition that is gone (a topic recreated), the read model was
+   * built from another log. Serving it would hide the new log's records for ever (their offsets
+   * are below the checkpoints), so it is emptied and rebuilt from this log, said in the log and
+   * kept in projection_resets for /health. Under an advisory lock: several processes of one
+   * projector starting at once decide once.
+   */
+  private async noticeResetLog(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let clusterId: string;
+    const ends = new Map<string, bigint>();
+    try {
+      clusterId = (await retryRetriable(() => admin.describeCluster())).clusterId;
+      for (const topic of this.projection.topics) {
+        for (const o of await retryRetriable(() => admin.fetchTopicOffsets(topic))) ends.set(`${topic}:${o.partition}`, BigInt(o.high));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const name = this.projection.name;
+    await this.db.transaction(async (tx) => {
+      await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext(${`mittr-projector:${name}`}))`);
+      const known = await tx.maybeOneFirst(sql.type(z.object({ cluster_id: z.string() }))`
+        SELECT cluster_id FROM projection_logs WHERE projector = ${name}`);
+      const checkpoints = await tx.any(sql.type(checkpointsRow)`
+        SELECT projector, topic, partition, next_offset FROM projection_checkpoints WHERE projector = ${name}`);
+      const reasons: string[] = [];
+      if (known !== null && known !== clusterId) reasons.push(`Kafka cluster ${clusterId} is not ${known}, the one its checkpoints were written against`);
+      for (const c of checkpoints) {
+        const end = ends.get(`${c.topic}:${c.partition}`);
+        if (end === undefined) {
+          if (this.projection.topics.includes(c.topic)) reasons.push(`${c.topic}[${c.partition}] is gone`);
+        } else if (c.next_offset > end) {
+          reasons.push(`its checkpoint ${c.next_offset} is past the end (${end}) of ${c.topic}[${c.partition}]`);
+        }
+      }
+      if (reasons.length > 0 && checkpoints.length > 0) {
+        const reason = reasons.slice(0, 5).join('; ');
+        console.error(`mittr projector.${name}: the log was reset (${reason}); rebuilding its read model (${this.projection.tables.join(', ')}) from this log`);
+        await tx.query(sql.unsafe`TRUNCATE ${sql.join(this.projection.tables.map((t) => sql.identifier([t])), sql.fragment`, `)}`);
+        await tx.query(sql.unsafe`DELETE FROM projection_checkpoints WHERE projector = ${name}`);
+        await tx.query(sql.unsafe`INSERT INTO projection_resets (projector, reason) VALUES (${name}, ${reason})`);
+      }
+      await tx.query(sql.unsafe`
+        INSERT INTO projection_logs (projector, cluster_id) VALUES (${name}, ${clusterId})
+        ON CONFLICT (projector) DO UPDATE SET cluster_id = EXCLUDED.cluster_id`);
     });
   }
 

@@ -60,12 +60,12 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const processors: Array<{ name: string; start(): Promise<void>; stop(): Promise<void> }> = [];
   if (has('router')) {
     const [{ TransactionalProcessor }, { routerHandler }] = await Promise.all([import('./kafka/processor.ts'), import('./router/router.ts')]);
-    processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics, store!) }));
+    processors.push(new TransactionalProcessor({ kafka, serde, groupId: group('router'), topics: [topics.events], handler: routerHandler(topics, store!), setAsideTopic: topics.setAside }));
   }
   if (has('schedule')) {
     const [{ TransactionalProcessor }, { schedulerHandler }] = await Promise.all([import('./kafka/processor.ts'), import('./delivery/scheduler.ts')]);
     processors.push(new TransactionalProcessor({
-      kafka, serde, groupId: group('scheduler'), topics: DELAY_TIERS_MS.map(topics.delay), handler: schedulerHandler(topics),
+      kafka, serde, groupId: group('scheduler'), topics: DELAY_TIERS_MS.map(topics.delay), handler: schedulerHandler(topics), setAsideTopic: topics.setAside,
       partitionsConsumedConcurrently: 8, maxWaitTimeInMs: 100,
     }));
   }
@@ -86,7 +86,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     // front of another; each lane's share of held deliveries is weighted.
     for (const lane of LANES) {
       processors.push(new ParallelProcessor({
-        kafka, serde, groupId: group(`engine.${lane}`), topics: [topics.lane(lane)], handler,
+        kafka, serde, groupId: group(`engine.${lane}`), topics: [topics.lane(lane)], handler, setAsideTopic: topics.setAside,
         maxPendingPerPartition: LANE_WEIGHTS[lane], onError: (err) => console.error(`mittr engine.${lane}:`, err),
       }));
     }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type ErrorCode } from '../domain/errors/errors.ts';
+import { isTooLargeForTheLog, isUnavailable } from '../platform/failures.ts';
 
 /** The one table from domain error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -7,31 +8,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, INVALID_STATE: 409, DUPLICATE_EVENT: 409,
   PAYLOAD_TOO_LARGE: 413, RATE_LIMITED: 429, INTERNAL_ERROR: 500, SERVICE_UNAVAILABLE: 503,
 };
-
-type ErrorLike = { name?: string; code?: string; type?: string; message?: string; cause?: unknown };
-
-/** True when `err` or an error in its cause chain is one `test` recognizes. */
-function inCauses(err: unknown, test: (e: ErrorLike) => boolean): boolean {
-  const seen = new Set<unknown>();
-  for (let e = err; e !== undefined && e !== null && !seen.has(e); e = (e as ErrorLike).cause) {
-    seen.add(e);
-    if (test(e as ErrorLike)) return true;
-  }
-  return false;
-}
-
-/** Errors of Kafka, Postgres or the registry being unreachable: the caller may retry. */
-const isUnavailable = (err: unknown) => inCauses(err, (e) =>
-  /^KafkaJS/.test(e.name ?? '') || e.name === 'ConnectionError' || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET'
-  || e.name === 'BackendTerminatedError'
-  // Postgres: connection exceptions (08xxx), operator intervention such as a shutdown or a
-  // restart in progress (57xxx), too many connections (53300).
-  || (typeof e.code === 'string' && /^(08|57)[0-9A-Z]{3}$|^53300$/.test(e.code))
-  || /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|the database system is/.test(e.message ?? ''));
-
-/** Kafka refused records larger than its `message.max.bytes`: retrying the same request cannot help. */
-const isTooLargeForTheLog = (err: unknown) => inCauses(err, (e) =>
-  e.type === 'MESSAGE_TOO_LARGE' || /message larger than the max message size/.test(e.message ?? ''));
 
 /** Renders every error as `{error, code}`; 5xx never leak internals. */
 export function installErrorHandling(app: FastifyInstance): void {

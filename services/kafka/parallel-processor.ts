@@ -5,7 +5,9 @@ import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
 import { SESSION_TIMEOUT_MS } from './timeouts.ts';
 import { superviseConsumer } from './supervise.ts';
 import { TxProducer } from './tx-producer.ts';
-import { decodeBatch, offsetsByTopic, sendChunked, type Incoming, type Outgoing } from './processor.ts';
+import { isTransient } from '../platform/failures.ts';
+import { decodeBatch, offsetsByTopic, sendChunked, unapplied, type Incoming, type Outgoing } from './processor.ts';
+import { ATTEMPTS_BEFORE_SETTING_ASIDE, setAside } from './set-aside.ts';
 import type { Serde } from './serde.ts';
 
 export type HandlerContext = {
@@ -23,6 +25,8 @@ export type ParallelOptions = {
   groupId: string;
   topics: string[];
   handler: KeyedHandler;
+  /** Where records this processor cannot apply are set aside (RecordSetAside). */
+  setAsideTopic: string;
   /** Messages held (queued or in flight) per partition before it is paused. */
   maxPendingPerPartition?: number;
   commitIntervalMs?: number;
@@ -121,14 +125,21 @@ export class ParallelProcessor {
       eachBatch: async ({ batch, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;
         const part = await this.partFor(batch.topic, batch.partition);
-        for (const m of await decodeBatch(this.o.serde, batch)) {
+        const { records, undecodable } = await decodeBatch(this.o.serde, batch);
+        // A record that cannot be decoded is done at once: set aside, its partition moves on.
+        const bad = new Map(undecodable.map((u) => [BigInt(u.offset), u]));
+        const all: Array<{ offset: string }> = undecodable.length === 0 ? records
+          : [...records, ...undecodable].sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+        for (const m of all) {
           const offset = BigInt(m.offset);
           // Seen already (pending or done), or done before this assignment (committed metadata).
           const seen = offset <= part.highest || part.doneBefore.has(offset);
           if (offset > part.highest) part.highest = offset;
           if (seen) continue;
           part.pending.add(offset);
-          this.enqueue(part, m);
+          const u = bad.get(offset);
+          if (u) this.completions.push({ part, generation: part.generation, offset, out: [setAside(this.o.setAsideTopic, this.name, u)] });
+          else this.enqueue(part, m as Incoming);
         }
         // Transaction markers and foreign records advance the partition too.
         const last = BigInt(batch.lastOffset());
@@ -198,6 +209,7 @@ export class ParallelProcessor {
       emit: (out) => new Promise<void>((done, fail) => { this.emits.push({ out, done, fail }); }),
       active: () => this.running && part.generation === generation,
     };
+    let failures = 0;
     for (;;) {
       const q = this.queues.get(qk);
       const m = q?.[0];
@@ -205,11 +217,21 @@ export class ParallelProcessor {
       this.inFlight++;
       try {
         const out = await this.o.handler(m, ctx);
+        failures = 0;
         this.completions.push({ part, generation, offset: BigInt(m.offset), out });
         q.shift();
         if (q.length === 0) { this.queues.delete(qk); return; }
       } catch (err) {
         this.o.onError?.(err);
+        // A record its handler keeps failing on (not for the infrastructure) is set aside, so
+        // that neither its key nor, once the window fills, its partition waits on it for ever.
+        if (!isTransient(err) && ++failures >= ATTEMPTS_BEFORE_SETTING_ASIDE) {
+          failures = 0;
+          this.completions.push({ part, generation, offset: BigInt(m.offset), out: [setAside(this.o.setAsideTopic, this.name, unapplied(m, err))] });
+          q.shift();
+          if (q.length === 0) { this.queues.delete(qk); return; }
+          continue;
+        }
         await new Promise((r) => setTimeout(r, 1_000)); // the same message again: a key's order holds
       } finally {
         this.inFlight--;

@@ -49,7 +49,7 @@ describe('the transactional processor', () => {
   };
   const start = (onCommitted?: (batches: number) => void) => {
     const p = new TransactionalProcessor({
-      kafka, serde, groupId, topics: [input], onCommitted,
+      kafka, serde, groupId, topics: [input], onCommitted, setAsideTopic: `${output}.aside`,
       handler: async (messages: Incoming[]) => {
         await new Promise((r) => setTimeout(r, 20)); // batches of other partitions finish meanwhile
         return { out: messages.map((m) => ({ topic: output, key: m.key, event: m.event })), handled: messages.length };
@@ -106,7 +106,7 @@ describe('the transactional processor', () => {
     await producer.disconnect();
     const url = `http://127.0.0.1/${'x'.repeat(40 * 1024)}`;
     const p = new TransactionalProcessor({
-      kafka, serde, groupId: `${groupId}.fan`, topics: [fanIn],
+      kafka, serde, groupId: `${groupId}.fan`, topics: [fanIn], setAsideTopic: `${output}.aside`,
       handler: async (messages: Incoming[]) => ({
         out: messages.flatMap((m) => Array.from({ length: 60 }, (_, i): { topic: string; key: string; event: EventRouted } => ({
           topic: fanOut, key: m.key,

@@ -6,6 +6,8 @@ import { superviseConsumer } from './supervise.ts';
 import { produceChunks, type TopicMessages } from './produce-chunks.ts';
 import { TxProducer } from './tx-producer.ts';
 import { TYPE_HEADER, type Serde } from './serde.ts';
+import { isTransient } from '../platform/failures.ts';
+import { ATTEMPTS_BEFORE_SETTING_ASIDE, setAside, type Unapplied } from './set-aside.ts';
 
 /** A record to append: the key is the Kafka ordering unit. */
 export type Outgoing = { topic: string; key: string; event: DomainEvent };
@@ -29,6 +31,8 @@ export type ProcessorOptions = {
   groupId: string;
   topics: string[];
   handler: BatchHandler;
+  /** Where records this processor cannot apply are set aside (RecordSetAside). */
+  setAsideTopic: string;
   partitionsConsumedConcurrently?: number;
   /**
    * How long an idle fetch waits at the broker (records end the wait at once). A consumer whose
@@ -55,17 +59,37 @@ export async function sendChunked(sender: { sendBatch(b: { topicMessages: TopicM
   }
 }
 
-export async function decodeBatch(serde: Serde, batch: Batch): Promise<Incoming[]> {
-  const out: Incoming[] = [];
+/**
+ * One partition batch's records, decoded. A record that cannot be decoded (not in the wire
+ * format, an unknown type, a body its schema cannot read) is answered apart, for the caller to
+ * set aside: one bad record must not stop the partition.
+ */
+export async function decodeBatch(serde: Serde, batch: Batch): Promise<{ records: Incoming[]; undecodable: Unapplied[] }> {
+  const records: Incoming[] = [];
+  const undecodable: Unapplied[] = [];
   for (const m of batch.messages) {
     const typeName = m.headers?.[TYPE_HEADER]?.toString();
     if (!typeName || !m.value) continue; // not ours (or a tombstone): skipped, its offset still moves
-    out.push({
-      topic: batch.topic, partition: batch.partition, offset: m.offset,
-      key: m.key?.toString() ?? '', event: await serde.decode(typeName, m.value), timestamp: Number(m.timestamp),
-    });
+    const key = m.key?.toString() ?? '';
+    try {
+      records.push({
+        topic: batch.topic, partition: batch.partition, offset: m.offset,
+        key, event: await serde.decode(typeName, m.value), timestamp: Number(m.timestamp),
+      });
+    } catch (error) {
+      if (isTransient(error)) throw error; // the registry is away: the batch is fetched again
+      undecodable.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key, recordType: typeName, value: m.value, decoded: null, timestamp: Number(m.timestamp), error });
+    }
   }
-  return out;
+  return { records, undecodable };
+}
+
+/** A decoded record that could not be applied, as the set-aside topic keeps it. */
+export function unapplied(m: Incoming, error: unknown): Unapplied {
+  return {
+    topic: m.topic, partition: m.partition, offset: m.offset, key: m.key, recordType: m.event.type,
+    value: null, decoded: JSON.stringify(m.event), timestamp: m.timestamp, error,
+  };
 }
 
 type PartitionOffset = { topic: string; partition: number; offset: string; metadata?: string | null };
@@ -138,13 +162,15 @@ export class TransactionalProcessor {
       partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 16,
       eachBatch: async ({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;
-        const incoming = await decodeBatch(this.o.serde, batch);
-        const result = await this.o.handler(incoming, { heartbeat });
+        const { records: incoming, undecodable } = await decodeBatch(this.o.serde, batch);
+        const result = await this.handle(incoming, { heartbeat });
         const all = result.handled >= incoming.length;
         // The last offset of a batch may be a transaction marker that never reaches us.
         const next = all ? BigInt(batch.lastOffset()) + 1n : BigInt(incoming[result.handled]!.offset);
-        if (next > BigInt(batch.firstOffset() ?? '0') || result.out.length > 0) {
-          await this.commit(result.out, batch.topic, batch.partition, next.toString());
+        // Undecodable records below `next` go with it; the others come again with the rest.
+        const out = [...result.out, ...undecodable.filter((u) => BigInt(u.offset) < next).map((u) => setAside(this.o.setAsideTopic, this.name, u))];
+        if (next > BigInt(batch.firstOffset() ?? '0') || out.length > 0) {
+          await this.commit(out, batch.topic, batch.partition, next.toString());
           if (next > 0n) resolveOffset((next - 1n).toString());
         }
         if (!all) {
@@ -156,6 +182,38 @@ export class TransactionalProcessor {
         }
       },
     });
+  }
+
+  /**
+   * The handler's answer for a batch. When it fails on the batch for a reason other than the
+   * infrastructure being away, the batch is handled again one record at a time, each record up
+   * to ATTEMPTS_BEFORE_SETTING_ASIDE times: a record it still fails on is set aside, and the
+   * others are handled as usual (ARCHITECTURE 12).
+   */
+  private async handle(incoming: Incoming[], ctx: { heartbeat(): Promise<void> }): Promise<BatchResult> {
+    try {
+      return await this.o.handler(incoming, ctx);
+    } catch (err) {
+      if (isTransient(err)) throw err;
+    }
+    const out: Outgoing[] = [];
+    for (const [i, m] of incoming.entries()) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const one = await this.o.handler([m], ctx);
+          out.push(...one.out);
+          if (one.handled < 1) return { out, handled: i, pauseMs: one.pauseMs };
+          break;
+        } catch (error) {
+          if (isTransient(error)) throw error;
+          if (attempt >= ATTEMPTS_BEFORE_SETTING_ASIDE) {
+            out.push(setAside(this.o.setAsideTopic, this.name, unapplied(m, error)));
+            break;
+          }
+        }
+      }
+    }
+    return { out, handled: incoming.length };
   }
 
   private commit(out: Outgoing[], topic: string, partition: number, offset: string): Promise<void> {

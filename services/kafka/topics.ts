@@ -21,6 +21,8 @@ export function topicNames(prefix: string) {
     eventTypes: `${prefix}event-types`,
     events: `${prefix}events`,
     outcomes: `${prefix}outcomes`,
+    /** Records the stream processors could not apply (RecordSetAside), for operators. */
+    setAside: `${prefix}set-aside`,
     lane: (lane: Lane) => `${prefix}dispatch.${lane}`,
     delay: (ms: number) => `${prefix}delay.${ms}ms`,
   };
@@ -59,6 +61,7 @@ export function topicSpecs(prefix: string, partitions: number): TopicSpec[] {
     { name: t.eventTypes, partitions: 1, config: FOREVER },
     { name: t.events, partitions, config: FOREVER },
     { name: t.outcomes, partitions, config: FOREVER },
+    { name: t.setAside, partitions: 1, config: FOREVER },
     ...LANES.map((l) => ({ name: t.lane(l), partitions, config: WORK })),
     // A tier's partitions are each due-ordered; the delay itself outlives a week at most by 6h.
     ...DELAY_TIERS_MS.map((ms) => ({ name: t.delay(ms), partitions, config: WORK })),

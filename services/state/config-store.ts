@@ -8,6 +8,7 @@ import { evolve as evolveEventType, type EventTypeState } from '../domain/event-
 import type { AccountCreated, ApiKeyCreated, DomainEvent } from '../domain/messages/events.ts';
 import { retryRetriable } from '../kafka/client.ts';
 import { decodeBatch } from '../kafka/processor.ts';
+import { describeError } from '../platform/failures.ts';
 import { superviseConsumer } from '../kafka/supervise.ts';
 import type { Serde } from '../kafka/serde.ts';
 
@@ -168,9 +169,19 @@ export class ConfigStore {
         const isEndpoints = batch.topic === this.topics.endpoints;
         const key = `${batch.topic}:${batch.partition}`;
         const from = this.next.get(key) ?? 0n;
-        for (const m of await decodeBatch(this.serde, batch)) {
+        const { records, undecodable } = await decodeBatch(this.serde, batch);
+        for (const m of records) {
           if (BigInt(m.offset) < from) continue;
-          this.apply(m.event, isEndpoints ? Number(m.offset) : undefined);
+          try {
+            this.apply(m.event, isEndpoints ? Number(m.offset) : undefined);
+          } catch (err) {
+            // Every process reads these topics from the start: a record one cannot apply is
+            // skipped (the projectors of the same topic set it aside where operators see it).
+            console.error(`mittr config: skipped ${key}@${m.offset} (${m.event.type}): ${describeError(err)}`);
+          }
+        }
+        for (const u of undecodable) {
+          if (BigInt(u.offset) >= from) console.error(`mittr config: skipped ${key}@${u.offset} (${u.recordType ?? 'no type'}): ${describeError(u.error)}`);
         }
         const after = BigInt(batch.lastOffset()) + 1n;
         if (after > from) this.next.set(key, after);

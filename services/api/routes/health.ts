@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'slonik';
+import { readModelNotices } from '../../../projections/set-aside/queries.ts';
 import type { ApiContext } from '../context.ts';
 
 async function probe(fn: () => Promise<unknown>): Promise<{ status: 'ok' | 'down'; latencyMs: number; error?: string }> {
@@ -22,7 +23,8 @@ export function healthRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         probe(() => ctx.db.query(sql.unsafe`SELECT 1`)),
       ]);
       const ok = [kafka, registry, postgres].every((c) => c.status === 'ok');
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks: { kafka, registry, postgres } });
+      const readModels = postgres.status === 'ok' ? await readModelNotices(ctx.db).catch(() => undefined) : undefined;
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks: { kafka, registry, postgres }, ...readModels });
     });
   };
 }

@@ -67,16 +67,23 @@ export type EventEdited = {
   headers: Record<string, string> | null; editedAt: number;
 };
 
+/** A record a stream processor could not apply, kept with its coordinates (services/kafka/set-aside.ts). */
+export type RecordSetAside = {
+  type: 'RecordSetAside';
+  consumer: string; topic: string; partition: number; offset: number; key: string;
+  recordType: string | null; value: Buffer | null; decoded: string | null; error: string; setAsideAt: number;
+};
+
 export type DomainEvent =
   | EndpointEvent
   | EventTypeEvent
   | AccountCreated | ApiKeyCreated | EventAccepted | EventEdited | EventReplayed | EventRouted
-  | DeliveryRequested | DeliveryAttempted | DeliveryQueuedForPoll;
+  | DeliveryRequested | DeliveryAttempted | DeliveryQueuedForPoll | RecordSetAside;
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventEdited', 'EventReplayed', 'EventRouted',
-  'DeliveryRequested', 'DeliveryAttempted', 'DeliveryQueuedForPoll', ...ENDPOINT_EVENT_TYPES, ...EVENT_TYPE_EVENT_TYPES,
+  'DeliveryRequested', 'DeliveryAttempted', 'DeliveryQueuedForPoll', 'RecordSetAside', ...ENDPOINT_EVENT_TYPES, ...EVENT_TYPE_EVENT_TYPES,
 ];
 
 /** Exhaustiveness guard for switches over DomainEvent. */
