@@ -16,6 +16,11 @@ export function accountsProjection(topics: { accounts: string }): Projection {
             VALUES (${e.accountId}, ${e.email}, ${e.companyName}, ${e.projectId}, ${e.plan}, ${e.signingSecretEnc},
                     ${ts(e.createdAt)})
             ON CONFLICT (id) DO NOTHING`);
+        } else if (e.type === 'AccountSigningSecretRotated') {
+          await tx.query(sql.unsafe`
+            UPDATE accounts SET signing_secret_enc = ${e.signingSecretEnc}, previous_secret_enc = ${e.previousSecretEnc},
+                                previous_secret_expires_at = ${ts(e.previousExpiresAt)}
+            WHERE id = ${e.accountId}`);
         } else if (e.type === 'ApiKeyCreated') {
           await tx.query(sql.unsafe`
             INSERT INTO api_keys (id, account_id, name, prefix, created_at)

@@ -9,6 +9,7 @@ import type { Incoming, Outgoing } from '../kafka/processor.ts';
 import { laneOf, type Lane, type Topics } from '../kafka/topics.ts';
 import { requestTopic } from '../router/router.ts';
 import type { SecretBox } from '../security/secrets.ts';
+import { signingSecrets } from '../domain/secrets/rotation.ts';
 import type { ConfigStore } from '../state/config-store.ts';
 import { localFailure, outcomeOf } from './attempt.ts';
 import { queueForPoll } from './poll.ts';
@@ -60,16 +61,17 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     return plain;
   };
 
-  /** The endpoint's secrets (with a rotated-out one while it overlaps), else the account's global secret. */
+  /**
+   * What signs a delivery: the endpoint's own secret, or for a direct event and an endpoint
+   * without one the workspace's global secret; with the secret it replaced while that overlaps
+   * (first: see signingSecrets).
+   */
   async function secretsOf(r: DeliveryRequested, ep: EndpointState | undefined, at: number): Promise<string[]> {
-    if (ep) {
-      const both = ep.previousSecretEnc && ep.previousExpiresAt && ep.previousExpiresAt > at;
-      return both ? [open(ep.signingSecretEnc), open(ep.previousSecretEnc!)] : [open(ep.signingSecretEnc)];
-    }
+    if (ep && ep.signingSecretEnc !== '') return signingSecrets(ep, at).map(open);
     await d.store.waitUntil(() => d.store.account(r.accountId) !== undefined, 30_000);
     const account = d.store.account(r.accountId);
     if (!account) throw new Error(`account ${r.accountId} is unknown to this engine`);
-    return [open(account.signingSecretEnc)];
+    return signingSecrets(account, at).map(open);
   }
 
   /** The endpoint of a fan-out dispatch, waiting (bounded) for configuration not yet seen here. */

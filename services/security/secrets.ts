@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { overlapping, type SecretPair } from '../domain/secrets/rotation.ts';
 
 /**
  * Secrets at rest (signing secrets, connector credentials): AES-256-GCM under the master key,
@@ -42,4 +43,17 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
+}
+
+/**
+ * A signing secret as the API shows it: the current one and, while it still signs alongside
+ * (a rotation's overlap), the one it replaced with when that ends.
+ */
+export function secretView(box: SecretBox, pair: SecretPair, now: number) {
+  return {
+    signingSecret: box.open(pair.signingSecretEnc),
+    ...(overlapping(pair, now)
+      ? { previousSecret: box.open(pair.previousSecretEnc!), previousSecretExpiresAt: new Date(pair.previousExpiresAt!).toISOString() }
+      : {}),
+  };
 }

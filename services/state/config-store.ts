@@ -5,14 +5,16 @@ import type { EndpointEvent } from '../domain/endpoint/events.ts';
 import { evolve, type EndpointState } from '../domain/endpoint/evolve.ts';
 import type { EventTypeEvent } from '../domain/event-type/events.ts';
 import { evolve as evolveEventType, type EventTypeState } from '../domain/event-type/evolve.ts';
-import type { AccountCreated, ApiKeyCreated, DomainEvent } from '../domain/messages/events.ts';
+import type { SecretPair } from '../domain/secrets/rotation.ts';
+import type { AccountCreated, AccountSigningSecretRotated, ApiKeyCreated, DomainEvent } from '../domain/messages/events.ts';
 import { retryRetriable } from '../kafka/client.ts';
 import { decodeBatch } from '../kafka/processor.ts';
 import { describeError } from '../platform/failures.ts';
 import { superviseConsumer } from '../kafka/supervise.ts';
 import type { Serde } from '../kafka/serde.ts';
 
-export type AccountConfig = { accountId: string; projectId: string; signingSecretEnc: string; email: string };
+/** An account as every role keeps it; its secrets sign direct events and endpoints without their own. */
+export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string };
 
 const isEndpointEvent = (e: DomainEvent): e is EndpointEvent => e.type.startsWith('Endpoint');
 const isEventTypeEvent = (e: DomainEvent): e is EventTypeEvent => e.type.startsWith('EventType');
@@ -48,7 +50,7 @@ export class ConfigStore {
 
   /** Folds an event in; `offset` (endpoints topic) is given when it comes from the log. */
   apply(e: DomainEvent, offset?: number): void {
-    if (e.type === 'AccountCreated' || e.type === 'ApiKeyCreated') this.applyAccount(e);
+    if (e.type === 'AccountCreated' || e.type === 'ApiKeyCreated' || e.type === 'AccountSigningSecretRotated') this.applyAccount(e);
     else if (isEndpointEvent(e)) {
       const current = this.endpoints.get(e.endpointId);
       // The API applies its own writes before they come back from the log: never go backwards.
@@ -71,9 +73,14 @@ export class ConfigStore {
     w.forEach((f) => f());
   }
 
-  private applyAccount(e: AccountCreated | ApiKeyCreated): void {
+  private applyAccount(e: AccountCreated | ApiKeyCreated | AccountSigningSecretRotated): void {
     if (e.type === 'AccountCreated') {
-      this.accounts.set(e.accountId, { accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email });
+      this.accounts.set(e.accountId, {
+        accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email, previousSecretEnc: null, previousExpiresAt: null,
+      });
+    } else if (e.type === 'AccountSigningSecretRotated') {
+      const account = this.accounts.get(e.accountId);
+      if (account) this.accounts.set(e.accountId, { ...account, signingSecretEnc: e.signingSecretEnc, previousSecretEnc: e.previousSecretEnc, previousExpiresAt: e.previousExpiresAt });
     } else {
       this.keys.set(e.keyHash, e.accountId);
     }

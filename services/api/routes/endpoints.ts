@@ -10,7 +10,7 @@ import type { EndpointConfig } from '../../domain/endpoint/events.ts';
 import { evolve, type EndpointState } from '../../domain/endpoint/evolve.ts';
 import { DomainError } from '../../domain/errors/errors.ts';
 import type { Principal } from '../auth.ts';
-import { newSigningSecret } from '../../security/secrets.ts';
+import { newSigningSecret, secretView } from '../../security/secrets.ts';
 import type { ApiContext } from '../context.ts';
 import { readYourWrites } from '../read-your-writes.ts';
 import { withinDeadline } from '../deadline.ts';
@@ -92,12 +92,20 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     return { type: 'ConfigureMtls', certPem, keyPem, keyPemEnc: ctx.secrets.seal(keyPem) };
   }
 
-  function secretsOf(s: EndpointState) {
-    const overlapping = s.previousSecretEnc && s.previousExpiresAt && s.previousExpiresAt > Date.now();
-    return {
-      signingSecret: ctx.secrets.open(s.signingSecretEnc),
-      ...(overlapping ? { previousSecret: ctx.secrets.open(s.previousSecretEnc!), previousSecretExpiresAt: new Date(s.previousExpiresAt!).toISOString() } : {}),
-    };
+  /** The workspace's secrets, as every role keeps them. */
+  function accountOf(p: Principal) {
+    const account = ctx.store.account(p.accountId);
+    if (!account) throw new DomainError('NOT_FOUND', 'account not found');
+    return account;
+  }
+
+  /**
+   * The secret that signs the endpoint's deliveries (its own, or the workspace's global one),
+   * with the one it replaced while that still signs alongside.
+   */
+  function secretsOf(p: Principal, s: EndpointState) {
+    const own = s.signingSecretEnc !== '';
+    return { signingSecretSource: own ? 'endpoint' : 'global', ...secretView(ctx.secrets, own ? s : accountOf(p), Date.now()) };
   }
 
   return async (app) => {
@@ -105,12 +113,14 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
       if ((mtlsCert === undefined) !== (mtlsKey === undefined)) throw new DomainError('VALIDATION_ERROR', 'mtlsCert and mtlsKey go together');
       if (mtlsCert !== undefined) assertPemPair(mtlsCert, mtlsKey!);
-      const secret = signingSecret ?? newSigningSecret();
+      // Without a secret of its own, the workspace's global secret signs it (it overrides).
       let state = await run(undefined, {
-        type: 'Create', endpointId: randomUUID(), ...req.principal, input: input as EndpointInput, signingSecretEnc: ctx.secrets.seal(secret),
+        type: 'Create', endpointId: randomUUID(), ...req.principal, input: input as EndpointInput,
+        signingSecretEnc: signingSecret === undefined ? '' : ctx.secrets.seal(signingSecret),
       });
       if (mtlsCert !== undefined) state = await run(state, mtlsCommand(mtlsCert, mtlsKey!));
-      return reply.code(201).send({ ...endpointView(state!), signingSecret: secret });
+      const { signingSecret: applies, signingSecretSource } = secretsOf(req.principal, state!);
+      return reply.code(201).send({ ...endpointView(state!), signingSecret: applies, signingSecretSource });
     });
 
     app.get('/endpoints', { schema: { querystring: ListQuery } }, async (req) => {
@@ -150,10 +160,12 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return reply.code(204).send();
     });
 
-    app.get('/endpoints/:id/secret', { schema: { params: IdParams } }, async (req) => secretsOf(found(req.principal, req.params.id)));
+    app.get('/endpoints/:id/secret', { schema: { params: IdParams } }, async (req) => secretsOf(req.principal, found(req.principal, req.params.id)));
     app.post('/endpoints/:id/secret/rotate', { schema: { params: IdParams } }, async (req) => {
-      const s = await run(found(req.principal, req.params.id), { type: 'RotateSecret', signingSecretEnc: ctx.secrets.seal(newSigningSecret()) });
-      return secretsOf(s!);
+      const s = await run(found(req.principal, req.params.id), {
+        type: 'RotateSecret', signingSecretEnc: ctx.secrets.seal(newSigningSecret()), globalSecretEnc: accountOf(req.principal).signingSecretEnc,
+      });
+      return secretsOf(req.principal, s!);
     });
 
     app.get('/endpoints/:id/versions', { schema: { params: IdParams } }, async (req) => ({ data: await versionsOf(req.principal, req.params.id) }));

@@ -8,15 +8,20 @@ export type SignatureInput = { secrets: string[]; eventId: string; timestampSec:
  *    snippets verify it as they are), with X-Mittr-Timestamp and X-Mittr-Event-ID;
  *  - Standard Webhooks: webhook-id / webhook-timestamp / webhook-signature
  *    (`v1,<base64 HMAC-SHA256(base64-decoded secret, "<id>.<timestamp>.<body>")>`).
- * Several secrets (a rotation's old and new) give several space-separated signatures.
+ * During a rotation's overlap `secrets` holds two (services/domain/secrets/rotation.ts
+ * orders them): X-Mittr-Signature always carries exactly ONE `v1=` value, made with the first,
+ * so the quickstart's snippets (which compare one value) verify it unchanged; webhook-signature
+ * carries one signature per secret, space-separated, as Standard Webhooks allows.
  */
 export function signatureHeaders(input: SignatureInput): Record<string, string> {
   const ts = String(input.timestampSec);
-  const mittr = input.secrets.map((s) => `v1=${createHmac('sha256', s).update(`${ts}.${input.body}`).digest('hex')}`);
+  const first = input.secrets[0];
+  if (first === undefined) throw new Error('a delivery is signed with at least one secret');
+  const mittr = `v1=${createHmac('sha256', first).update(`${ts}.${input.body}`).digest('hex')}`;
   const standard = input.secrets.map((s) =>
     `v1,${createHmac('sha256', standardKey(s)).update(`${input.eventId}.${ts}.${input.body}`).digest('base64')}`);
   return {
-    'x-mittr-signature': mittr.join(' '),
+    'x-mittr-signature': mittr,
     'x-mittr-timestamp': ts,
     'x-mittr-event-id': input.eventId,
     'webhook-id': input.eventId,

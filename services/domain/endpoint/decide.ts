@@ -3,16 +3,17 @@ import { assertPemPair, buildConfig, ENDPOINT_DEFAULTS, type EndpointInput } fro
 import type { EndpointConfig, EndpointEvent } from './events.ts';
 import type { EndpointState } from './evolve.ts';
 
-/** The old secret keeps signing next to the new one for this long after a rotation. */
-export const SECRET_OVERLAP_MS = 24 * 3_600_000;
+import { SECRET_OVERLAP_MS } from '../secrets/rotation.ts';
 
 export type EndpointCommand =
+  /** `signingSecretEnc` '' (no secret of its own): the workspace's global secret signs it. */
   | { type: 'Create'; endpointId: string; accountId: string; projectId: string; input: EndpointInput; signingSecretEnc: string }
   | { type: 'Update'; input: EndpointInput }
   | { type: 'Delete' }
   | { type: 'Pause' }
   | { type: 'Resume' }
-  | { type: 'RotateSecret'; signingSecretEnc: string }
+  /** `globalSecretEnc`: the workspace's secret, what signs an endpoint without its own until now. */
+  | { type: 'RotateSecret'; signingSecretEnc: string; globalSecretEnc: string }
   | { type: 'ConfigureMtls'; certPem: string; keyPem: string; keyPemEnc: string }
   | { type: 'RemoveMtls' }
   | { type: 'Rollback'; toVersion: number; config: EndpointConfig | undefined };
@@ -46,8 +47,10 @@ export function decide(state: EndpointState | undefined, cmd: EndpointCommand, n
       assertPemPair(cmd.certPem, cmd.keyPem);
       return [{ type: 'EndpointMtlsConfigured', ...base, certPem: cmd.certPem, keyPemEnc: cmd.keyPemEnc }];
     case 'RemoveMtls': return state.mtlsCertPem ? [{ type: 'EndpointMtlsRemoved', ...base }] : [];
+    // An endpoint on the global secret gets one of its own; the global one signs alongside
+    // for the overlap, as a replaced secret of its own would.
     case 'RotateSecret':
       return [{ type: 'EndpointSecretRotated', ...base, signingSecretEnc: cmd.signingSecretEnc,
-        previousSecretEnc: state.signingSecretEnc, previousExpiresAt: now + SECRET_OVERLAP_MS }];
+        previousSecretEnc: state.signingSecretEnc || cmd.globalSecretEnc, previousExpiresAt: now + SECRET_OVERLAP_MS }];
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors/errors.ts';
 import { diffConfigs, matchesEventType } from './config.ts';
-import { decide, SECRET_OVERLAP_MS, type EndpointCommand } from './decide.ts';
+import { SECRET_OVERLAP_MS } from '../secrets/rotation.ts';
+import { decide, type EndpointCommand } from './decide.ts';
 import type { EndpointEvent } from './events.ts';
 import { evolve, type EndpointState } from './evolve.ts';
 
@@ -48,8 +49,14 @@ describe('endpoint decider', () => {
     expect((when(paused, { type: 'Resume' }) as EndpointEvent[])[0]!.type).toBe('EndpointResumed');
   });
   it('given an endpoint, when its secret rotates, then the old one overlaps for 24 h', () => {
-    const [e] = when(created, { type: 'RotateSecret', signingSecretEnc: 'sealed-2' }) as EndpointEvent[];
+    const [e] = when(created, { type: 'RotateSecret', signingSecretEnc: 'sealed-2', globalSecretEnc: 'global' }) as EndpointEvent[];
     expect(e).toMatchObject({ signingSecretEnc: 'sealed-2', previousSecretEnc: 'sealed-1', previousExpiresAt: T + 1000 + SECRET_OVERLAP_MS });
+  });
+
+  it('given an endpoint on the global secret, rotating gives it one of its own and the global one overlaps', () => {
+    const onGlobal = [{ ...created[0]!, signingSecretEnc: '' } as EndpointEvent];
+    const [e] = when(onGlobal, { type: 'RotateSecret', signingSecretEnc: 'own', globalSecretEnc: 'global' }) as EndpointEvent[];
+    expect(e).toMatchObject({ signingSecretEnc: 'own', previousSecretEnc: 'global' });
   });
   it('given a deleted endpoint, when updated, then NOT_FOUND', () => {
     const deleted = [...created, ...(when(created, { type: 'Delete' }) as EndpointEvent[])];

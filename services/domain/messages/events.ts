@@ -14,6 +14,10 @@ export type ApiKeyCreated = {
   type: 'ApiKeyCreated';
   accountId: string; keyId: string; name: string; keyHash: string; prefix: string; createdAt: number;
 };
+export type AccountSigningSecretRotated = {
+  type: 'AccountSigningSecretRotated';
+  accountId: string; signingSecretEnc: string; previousSecretEnc: string; previousExpiresAt: number; rotatedAt: number;
+};
 export type EventAccepted = {
   type: 'EventAccepted';
   eventId: string; accountId: string; projectId: string; idempotencyKey: string;
@@ -77,12 +81,12 @@ export type RecordSetAside = {
 export type DomainEvent =
   | EndpointEvent
   | EventTypeEvent
-  | AccountCreated | ApiKeyCreated | EventAccepted | EventEdited | EventReplayed | EventRouted
+  | AccountCreated | ApiKeyCreated | AccountSigningSecretRotated | EventAccepted | EventEdited | EventReplayed | EventRouted
   | DeliveryRequested | DeliveryAttempted | DeliveryQueuedForPoll | RecordSetAside;
 export type DomainEventType = DomainEvent['type'];
 
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
-  'AccountCreated', 'ApiKeyCreated', 'EventAccepted', 'EventEdited', 'EventReplayed', 'EventRouted',
+  'AccountCreated', 'ApiKeyCreated', 'AccountSigningSecretRotated', 'EventAccepted', 'EventEdited', 'EventReplayed', 'EventRouted',
   'DeliveryRequested', 'DeliveryAttempted', 'DeliveryQueuedForPoll', 'RecordSetAside', ...ENDPOINT_EVENT_TYPES, ...EVENT_TYPE_EVENT_TYPES,
 ];
 

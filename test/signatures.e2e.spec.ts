@@ -1,0 +1,130 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, eventually, signup, startTestMittr } from './support/mittr.ts';
+import { RecordingSink, type Received } from './support/sink.ts';
+// @ts-expect-error plain JS snippet from the quickstart
+import { verifyWebhook } from './support/seed-verify.mjs';
+
+const SUPPORT = join(import.meta.dirname, 'support');
+const goBinary = join(import.meta.dirname, '..', '.mittr', 'seed-verify-go');
+
+/**
+ * Deliveries are signed as 002 and 003 say: an endpoint without a secret of its own is signed
+ * with the workspace's global secret (GET /me), a custom one overrides, and during a rotation's
+ * overlap X-Mittr-Signature holds exactly one value, made with the previous secret (README), so
+ * the quickstart's Node, Python and Go snippets verify it unchanged; webhook-signature holds
+ * both, and standardwebhooks verifies with either.
+ */
+describe('signatures as documented', () => {
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  const sink = new RecordingSink();
+  let sinkUrl: string;
+  let call: ReturnType<typeof api>;
+  let n = 0;
+
+  beforeAll(async () => {
+    execFileSync('go', ['build', '-o', goBinary, join(SUPPORT, 'seed_verify.go')], { env: { ...process.env, GO111MODULE: 'off' } });
+    sinkUrl = await sink.start();
+    env = await startTestMittr();
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await sink.stop();
+  });
+
+  /** What each of the quickstart's three snippets says of `r` with `secret`. */
+  const snippets = (secret: string, r: Received) => {
+    const h = r.headers;
+    const input = JSON.stringify({ secret, signature: h['x-mittr-signature'], timestamp: h['x-mittr-timestamp'], body: r.body });
+    let node: string;
+    try {
+      node = verifyWebhook(secret, h['x-mittr-signature'], h['x-mittr-timestamp'], r.body) ? 'valid' : 'invalid';
+    } catch (err) {
+      node = `threw ${String(err)}`;
+    }
+    return {
+      node,
+      python: execFileSync('python3', [join(SUPPORT, 'seed_verify.py')], { input }).toString().trim(),
+      go: execFileSync(goBinary, [], { input: JSON.stringify({ Secret: secret, Signature: h['x-mittr-signature'], Timestamp: h['x-mittr-timestamp'], Body: r.body }) }).toString().trim(),
+    };
+  };
+  const valid = { node: 'valid', python: 'valid', go: 'valid' };
+  const invalid = { node: 'invalid', python: 'invalid', go: 'invalid' };
+  const standard = (secret: string, r: Received) => {
+    try {
+      new Webhook(secret).verify(r.body, {
+        'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']),
+        'webhook-signature': String(r.headers['webhook-signature']),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** Sends one event of `eventType` and answers its delivery. */
+  const deliver = async (eventType: string): Promise<Received> => {
+    const sent = await call('POST', '/api/v1/events', { eventType, payload: { n: ++n, note: 'ünïcode ✓' } }, { 'x-idempotency-key': `sig-${n}` });
+    expect(sent.status).toBe(201);
+    return sink.waitFor(() => sink.received.some((r) => r.headers['x-mittr-event-id'] === sent.body.id))
+      .then(() => sink.received.find((r) => r.headers['x-mittr-event-id'] === sent.body.id)!);
+  };
+  /** Delivers until one is signed by two secrets (the engine has seen a rotation), bounded. */
+  const deliverDuringOverlap = (eventType: string) => eventually(async () => {
+    const r = await deliver(eventType);
+    return String(r.headers['webhook-signature']).split(' ').length === 2 ? r : undefined;
+  }, 30_000, 200);
+
+  it('signs an endpoint without its own secret with the global one, and after a global rotation with the previous one in X-Mittr-Signature', async () => {
+    const account = await signup(env.url);
+    call = api(env.url, account.apiKey);
+    const me = (await call('GET', '/api/v1/me')).body;
+    const created = await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/global`, eventTypes: ['sig.global'] });
+    expect(created.body).toMatchObject({ signingSecret: me.signingSecret, signingSecretSource: 'global' });
+    expect((await call('GET', `/api/v1/endpoints/${created.body.id}/secret`)).body).toEqual({ signingSecretSource: 'global', signingSecret: me.signingSecret });
+
+    const before = await deliver('sig.global');
+    expect(before.headers['x-mittr-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(snippets(me.signingSecret, before)).toEqual(valid);
+    expect(standard(me.signingSecret, before)).toBe(true);
+
+    const rotated = (await call('POST', '/api/v1/me/signing-secret/rotate')).body;
+    expect(rotated).toMatchObject({ previousSecret: me.signingSecret, previousSecretExpiresAt: expect.any(String) as string });
+    expect(rotated.signingSecret).not.toBe(me.signingSecret);
+    expect((await call('GET', '/api/v1/me')).body).toMatchObject({ signingSecret: rotated.signingSecret, previousSecret: me.signingSecret });
+
+    const during = await deliverDuringOverlap('sig.global');
+    expect(during.headers['x-mittr-signature']).toMatch(/^v1=[0-9a-f]{64}$/); // exactly one value
+    expect(snippets(me.signingSecret, during)).toEqual(valid); // the previous secret, as the README says
+    expect(snippets(rotated.signingSecret, during)).toEqual(invalid); // answered, never thrown
+    expect(standard(me.signingSecret, during)).toBe(true);
+    expect(standard(rotated.signingSecret, during)).toBe(true);
+  });
+
+  it('signs with a custom secret, which overrides, and keeps one X-Mittr-Signature through its rotation', async () => {
+    const custom = 'whsec_' + Buffer.from('a custom secret of 32 bytes.....').toString('base64');
+    const created = await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/custom`, eventTypes: ['sig.custom'], signingSecret: custom });
+    expect(created.body).toMatchObject({ signingSecret: custom, signingSecretSource: 'endpoint' });
+    const before = await deliver('sig.custom');
+    expect(snippets(custom, before)).toEqual(valid);
+    expect(snippets((await call('GET', '/api/v1/me')).body.signingSecret, before)).toEqual(invalid);
+
+    const rotated = (await call('POST', `/api/v1/endpoints/${created.body.id}/secret/rotate`)).body;
+    expect(rotated).toMatchObject({ signingSecretSource: 'endpoint', previousSecret: custom });
+    const during = await deliverDuringOverlap('sig.custom');
+    expect(during.headers['x-mittr-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(snippets(custom, during)).toEqual(valid);
+    expect(standard(custom, during) && standard(rotated.signingSecret, during)).toBe(true);
+  });
+
+  it('gives an endpoint on the global secret one of its own when it is rotated, the global one signing alongside', async () => {
+    const global = (await call('GET', '/api/v1/me')).body.signingSecret;
+    const created = await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/own`, eventTypes: ['sig.own'] });
+    const rotated = (await call('POST', `/api/v1/endpoints/${created.body.id}/secret/rotate`)).body;
+    expect(rotated).toMatchObject({ signingSecretSource: 'endpoint', previousSecret: global });
+    const during = await deliverDuringOverlap('sig.own');
+    expect(snippets(global, during)).toEqual(valid);
+    expect(standard(rotated.signingSecret, during)).toBe(true);
+  });
+});
