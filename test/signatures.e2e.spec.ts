@@ -1,21 +1,31 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, signup, startTestMittr } from './support/mittr.ts';
 import { RecordingSink, type Received } from './support/sink.ts';
-// @ts-expect-error plain JS snippet from the quickstart
-import { verifyWebhook } from './support/seed-verify.mjs';
 
 const SUPPORT = join(import.meta.dirname, 'support');
-const goBinary = join(import.meta.dirname, '..', '.mittr', 'seed-verify-go');
+const MITTR_DIR = join(import.meta.dirname, '..', '.mittr');
+const goBinary = join(MITTR_DIR, 'seed-verify-go');
+const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+// The quickstart's Node snippet, verbatim in seed-verify.mjs, run by a node process of its own:
+// reads {secret, signature, timestamp, body} as JSON on stdin, prints valid, invalid or threw.
+const nodeRunner = `
+import { readFileSync } from 'node:fs';
+import { verifyWebhook } from ${JSON.stringify(pathToFileURL(join(SUPPORT, 'seed-verify.mjs')).href)};
+const a = JSON.parse(readFileSync(0, 'utf8'));
+try { console.log(verifyWebhook(a.secret, a.signature, a.timestamp, a.body) ? 'valid' : 'invalid'); }
+catch (err) { console.log('threw ' + err.code); }`;
 
 /**
  * Deliveries are signed as 002 and 003 say: an endpoint without a secret of its own is signed
  * with the workspace's global secret (GET /me), a custom one overrides, and during a rotation's
- * overlap X-Mittr-Signature holds exactly one value, made with the previous secret (README), so
- * the quickstart's Node, Python and Go snippets verify it unchanged; webhook-signature holds
- * both, and standardwebhooks verifies with either.
+ * overlap X-Mittr-Signature holds exactly one value, made with the new (current) secret (README),
+ * so the quickstart's Node, Python and Go snippets, run as programs, verify it unchanged;
+ * webhook-signature holds both, and standardwebhooks verifies with either.
  */
 describe('signatures as documented', () => {
   let env: Awaited<ReturnType<typeof startTestMittr>>;
@@ -25,7 +35,10 @@ describe('signatures as documented', () => {
   let n = 0;
 
   beforeAll(async () => {
-    execFileSync('go', ['build', '-o', goBinary, join(SUPPORT, 'seed_verify.go')], { env: { ...process.env, GO111MODULE: 'off' } });
+    // GOPATH mode, the local toolchain, a cache under .mittr/: nothing is downloaded.
+    execFileSync(go, ['build', '-o', goBinary, join(SUPPORT, 'seed_verify.go')], {
+      env: { ...process.env, GO111MODULE: 'off', GOTOOLCHAIN: 'local', GOCACHE: join(MITTR_DIR, 'go-cache') },
+    });
     sinkUrl = await sink.start();
     env = await startTestMittr();
   });
@@ -38,14 +51,8 @@ describe('signatures as documented', () => {
   const snippets = (secret: string, r: Received) => {
     const h = r.headers;
     const input = JSON.stringify({ secret, signature: h['x-mittr-signature'], timestamp: h['x-mittr-timestamp'], body: r.body });
-    let node: string;
-    try {
-      node = verifyWebhook(secret, h['x-mittr-signature'], h['x-mittr-timestamp'], r.body) ? 'valid' : 'invalid';
-    } catch (err) {
-      node = `threw ${String(err)}`;
-    }
     return {
-      node,
+      node: execFileSync(process.execPath, ['--input-type=module', '-e', nodeRunner], { input }).toString().trim(),
       python: execFileSync('python3', [join(SUPPORT, 'seed_verify.py')], { input }).toString().trim(),
       go: execFileSync(goBinary, [], { input: JSON.stringify({ Secret: secret, Signature: h['x-mittr-signature'], Timestamp: h['x-mittr-timestamp'], Body: r.body }) }).toString().trim(),
     };
@@ -63,20 +70,28 @@ describe('signatures as documented', () => {
       return false;
     }
   };
-  /** Sends one event of `eventType` and answers its delivery. */
-  const deliver = async (eventType: string): Promise<Received> => {
-    const sent = await call('POST', '/api/v1/events', { eventType, payload: { n: ++n, note: 'ünïcode ✓' } }, { 'x-idempotency-key': `sig-${n}` });
+  /** Sends one event of `eventType` (or, given `destination`, a direct one) and answers its delivery. */
+  const deliver = async (eventType: string, destination?: string): Promise<Received> => {
+    const payload = { n: ++n, note: 'ünïcode ✓' };
+    const sent = await call('POST', '/api/v1/events', destination ? { destination, payload } : { eventType, payload }, { 'x-idempotency-key': `sig-${n}` });
     expect(sent.status).toBe(201);
     return sink.waitFor(() => sink.received.some((r) => r.headers['x-mittr-event-id'] === sent.body.id))
       .then(() => sink.received.find((r) => r.headers['x-mittr-event-id'] === sent.body.id)!);
   };
   /** Delivers until one is signed by two secrets (the engine has seen a rotation), bounded. */
-  const deliverDuringOverlap = (eventType: string) => eventually(async () => {
-    const r = await deliver(eventType);
+  const deliverDuringOverlap = (eventType: string, destination?: string) => eventually(async () => {
+    const r = await deliver(eventType, destination);
     return String(r.headers['webhook-signature']).split(' ').length === 2 ? r : undefined;
   }, 30_000, 200);
 
-  it('signs an endpoint without its own secret with the global one, and after a global rotation with the previous one in X-Mittr-Signature', async () => {
+  it('(the harness) sees what a two-value X-Mittr-Signature did: the Node snippet threw, Python and Go said false', () => {
+    const secret = 'whsec_' + Buffer.from('the harness checks its snippets.').toString('base64');
+    const one = `v1=${'0'.repeat(64)}`;
+    const r: Received = { method: 'POST', url: '/', body: '{}', at: 0, headers: { 'x-mittr-signature': `${one} ${one}`, 'x-mittr-timestamp': '1' } };
+    expect(snippets(secret, r)).toEqual({ node: 'threw ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH', python: 'invalid', go: 'invalid' });
+  });
+
+  it('signs an endpoint without its own secret with the global one, and after a global rotation with the new one in X-Mittr-Signature', async () => {
     const account = await signup(env.url);
     call = api(env.url, account.apiKey);
     const me = (await call('GET', '/api/v1/me')).body;
@@ -96,8 +111,8 @@ describe('signatures as documented', () => {
 
     const during = await deliverDuringOverlap('sig.global');
     expect(during.headers['x-mittr-signature']).toMatch(/^v1=[0-9a-f]{64}$/); // exactly one value
-    expect(snippets(me.signingSecret, during)).toEqual(valid); // the previous secret, as the README says
-    expect(snippets(rotated.signingSecret, during)).toEqual(invalid); // answered, never thrown
+    expect(snippets(rotated.signingSecret, during)).toEqual(valid); // the new secret, as the README says
+    expect(snippets(me.signingSecret, during)).toEqual(invalid); // answered, never thrown
     expect(standard(me.signingSecret, during)).toBe(true);
     expect(standard(rotated.signingSecret, during)).toBe(true);
   });
@@ -114,7 +129,8 @@ describe('signatures as documented', () => {
     expect(rotated).toMatchObject({ signingSecretSource: 'endpoint', previousSecret: custom });
     const during = await deliverDuringOverlap('sig.custom');
     expect(during.headers['x-mittr-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
-    expect(snippets(custom, during)).toEqual(valid);
+    expect(snippets(rotated.signingSecret, during)).toEqual(valid);
+    expect(snippets(custom, during)).toEqual(invalid);
     expect(standard(custom, during) && standard(rotated.signingSecret, during)).toBe(true);
   });
 
@@ -124,7 +140,16 @@ describe('signatures as documented', () => {
     const rotated = (await call('POST', `/api/v1/endpoints/${created.body.id}/secret/rotate`)).body;
     expect(rotated).toMatchObject({ signingSecretSource: 'endpoint', previousSecret: global });
     const during = await deliverDuringOverlap('sig.own');
-    expect(snippets(global, during)).toEqual(valid);
-    expect(standard(rotated.signingSecret, during)).toBe(true);
+    expect(snippets(rotated.signingSecret, during)).toEqual(valid);
+    expect(standard(global, during) && standard(rotated.signingSecret, during)).toBe(true);
+  });
+
+  it('signs a direct event (no endpoint) with the global secret, the current one during an overlap', async () => {
+    const me = (await call('GET', '/api/v1/me')).body;
+    expect(me.previousSecret).toEqual(expect.any(String)); // the first test's rotation still overlaps
+    const direct = await deliverDuringOverlap('', `${sinkUrl}/direct`);
+    expect(direct.headers['x-mittr-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(snippets(me.signingSecret, direct)).toEqual(valid);
+    expect(standard(me.signingSecret, direct) && standard(me.previousSecret, direct)).toBe(true);
   });
 });

@@ -84,7 +84,7 @@ describe('endpoints: an event-sourced aggregate driving fan-out', () => {
     await sink.waitFor(() => at('/paused').length === 1, 20_000);
   });
 
-  it('signs with both secrets for a day after a rotation: the previous in X-Mittr-Signature, both in webhook-signature', async () => {
+  it('signs with both secrets for a day after a rotation: the new one in X-Mittr-Signature, both in webhook-signature', async () => {
     const ep = (await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/rotated`, eventTypes: ['rotate.test'] })).body;
     const rotated = (await call('POST', `/api/v1/endpoints/${ep.id}/secret/rotate`)).body;
     expect(rotated.previousSecret).toBe(ep.signingSecret);
@@ -92,7 +92,8 @@ describe('endpoints: an event-sourced aggregate driving fan-out', () => {
     await send('rotate.test');
     const [r] = await sink.waitFor(() => at('/rotated').length === 1).then(() => at('/rotated'));
     expect(String(r!.headers['x-mittr-signature']).split(' ')).toHaveLength(1);
-    expect(verifies(ep.signingSecret, r!)).toBe(true);
+    expect(verifies(rotated.signingSecret, r!)).toBe(true);
+    expect(verifies(ep.signingSecret, r!)).toBe(false);
     for (const secret of [ep.signingSecret, rotated.signingSecret]) {
       expect(new Webhook(secret).verify(r!.body, {
         'webhook-id': String(r!.headers['webhook-id']), 'webhook-timestamp': String(r!.headers['webhook-timestamp']),

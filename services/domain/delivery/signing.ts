@@ -8,10 +8,11 @@ export type SignatureInput = { secrets: string[]; eventId: string; timestampSec:
  *    snippets verify it as they are), with X-Mittr-Timestamp and X-Mittr-Event-ID;
  *  - Standard Webhooks: webhook-id / webhook-timestamp / webhook-signature
  *    (`v1,<base64 HMAC-SHA256(base64-decoded secret, "<id>.<timestamp>.<body>")>`).
- * During a rotation's overlap `secrets` holds two (services/domain/secrets/rotation.ts
- * orders them): X-Mittr-Signature always carries exactly ONE `v1=` value, made with the first,
- * so the quickstart's snippets (which compare one value) verify it unchanged; webhook-signature
- * carries one signature per secret, space-separated, as Standard Webhooks allows.
+ * During a rotation's overlap `secrets` holds two, the current one first
+ * (services/domain/secrets/rotation.ts orders them): X-Mittr-Signature always carries exactly
+ * ONE `v1=` value, made with the first, so the quickstart's snippets (which compare one value)
+ * verify it unchanged; webhook-signature carries one signature per secret, space-separated, as
+ * Standard Webhooks allows.
  */
 export function signatureHeaders(input: SignatureInput): Record<string, string> {
   const ts = String(input.timestampSec);
