@@ -152,4 +152,17 @@ describe('signatures as documented', () => {
     expect(snippets(me.signingSecret, direct)).toEqual(valid);
     expect(standard(me.signingSecret, direct) && standard(me.previousSecret, direct)).toBe(true);
   });
+
+  it('lets only one of several racing global rotations replace a secret; the secret each winner is shown is the one that signs next', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call('POST', '/api/v1/me/signing-secret/rotate')));
+    expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+    const won = answers.filter((a) => a.status === 200).map((a) => a.body);
+    expect(won.length).toBeGreaterThan(0);
+    // Without the reservation two winners replaced the same secret, and one of them was handed
+    // a secret that never signed.
+    expect(new Set(won.map((w) => w.previousSecret)).size).toBe(won.length);
+    const me = (await call('GET', '/api/v1/me')).body;
+    expect(won.map((w) => w.signingSecret)).toContain(me.signingSecret);
+    expect(answers.find((a) => a.status === 409)?.body ?? { code: 'CONFLICT' }).toMatchObject({ code: 'CONFLICT' });
+  });
 });
