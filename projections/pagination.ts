@@ -2,9 +2,9 @@ import { sql, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { ts } from './events/projector.ts';
 
-/** The opaque cursor of every list: the (created_at, id) of the last row shown, stable under inserts. */
-export function encodeCursor(createdAtMs: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAtMs, id])).toString('base64url');
+/** The opaque cursor of every list: the (time, id) of the last row shown, stable under inserts. */
+export function encodeCursor(atMs: number, id: string): string {
+  return Buffer.from(JSON.stringify([atMs, id])).toString('base64url');
 }
 
 /** The position a cursor names; null for a cursor that is not ours. */
@@ -18,15 +18,20 @@ export function decodeCursor(cursor: string): [number, string] | null {
   return null;
 }
 
-/** Rows strictly after the cursor in (created_at DESC, id DESC) order. */
-export function afterCursor(after: [number, string]): FragmentSqlToken {
-  return sql.fragment`(created_at, id) < (${ts(after[0])}, ${after[1]}::uuid)`;
+/** Rows strictly after the cursor in (`at` DESC, id DESC) order: created_at unless the list orders by another time. */
+export function afterCursor(after: [number, string], at = 'created_at'): FragmentSqlToken {
+  return sql.fragment`(${sql.identifier([at])}, id) < (${ts(after[0])}, ${after[1]}::uuid)`;
 }
 
-/** `{data, pagination: {hasMore, cursor}}` from a query that fetched `limit + 1` rows. */
+/** `{data, pagination: {hasMore, cursor}}` from a query that fetched `limit + 1` rows by (created_at DESC, id DESC). */
 export function toPage<R extends { id: string; created_at: number }, V>(rows: readonly R[], limit: number, view: (r: R) => V) {
+  return toPageBy(rows, limit, view, (r) => r.created_at);
+}
+
+/** The same, for a list ordered by another time (`at`, the column `afterCursor` is given). */
+export function toPageBy<R extends { id: string }, V>(rows: readonly R[], limit: number, view: (r: R) => V, at: (r: R) => number) {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const hasMore = rows.length > limit;
-  return { data: page.map(view), pagination: { hasMore, cursor: hasMore && last ? encodeCursor(last.created_at, last.id) : null } };
+  return { data: page.map(view), pagination: { hasMore, cursor: hasMore && last ? encodeCursor(at(last), last.id) : null } };
 }

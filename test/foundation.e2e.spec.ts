@@ -70,7 +70,7 @@ describe('one event end to end (signup, send, signed delivery, projection)', () 
     const account = await signup(env.url);
     const call = api(env.url, account.apiKey);
     const body = { destination: `${sinkUrl}/x`, payload: { a: 1 } };
-    expect((await call('POST', '/api/v1/events', body)).body).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await call('POST', '/api/v1/events', body)).body).toMatchObject({ code: 'VALIDATION_ERROR' });
     const once = await call('POST', '/api/v1/events', body, { 'x-idempotency-key': 'k1' });
     const twice = await call('POST', '/api/v1/events', body, { 'x-idempotency-key': 'k1' });
     expect(twice.status).toBe(409);

@@ -1,10 +1,14 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { EventStatus } from '../../services/domain/events/status.ts';
-import { afterCursor, toPage } from '../pagination.ts';
+import { afterCursor, toPage, toPageBy } from '../pagination.ts';
 import { ts } from './projector.ts';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+function iso(ms: number): string;
+function iso(ms: number | null): string | null;
+function iso(ms: number | null) {
+  return ms === null ? null : new Date(ms).toISOString();
+}
 
 const eventRow = z.object({
   id: z.string(), idempotency_key: z.string(), destination: z.string().nullable(), event_type: z.string().nullable(),
@@ -79,9 +83,14 @@ export function getAttempt(db: DatabasePool, scope: Scope, id: string) {
 
 export type AttemptFilter = {
   startMs: number; endMs: number; outcome?: string; endpointId?: string; eventType?: string; limit: number; offset: number;
+  /** The position of a cursor: rows after it (and then `offset` is 0). */
+  after?: [number, string];
 };
 
-/** Attempts across all events in a time window, newest first (offset pagination, as documented). */
+/**
+ * Attempts across all events in a time window, newest first: by offset (documented for this
+ * route) or by the opaque cursor every list answers.
+ */
 export async function listAttempts(db: DatabasePool, scope: Scope, f: AttemptFilter) {
   const conds = [
     sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`,
@@ -90,10 +99,11 @@ export async function listAttempts(db: DatabasePool, scope: Scope, f: AttemptFil
   if (f.outcome) conds.push(sql.fragment`outcome = ${f.outcome}`);
   if (f.endpointId) conds.push(sql.fragment`endpoint_id = ${f.endpointId}`);
   if (f.eventType) conds.push(sql.fragment`event_type = ${f.eventType}`);
+  if (f.after) conds.push(afterCursor(f.after, 'attempted_at'));
   const rows = await db.any(sql.type(attemptRow)`
     SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts WHERE ${sql.join(conds, sql.fragment` AND `)}
     ORDER BY attempted_at DESC, id DESC LIMIT ${f.limit + 1} OFFSET ${f.offset}`);
-  return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+  return toPageBy(rows, f.limit, attemptView, (r) => r.attempted_at);
 }
 
 const stateRow = z.object({

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authenticate } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
+import { acceptEmptyJsonBodies } from './json-body.ts';
 import { refuseUnstorableText } from './storable-text.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
@@ -23,6 +24,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   refuseUnstorableText(app);
+  acceptEmptyJsonBodies(app);
   await app.register(healthRoutes(ctx));
   await app.register(authRoutes(ctx));
   await app.register(async (v1) => {

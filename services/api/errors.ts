@@ -19,7 +19,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(HTTP_STATUS[err.code]).send({ error: err.message, code: err.code, ...err.details });
     }
     if (err.validation) {
-      return reply.code(400).send({ error: `${err.validationContext ?? 'request'} ${err.message}`.trim(), code: 'BAD_REQUEST' });
+      // One rule: a request that was read but whose content is refused (by its schema here, or by
+      // a decider's rule) is VALIDATION_ERROR; BAD_REQUEST is for one that cannot be read at all.
+      // The message already names the field ("body/events/1/headers/X-N must be string").
+      return reply.code(400).send({ error: err.message, code: 'VALIDATION_ERROR' });
     }
     if (err.statusCode === 413) return reply.code(413).send({ error: 'request body is too large', code: 'PAYLOAD_TOO_LARGE' });
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

@@ -12,6 +12,7 @@ import { DomainError } from '../../domain/errors/errors.ts';
 import type { Principal } from '../auth.ts';
 import { newSigningSecret, secretView } from '../../security/secrets.ts';
 import type { ApiContext } from '../context.ts';
+import { Page } from '../page.ts';
 import { readYourWrites } from '../read-your-writes.ts';
 import { withinDeadline } from '../deadline.ts';
 
@@ -48,6 +49,11 @@ const IdParams = Type.Object({ id: Type.String() });
 const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1 }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
 const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
+/** One entry of an endpoint's history (endpointVersions). */
+const Version = Type.Object({
+  version: Type.Integer(), change: Type.String(), config: Type.Unknown(), paused: Type.Boolean(),
+  rolledBackTo: Type.Union([Type.Integer(), Type.Null()]), createdAt: Type.String({ format: 'date-time' }),
+});
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 /** Endpoints: an event-sourced aggregate; every change is a version on the endpoints topic. */
@@ -125,7 +131,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.get('/endpoints', { schema: { querystring: ListQuery } }, async (req) => {
       const page = await listEndpoints(ctx.db, req.principal, { limit: req.query.limit ?? 20, cursor: req.query.cursor });
-      if (!page) throw new DomainError('BAD_REQUEST', 'invalid cursor');
+      if (!page) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
       return page;
     });
 
@@ -138,8 +144,8 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.patch('/endpoints/:id', { schema: { params: IdParams, body: PatchBody } }, async (req) => {
       const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
-      if (signingSecret !== undefined) throw new DomainError('BAD_REQUEST', 'change the signing secret with POST /endpoints/{id}/secret/rotate');
-      if (mtlsCert !== undefined || mtlsKey !== undefined) throw new DomainError('BAD_REQUEST', 'set the client certificate with POST /endpoints/{id}/mtls');
+      if (signingSecret !== undefined) throw new DomainError('VALIDATION_ERROR', 'change the signing secret with POST /endpoints/{id}/secret/rotate');
+      if (mtlsCert !== undefined || mtlsKey !== undefined) throw new DomainError('VALIDATION_ERROR', 'set the client certificate with POST /endpoints/{id}/mtls');
       return endpointView((await run(found(req.principal, req.params.id), { type: 'Update', input: input as EndpointInput }))!);
     });
 
@@ -168,7 +174,9 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return secretsOf(req.principal, s!);
     });
 
-    app.get('/endpoints/:id/versions', { schema: { params: IdParams } }, async (req) => ({ data: await versionsOf(req.principal, req.params.id) }));
+    // The whole history, in one page: a list answers {data, pagination} like every other.
+    app.get('/endpoints/:id/versions', { schema: { params: IdParams, response: { 200: Page(Version) } } }, async (req) =>
+      ({ data: await versionsOf(req.principal, req.params.id), pagination: { hasMore: false, cursor: null } }));
     app.get('/endpoints/:id/versions/diff', { schema: { params: IdParams, querystring: DiffQuery } }, async (req) => {
       const all = await versionsOf(req.principal, req.params.id);
       const a = all.find((v) => v.version === req.query.v1);

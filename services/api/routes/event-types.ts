@@ -120,7 +120,7 @@ export function eventTypeRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.get('/event-types', { schema: { querystring: ListQuery } }, async (req) => {
       const page = await listEventTypes(ctx.db, req.principal, { limit: req.query.limit ?? 20, cursor: req.query.cursor });
-      if (!page) throw new DomainError('BAD_REQUEST', 'invalid cursor');
+      if (!page) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
       return page;
     });
 

@@ -182,7 +182,7 @@ describe('events and deliveries API on the real stack', () => {
     expect(seen).toEqual([...ids].reverse());
     expect((await fresh('GET', '/api/v1/events?limit=0')).status).toBe(400);
     expect((await fresh('GET', '/api/v1/events?limit=101')).status).toBe(400);
-    expect((await fresh('GET', '/api/v1/events?cursor=garbage')).body.code).toBe('BAD_REQUEST');
+    expect((await fresh('GET', '/api/v1/events?cursor=garbage')).body.code).toBe('VALIDATION_ERROR');
     expect((await fresh('GET', '/api/v1/events?status=nope')).status).toBe(400);
   });
 });

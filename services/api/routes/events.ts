@@ -25,7 +25,12 @@ const EventFields = {
   delaySeconds: Type.Optional(Type.Integer()),
 };
 const SendBody = Type.Object(EventFields);
-const BatchBody = Type.Object({ events: Type.Optional(Type.Array(Type.Unknown())) });
+/**
+ * A batch item is checked as a single event is (SendBody's fields), plus its own key; what a
+ * batch refuses beyond that (fan-out, delay, priority, a missing key) is decideSendBatch's rule.
+ */
+const BatchItem = Type.Object({ ...SendBody.properties, idempotencyKey: Type.Optional(Type.String()) });
+const BatchBody = Type.Object({ events: Type.Optional(Type.Array(BatchItem)) });
 const ListQuery = Type.Object({
   status: Type.Optional(Type.Union(EVENT_STATUSES.map((s) => Type.Literal(s)))),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
@@ -218,7 +223,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.post('/events/batch/retry', { schema: { body: RetryBody } }, async (req) => {
       const { eventIds, status, endpointId } = req.body;
-      if (!eventIds && !status && !endpointId) throw new DomainError('BAD_REQUEST', 'give eventIds, status or endpointId');
+      if (!eventIds && !status && !endpointId) throw new DomainError('VALIDATION_ERROR', 'give eventIds, status or endpointId');
       const states = await eventStates(ctx.db, req.principal, { ids: eventIds, status, endpointId, limit: eventIds?.length ?? req.body.limit ?? 100 });
       const now = Date.now();
       const replays: EventReplayed[] = [];
@@ -254,7 +259,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     });
 
     app.post('/events/batch', { schema: { body: BatchBody } }, async (req, reply) => {
-      const events = decideSendBatch({ ...req.principal, events: req.body.events as never }, { now: Date.now(), newId: randomUUID });
+      const events = decideSendBatch({ ...req.principal, events: req.body.events }, { now: Date.now(), newId: randomUUID });
       await reserveAndAccept(events, (taken) => {
         const keys = taken.map((t) => t.key);
         throw new DomainError('DUPLICATE_EVENT', `idempotency keys already exist: ${keys.join(', ')}`, { keys });
@@ -268,7 +273,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.get('/events', { schema: { querystring: ListQuery } }, async (req) => {
       const after = req.query.cursor ? decodeCursor(req.query.cursor) : undefined;
-      if (after === null) throw new DomainError('BAD_REQUEST', 'invalid cursor');
+      if (after === null) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
       return listEvents(ctx.db, req.principal, { status: req.query.status, limit: req.query.limit ?? 20, after });
     });
 

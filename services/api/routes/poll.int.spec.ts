@@ -162,9 +162,9 @@ describe('poll delivery: consumers fetch and ack instead of receiving pushes', (
   it('validates parameters and scopes endpoints to the caller', async () => {
     const ep = await pollEndpoint('validation');
     for (const q of ['&limit=0', '&limit=101', '&timeout=61', '&timeout=-1', '&visibility_timeout=0', '&visibility_timeout=601', '&limit=x']) {
-      expect(await call('GET', `/api/v1/poll?endpoint_id=${ep}${q}`)).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+      expect(await call('GET', `/api/v1/poll?endpoint_id=${ep}${q}`)).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     }
-    expect(await call('GET', '/api/v1/poll')).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+    expect(await call('GET', '/api/v1/poll')).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect(await call('GET', `/api/v1/poll?endpoint_id=${randomUUID()}`)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     expect(await call('GET', '/api/v1/poll?endpoint_id=nope')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     const other = api(env.url, (await signup(env.url)).apiKey);
@@ -172,9 +172,9 @@ describe('poll delivery: consumers fetch and ack instead of receiving pushes', (
     expect(await other('POST', '/api/v1/poll/ack', { endpoint_id: ep, event_ids: [randomUUID()] })).toMatchObject({ status: 404 });
     const push = (await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/push`, eventTypes: ['push.*'] })).body.id;
     expect(await call('GET', `/api/v1/poll?endpoint_id=${push}`)).toMatchObject({ status: 409, body: { code: 'INVALID_STATE' } });
-    expect(await ack({})).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
-    expect(await ack({ ids: [] })).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
-    expect(await ack({ ids: ['not-a-uuid'] })).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+    expect(await ack({})).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    expect(await ack({ ids: [] })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    expect(await ack({ ids: ['not-a-uuid'] })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect(await ack({ ids: [randomUUID()], endpoint_id: ep, event_ids: [randomUUID()] })).toMatchObject({ status: 400 });
     const stranger = randomUUID();
     expect((await ack({ ids: [stranger] })).body).toEqual({ acked: [], notFound: [stranger] });

@@ -47,7 +47,7 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
  *
  * Errors: an endpoint that is not the caller's (or unknown, or deleted) is 404 NOT_FOUND; an
  * endpoint of the caller that does not deliver by poll is 409 INVALID_STATE (the request becomes
- * valid if the endpoint is switched to poll); bad parameters are 400 BAD_REQUEST.
+ * valid if the endpoint is switched to poll); bad parameters are 400 VALIDATION_ERROR.
  */
 export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   let closing = false;
@@ -81,7 +81,7 @@ export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     if (!body.ids && body.endpoint_id !== undefined && body.event_ids) {
       return { endpointId: pollEndpoint(p, body.endpoint_id).endpointId, eventIds: body.event_ids };
     }
-    throw new DomainError('BAD_REQUEST', 'give either ids, or endpoint_id with event_ids');
+    throw new DomainError('VALIDATION_ERROR', 'give either ids, or endpoint_id with event_ids');
   }
 
   return async (app) => {

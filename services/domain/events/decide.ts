@@ -16,21 +16,21 @@ export type Deps = { now: number; newId: () => string };
 
 /** Decides whether an event is accepted, applying the documented defaults and clamps. */
 export function decideSendEvent(cmd: SendEvent, deps: Deps): EventAccepted {
-  if (!cmd.idempotencyKey) throw new DomainError('BAD_REQUEST', 'X-Idempotency-Key header is required');
-  if (cmd.idempotencyKey.length > 255) throw new DomainError('BAD_REQUEST', 'X-Idempotency-Key is longer than 255 characters');
+  if (!cmd.idempotencyKey) throw new DomainError('VALIDATION_ERROR', 'X-Idempotency-Key header is required');
+  if (cmd.idempotencyKey.length > 255) throw new DomainError('VALIDATION_ERROR', 'X-Idempotency-Key is longer than 255 characters');
   const i = cmd.input;
   if (Boolean(i.destination) === Boolean(i.eventType)) {
-    throw new DomainError('BAD_REQUEST', 'exactly one of destination or eventType is required');
+    throw new DomainError('VALIDATION_ERROR', 'exactly one of destination or eventType is required');
   }
   if (i.destination !== undefined) assertHttpUrl(i.destination, 'destination');
   const priority = i.priority ?? DEFAULT_PRIORITY;
   if (!Number.isInteger(priority) || priority < 1 || priority > 10) {
-    throw new DomainError('BAD_REQUEST', 'priority must be an integer from 1 (highest) to 10 (lowest)');
+    throw new DomainError('VALIDATION_ERROR', 'priority must be an integer from 1 (highest) to 10 (lowest)');
   }
   const delaySeconds = i.delaySeconds ?? 0;
-  if (!Number.isInteger(delaySeconds) || delaySeconds < 0) throw new DomainError('BAD_REQUEST', 'delaySeconds must be an integer >= 0');
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0) throw new DomainError('VALIDATION_ERROR', 'delaySeconds must be an integer >= 0');
   const requested = i.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (!Number.isInteger(requested) || requested < 1) throw new DomainError('BAD_REQUEST', 'maxAttempts must be an integer >= 1');
+  if (!Number.isInteger(requested) || requested < 1) throw new DomainError('VALIDATION_ERROR', 'maxAttempts must be an integer >= 1');
   return {
     type: 'EventAccepted',
     eventId: deps.newId(),
@@ -89,6 +89,6 @@ export function decideSendBatch(
 
 export function assertHttpUrl(value: string, field: string): void {
   let url: URL;
-  try { url = new URL(value); } catch { throw new DomainError('BAD_REQUEST', `${field} must be an absolute http(s) URL`); }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DomainError('BAD_REQUEST', `${field} must use http or https`);
+  try { url = new URL(value); } catch { throw new DomainError('VALIDATION_ERROR', `${field} must be an absolute http(s) URL`); }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DomainError('VALIDATION_ERROR', `${field} must use http or https`);
 }

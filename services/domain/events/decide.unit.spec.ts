@@ -19,19 +19,19 @@ describe('decideSendEvent', () => {
   it('given maxAttempts above 25, when sent, then it is silently clamped to 25', () => {
     expect(decideSendEvent(given({ eventType: 'order.created', maxAttempts: 99 }), deps).maxAttempts).toBe(25);
   });
-  it('given no idempotency key, when sent, then BAD_REQUEST', () => {
+  it('given no idempotency key, when sent, then VALIDATION_ERROR', () => {
     const noKey = { ...given({ destination: 'https://x.io' }), idempotencyKey: undefined };
-    expect(codeOf(() => decideSendEvent(noKey, deps))).toBe('BAD_REQUEST');
+    expect(codeOf(() => decideSendEvent(noKey, deps))).toBe('VALIDATION_ERROR');
   });
-  it('given both or neither of destination and eventType, when sent, then BAD_REQUEST', () => {
-    expect(codeOf(() => decideSendEvent(given({ destination: 'https://x.io', eventType: 'a' }), deps))).toBe('BAD_REQUEST');
-    expect(codeOf(() => decideSendEvent(given({}), deps))).toBe('BAD_REQUEST');
+  it('given both or neither of destination and eventType, when sent, then VALIDATION_ERROR', () => {
+    expect(codeOf(() => decideSendEvent(given({ destination: 'https://x.io', eventType: 'a' }), deps))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => decideSendEvent(given({}), deps))).toBe('VALIDATION_ERROR');
   });
-  it('given priority out of 1..10, negative delay or a non-http destination, when sent, then BAD_REQUEST', () => {
-    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', priority: 0 }), deps))).toBe('BAD_REQUEST');
-    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', priority: 11 }), deps))).toBe('BAD_REQUEST');
-    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', delaySeconds: -1 }), deps))).toBe('BAD_REQUEST');
-    expect(codeOf(() => decideSendEvent(given({ destination: 'ftp://x.io' }), deps))).toBe('BAD_REQUEST');
+  it('given priority out of 1..10, negative delay or a non-http destination, when sent, then VALIDATION_ERROR', () => {
+    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', priority: 0 }), deps))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', priority: 11 }), deps))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', delaySeconds: -1 }), deps))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => decideSendEvent(given({ destination: 'ftp://x.io' }), deps))).toBe('VALIDATION_ERROR');
   });
 });
 

@@ -26,7 +26,7 @@ function assertReplayable(s: EventState, verb: string): void {
 export function decideEdit(s: EventState, edit: Edit, now: number): EventEdited | null {
   assertReplayable(s, 'edit');
   if (edit.destination !== undefined) {
-    if (s.eventType !== null) throw new DomainError('BAD_REQUEST', 'destination can only be changed on a direct event');
+    if (s.eventType !== null) throw new DomainError('VALIDATION_ERROR', 'destination can only be changed on a direct event');
     assertHttpUrl(edit.destination, 'destination');
   }
   if (edit.destination === undefined && edit.payload === undefined && edit.headers === undefined) return null;
