@@ -136,5 +136,7 @@ describe('API shapes', () => {
     expect(await call('POST', '/api/v1/events', '{"payload": ', { 'x-idempotency-key': 'v2' })).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
     expect(await call('POST', '/api/v1/events/00000000-0000-4000-8000-000000000000/replay', '{'))
       .toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+    expect(await call('POST', '/api/v1/events', '<event/>', { 'content-type': 'application/xml', 'x-idempotency-key': 'v3' }))
+      .toMatchObject({ status: 415, body: { code: 'BAD_REQUEST' } });
   });
 });
