@@ -49,6 +49,12 @@ function parseKey(raw: string): Buffer {
   return key;
 }
 
+/**
+ * Keys anyone can read in this repository (the development default, docker-compose's old
+ * default): secrets sealed with them are not secret, so production refuses to start with one.
+ */
+const PUBLISHED_KEYS = [DEV_MASTER_KEY, '6d697474722d646f636b65722d636f6d706f73652d6465762d6b65792d303031'].map(parseKey);
+
 /** Reads and validates the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -60,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.MITTR_MASTER_KEY) {
     throw new ConfigError('MITTR_MASTER_KEY is required when NODE_ENV=production');
   }
+  const masterKey = parseKey(e.MITTR_MASTER_KEY ?? DEV_MASTER_KEY);
+  if (e.NODE_ENV === 'production' && PUBLISHED_KEYS.some((k) => k.equals(masterKey))) {
+    throw new ConfigError('MITTR_MASTER_KEY is a published development key; generate one for production (openssl rand -base64 32)');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -70,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     topicPrefix: e.KAFKA_TOPIC_PREFIX,
     partitions: e.KAFKA_PARTITIONS,
     registryUrl: e.SCHEMA_REGISTRY_URL,
-    masterKey: parseKey(e.MITTR_MASTER_KEY ?? DEV_MASTER_KEY),
+    masterKey,
     // Safe by default: only an explicit opt-in (as `npm run up` gives) reaches private networks.
     allowPrivateNetworks: e.MITTR_ALLOW_PRIVATE_NETWORKS === 'true',
     logLevel: e.MITTR_LOG_LEVEL,

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const base = { DATABASE_URL: 'postgres://x', KAFKA_BROKERS: '127.0.0.1:9092', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081' };
+
+describe('the master key', () => {
+  it('given development and no key, uses the development key', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).masterKey).toHaveLength(32);
+  });
+
+  it('given production and a published development key, in either encoding, refuses to start', () => {
+    const dev = Buffer.alloc(32, 7);
+    for (const key of [dev.toString('base64'), dev.toString('hex'), '6d697474722d646f636b65722d636f6d706f73652d6465762d6b65792d303031']) {
+      expect(() => loadConfig({ ...base, NODE_ENV: 'production', MITTR_MASTER_KEY: key })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...base, NODE_ENV: 'production', MITTR_MASTER_KEY: key })).toThrow(/published development key/);
+    }
+  });
+
+  it('given production and a key of its own, starts; without one, refuses', () => {
+    const own = randomBytes(32);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', MITTR_MASTER_KEY: own.toString('base64') }).masterKey.equals(own)).toBe(true);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/required/);
+  });
+});
