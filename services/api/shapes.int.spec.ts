@@ -132,6 +132,11 @@ describe('API shapes', () => {
     expect(await call('POST', '/api/v1/events', { destination: `${sinkUrl}/x`, payload: {} })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect(await call('POST', '/api/v1/events/batch/retry', {})).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect(await call('POST', '/api/v1/endpoints', { url: 'ftp://x.io', eventTypes: ['a'] })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    // Out of range for the log's int: refused, not a 500 from the Avro encoder or Postgres.
+    expect((await call('POST', '/api/v1/events', { destination: `${sinkUrl}/x`, payload: {}, delaySeconds: 2 ** 31 }, { 'x-idempotency-key': 'v4' })).body.code).toBe('VALIDATION_ERROR');
+    const ep = (await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/v`, eventTypes: ['v.test'] })).body;
+    expect((await call('GET', `/api/v1/endpoints/${ep.id}/versions/2147483648`)).body.code).toBe('VALIDATION_ERROR');
+    expect((await call('POST', `/api/v1/endpoints/${ep.id}/versions/2147483648/rollback`)).body.code).toBe('VALIDATION_ERROR');
     // Unreadable:
     expect(await call('POST', '/api/v1/events', '{"payload": ', { 'x-idempotency-key': 'v2' })).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
     expect(await call('POST', '/api/v1/events/00000000-0000-4000-8000-000000000000/replay', '{'))

@@ -46,7 +46,8 @@ const MtlsBody = Type.Object({ certPem: Type.String({ maxLength: 65_536 }), keyP
 const CreateBody = Type.Object(Fields);
 const PatchBody = Type.Partial(Type.Object(Fields));
 const IdParams = Type.Object({ id: Type.String() });
-const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1 }) });
+// A version is an Avro int and a Postgres int4: 2^31 and above is no version, refused before any query.
+const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
 const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
 /** One entry of an endpoint's history (endpointVersions). */

@@ -14,6 +14,9 @@ export type SendEventInput = {
 export type SendEvent = { accountId: string; projectId: string; idempotencyKey: string | undefined; input: SendEventInput };
 export type Deps = { now: number; newId: () => string };
 
+/** The longest delay an event may ask for: 30 days (and within the log's int, which 2^31 s is not). */
+export const MAX_DELAY_SECONDS = 30 * 86_400;
+
 /** Decides whether an event is accepted, applying the documented defaults and clamps. */
 export function decideSendEvent(cmd: SendEvent, deps: Deps): EventAccepted {
   if (!cmd.idempotencyKey) throw new DomainError('VALIDATION_ERROR', 'X-Idempotency-Key header is required');
@@ -28,7 +31,9 @@ export function decideSendEvent(cmd: SendEvent, deps: Deps): EventAccepted {
     throw new DomainError('VALIDATION_ERROR', 'priority must be an integer from 1 (highest) to 10 (lowest)');
   }
   const delaySeconds = i.delaySeconds ?? 0;
-  if (!Number.isInteger(delaySeconds) || delaySeconds < 0) throw new DomainError('VALIDATION_ERROR', 'delaySeconds must be an integer >= 0');
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
+    throw new DomainError('VALIDATION_ERROR', `delaySeconds must be an integer from 0 to ${MAX_DELAY_SECONDS} (30 days)`);
+  }
   const requested = i.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(requested) || requested < 1) throw new DomainError('VALIDATION_ERROR', 'maxAttempts must be an integer >= 1');
   return {

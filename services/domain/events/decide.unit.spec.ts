@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors/errors.ts';
-import { decideSendBatch, decideSendEvent, type SendEventInput } from './decide.ts';
+import { decideSendBatch, decideSendEvent, MAX_DELAY_SECONDS, type SendEventInput } from './decide.ts';
 
 const deps = { now: 1_700_000_000_000, newId: () => 'evt-1' };
 const given = (input: Partial<SendEventInput>, idempotencyKey: string | undefined = 'k') =>
@@ -31,6 +31,9 @@ describe('decideSendEvent', () => {
     expect(codeOf(() => decideSendEvent(given({ eventType: 'a', priority: 0 }), deps))).toBe('VALIDATION_ERROR');
     expect(codeOf(() => decideSendEvent(given({ eventType: 'a', priority: 11 }), deps))).toBe('VALIDATION_ERROR');
     expect(codeOf(() => decideSendEvent(given({ eventType: 'a', delaySeconds: -1 }), deps))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', delaySeconds: MAX_DELAY_SECONDS + 1 }), deps))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => decideSendEvent(given({ eventType: 'a', delaySeconds: 2 ** 31 }), deps))).toBe('VALIDATION_ERROR');
+    expect(decideSendEvent(given({ eventType: 'a', delaySeconds: MAX_DELAY_SECONDS }), deps).delaySeconds).toBe(MAX_DELAY_SECONDS);
     expect(codeOf(() => decideSendEvent(given({ destination: 'ftp://x.io' }), deps))).toBe('VALIDATION_ERROR');
   });
 });
