@@ -7,11 +7,16 @@ export function encodeCursor(atMs: number, id: string): string {
   return Buffer.from(JSON.stringify([atMs, id])).toString('base64url');
 }
 
+const MAX_DATE_MS = 8.64e15;
+
 /** The position a cursor names; null for a cursor that is not ours. */
 export function decodeCursor(cursor: string): [number, string] | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && z.uuid().safeParse(v[1]).success) {
+    // A time mittr wrote: an integer from the epoch to the end of JavaScript's dates (Postgres's
+    // timestamptz holds them all); anything else is not our cursor, and would be a 500 in the query.
+    if (Array.isArray(v) && Number.isSafeInteger(v[0]) && v[0] >= 0 && v[0] <= MAX_DATE_MS
+      && typeof v[1] === 'string' && z.uuid().safeParse(v[1]).success) {
       return [v[0], v[1]];
     }
   } catch { /* falls through */ }
