@@ -132,6 +132,9 @@ describe('API shapes', () => {
     expect(await call('POST', '/api/v1/events', { destination: `${sinkUrl}/x`, payload: {} })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect(await call('POST', '/api/v1/events/batch/retry', {})).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     expect(await call('POST', '/api/v1/endpoints', { url: 'ftp://x.io', eventTypes: ['a'] })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
+    // A body nested thousands deep: refused before anything walks it.
+    const deep = `{"destination":"${sinkUrl}/x","payload":{"a":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+    expect(await call('POST', '/api/v1/events', deep, { 'x-idempotency-key': 'v5' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     // A cursor whose time Postgres cannot hold: refused on every list, not a 500 from the query.
     const farCursor = Buffer.from(JSON.stringify([1e20, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
     for (const list of ['/api/v1/events', '/api/v1/endpoints', '/api/v1/event-types', '/api/v1/deliveries']) {
