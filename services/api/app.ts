@@ -5,6 +5,7 @@ import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { acceptEmptyJsonBodies } from './json-body.ts';
 import { refuseUnstorableText } from './storable-text.ts';
+import { installValidators } from './validators.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
@@ -20,8 +21,8 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     bodyLimit: 1_048_576,
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  installValidators(app);
   installErrorHandling(app);
   refuseUnstorableText(app);
   acceptEmptyJsonBodies(app);
