@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { SchemaCheck } from '../domain/event-type/definition.ts';
+import { userRegex } from '../domain/regex/user-regex.ts';
 
 /** One payload problem: a JSON Pointer into the payload ('' is the payload itself) and what is wrong. */
 export type SchemaError = { path: string; message: string; keyword: string };
@@ -15,12 +16,14 @@ const MAX_ERRORS = 20;
  * nothing is fetched (no loadSchema), `$data` is off, compiled schemas are not registered by id
  * (addUsedSchema off; the domain refuses $id and $anchor, which would register themselves),
  * and references are never inlined (a big subschema referenced many times would multiply the
- * generated code). allErrors stays off: with it, a small schema (an anyOf of many branches) over a
+ * generated code). Patterns run on RE2 (user-regex.ts), never on a backtracking RegExp.
+ * allErrors stays off: with it, a small schema (an anyOf of many branches) over a
  * large array builds an error per branch per item, and a maxItems no longer stops uniqueItems.
  */
 const ajv = new Ajv({
   allErrors: false, $data: false, addUsedSchema: false, inlineRefs: false, strict: false, logger: false,
   validateSchema: true, messages: true, verbose: false,
+  code: { regExp: Object.assign((pattern: string) => userRegex(pattern), { code: 'userRegex' }) },
 });
 addFormats.default(ajv);
 

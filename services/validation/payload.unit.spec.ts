@@ -77,6 +77,25 @@ describe('validatePayload (POST /events)', () => {
   });
 });
 
+describe('patterns (RE2)', () => {
+  // No timing assertion: on a native RegExp these calls would not return, and the test's timeout fails them.
+  it('given the issue-17 schema, when a payload that backtracks exponentially on RegExp is checked, then it is refused at once', () => {
+    const s = storeOf(state({ type: 'object', properties: { s: { type: 'string', pattern: '^(a|a)*$' } } }, 1, 'redos'));
+    expect(errorsOf(() => validatePayload(s, 'p', 'order.created', { s: `${'a'.repeat(5_000)}b` }))?.[0]).toMatchObject({ path: '/s', keyword: 'pattern' });
+    expect(errorsOf(() => validatePayload(s, 'p', 'order.created', { s: 'a'.repeat(5_000) }))).toBeUndefined();
+  });
+  it('given several patterns and patternProperties in one schema, then each keeps its own meaning', () => {
+    const schema = { type: 'object', patternProperties: { '^x-': { type: 'string', pattern: '^\\d+$' }, '^y-': { type: 'string', pattern: '^[a-z]+$' } } };
+    const s = storeOf(state(schema, 1, 'several'));
+    expect(errorsOf(() => validatePayload(s, 'p', 'order.created', { 'x-a': '12', 'y-b': 'ab', other: 1 }))).toBeUndefined();
+    expect(errorsOf(() => validatePayload(s, 'p', 'order.created', { 'x-a': 'ab' }))?.[0]).toMatchObject({ path: '/x-a', keyword: 'pattern' });
+    expect(errorsOf(() => validatePayload(s, 'p', 'order.created', { 'y-b': '12' }))?.[0]).toMatchObject({ path: '/y-b', keyword: 'pattern' });
+  });
+  it('given a pattern RE2 cannot run, then the schema is refused when it is defined', () => {
+    expect(checkSchema({ type: 'string', pattern: '(a)\\1' }, null)[0]).toMatch(/backreferences/);
+  });
+});
+
 describe('ValidatorCache', () => {
   it('compiles once per (event type, version) and keeps one version per event type', () => {
     const cache = new ValidatorCache(2);

@@ -1,5 +1,7 @@
 import { query, type JsonValue } from 'jsonpath-rfc9535';
+import parse from 'jsonpath-rfc9535/parser';
 import { DomainError } from '../errors/errors.ts';
+import { iRegexpProblem } from '../regex/user-regex.ts';
 import type { DeliveryContext } from './filter.ts';
 
 /**
@@ -133,6 +135,24 @@ function reader(segments: Segment[]): ((ctx: DeliveryContext) => unknown) | null
   return (ctx) => walk(ctx[root as 'id' | 'eventType' | 'data'], tail);
 }
 
+type Node = { type?: string; name?: string; arguments?: Array<{ type?: string; value?: unknown }> };
+
+/**
+ * The literal patterns of the path's `match()` and `search()` calls, which must compile now: RFC
+ * 9535 makes an invalid one silently match nothing, a filter its author would never see working.
+ * (A pattern read from the event is checked when it is used, and matches nothing if invalid.)
+ */
+function literalPatterns(ast: unknown, out: string[] = []): string[] {
+  if (ast === null || typeof ast !== 'object') return out;
+  const node = ast as Node;
+  const pattern = node.arguments?.[1];
+  if (node.type === 'FunctionExpr' && (node.name === 'match' || node.name === 'search') && pattern?.type === 'Literal' && typeof pattern.value === 'string') {
+    out.push(pattern.value);
+  }
+  for (const child of Object.values(ast)) literalPatterns(child, out);
+  return out;
+}
+
 /**
  * Compiles `path` to a function answering the first node it selects in the context, or `undefined`
  * when it selects none. Throws VALIDATION_ERROR when the path is not a JSONPath.
@@ -141,8 +161,13 @@ export function compileSelector(path: string): (ctx: DeliveryContext) => unknown
   if (typeof path !== 'string' || !path.startsWith('$')) throw new DomainError('VALIDATION_ERROR', 'a JSONPath must start with $', { path });
   const segments = segmentsOf(path);
   const normalized = renderPath(segments);
-  try { query({}, normalized); } catch (err) {
+  let patterns: string[];
+  try { patterns = literalPatterns(parse(normalized)); } catch (err) {
     throw new DomainError('VALIDATION_ERROR', `${JSON.stringify(path)} is not a JSONPath: ${(err as Error).message}`, { path });
+  }
+  for (const pattern of patterns) {
+    const problem = iRegexpProblem(pattern);
+    if (problem !== null) throw new DomainError('VALIDATION_ERROR', `${JSON.stringify(path)}: the pattern ${JSON.stringify(pattern)} ${problem}`, { path });
   }
   return reader(segments) ?? ((ctx) => query(jsonContext(ctx), normalized)[0]);
 }

@@ -93,3 +93,26 @@ describe('context paths', () => {
     expect(compiles).toBe(4);
   });
 });
+
+describe('regular expressions in paths (RE2, linear time)', () => {
+  const ctx = (data: unknown) => ({ id: 'e', eventType: 't', data, headers: {} });
+  it('given a pattern that backtracks exponentially on a native RegExp, when an event is matched, then it answers at once', () => {
+    const select = compileSelector("$.data[?search(@, '^(a|a)*$')]");
+    // On a native RegExp this call would not return within the age of the universe.
+    expect(select(ctx(['a'.repeat(5_000) + 'b']))).toBeUndefined();
+    expect(select(ctx(['aaaa']))).toBe('aaaa');
+  });
+  it('given an invalid or oversized literal pattern, when the path is compiled, then it is refused', () => {
+    for (const path of ['$.data[?search(@, "[")]', "$.data[?match(@.x, '(a')]", `$.data[?search(@, '${'a'.repeat(1_001)}')]`]) {
+      expect(() => compileSelector(path), path).toThrow(DomainError);
+    }
+  });
+  it('given match(), then the whole string must match, alternatives included, and . excludes \\r and \\n (RFC 9485)', () => {
+    expect(query({ a: ['ab', 'b', 'xb'] }, "$.a[?match(@, 'a|b')]")).toEqual(['b']);
+    expect(query({ a: ['x\ry', 'x\ny', 'xzy'] }, "$.a[?match(@, 'x.y')]")).toEqual(['xzy']);
+    expect(query({ a: ['d]', ']x', 'd'] }, "$.a[?match(@, '[\\\\]d].')]")).toEqual(['d]', ']x']);
+  });
+  it('given the JSONPath engine, then it runs patterns on RE2 (patches/jsonpath-rfc9535), which knows (?i) where RegExp does not', () => {
+    expect(query({ a: ['ABC', 'x'] }, "$.a[?search(@, '(?i)abc')]")).toEqual(['ABC']);
+  });
+});

@@ -1,5 +1,7 @@
+import { patternProblem as regexProblem } from '../regex/user-regex.ts';
+
 /** Bounds on a customer's JSON Schema, which every API process compiles and runs. */
-export const SCHEMA_LIMITS = { maxBytes: 65_536, maxDepth: 32, maxPatternLength: 1_000, maxUniqueItems: 1_000 };
+export const SCHEMA_LIMITS = { maxBytes: 65_536, maxDepth: 32, maxUniqueItems: 1_000 };
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
 const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
@@ -8,8 +10,8 @@ const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null'])
  * What makes a schema unsafe to compile or run in a shared process, which a schema engine does
  * not check itself (Ajv treats schemas as trusted code): size and nesting (compiling recurses);
  * references leaving the document (nothing is fetched, and one tenant's schema never reaches
- * another's through the shared engine's registry); regular expressions that backtrack
- * exponentially; and quadratic uniqueness checks over unbounded arrays of objects.
+ * another's through the shared engine's registry); regular expressions the linear-time engine
+ * cannot run (user-regex.ts: backreferences, lookaround, invalid syntax); and quadratic uniqueness checks over unbounded arrays of objects.
  */
 export function schemaLimitProblems(schema: object): string[] {
   if (Buffer.byteLength(JSON.stringify(schema)) > SCHEMA_LIMITS.maxBytes) {
@@ -59,48 +61,6 @@ function scalarItems(items: unknown): boolean {
 }
 
 function patternProblem(pattern: string, at: string, problems: string[]): void {
-  if (pattern.length > SCHEMA_LIMITS.maxPatternLength) problems.push(`${at}: a pattern must be at most ${SCHEMA_LIMITS.maxPatternLength} characters`);
-  else if (mayBacktrack(pattern)) problems.push(`${at}: nested quantifiers and backreferences can backtrack exponentially; rewrite the pattern`);
-}
-
-/**
- * A star-height check (as safe-regex does): true when a repeated group contains a repetition,
- * like (a+)+ or (\w+\s?)*, or when the pattern uses a backreference. Both can take exponential
- * time on a short non-matching string. A heuristic: it does not catch every slow pattern.
- */
-export function mayBacktrack(src: string): boolean {
-  const groups: boolean[] = []; // per open group: does it contain a repetition?
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
-      if (!inClass && /[1-9k]/.test(src[i + 1] ?? '')) return true;
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-    } else if (c === '[') {
-      inClass = true;
-    } else if (c === '(') {
-      groups.push(false);
-    } else if (c === ')') {
-      const inner = groups.pop() ?? false;
-      const repeated = repeats(src, i + 1);
-      if (inner && repeated) return true;
-      if ((inner || repeated) && groups.length > 0) groups[groups.length - 1] = true;
-    } else if (repeats(src, i) && groups.length > 0) {
-      groups[groups.length - 1] = true;
-    }
-  }
-  return false;
-}
-
-/** Whether a repeating quantifier (*, +, {n,} or {n,m} with m > 1) starts at `i`. */
-function repeats(src: string, i: number): boolean {
-  const c = src[i];
-  if (c === '*' || c === '+') return true;
-  if (c !== '{') return false;
-  const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 24));
-  if (!m) return false;
-  if (m[2] === undefined) return Number(m[1]) > 1;
-  return m[3] === '' || Number(m[3]) > 1;
+  const problem = regexProblem(pattern);
+  if (problem !== null) problems.push(`${at}: ${problem}`);
 }
