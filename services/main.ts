@@ -56,7 +56,7 @@ async function run(roles: readonly Role[], threadRoles: readonly Role[] = []): P
   const running = [...roles, ...threadRoles];
   const mode = config.allowPrivateNetworks
     ? 'DEVELOPMENT MODE: deliveries to loopback and private addresses are ALLOWED'
-    : 'deliveries to loopback/private addresses are refused';
+    : `deliveries to loopback/private addresses are refused${config.allowedCidrs.length > 0 ? ` but for MITTR_ALLOWED_CIDRS ${config.allowedCidrs.join(',')}` : ''}`;
   console.log(`mittr ${running.join(',')} started${mittr.url ? ` on ${mittr.url}` : ''}; ${mode}`);
   let stopping = false;
   const shutdown = async () => {

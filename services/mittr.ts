@@ -74,7 +74,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
       import('./delivery/sender.ts'), import('./kafka/group-size.ts'), import('./delivery/transform/index.ts'),
       import('./delivery/engine.ts'), import('./delivery/rate-limiter.ts'), import('./kafka/parallel-processor.ts'),
     ]);
-    const agents = new AgentPool(config.allowPrivateNetworks, config.tlsCaFile ? await readFile(config.tlsCaFile, 'utf8') : undefined);
+    const agents = new AgentPool({ allowPrivateNetworks: config.allowPrivateNetworks, operatorCidrs: config.allowedCidrs }, config.tlsCaFile ? await readFile(config.tlsCaFile, 'utf8') : undefined);
     stops.push(() => agents.close());
     const engines = new GroupSize(kafka, group('engine.high'));
     await engines.start();

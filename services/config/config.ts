@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /** Every setting mittr reads, validated once at boot; a bad value stops the process loudly. */
@@ -17,6 +18,12 @@ const schema = z.object({
   MITTR_MASTER_KEY: z.string().min(1).optional(),
   /** Allow deliveries to loopback/private addresses (local development). */
   MITTR_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).optional(),
+  /**
+   * Ranges beyond the public internet that deliveries may reach (comma-separated CIDRs), e.g. an
+   * internal network of receivers. Only the operator opens these; an endpoint's allowedCidrs only narrow.
+   */
+  MITTR_ALLOWED_CIDRS: z.string().default('').transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+    .refine((list) => list.every((c) => ipaddr.isValidCIDR(c)), 'must be comma-separated CIDRs such as 10.20.0.0/16,fd00::/8'),
   /** Extra CA certificates (PEM file) trusted for outbound deliveries, e.g. an internal CA. */
   MITTR_TLS_CA_FILE: z.string().optional(),
   MITTR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -34,6 +41,8 @@ export type Config = {
   registryUrl: string;
   masterKey: Buffer;
   allowPrivateNetworks: boolean;
+  /** MITTR_ALLOWED_CIDRS: what deliveries may reach besides public addresses. */
+  allowedCidrs: string[];
   logLevel: string;
   tlsCaFile: string | undefined;
 };
@@ -83,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey,
     // Safe by default: only an explicit opt-in (as `npm run up` gives) reaches private networks.
     allowPrivateNetworks: e.MITTR_ALLOW_PRIVATE_NETWORKS === 'true',
+    allowedCidrs: e.MITTR_ALLOWED_CIDRS,
     logLevel: e.MITTR_LOG_LEVEL,
     tlsCaFile: e.MITTR_TLS_CA_FILE,
   };

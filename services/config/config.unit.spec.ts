@@ -23,3 +23,13 @@ describe('the master key', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/required/);
   });
 });
+
+describe('what deliveries may reach', () => {
+  it('given no setting, then only public addresses: private networks closed, no operator ranges', () => {
+    expect(loadConfig(base)).toMatchObject({ allowPrivateNetworks: false, allowedCidrs: [] });
+  });
+  it('given MITTR_ALLOWED_CIDRS, then its ranges are read; a value that is not CIDRs stops the boot', () => {
+    expect(loadConfig({ ...base, MITTR_ALLOWED_CIDRS: ' 10.20.0.0/16, fd00::/8 ' }).allowedCidrs).toEqual(['10.20.0.0/16', 'fd00::/8']);
+    expect(() => loadConfig({ ...base, MITTR_ALLOWED_CIDRS: '10.20.0.0/16,intranet' })).toThrow(/MITTR_ALLOWED_CIDRS/);
+  });
+});

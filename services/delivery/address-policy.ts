@@ -1,7 +1,19 @@
 import ipaddr from 'ipaddr.js';
 
-/** Where a delivery may connect: checked on the address actually connected to, after DNS. */
-export type AddressPolicy = { allowPrivateNetworks: boolean; allowedCidrs: readonly string[]; blockedCidrs: readonly string[] };
+/**
+ * Where a delivery may connect, checked on each resolved address before connecting and again on
+ * the connected socket. The deployment decides what is reachable at all (public unicast, plus
+ * the operator's `operatorCidrs`, or everything in development); an endpoint's lists only narrow it.
+ */
+export type AddressPolicy = {
+  allowPrivateNetworks: boolean; operatorCidrs: readonly string[];
+  allowedCidrs: readonly string[]; blockedCidrs: readonly string[];
+};
+
+/** Whether `c` is a CIDR this module can apply (config and endpoint input are checked with it). */
+export function isCidr(c: string): boolean {
+  try { ipaddr.parseCIDR(c); return true; } catch { return false; }
+}
 
 type Parsed = [ipaddr.IPv4 | ipaddr.IPv6, number];
 const cache = new Map<string, Parsed>();
@@ -25,18 +37,19 @@ function inAny(ip: ipaddr.IPv4 | ipaddr.IPv6, list: readonly string[]): boolean 
 }
 
 /**
- * blockedCidrs always win; a non-empty allowedCidrs is an allowlist (and may admit private
- * ranges); otherwise only public unicast addresses, unless private networks are allowed
- * globally. Loopback, private, link-local (metadata), CGNAT, 6to4, Teredo and other special
- * ranges are not 'unicast' in ipaddr.js and so are refused by default.
+ * An endpoint's blockedCidrs always win. Then the deployment's policy: public unicast addresses,
+ * the operator's ranges (MITTR_ALLOWED_CIDRS), or everything when private networks are allowed
+ * (development). Loopback, private, link-local (metadata), CGNAT, 6to4, Teredo and the other
+ * special ranges are not 'unicast' in ipaddr.js. Last, a non-empty allowedCidrs of the endpoint is
+ * an allowlist within what the deployment allows: it can never open a range the operator did not.
  */
 export function addressAllowed(address: string, policy: AddressPolicy): { ok: true } | { ok: false; reason: string } {
   let ip: ipaddr.IPv4 | ipaddr.IPv6;
   try { ip = normalize(address); } catch { return { ok: false, reason: `unparseable address ${address}` }; }
   if (inAny(ip, policy.blockedCidrs)) return { ok: false, reason: `${address} is in the endpoint's blockedCidrs` };
-  if (policy.allowedCidrs.length > 0) {
-    return inAny(ip, policy.allowedCidrs) ? { ok: true } : { ok: false, reason: `${address} is not in the endpoint's allowedCidrs` };
+  if (!policy.allowPrivateNetworks && ip.range() !== 'unicast' && !inAny(ip, policy.operatorCidrs)) {
+    return { ok: false, reason: `refused to deliver to non-public address ${address} (${ip.range()})` };
   }
-  if (policy.allowPrivateNetworks || ip.range() === 'unicast') return { ok: true };
-  return { ok: false, reason: `refused to deliver to non-public address ${address} (${ip.range()})` };
+  if (policy.allowedCidrs.length > 0 && !inAny(ip, policy.allowedCidrs)) return { ok: false, reason: `${address} is not in the endpoint's allowedCidrs` };
+  return { ok: true };
 }

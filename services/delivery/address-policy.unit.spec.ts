@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressAllowed, type AddressPolicy } from './address-policy.ts';
 
-const prod: AddressPolicy = { allowPrivateNetworks: false, allowedCidrs: [], blockedCidrs: [] };
+const prod: AddressPolicy = { allowPrivateNetworks: false, operatorCidrs: [], allowedCidrs: [], blockedCidrs: [] };
 const ok = (a: string, p: AddressPolicy = prod) => addressAllowed(a, p).ok;
 
 describe('address policy (checked on the connected address)', () => {
@@ -15,13 +15,25 @@ describe('address policy (checked on the connected address)', () => {
     expect(ok('93.184.216.34')).toBe(true);
     expect(ok('2606:2800:220:1:248:1893:25c8:1946')).toBe(true);
   });
-  it('lets allowedCidrs admit a private range and act as an allowlist', () => {
-    const p = { ...prod, allowedCidrs: ['10.0.0.0/8'] };
-    expect(ok('10.9.9.9', p)).toBe(true);
-    expect(ok('93.184.216.34', p)).toBe(false);
+  it('given a tenant allowedCidrs, then it only narrows: it never opens loopback, private or metadata ranges (issue 17)', () => {
+    for (const allowedCidrs of [['127.0.0.1/32'], ['::1/128'], ['0.0.0.0/0'], ['::/0'], ['10.0.0.0/8'], ['169.254.169.254/32']]) {
+      const p = { ...prod, allowedCidrs };
+      for (const a of ['127.0.0.1', '::1', '10.9.9.9', '169.254.169.254', '::ffff:127.0.0.1']) expect(ok(a, p), `${a} ${allowedCidrs}`).toBe(false);
+    }
+    const narrow = { ...prod, allowedCidrs: ['93.184.216.0/24'] };
+    expect(ok('93.184.216.34', narrow)).toBe(true);
+    expect(ok('1.1.1.1', narrow)).toBe(false);
+  });
+  it('given operator ranges, then they open to every endpoint, and a tenant allowedCidrs narrows within them', () => {
+    const p = { ...prod, operatorCidrs: ['10.20.0.0/16'] };
+    expect(ok('10.20.1.1', p)).toBe(true);
+    expect(ok('10.21.1.1', p)).toBe(false);
+    expect(ok('10.20.1.1', { ...p, allowedCidrs: ['10.0.0.0/8'] })).toBe(true);
+    expect(ok('10.20.1.1', { ...p, allowedCidrs: ['10.20.2.0/24'] })).toBe(false);
+    expect(ok('10.21.1.1', { ...p, allowedCidrs: ['10.0.0.0/8'] })).toBe(false);
   });
   it('lets blockedCidrs win over everything, even development mode', () => {
-    const p = { allowPrivateNetworks: true, allowedCidrs: ['127.0.0.0/8'], blockedCidrs: ['127.0.0.1/32'] };
+    const p = { allowPrivateNetworks: true, operatorCidrs: [], allowedCidrs: ['127.0.0.0/8'], blockedCidrs: ['127.0.0.1/32'] };
     expect(ok('127.0.0.1', p)).toBe(false);
     expect(ok('127.0.0.2', p)).toBe(true);
     expect(ok('93.184.216.34', { ...prod, blockedCidrs: ['93.184.0.0/16'] })).toBe(false);

@@ -5,7 +5,7 @@ import { AgentPool, send } from './sender.ts';
 
 /** A receiver on loopback: /silent never answers, /trickle sends a byte of body every 50 ms for 3 s, /ok answers at once. */
 describe('an attempt is bounded by its timeout as a whole', () => {
-  const agents = new AgentPool(true);
+  const agents = new AgentPool({ allowPrivateNetworks: true, operatorCidrs: [] });
   let server: Server;
   let base: string;
 

@@ -1,5 +1,6 @@
-import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { addressAllowed, type AddressPolicy } from './address-policy.ts';
@@ -23,13 +24,43 @@ export type ClientCert = { certPem: string; keyPem: string };
 export const CONNECTIONS_PER_ORIGIN = 64;
 
 /**
- * An undici Agent whose connector checks the address actually connected to, after DNS
- * resolution (no DNS rebinding, and IP literals are checked too). No redirects are followed.
- * With a client certificate, TLS connections present it (mTLS).
+ * A DNS lookup that answers only the addresses the policy allows, and fails with
+ * BlockedAddressError when it allows none: the socket then connects to a checked address, and a
+ * refused host is refused before any packet leaves (no TCP handshake, no TLS ClientHello), with
+ * one error whatever the state of the port.
+ */
+function checkedLookup(policy: AddressPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const allowed = addresses.filter((a) => addressAllowed(a.address, policy).ok);
+      if (allowed.length === 0) {
+        const first = addresses[0];
+        const verdict = first ? addressAllowed(first.address, policy) : { ok: false as const, reason: `${hostname} has no address` };
+        return callback(new BlockedAddressError(verdict.ok ? `${hostname} has no allowed address` : verdict.reason), '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
+      return callback(null, allowed[0]!.address, allowed[0]!.family);
+    });
+  };
+}
+
+/**
+ * An undici Agent that resolves, checks, then connects to the checked address (no DNS rebinding);
+ * IP literals are checked before connecting, and the connected socket's address once more. No
+ * redirects are followed. With a client certificate, TLS connections present it (mTLS).
  */
 export function createDeliveryAgent(policy: AddressPolicy, cert?: ClientCert, ca?: string[]): Agent {
-  const base = buildConnector({ timeout: 10_000, ...(ca ? { ca } : {}), ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}) });
+  const base = buildConnector({
+    timeout: 10_000, lookup: checkedLookup(policy),
+    ...(ca ? { ca } : {}), ...(cert ? { cert: cert.certPem, key: cert.keyPem } : {}),
+  });
   const connect: buildConnector.connector = (options, callback) => {
+    const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host) !== 0) {
+      const verdict = addressAllowed(host, policy);
+      if (!verdict.ok) return callback(new BlockedAddressError(verdict.reason), null);
+    }
     base(options, (err, socket) => {
       if (err || !socket) return callback(err ?? new Error('no socket'), null);
       const verdict = addressAllowed((socket as Socket).remoteAddress ?? '', policy);
@@ -49,12 +80,15 @@ export function createDeliveryAgent(policy: AddressPolicy, cert?: ClientCert, ca
  */
 export class AgentPool {
   private readonly agents = new Map<string, Agent>();
-  private readonly allowPrivateNetworks: boolean;
+  private readonly deployment: Pick<AddressPolicy, 'allowPrivateNetworks' | 'operatorCidrs'>;
   private readonly max: number;
   private readonly ca: string[] | undefined;
-  /** `extraCaPem`: certificates trusted besides the system's (MITTR_TLS_CA_FILE). */
-  constructor(allowPrivateNetworks: boolean, extraCaPem?: string, max = 256) {
-    this.allowPrivateNetworks = allowPrivateNetworks;
+  /**
+   * `deployment`: what the operator lets deliveries reach (MITTR_ALLOW_PRIVATE_NETWORKS,
+   * MITTR_ALLOWED_CIDRS); `extraCaPem`: certificates trusted besides the system's (MITTR_TLS_CA_FILE).
+   */
+  constructor(deployment: Pick<AddressPolicy, 'allowPrivateNetworks' | 'operatorCidrs'>, extraCaPem?: string, max = 256) {
+    this.deployment = deployment;
     this.ca = extraCaPem ? [...rootCertificates, extraCaPem] : undefined;
     this.max = max;
   }
@@ -65,7 +99,7 @@ export class AgentPool {
     if (agent) {
       this.agents.delete(key); // refresh its LRU position
     } else {
-      agent = createDeliveryAgent({ allowPrivateNetworks: this.allowPrivateNetworks, allowedCidrs, blockedCidrs }, cert, this.ca);
+      agent = createDeliveryAgent({ ...this.deployment, allowedCidrs, blockedCidrs }, cert, this.ca);
       if (this.agents.size >= this.max) {
         const [oldestKey, oldest] = this.agents.entries().next().value!;
         this.agents.delete(oldestKey);

@@ -13,7 +13,8 @@ export class RecordingSink {
   private waiters: Array<() => void> = [];
   responder: Responder = () => ({ status: 200, body: 'OK' });
 
-  async start(): Promise<string> {
+  /** Listens on `host` (any 127.0.0.0/8 address answers on Linux loopback). */
+  async start(host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -29,8 +30,8 @@ export class RecordingSink {
       });
     });
     this.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => this.server!.listen(0, host, r));
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** Resolves when `predicate` holds over what was received, or rejects after `timeoutMs`. */
