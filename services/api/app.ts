@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { pollRoutes } from './routes/poll.ts';
+import { clientErrorHandler } from './client-errors.ts';
 
 /** Builds the HTTP API (no listen: services/api/server.ts does that). */
 export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
@@ -21,6 +22,7 @@ export async function buildApp(ctx: ApiContext): Promise<FastifyInstance> {
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     bodyLimit: 1_048_576,
     logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app);
   installErrorHandling(app);

@@ -3,6 +3,7 @@ import type { EndpointState } from '../domain/endpoint/evolve.ts';
 import { admit, CLOSED, record, type Breaker } from '../domain/delivery/breaker.ts';
 import type { RetryPolicy } from '../domain/delivery/retry.ts';
 import { signatureHeaders } from '../domain/delivery/signing.ts';
+import { sendableHeaders } from '../domain/delivery/headers.ts';
 import type { DeliveryAttempted, DeliveryRequested } from '../domain/messages/events.ts';
 import type { HandlerContext, KeyedHandler } from '../kafka/parallel-processor.ts';
 import type { Incoming, Outgoing } from '../kafka/processor.ts';
@@ -123,7 +124,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const t0 = performance.now();
     const at = now();
     let body = r.payload;
-    let userHeaders: Record<string, string> = { ...ep?.config.customHeaders, ...r.headers };
+    let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers });
     let url = ep?.config.url ?? r.url;
     if (ep?.config.transformation) {
       const t = await d.transforms.run(ep.config.transformation, { eventType: r.eventType, payload: JSON.parse(body), headers: userHeaders, url });

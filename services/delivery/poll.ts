@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EndpointState } from '../domain/endpoint/evolve.ts';
+import { sendableHeaders } from '../domain/delivery/headers.ts';
 import type { DeliveryAttempted, DeliveryQueuedForPoll, DeliveryRequested } from '../domain/messages/events.ts';
 import type { Outgoing } from '../kafka/processor.ts';
 import type { Topics } from '../kafka/topics.ts';
@@ -18,7 +19,7 @@ export function queueForPoll(topics: Topics, r: DeliveryRequested, ep: EndpointS
   const event: DeliveryQueuedForPoll = {
     type: 'DeliveryQueuedForPoll', dispatchId: r.dispatchId, eventId: r.eventId, accountId: r.accountId,
     projectId: r.projectId, endpointId: ep.endpointId, eventType: r.eventType, url: ep.config.url,
-    payload: r.payload, headers: { ...ep.config.customHeaders, ...r.headers }, maxAttempts: r.maxAttempts,
+    payload: r.payload, headers: sendableHeaders({ ...ep.config.customHeaders, ...r.headers }), maxAttempts: r.maxAttempts,
     queuedAt: at, eventCreatedAt: r.createdAt,
   };
   return { topic: topics.outcomes, key: r.eventId, event };

@@ -1,3 +1,5 @@
+import { headerProblems } from '../../domain/delivery/headers.ts';
+
 /**
  * The transformation contract, shared by the pool (main thread) and the sandbox (worker).
  *
@@ -47,22 +49,13 @@ export function failure(error: string): TransformResult {
   return { kind: 'error', error: error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS)}...` : error };
 }
 
-// RFC 9110 field-name token; values must not be able to split or end the header block.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE_FORBIDDEN = /[\r\n\0]/;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The same rule as for events' and endpoints' headers: a transformation cannot forge mittr's either. */
 function headersProblem(headers: unknown): string | null {
-  if (!isRecord(headers)) return 'headers must be an object of header name to string value';
-  for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) return `header name ${JSON.stringify(name)} is not a valid HTTP field name`;
-    if (typeof value !== 'string') return `header ${name} must have a string value, got ${value === null ? 'null' : typeof value}`;
-    if (HEADER_VALUE_FORBIDDEN.test(value)) return `header ${name} contains CR, LF or NUL`;
-  }
-  return null;
+  return headerProblems(headers, 'headers')[0] ?? null;
 }
 
 function urlProblem(url: unknown): string | null {

@@ -7,7 +7,7 @@ import { TransformPool } from './pool.ts';
 const input: TransformInput = {
   eventType: 'order.created',
   payload: { id: 'ord_1' },
-  headers: { 'content-type': 'application/json' },
+  headers: { 'x-source': 'shop' },
   url: 'https://example.com/hooks',
 };
 const identity = 'function transform(w) { return w; }';

@@ -7,7 +7,7 @@ import { Sandbox } from './sandbox.ts';
 const input: TransformInput = {
   eventType: 'order.created',
   payload: { id: 'ord_1', cents: 1999 },
-  headers: { 'content-type': 'application/json' },
+  headers: { 'x-source': 'shop' },
   url: 'https://example.com/hooks',
 };
 let sandbox: Sandbox;
@@ -31,7 +31,7 @@ describe('transformation sandbox', { timeout: 10_000 }, () => {
     }`);
     expect(result).toEqual({
       kind: 'ok', eventType: 'order.created', payload: { id: 'ord_1', cents: 1999, total: 19.99 },
-      headers: { 'content-type': 'application/json', 'X-Shop': 'acme' }, url: 'https://example.com/hooks',
+      headers: { 'x-source': 'shop', 'X-Shop': 'acme' }, url: 'https://example.com/hooks',
     });
   });
 

@@ -1,5 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
+import { headerProblems } from '../delivery/headers.ts';
 import { DomainError } from '../errors/errors.ts';
 import { compileFilter, type FilterRule } from './filter.ts';
 import { compileKeyPath } from './partition-key.ts';
@@ -17,8 +18,6 @@ export const ENDPOINT_DEFAULTS: EndpointConfig = {
 export type EndpointInput = Partial<Omit<EndpointConfig, 'filter' | 'storageConfig'>> & {
   filter?: unknown; storageConfig?: unknown;
 };
-
-const RESERVED_HEADERS = /^(x-mittr-|webhook-(id|timestamp|signature)$|content-length$|host$|content-type$)/i;
 
 function range(problems: string[], name: string, v: number, min: number, max: number, integer = true) {
   if (typeof v !== 'number' || Number.isNaN(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
@@ -60,10 +59,7 @@ export function buildConfig(base: EndpointConfig, input: EndpointInput): Endpoin
   for (const [name, list] of [['allowedCidrs', c.allowedCidrs], ['blockedCidrs', c.blockedCidrs]] as const) {
     for (const cidr of list) if (!validCidr(cidr)) problems.push(`${name}: ${JSON.stringify(cidr)} is not a CIDR`);
   }
-  for (const h of Object.keys(c.customHeaders)) {
-    if (RESERVED_HEADERS.test(h)) problems.push(`customHeaders cannot set ${h}: signature and framing headers are mittr's`);
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) problems.push(`customHeaders: ${JSON.stringify(h)} is not a header name`);
-  }
+  problems.push(...headerProblems(c.customHeaders, 'customHeaders'));
   if (!['push', 'poll', 'storage'].includes(c.deliveryMode)) problems.push('deliveryMode must be push, poll or storage');
   if (c.deliveryMode === 'storage') {
     // Storage sinks are not built yet: refuse clearly rather than accept and never deliver.

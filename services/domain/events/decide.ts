@@ -1,3 +1,4 @@
+import { headerProblems } from '../delivery/headers.ts';
 import { DomainError } from '../errors/errors.ts';
 import type { EventAccepted } from '../messages/events.ts';
 
@@ -36,6 +37,7 @@ export function decideSendEvent(cmd: SendEvent, deps: Deps): EventAccepted {
   }
   const requested = i.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(requested) || requested < 1) throw new DomainError('VALIDATION_ERROR', 'maxAttempts must be an integer >= 1');
+  assertHeaders(i.headers);
   return {
     type: 'EventAccepted',
     eventId: deps.newId(),
@@ -90,6 +92,13 @@ export function decideSendBatch(
       throw err;
     }
   });
+}
+
+/** Refuses headers the delivery rule refuses (delivery/headers.ts); undefined is none. */
+export function assertHeaders(headers: unknown): void {
+  if (headers === undefined) return;
+  const problems = headerProblems(headers, 'headers');
+  if (problems.length > 0) throw new DomainError('VALIDATION_ERROR', problems.join('; '), { problems });
 }
 
 export function assertHttpUrl(value: string, field: string): void {

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors/errors.ts';
 import type { EventEdited, EventReplayed, ReplayTarget } from '../messages/events.ts';
 import type { EventStatus } from './status.ts';
-import { assertHttpUrl } from './decide.ts';
+import { assertHeaders, assertHttpUrl } from './decide.ts';
 
 /** What replay and edit decisions need to know about an event (read from its projection). */
 export type EventState = {
@@ -29,6 +29,7 @@ export function decideEdit(s: EventState, edit: Edit, now: number): EventEdited 
     if (s.eventType !== null) throw new DomainError('VALIDATION_ERROR', 'destination can only be changed on a direct event');
     assertHttpUrl(edit.destination, 'destination');
   }
+  assertHeaders(edit.headers);
   if (edit.destination === undefined && edit.payload === undefined && edit.headers === undefined) return null;
   return {
     type: 'EventEdited', eventId: s.eventId, accountId: s.accountId, projectId: s.projectId,
