@@ -3,7 +3,7 @@ import type { EndpointState } from '../domain/endpoint/evolve.ts';
 import { admit, CLOSED, record, type Breaker } from '../domain/delivery/breaker.ts';
 import type { RetryPolicy } from '../domain/delivery/retry.ts';
 import { signatureHeaders } from '../domain/delivery/signing.ts';
-import { sendableHeaders } from '../domain/delivery/headers.ts';
+import { sendableHeaders } from '../domain/headers/delivery-headers.ts';
 import type { DeliveryAttempted, DeliveryRequested } from '../domain/messages/events.ts';
 import type { HandlerContext, KeyedHandler } from '../kafka/parallel-processor.ts';
 import type { Incoming, Outgoing } from '../kafka/processor.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EndpointState } from '../domain/endpoint/evolve.ts';
-import { sendableHeaders } from '../domain/delivery/headers.ts';
+import { sendableHeaders } from '../domain/headers/delivery-headers.ts';
 import type { DeliveryAttempted, DeliveryQueuedForPoll, DeliveryRequested } from '../domain/messages/events.ts';
 import type { Outgoing } from '../kafka/processor.ts';
 import type { Topics } from '../kafka/topics.ts';

@@ -1,4 +1,4 @@
-import { headerProblems } from '../../domain/delivery/headers.ts';
+import { headerProblems } from '../../domain/headers/delivery-headers.ts';
 
 /**
  * The transformation contract, shared by the pool (main thread) and the sandbox (worker).

@@ -1,6 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { headerProblems } from '../delivery/headers.ts';
+import { headerProblems } from '../headers/delivery-headers.ts';
 import { DomainError } from '../errors/errors.ts';
 import { compileFilter, type FilterRule } from './filter.ts';
 import { compileKeyPath } from './partition-key.ts';

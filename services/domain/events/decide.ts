@@ -1,4 +1,4 @@
-import { headerProblems } from '../delivery/headers.ts';
+import { headerProblems } from '../headers/delivery-headers.ts';
 import { DomainError } from '../errors/errors.ts';
 import type { EventAccepted } from '../messages/events.ts';
 

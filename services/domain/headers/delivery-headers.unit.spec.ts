@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEADER_LIMITS, headerProblems, sendableHeaders } from './headers.ts';
+import { HEADER_LIMITS, headerProblems, sendableHeaders } from './delivery-headers.ts';
 
 describe('the delivery header rule', () => {
   it('given ordinary headers, then they pass', () => {
