@@ -18,14 +18,14 @@ export const ROOT = join(import.meta.dirname, '..', '..');
  * the spec's tests; after them the child is killed, the sink stopped and the child's topics and
  * schema dropped, and a spec that did not reach `passed()` prints the child's output.
  */
-export function childWithSink() {
+export function childWithSink(options: { sinkHost?: string; env?: Record<string, string> } = {}) {
   const sink = new RecordingSink();
   let sinkUrl = '';
   let child: MittrChild | undefined;
   let config: Config | undefined;
   let passed = false;
   beforeAll(async () => {
-    sinkUrl = await sink.start();
+    sinkUrl = await sink.start(options.sinkHost);
   });
   afterAll(async () => {
     if (child && !passed) console.error(`mittr child output (tail):\n${child.tail(80)}`);
@@ -38,7 +38,7 @@ export function childWithSink() {
     sinkUrl: () => sinkUrl,
     /** Spawns the child (own topic prefix, schema and port); answers it once healthy, with its boot time. */
     async start(): Promise<{ child: MittrChild; bootMs: number }> {
-      const isolated = await isolatedChildEnv();
+      const isolated = await isolatedChildEnv(options.env);
       config = isolated.config;
       child = new MittrChild(isolated.env);
       child.spawn();
