@@ -94,4 +94,18 @@ describe('one event end to end (signup, send, signed delivery, projection)', () 
     expect(res.body.checks.registry.status).toBe('ok');
     expect(res.body.checks.postgres.status).toBe('ok');
   });
+
+  it('probes at most once a second however often /health is asked (it is public)', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => api(env.url)('GET', '/health')));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const rounds = new Set(answers.map((a) => a.body.checkedAt as string));
+    expect(rounds.size).toBeLessThanOrEqual(2); // the round being answered, and at most one begun as a second passed
+    // A second later a request starts the next round; the answer moves on once it has finished.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const newer = await eventually(async () => {
+      const at = (await api(env.url)('GET', '/health')).body.checkedAt as string;
+      return [...rounds].every((r) => Date.parse(at) > Date.parse(r)) ? at : undefined;
+    }, 5_000, 100);
+    expect(newer).toBeDefined();
+  });
 });

@@ -211,6 +211,7 @@ describe('hostile input on every route', () => {
     }, 2_000, 100).catch(() => undefined);
     if (!projected) problems.push('the last canaries were not projected as delivered within 2 s');
     const slowest = Math.max(...healthMs);
+    console.log(`/health: ${healthMs.length} probes, slowest ${Math.round(slowest)} ms, median ${Math.round(healthMs.sort((a, b) => a - b)[healthMs.length >> 1]!)} ms`);
     // Every SSRF attempt has had its one try by now (the redirect's target was answered).
     await stack.sink.waitFor((rs) => rs.some((r) => r.url === '/redirect'), 10_000).catch(() => problems.push('the redirecting receiver was never called'));
     if (hostConnections > 0) problems.push(`${hostConnections} connections reached the host's loopback listener`);
