@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../services/config/config.ts';
 import { isolatedChildEnv, MittrChild } from '../support/child.ts';
-import { api, dropIsolation, signup } from '../support/mittr.ts';
+import { api, dropIsolation, eventually, signup } from '../support/mittr.ts';
 import { RecordingSink, type Answer, type Received } from '../support/sink.ts';
 
 /**
@@ -202,8 +202,13 @@ describe('no accepted event is lost: SIGKILL, Kafka and Postgres restarts, misbe
     await stack('stop', 'kafka');
     expect(await portOpen(9092)).toBe(false);
     timeline.kafkaStoppedAt = Date.now() - t0;
-    const health = await fetch(`${child.url}/health`, { signal: AbortSignal.timeout(15_000) });
-    expect(health.status).toBe(503);
+    // /health answers a round of probes at most 2 s old (services/api/routes/health.ts).
+    const stoppedAt = Date.now();
+    const health = await eventually(async () => {
+      const res = await fetch(`${child.url}/health`, { signal: AbortSignal.timeout(15_000) });
+      return res.status === 503 ? res : undefined;
+    }, 20_000, 200);
+    expect(Date.now() - stoppedAt).toBeLessThan(2_000 + 2_000 + 1_000); // staleness + the round's 2 s probe timeout + polling
     expect(await health.json()).toMatchObject({ status: 'degraded', checks: { kafka: { status: 'down' } } });
     const before = unavailable.length;
     const deadline = Date.now() + 40_000;

@@ -16,7 +16,7 @@ async function probe(fn: () => Promise<unknown>): Promise<{ status: 'ok' | 'down
 /** At most one round of probes a second: a flood of /health costs Kafka, the registry and Postgres no more. */
 const FRESH_MS = 1_000;
 /** An answer older than this is not given while a newer round runs: a monitor polling rarely gets a fresh one. */
-const STALE_MS = 5_000;
+const STALE_MS = 2_000;
 
 type Health = { code: number; body: Record<string, unknown> };
 
