@@ -13,13 +13,14 @@ export default tseslint.config(
     },
   },
   {
-    // The domain is pure: decisions take clock and ids as arguments and import no infrastructure.
-    files: ['services/domain/**/*.ts'],
+    // A capability's domain/ (and the platform's) is pure: decisions take clock and ids as
+    // arguments, import no infrastructure, and import nothing outside a domain/ folder.
+    files: ['services/*/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['kafkajs', '@kafkajs/*', 'pg', 'slonik', 'fastify', '@fastify/*', 'undici', 'node:net', 'node:http', 'node:fs', 'node:child_process'], message: 'services/domain is pure: no infrastructure imports.' },
-          { group: ['**/kafka/**', '**/api/**', '**/delivery/**', '**/projections/**', '**/config/**'], message: 'services/domain must not depend on the edges.' },
+          { group: ['kafkajs', '@kafkajs/*', 'pg', 'slonik', 'fastify', '@fastify/*', 'undici', 'node:net', 'node:http', 'node:fs', 'node:fs/*', 'node:child_process', 'node:worker_threads'], message: 'domain/ is pure: no infrastructure imports.' },
+          { regex: '^\\.\\./(?!\\.\\./[\\w-]+/domain/[\\w.-]+$)', message: 'domain/ imports only from domain/ folders (its own, another capability\'s, the platform\'s).' },
         ],
       }],
     },

@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type * as ConfigModule from '../services/config/config.ts';
+import type * as ConfigModule from '../services/platform/config/config.ts';
 import type * as MittrModule from '../services/mittr.ts';
 
 const src = process.cwd();
-const { loadConfig } = (await import(pathToFileURL(join(src, 'services/config/config.ts')).href)) as typeof ConfigModule;
+const { loadConfig } = (await import(pathToFileURL(join(src, 'services/platform/config/config.ts')).href)) as typeof ConfigModule;
 const { ROLES, startMittr } = (await import(pathToFileURL(join(src, 'services/mittr.ts')).href)) as typeof MittrModule;
 
 const roles = (process.argv[2] ?? '').split(',').filter(Boolean);

@@ -10,10 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import type { DomainEvent } from '../services/domain/messages/events.ts';
-import { sendChunked, type Outgoing } from '../services/kafka/processor.ts';
-import { Serde } from '../services/kafka/serde.ts';
-import { topicNames } from '../services/kafka/topics.ts';
+import type { DomainEvent } from '../services/capabilities.ts';
+import { sendChunked, type Outgoing } from '../services/platform/kafka/processor.ts';
+import { Serde } from '../services/platform/kafka/serde.ts';
+import { topicNames } from '../services/capabilities.ts';
 
 type Args = { brokers: string[]; registryUrl: string; prefix: string; accountId: string; projectId: string; url: string; events: number; out: string };
 

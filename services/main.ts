@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from './config/config.ts';
+import { ConfigError, loadConfig } from './platform/config/config.ts';
 import { SingleBar, Presets } from 'cli-progress';
 import { prepareMittr, ROLES, startMittr, type Role } from './mittr.ts';
-import { ProcessingThread } from './processing-thread.ts';
+import { ProcessingThread } from './platform/processing-thread.ts';
 import { rebuild } from './rebuild.ts';
 
 const program = new Command('mittr').description('mittr: webhook delivery on Kafka');
@@ -39,7 +39,7 @@ function loadOrExit() {
   }
 }
 
-/** Every role: the API on this thread, the stream processors on another (services/processing-thread.ts). */
+/** Every role: the API on this thread, the stream processors on another (services/platform/processing-thread.ts). */
 function runAll(): Promise<void> {
   return run(['api'], ROLES.filter((r) => r !== 'api'));
 }

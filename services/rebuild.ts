@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { createProjectionDb, migrate } from '../projections/db.ts';
-import { allProjections } from '../projections/index.ts';
-import { ProjectionRunner } from '../projections/runner.ts';
-import type { Config } from './config/config.ts';
-import { createKafka, retryRetriable } from './kafka/client.ts';
-import { Serde } from './kafka/serde.ts';
-import { topicNames } from './kafka/topics.ts';
+import { createProjectionDb, migrate } from './platform/postgres/db.ts';
+import { allProjections, topicNames } from './capabilities.ts';
+import { ProjectionRunner } from './platform/projection/runner.ts';
+import type { Config } from './platform/config/config.ts';
+import { createKafka, retryRetriable } from './platform/kafka/client.ts';
+import { Serde } from './platform/kafka/serde.ts';
 
 export type RebuildResult = {
   schema: string; events: number; seconds: number; eventsPerSec: number;
@@ -36,7 +35,7 @@ export async function rebuild(config: Config, opts: RebuildOptions = {}): Promis
   await serde.registerAll();
   await migrate(target);
   const db = await createProjectionDb(target, 8);
-  const projections = allProjections(topicNames(config.topicPrefix));
+  const projections = await allProjections(topicNames(config.topicPrefix));
   const admin = kafka.admin();
   await admin.connect();
   const started = Date.now();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Config } from '../services/config/config.ts';
+import type { Config } from '../services/platform/config/config.ts';
 import { freePort, isolatedChildEnv, MittrChild } from './support/child.ts';
 import { api, dropIsolation, eventually, groupMembers, signup } from './support/mittr.ts';
 import { RecordingSink, type Received } from './support/sink.ts';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { Config } from '../services/config/config.ts';
+import type { Config } from '../services/platform/config/config.ts';
 import { freePort, isolatedChildEnv, MittrChild, ROOT } from './support/child.ts';
 import { api, dropIsolation, eventually, signup } from './support/mittr.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Config } from '../services/config/config.ts';
+import type { Config } from '../services/platform/config/config.ts';
 import { freePort, isolatedChildEnv, MittrChild } from './support/child.ts';
 import { api, busiestWindow, dropIsolation, eventually, groupMembers, signup } from './support/mittr.ts';
 import { RecordingSink } from './support/sink.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'slonik';
 import { ts } from '../events/projector.ts';
-import type { Projection } from '../runner.ts';
+import type { Projection } from '../../services/platform/projection/runner.ts';
 
 /** accounts and api_keys read models, from the accounts topic. */
 export function accountsProjection(topics: { accounts: string }): Projection {

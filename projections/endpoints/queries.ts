@@ -1,10 +1,10 @@
 import { sql, type DatabasePool } from 'slonik';
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
-import type { EndpointConfig } from '../../services/domain/endpoint/events.ts';
-import type { EndpointState } from '../../services/domain/endpoint/evolve.ts';
+import type { EndpointConfig } from '../../services/endpoints/domain/messages.ts';
+import type { EndpointState } from '../../services/endpoints/domain/evolve.ts';
 import type { Scope } from '../events/queries.ts';
-import { afterCursor, decodeCursor, toPage } from '../pagination.ts';
+import { afterCursor, decodeCursor, toPage } from '../../services/platform/postgres/pagination.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });

@@ -2,7 +2,7 @@ import { sql } from 'slonik';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { projectionFixture } from '../../test/support/mittr.ts';
-import type { EventTypeEvent } from '../../services/domain/event-type/events.ts';
+import type { EventTypeEvent } from '../../services/event-types/domain/messages.ts';
 import { eventTypesProjection } from './projector.ts';
 
 const T = 1_700_000_000_000;

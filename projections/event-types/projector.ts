@@ -1,10 +1,10 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
-import type { EventTypeEvent } from '../../services/domain/event-type/events.ts';
-import { evolve, type EventTypeState } from '../../services/domain/event-type/evolve.ts';
-import type { DomainEvent } from '../../services/domain/messages/events.ts';
+import type { EventTypeEvent } from '../../services/event-types/domain/messages.ts';
+import { evolve, type EventTypeState } from '../../services/event-types/domain/evolve.ts';
+import type { DomainEvent } from '../../services/capabilities.ts';
 import { ts } from '../events/projector.ts';
-import type { Projection } from '../runner.ts';
+import type { Projection } from '../../services/platform/projection/runner.ts';
 
 const stateRow = z.object({ state: z.unknown() });
 /** Avro decodes records as class instances; the JSON column wants plain objects. */

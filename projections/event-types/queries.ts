@@ -1,9 +1,9 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { definitionView } from '../../services/domain/event-type/definition.ts';
-import type { EventTypeState } from '../../services/domain/event-type/evolve.ts';
+import { definitionView } from '../../services/event-types/domain/definition.ts';
+import type { EventTypeState } from '../../services/event-types/domain/evolve.ts';
 import type { Scope } from '../events/queries.ts';
-import { afterCursor, decodeCursor, toPage } from '../pagination.ts';
+import { afterCursor, decodeCursor, toPage } from '../../services/platform/postgres/pagination.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });

@@ -3,7 +3,8 @@ import { sql } from 'slonik';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { projectionFixture } from '../../test/support/mittr.ts';
-import type { DeliveryAttempted, EventAccepted, EventRouted } from '../../services/domain/messages/events.ts';
+import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
+import type { EventAccepted, EventRouted } from '../../services/events/domain/messages.ts';
 import { eventsProjection } from './projector.ts';
 
 const T = 1_700_000_000_000;

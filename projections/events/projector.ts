@@ -1,9 +1,9 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
-import {
-  assertNever, type DeliveryAttempted, type EventAccepted, type EventEdited, type EventReplayed, type EventRouted,
-} from '../../services/domain/messages/events.ts';
+import { assertNever } from '../../services/platform/domain/never.ts';
+import { type DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
+import { type EventAccepted, type EventEdited, type EventReplayed, type EventRouted } from '../../services/events/domain/messages.ts';
 import { z } from 'zod';
-import type { Projection } from '../runner.ts';
+import type { Projection } from '../../services/platform/projection/runner.ts';
 
 /** Exact millisecond timestamps (to_timestamp's float division would blur the keyset cursor). */
 export const ts = (ms: number) => sql.fragment`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
@@ -223,7 +223,7 @@ function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
 }
 
 /**
- * The event's status from its current routing's destinations (services/domain/events/status.ts
+ * The event's status from its current routing's destinations (services/events/domain/status.ts
  * states the rule): delivered when all succeeded (vacuously with none), dead when all are done
  * and one exhausted its attempts, failed while a retry is scheduled, delivering when partly done.
  */

@@ -1,7 +1,7 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { EventStatus } from '../../services/domain/events/status.ts';
-import { afterCursor, toPage, toPageBy } from '../pagination.ts';
+import type { EventStatus } from '../../services/events/domain/status.ts';
+import { afterCursor, toPage, toPageBy } from '../../services/platform/postgres/pagination.ts';
 import { ts } from './projector.ts';
 
 function iso(ms: number): string;

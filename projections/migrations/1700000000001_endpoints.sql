@@ -13,7 +13,7 @@ CREATE TABLE endpoints (
   id uuid PRIMARY KEY,
   account_id uuid NOT NULL,
   project_id uuid NOT NULL,
-  -- services/domain/endpoint/evolve.ts EndpointState, as folded from the log.
+  -- services/endpoints/domain/evolve.ts EndpointState, as folded from the log.
   state jsonb NOT NULL,
   deleted boolean NOT NULL,
   created_at timestamptz NOT NULL,

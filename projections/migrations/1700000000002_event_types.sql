@@ -23,7 +23,7 @@ CREATE TABLE event_types (
   account_id uuid NOT NULL,
   project_id uuid NOT NULL,
   name text NOT NULL,
-  -- services/domain/event-type/evolve.ts EventTypeState, as folded from the log.
+  -- services/event-types/domain/evolve.ts EventTypeState, as folded from the log.
   state jsonb NOT NULL,
   deleted boolean NOT NULL,
   created_at timestamptz NOT NULL,

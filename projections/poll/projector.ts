@@ -1,7 +1,8 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
-import type { DeliveryAttempted, DeliveryQueuedForPoll } from '../../services/domain/messages/events.ts';
+import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
+import type { DeliveryQueuedForPoll } from '../../services/poll/domain/messages.ts';
 import { ts } from '../events/projector.ts';
-import type { Projection } from '../runner.ts';
+import type { Projection } from '../../services/platform/projection/runner.ts';
 
 /** Avro decodes records as class instances; the JSON column wants plain objects. */
 const plain = (o: object) => JSON.parse(JSON.stringify(o));

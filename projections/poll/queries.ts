@@ -1,6 +1,6 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { QueuedMessage } from '../../services/delivery/poll.ts';
+import type { QueuedMessage } from '../../services/poll/queue.ts';
 import type { Scope } from '../events/queries.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();

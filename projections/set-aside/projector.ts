@@ -1,8 +1,8 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
-import type { Unapplied } from '../../services/kafka/set-aside.ts';
+import type { Unapplied } from '../../services/platform/kafka/set-aside.ts';
 import { describeError } from '../../services/platform/failures.ts';
 import { ts } from '../events/projector.ts';
-import type { Projection } from '../runner.ts';
+import type { Projection } from '../../services/platform/projection/runner.ts';
 
 /** Text as Postgres can hold it: it refuses NUL in text, and a set-aside record is often why. */
 const storable = (s: string | null) => (s === null ? null : s.replaceAll('\u0000', '\uFFFD'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../services/config/config.ts';
+import type { Config } from '../../services/platform/config/config.ts';
 import { isolatedChildEnv, MittrChild } from '../support/child.ts';
 import { api, dropIsolation, eventually, signup } from '../support/mittr.ts';
 import { RecordingSink, type Answer, type Received } from '../support/sink.ts';
@@ -202,7 +202,7 @@ describe('no accepted event is lost: SIGKILL, Kafka and Postgres restarts, misbe
     await stack('stop', 'kafka');
     expect(await portOpen(9092)).toBe(false);
     timeline.kafkaStoppedAt = Date.now() - t0;
-    // /health answers a round of probes at most 2 s old (services/api/routes/health.ts).
+    // /health answers a round of probes at most 2 s old (services/platform/http/health.ts).
     const stoppedAt = Date.now();
     const health = await eventually(async () => {
       const res = await fetch(`${child.url}/health`, { signal: AbortSignal.timeout(15_000) });

@@ -4,7 +4,7 @@ import { createWriteStream, mkdtempSync, readdirSync, readFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { loadConfig, type Config } from '../../services/config/config.ts';
+import { loadConfig, type Config } from '../../services/platform/config/config.ts';
 import { dropIsolation } from './mittr.ts';
 import { freePort } from './ports.ts';
 import { RecordingSink } from './sink.ts';

@@ -3,11 +3,11 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import type { DatabasePool } from 'slonik';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { loadConfig, type Config } from '../../services/config/config.ts';
+import { loadConfig, type Config } from '../../services/platform/config/config.ts';
 import { ROLES, startMittr, type Mittr, type Role } from '../../services/mittr.ts';
-import type { DomainEvent } from '../../services/domain/messages/events.ts';
-import { createDb, migrate } from '../../projections/db.ts';
-import type { Projection } from '../../projections/runner.ts';
+import type { DomainEvent } from '../../services/capabilities.ts';
+import { createDb, migrate } from '../../services/platform/postgres/db.ts';
+import type { Projection } from '../../services/platform/projection/runner.ts';
 
 /**
  * A configuration isolated for one spec file: its own topic prefix and Postgres schema, so

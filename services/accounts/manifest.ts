@@ -1,0 +1,16 @@
+import { defineCapability } from '../platform/capability.ts';
+import { configTopic } from '../platform/kafka/topics.ts';
+import { ACCOUNT_MESSAGE_TYPES, type AccountMessage } from './domain/messages.ts';
+import type { AccountsState } from './state.ts';
+
+/** Accounts, their API keys and their global signing secret. */
+export const accounts = defineCapability<AccountMessage, { accounts: string }, { accounts: AccountsState }>({
+  name: 'accounts',
+  messageTypes: ACCOUNT_MESSAGE_TYPES,
+  topicNames: (prefix) => ({ accounts: `${prefix}accounts` }),
+  topicSpecs: (t) => [configTopic(t.accounts)],
+  state: async (t) => ({ accounts: new (await import('./state.ts')).AccountsState(t.accounts) }),
+  publicRoutes: async () => [(await import('./routes.ts')).authRoutes],
+  routes: async () => [(await import('./me-routes.ts')).meRoutes],
+  projections: async () => [(await import('../../projections/accounts/projector.ts')).accountsProjection],
+});

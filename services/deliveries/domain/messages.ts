@@ -1,0 +1,22 @@
+/** A dispatch and its attempts (schemas/deliveries/). Epoch milliseconds. */
+export type DeliveryRequested = {
+  type: 'DeliveryRequested';
+  dispatchId: string; eventId: string; accountId: string; projectId: string;
+  endpointId: string | null; eventType: string | null; url: string; payload: string;
+  headers: Record<string, string>; attempt: number; maxAttempts: number; priority: number;
+  dueAt: number; createdAt: number; fifo: boolean;
+};
+export type AttemptOutcome = 'success' | 'failure' | 'timeout';
+export type AttemptDisposition = 'delivered' | 'retry' | 'dead';
+export type DeliveryAttempted = {
+  type: 'DeliveryAttempted';
+  attemptId: string; dispatchId: string; eventId: string; accountId: string; projectId: string;
+  endpointId: string | null; eventType: string | null; url: string;
+  attemptNumber: number; maxAttempts: number;
+  outcome: AttemptOutcome; disposition: AttemptDisposition;
+  statusCode: number | null; responseBody: string; error: string; errorCategory: string | null;
+  durationMs: number; processingOverheadUs: number; attemptedAt: number;
+  nextAttemptAt: number | null; eventCreatedAt: number;
+};
+export type DeliveryMessage = DeliveryRequested | DeliveryAttempted;
+export const DELIVERY_MESSAGE_TYPES = ['DeliveryRequested', 'DeliveryAttempted'] as const satisfies readonly DeliveryMessage['type'][];

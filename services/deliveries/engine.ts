@@ -1,0 +1,207 @@
+import type { EndpointCircuitChanged } from '../endpoints/domain/messages.ts';
+import type { EndpointState } from '../endpoints/domain/evolve.ts';
+import { admit, CLOSED, record, type Breaker } from './domain/breaker.ts';
+import type { RetryPolicy } from './domain/retry.ts';
+import { signatureHeaders } from './domain/signing.ts';
+import { sendableHeaders } from './domain/delivery-headers.ts';
+import type { DeliveryAttempted, DeliveryRequested } from './domain/messages.ts';
+import type { HandlerContext, KeyedHandler } from '../platform/kafka/parallel-processor.ts';
+import type { Incoming, Outgoing } from '../platform/kafka/processor.ts';
+import { type Topics } from '../capabilities.ts';
+import { laneOf, type Lane } from './lanes.ts';
+import { requestTopic } from '../events/router.ts';
+import type { SecretBox } from '../platform/security/secrets.ts';
+import { signingSecrets } from '../platform/domain/rotation.ts';
+import type { ConfigStore } from '../platform/state/config-store.ts';
+import { localFailure, outcomeOf } from './attempt.ts';
+import { queueForPoll } from '../poll/queue.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { TransformPool } from './transform/index.ts';
+import { OriginSlots } from './origin-slots.ts';
+import { CONNECTIONS_PER_ORIGIN, send, type AgentPool } from './sender.ts';
+
+/** How soon a held delivery (paused endpoint, open circuit) is looked at again. */
+const HOLD_RECHECK_MS = 5_000;
+/** A FIFO key holding in place re-checks this often. */
+const HOLD_POLL_MS = 100;
+/** Waiting for a connection to a busy origin, higher-priority deliveries go first. */
+const SLOT_PRIORITY: Record<Lane, number> = { high: 2, normal: 1, fifo: 1, low: 0 };
+
+export type EngineDeps = {
+  topics: Topics;
+  agents: AgentPool;
+  store: ConfigStore;
+  secrets: SecretBox;
+  limiter: RateLimiter;
+  transforms: TransformPool;
+  /** How many engine processes share the work (an endpoint's rate limit is split between them). */
+  engines: () => number;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  now?: () => number;
+  random?: () => number;
+};
+
+/**
+ * The delivery engine, one message at a time per dispatch key (the ParallelProcessor keeps a
+ * key's order and runs other keys meanwhile). A non-FIFO failure schedules its retry through
+ * the delay tiers; a FIFO failure retries in place, so message n+1 of the key waits until n
+ * succeeded or was dead-lettered. Paused endpoints and open circuits hold deliveries without
+ * burning attempts: FIFO keys wait in place, others wait in a delay tier. Rate limits pace.
+ */
+export function engineHandler(d: EngineDeps): KeyedHandler {
+  const now = d.now ?? Date.now;
+  const random = d.random ?? Math.random;
+  const opened = new Map<string, string>();
+  const breakers = new Map<string, Breaker>();
+  const slots = new OriginSlots(CONNECTIONS_PER_ORIGIN);
+
+  /** Sealed secrets are opened once per process. */
+  const open = (sealed: string) => {
+    let plain = opened.get(sealed);
+    if (plain === undefined) { plain = d.secrets.open(sealed); opened.set(sealed, plain); }
+    return plain;
+  };
+
+  /**
+   * What signs a delivery: the endpoint's own secret, or for a direct event and an endpoint
+   * without one the workspace's global secret; with the secret it replaced while that overlaps
+   * (first: see signingSecrets).
+   */
+  async function secretsOf(r: DeliveryRequested, ep: EndpointState | undefined, at: number): Promise<string[]> {
+    if (ep && ep.signingSecretEnc !== '') return signingSecrets(ep, at).map(open);
+    await d.store.waitUntil(() => d.store.state.accounts.get(r.accountId) !== undefined, 30_000);
+    const account = d.store.state.accounts.get(r.accountId);
+    if (!account) throw new Error(`account ${r.accountId} is unknown to this engine`);
+    return signingSecrets(account, at).map(open);
+  }
+
+  /** The endpoint of a fan-out dispatch, waiting (bounded) for configuration not yet seen here. */
+  async function endpointOf(r: DeliveryRequested): Promise<EndpointState | undefined> {
+    if (!r.endpointId) return undefined;
+    await d.store.waitUntil(() => d.store.state.endpoints.get(r.endpointId!) !== undefined, 30_000);
+    return d.store.state.endpoints.get(r.endpointId);
+  }
+
+  /** Whether the endpoint takes a delivery now: not paused, and its circuit (ours or another engine's) admits it. */
+  function admitted(ep: EndpointState | undefined): boolean {
+    if (!ep) return true;
+    if (ep.paused) return false;
+    const t = now();
+    const shared = ep.circuit;
+    if (shared.state === 'open' && shared.openUntil !== null && t < shared.openUntil) return false;
+    const settings = { threshold: ep.config.circuitThreshold, resetMs: ep.config.circuitResetMs };
+    const verdict = admit(breakers.get(ep.endpointId) ?? CLOSED, settings, t);
+    breakers.set(ep.endpointId, verdict.next);
+    return verdict.allowed;
+  }
+
+  /** Folds an attempt into the endpoint's breaker; answers the circuit event to record when its state changed. */
+  function recordResult(ep: EndpointState | undefined, ok: boolean): EndpointCircuitChanged | null {
+    if (!ep || ep.config.circuitThreshold <= 0) return null;
+    const before = breakers.get(ep.endpointId) ?? CLOSED;
+    const t = now();
+    const after = record(before, { threshold: ep.config.circuitThreshold, resetMs: ep.config.circuitResetMs }, ok, t);
+    breakers.set(ep.endpointId, after);
+    const shown = before.state === 'half_open' && after.state === 'closed' ? 'closed' : after.state;
+    if (shown === before.state && !(before.state === 'closed' && ep.circuit.state !== 'closed' && ok)) return null;
+    return {
+      type: 'EndpointCircuitChanged', endpointId: ep.endpointId, accountId: ep.accountId, projectId: ep.projectId,
+      version: ep.version, state: shown, consecutiveFailures: after.failures, openUntil: after.openUntil, at: t,
+    };
+  }
+
+  /**
+   * One HTTP attempt and its outcome event. Waiting for the endpoint's rate limit or for a free
+   * connection to its origin is not our processing: the overhead clock starts after both. The
+   * slot is the configured URL's origin, even when a transformation sends elsewhere.
+   */
+  async function attempt(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
+    if (ep?.config.rateLimitPerSec) await d.limiter.acquire(ep.endpointId, ep.config.rateLimitPerSec / Math.max(1, d.engines()));
+    return slots.run(ep?.config.url ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep));
+  }
+
+  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
+    const t0 = performance.now();
+    const at = now();
+    let body = r.payload;
+    let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers });
+    let url = ep?.config.url ?? r.url;
+    if (ep?.config.transformation) {
+      const t = await d.transforms.run(ep.config.transformation, { eventType: r.eventType, payload: JSON.parse(body), headers: userHeaders, url });
+      if (t.kind === 'error') return failedLocally(r, ep, url, `transformation failed: ${t.error}`, 'transform', at, t0);
+      if (t.kind === 'cancel') return failedLocally(r, ep, url, 'cancelled by the transformation', 'cancelled', at, t0);
+      body = JSON.stringify(t.payload);
+      userHeaders = t.headers;
+      url = t.url;
+    }
+    // Signed after the transformation, over the exact bytes sent; signature headers cannot be overridden.
+    const headers: Record<string, string> = {
+      ...userHeaders,
+      'content-type': 'application/json',
+      'user-agent': 'mittr/0.1',
+      ...signatureHeaders({ secrets: await secretsOf(r, ep, at), eventId: r.eventId, timestampSec: Math.floor(at / 1000), body }),
+    };
+    const agent = ep
+      ? d.agents.get(ep.config.allowedCidrs, ep.config.blockedCidrs,
+        ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
+      : d.agents.get();
+    const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
+    const outcome = outcomeOf({ ...r, url }, ep, result, { attemptedAt: at, overheadUs: 0, rand: random(), retry: d.retry });
+    outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
+    return outcome;
+  }
+
+  /** An attempt that ended before the network: a failed transformation (retried like any failure) or a cancel. */
+  function failedLocally(r: DeliveryRequested, ep: EndpointState, url: string, error: string, category: string, at: number, t0: number) {
+    const outcome = outcomeOf({ ...r, url }, ep, localFailure(error, category), { attemptedAt: at, overheadUs: 0, rand: random(), retry: d.retry });
+    // A cancel is the endpoint owner's decision, not a failure: the destination is done, nothing was sent.
+    if (category === 'cancelled') Object.assign(outcome, { outcome: 'success', disposition: 'delivered', nextAttemptAt: null });
+    outcome.processingOverheadUs = Math.round((performance.now() - t0) * 1000);
+    return outcome;
+  }
+
+  /** Waits in place while `held()` and this process still owns the message. */
+  async function holdInPlace(held: () => boolean, ctx: HandlerContext): Promise<void> {
+    while (held() && ctx.active()) await new Promise((r) => setTimeout(r, HOLD_POLL_MS));
+  }
+
+  /** Puts a held non-FIFO delivery in a delay tier, its attempt not burned. */
+  function park(m: Incoming, r: DeliveryRequested): Outgoing {
+    const at = now();
+    const parked = { ...r, dueAt: at + HOLD_RECHECK_MS };
+    return { topic: requestTopic(d.topics, parked, at), key: m.key, event: parked };
+  }
+
+  return async (m, ctx) => {
+    if (m.event.type !== 'DeliveryRequested') return [];
+    let r: DeliveryRequested = m.event;
+    for (;;) {
+      const ep = await endpointOf(r);
+      if (r.endpointId && (!ep || ep.deleted)) {
+        const dead = outcomeOf(r, ep, localFailure('endpoint deleted', 'endpoint_deleted'), { attemptedAt: now(), overheadUs: 0, rand: 0 });
+        return [{ topic: d.topics.outcomes, key: r.eventId, event: dead }];
+      }
+      if (ep?.config.deliveryMode === 'poll') return [queueForPoll(d.topics, r, ep, now())];
+      const fifo = ep?.config.fifo ?? false;
+      if (!admitted(ep)) {
+        if (!fifo) return [park(m, r)];
+        await holdInPlace(() => { const cur = d.store.state.endpoints.get(ep!.endpointId); return !cur || !admitted(cur); }, ctx);
+        if (!ctx.active()) throw new Error('partition revoked while holding');
+        continue;
+      }
+      const outcome = await attempt(r, ep);
+      const circuit = recordResult(ep, outcome.disposition === 'delivered');
+      const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: outcome }];
+      if (circuit) out.push({ topic: d.topics.endpoints, key: circuit.endpointId, event: circuit });
+      if (outcome.disposition !== 'retry') return out;
+      const next: DeliveryRequested = { ...r, attempt: r.attempt + 1, dueAt: outcome.nextAttemptAt! };
+      if (!fifo) return [...out, { topic: requestTopic(d.topics, next, now()), key: m.key, event: next }];
+      // FIFO: record this attempt now, then retry in place when due; the key waits, other keys go on.
+      await ctx.emit(out);
+      await holdInPlace(() => now() < next.dueAt, ctx);
+      if (!ctx.active()) throw new Error('partition revoked while waiting to retry');
+      r = next;
+    }
+  };
+}

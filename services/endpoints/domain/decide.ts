@@ -1,0 +1,56 @@
+import { DomainError } from '../../platform/domain/errors.ts';
+import { assertPemPair, buildConfig, ENDPOINT_DEFAULTS, type EndpointInput } from './config.ts';
+import type { EndpointConfig, EndpointEvent } from './messages.ts';
+import type { EndpointState } from './evolve.ts';
+
+import { SECRET_OVERLAP_MS } from '../../platform/domain/rotation.ts';
+
+export type EndpointCommand =
+  /** `signingSecretEnc` '' (no secret of its own): the workspace's global secret signs it. */
+  | { type: 'Create'; endpointId: string; accountId: string; projectId: string; input: EndpointInput; signingSecretEnc: string }
+  | { type: 'Update'; input: EndpointInput }
+  | { type: 'Delete' }
+  | { type: 'Pause' }
+  | { type: 'Resume' }
+  /** `globalSecretEnc`: the workspace's secret, what signs an endpoint without its own until now. */
+  | { type: 'RotateSecret'; signingSecretEnc: string; globalSecretEnc: string }
+  | { type: 'ConfigureMtls'; certPem: string; keyPem: string; keyPemEnc: string }
+  | { type: 'RemoveMtls' }
+  | { type: 'Rollback'; toVersion: number; config: EndpointConfig | undefined };
+
+/**
+ * Decides what happens to an endpoint. Pure: the clock comes in, secrets come in sealed.
+ * Commands on a missing or deleted endpoint are NOT_FOUND; a change to nothing is no event.
+ */
+export function decide(state: EndpointState | undefined, cmd: EndpointCommand, now: number): EndpointEvent[] {
+  if (cmd.type === 'Create') {
+    if (state) throw new DomainError('CONFLICT', 'endpoint already exists');
+    const config = buildConfig(ENDPOINT_DEFAULTS, cmd.input);
+    return [{ type: 'EndpointCreated', endpointId: cmd.endpointId, accountId: cmd.accountId, projectId: cmd.projectId,
+      version: 1, config, signingSecretEnc: cmd.signingSecretEnc, at: now }];
+  }
+  if (!state || state.deleted) throw new DomainError('NOT_FOUND', 'endpoint not found');
+  const base = { endpointId: state.endpointId, accountId: state.accountId, projectId: state.projectId, version: state.version + 1, at: now };
+  switch (cmd.type) {
+    case 'Update': {
+      const config = buildConfig(state.config, cmd.input);
+      return JSON.stringify(config) === JSON.stringify(state.config) ? [] : [{ type: 'EndpointUpdated', ...base, config, rolledBackTo: null }];
+    }
+    case 'Rollback': {
+      if (!cmd.config) throw new DomainError('NOT_FOUND', `version ${cmd.toVersion} not found`);
+      return [{ type: 'EndpointUpdated', ...base, config: cmd.config, rolledBackTo: cmd.toVersion }];
+    }
+    case 'Delete': return [{ type: 'EndpointDeleted', ...base }];
+    case 'Pause': return state.paused ? [] : [{ type: 'EndpointPaused', ...base }];
+    case 'Resume': return state.paused ? [{ type: 'EndpointResumed', ...base }] : [];
+    case 'ConfigureMtls':
+      assertPemPair(cmd.certPem, cmd.keyPem);
+      return [{ type: 'EndpointMtlsConfigured', ...base, certPem: cmd.certPem, keyPemEnc: cmd.keyPemEnc }];
+    case 'RemoveMtls': return state.mtlsCertPem ? [{ type: 'EndpointMtlsRemoved', ...base }] : [];
+    // An endpoint on the global secret gets one of its own; the global one signs alongside
+    // for the overlap, as a replaced secret of its own would.
+    case 'RotateSecret':
+      return [{ type: 'EndpointSecretRotated', ...base, signingSecretEnc: cmd.signingSecretEnc,
+        previousSecretEnc: state.signingSecretEnc || cmd.globalSecretEnc, previousExpiresAt: now + SECRET_OVERLAP_MS }];
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../platform/domain/errors.ts';
+import { diffConfigs, matchesEventType } from './config.ts';
+import { SECRET_OVERLAP_MS } from '../../platform/domain/rotation.ts';
+import { decide, type EndpointCommand } from './decide.ts';
+import type { EndpointEvent } from './messages.ts';
+import { evolve, type EndpointState } from './evolve.ts';
+
+const T = 1_700_000_000_000;
+const create: EndpointCommand = {
+  type: 'Create', endpointId: 'ep1', accountId: 'a', projectId: 'p', signingSecretEnc: 'sealed-1',
+  input: { url: 'https://api.example.com/hooks', eventTypes: ['order.created', 'payment.*'] },
+};
+const fold = (events: EndpointEvent[]) => events.reduce<EndpointState | undefined>(evolve, undefined);
+/** given events, when command, then events or an error code */
+const when = (given: EndpointEvent[], cmd: EndpointCommand) => {
+  try { return decide(fold(given), cmd, T + 1000); } catch (err) { if (err instanceof DomainError) return err.code; throw err; }
+};
+const created = decide(undefined, create, T);
+
+describe('endpoint decider', () => {
+  it('given nothing, when created, then version 1 with every documented default', () => {
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ type: 'EndpointCreated', version: 1, config: {
+      maxRetries: 5, retryBackoffMs: 1000, retryBackoffMax: 86_400_000, retryBackoffMult: 2, timeoutMs: 30_000,
+      rateLimitPerSec: 0, circuitThreshold: 5, circuitResetMs: 300_000, deliveryMode: 'push', fifo: false } });
+  });
+  it('given bad fields, when created, then VALIDATION_ERROR listing each', () => {
+    try {
+      decide(undefined, { ...create, input: { url: 'ftp://x', eventTypes: [], timeoutMs: 5, allowedCidrs: ['10.0.0.0/33'],
+        customHeaders: { 'X-Mittr-Signature': 'x' }, deliveryMode: 'storage', filter: [{ field: 'a', operator: 'like' }] } } as EndpointCommand, T);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).details!.problems).toHaveLength(8);
+    }
+  });
+  it('given an endpoint, when updated, then a new version holding the whole new config', () => {
+    const [e] = when(created, { type: 'Update', input: { rateLimitPerSec: 200 } }) as EndpointEvent[];
+    expect(e).toMatchObject({ type: 'EndpointUpdated', version: 2, config: { rateLimitPerSec: 200, url: 'https://api.example.com/hooks' } });
+  });
+  it('given an endpoint, when updated to the same values, then no event', () => {
+    expect(when(created, { type: 'Update', input: { maxRetries: 5 } })).toEqual([]);
+  });
+  it('given a paused endpoint, when paused again, then nothing; when resumed, then EndpointResumed', () => {
+    const paused = [...created, ...(when(created, { type: 'Pause' }) as EndpointEvent[])];
+    expect(fold(paused)!.paused).toBe(true);
+    expect(when(paused, { type: 'Pause' })).toEqual([]);
+    expect((when(paused, { type: 'Resume' }) as EndpointEvent[])[0]!.type).toBe('EndpointResumed');
+  });
+  it('given an endpoint, when its secret rotates, then the old one overlaps for 24 h', () => {
+    const [e] = when(created, { type: 'RotateSecret', signingSecretEnc: 'sealed-2', globalSecretEnc: 'global' }) as EndpointEvent[];
+    expect(e).toMatchObject({ signingSecretEnc: 'sealed-2', previousSecretEnc: 'sealed-1', previousExpiresAt: T + 1000 + SECRET_OVERLAP_MS });
+  });
+
+  it('given an endpoint on the global secret, rotating gives it one of its own and the global one overlaps', () => {
+    const onGlobal = [{ ...created[0]!, signingSecretEnc: '' } as EndpointEvent];
+    const [e] = when(onGlobal, { type: 'RotateSecret', signingSecretEnc: 'own', globalSecretEnc: 'global' }) as EndpointEvent[];
+    expect(e).toMatchObject({ signingSecretEnc: 'own', previousSecretEnc: 'global' });
+  });
+  it('given a deleted endpoint, when updated, then NOT_FOUND', () => {
+    const deleted = [...created, ...(when(created, { type: 'Delete' }) as EndpointEvent[])];
+    expect(when(deleted, { type: 'Update', input: { maxRetries: 3 } })).toBe('NOT_FOUND');
+  });
+  it('given version 1 and 2, when rolled back to 1, then version 3 equals version 1', () => {
+    const v2 = [...created, ...(when(created, { type: 'Update', input: { timeoutMs: 1000 } }) as EndpointEvent[])];
+    const [e] = when(v2, { type: 'Rollback', toVersion: 1, config: fold(created)!.config }) as EndpointEvent[];
+    expect(e).toMatchObject({ version: 3, rolledBackTo: 1, config: fold(created)!.config });
+    expect(diffConfigs(fold(v2)!.config, fold(created)!.config)).toEqual([{ field: 'timeoutMs', from: 1000, to: 30_000 }]);
+  });
+});
+
+describe('event type patterns', () => {
+  it('matches exact names, * and prefix wildcards', () => {
+    expect(matchesEventType(['order.created'], 'order.created')).toBe(true);
+    expect(matchesEventType(['payment.*'], 'payment.succeeded')).toBe(true);
+    expect(matchesEventType(['payment.*'], 'paymentx')).toBe(false);
+    expect(matchesEventType(['*'], 'anything.at.all')).toBe(true);
+    expect(matchesEventType(['order.created'], 'order.updated')).toBe(false);
+  });
+});

@@ -1,0 +1,15 @@
+import { defineCapability } from '../platform/capability.ts';
+import { configTopic } from '../platform/kafka/topics.ts';
+import { ENDPOINT_EVENT_TYPES, type EndpointEvent } from './domain/messages.ts';
+import type { EndpointsState } from './state.ts';
+
+/** Endpoints: an event-sourced aggregate; every change is a version on the endpoints topic. */
+export const endpoints = defineCapability<EndpointEvent, { endpoints: string }, { endpoints: EndpointsState }>({
+  name: 'endpoints',
+  messageTypes: ENDPOINT_EVENT_TYPES,
+  topicNames: (prefix) => ({ endpoints: `${prefix}endpoints` }),
+  topicSpecs: (t) => [configTopic(t.endpoints)],
+  state: async (t) => ({ endpoints: new (await import('./state.ts')).EndpointsState(t.endpoints) }),
+  routes: async () => [(await import('./routes.ts')).endpointRoutes],
+  projections: async () => [(await import('../../projections/endpoints/projector.ts')).endpointsProjection],
+});

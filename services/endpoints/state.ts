@@ -1,0 +1,40 @@
+import type { ConfigSlice } from '../platform/state/config-store.ts';
+import { matchesEventType } from './domain/config.ts';
+import { ENDPOINT_EVENT_TYPES, type EndpointEvent } from './domain/messages.ts';
+import { evolve, type EndpointState } from './domain/evolve.ts';
+
+/** Every endpoint, folded from its versions, as the API, the router and the engine keep them. */
+export class EndpointsState implements ConfigSlice {
+  readonly types = ENDPOINT_EVENT_TYPES;
+  private readonly endpoints = new Map<string, EndpointState>();
+  private readonly byProject = new Map<string, Set<string>>();
+  readonly topic: string;
+  constructor(topic: string) {
+    this.topic = topic;
+  }
+
+  apply(e: EndpointEvent): void {
+    const current = this.endpoints.get(e.endpointId);
+    // The API applies its own writes before they come back from the log: never go backwards.
+    if (current && e.version <= current.version && !(e.type === 'EndpointCircuitChanged' && e.at >= current.circuit.changedAt)) return;
+    const next = evolve(current, e)!;
+    this.endpoints.set(e.endpointId, next);
+    const set = this.byProject.get(next.projectId) ?? new Set();
+    set.add(e.endpointId);
+    this.byProject.set(next.projectId, set);
+  }
+
+  get(endpointId: string): EndpointState | undefined {
+    return this.endpoints.get(endpointId);
+  }
+
+  /** Live endpoints of a project subscribed to `eventType`. */
+  subscribers(projectId: string, eventType: string): EndpointState[] {
+    const out: EndpointState[] = [];
+    for (const id of this.byProject.get(projectId) ?? []) {
+      const ep = this.endpoints.get(id)!;
+      if (!ep.deleted && matchesEventType(ep.config.eventTypes, eventType)) out.push(ep);
+    }
+    return out;
+  }
+}

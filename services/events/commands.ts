@@ -1,0 +1,98 @@
+import { DomainError } from '../platform/domain/errors.ts';
+import type { ApiContext } from '../platform/http/context.ts';
+import { withinDeadline } from '../platform/http/deadline.ts';
+import { readYourWrites } from '../platform/http/read-your-writes.ts';
+import type { Principal } from '../platform/http/principal.ts';
+import { eventStates } from '../../projections/events/queries.ts';
+import { decideReservation, type TakenKey } from './domain/idempotency.ts';
+import type { EventAccepted, EventEdited, EventReplayed } from './domain/messages.ts';
+import type { EventState } from './domain/replay.ts';
+import { IdempotencyKeys } from './idempotency-keys.ts';
+import { z } from 'zod';
+
+const uuid = z.uuid();
+
+/** The events' commands: load → decide (pure, in domain/) → reserve (idempotency keys) → append. */
+export function eventCommands(ctx: ApiContext) {
+  const keys = new IdempotencyKeys(ctx.db);
+
+  async function accept(events: EventAccepted[]) {
+    const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e })));
+    ctx.recent.remember('events', events.map((e) => e.eventId), positions);
+  }
+
+  const release = (events: EventAccepted[]) => keys.release(events);
+  const markWritten = (events: EventAccepted[]) => keys.markWritten(events);
+
+  /** Runs `op` again for a while when it fails (Postgres may be away just then). */
+  function retrySoon(op: () => Promise<void>, what: string, attempt = 0): void {
+    op().catch(() => {
+      if (attempt < 60) setTimeout(() => retrySoon(op, what, attempt + 1), Math.min(1_000 * 2 ** attempt, 10_000)).unref();
+      else console.error(`mittr api: gave up trying to ${what}`);
+    });
+  }
+
+  async function reserve(events: EventAccepted[]): Promise<readonly TakenKey[]> {
+    try {
+      return await keys.reserve(events);
+    } catch (err) {
+      // The keys reserved by the first statement would otherwise wait out their abandonment.
+      retrySoon(() => release(events), 'release the idempotency keys of unwritten events');
+      throw err;
+    }
+  }
+
+  /**
+   * Reserves the keys, then appends. While Kafka is unreachable kafkajs keeps retrying for a long
+   * time: the caller gets a 503 after APPEND_TIMEOUT_MS instead of a hang, and the append goes on.
+   * A retry with the same key answers 503 while that first write is unsettled and 409 naming the
+   * event only once it is written; a failed append frees its keys. A 409 never names an event
+   * that does not exist.
+   */
+  async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: readonly TakenKey[]) => never) {
+    const reservation = decideReservation(await reserve(events));
+    if (reservation.kind === 'unsettled') {
+      throw new DomainError('SERVICE_UNAVAILABLE', 'an event with this idempotency key is still being written, retry shortly');
+    }
+    if (reservation.kind === 'taken') onTaken(reservation.taken);
+    let answered503 = false;
+    const appended = accept(events);
+    // A late outcome, after the caller got its 503, is settled here (the request path settles its own).
+    appended.then(
+      () => { if (answered503) retrySoon(() => markWritten(events), 'mark idempotency keys written'); },
+      () => { if (answered503) retrySoon(() => release(events), 'release the idempotency keys of unwritten events'); },
+    );
+    try {
+      await withinDeadline(appended, 'the event log (retry with the same idempotency key)');
+    } catch (err) {
+      const timedOut = err instanceof DomainError && err.code === 'SERVICE_UNAVAILABLE';
+      if (timedOut) {
+        answered503 = true;
+        throw err;
+      }
+      // Kafka refused the records: their keys are free again before the answer, so a corrected
+      // retry (fewer or smaller events) may use them at once.
+      await release(events).catch(() => retrySoon(() => release(events), 'release the idempotency keys of unwritten events'));
+      throw err;
+    }
+    // Marked before the 201, so an immediate retry of the key gets its 409.
+    await markWritten(events).catch(() => retrySoon(() => markWritten(events), 'mark idempotency keys written'));
+  }
+
+  async function loadState(principal: Principal, id: string): Promise<EventState> {
+    const [state] = uuid.safeParse(id).success
+      ? await readYourWrites(ctx, id, async () => (await eventStates(ctx.db, principal, { ids: [id], limit: 1 }))[0] ?? null)
+        .then((s) => (s ? [s] : []))
+      : [];
+    if (!state) throw new DomainError('NOT_FOUND', 'event not found');
+    return state;
+  }
+
+  async function appendChanges(changes: Array<EventEdited | EventReplayed>) {
+    if (changes.length === 0) return;
+    const positions = await withinDeadline(ctx.appender.append(changes.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e }))), 'the event log');
+    ctx.recent.remember('events', changes.map((e) => e.eventId), positions);
+  }
+
+  return { reserveAndAccept, loadState, appendChanges };
+}

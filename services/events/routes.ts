@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { z } from 'zod';
+import { eventAttempts, eventStates, getEvent, listEvents, attemptView, eventView } from '../../projections/events/queries.ts';
+import { decodeCursor } from '../platform/postgres/pagination.ts';
+import { decideSendBatch, decideSendEvent } from './domain/decide.ts';
+import { DomainError } from '../platform/domain/errors.ts';
+import type { EventReplayed } from './domain/messages.ts';
+import { applyEdit, decideEdit, decideReplay } from './domain/replay.ts';
+import { EVENT_STATUSES } from './domain/status.ts';
+import { validatePayload } from '../event-types/payload.ts';
+import type { ApiContext } from '../platform/http/context.ts';
+import { readYourWrites } from '../platform/http/read-your-writes.ts';
+import { eventCommands } from './commands.ts';
+
+const EventFields = {
+  destination: Type.Optional(Type.String({ maxLength: 2048 })),
+  eventType: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  maxAttempts: Type.Optional(Type.Integer()),
+  priority: Type.Optional(Type.Integer()),
+  delaySeconds: Type.Optional(Type.Integer()),
+};
+const SendBody = Type.Object(EventFields);
+/**
+ * A batch item is checked as a single event is (SendBody's fields), plus its own key; what a
+ * batch refuses beyond that (fan-out, delay, priority, a missing key) is decideSendBatch's rule.
+ */
+const BatchItem = Type.Object({ ...SendBody.properties, idempotencyKey: Type.Optional(Type.String()) });
+const BatchBody = Type.Object({ events: Type.Optional(Type.Array(BatchItem)) });
+const ListQuery = Type.Object({
+  status: Type.Optional(Type.Union(EVENT_STATUSES.map((s) => Type.Literal(s)))),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+const IdParams = Type.Object({ id: Type.String() });
+const PatchBody = Type.Object({
+  destination: Type.Optional(Type.String({ maxLength: 2048 })),
+  payload: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  replay: Type.Optional(Type.Boolean()),
+});
+const RetryBody = Type.Object({
+  eventIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 })),
+  status: Type.Optional(Type.Union([Type.Literal('failed'), Type.Literal('dead')])),
+  endpointId: Type.Optional(Type.String({ format: 'uuid' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+const uuid = z.uuid();
+
+/** The events surface: commands append EventAccepted; reads come from the events projection. */
+export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+  const { reserveAndAccept, loadState, appendChanges } = eventCommands(ctx);
+
+  async function view(req: { principal: { accountId: string; projectId: string } }, id: string) {
+    const row = await getEvent(ctx.db, req.principal, id);
+    return row ? eventView(row) : null;
+  }
+
+  return async (app) => {
+    app.patch('/events/:id', { schema: { params: IdParams, body: PatchBody } }, async (req) => {
+      const state = await loadState(req.principal, req.params.id);
+      const now = Date.now();
+      const edit = decideEdit(state, req.body, now);
+      const replay = req.body.replay ? decideReplay(applyEdit(state, edit), now) : null;
+      await appendChanges([edit, replay].filter((e) => e !== null));
+      const shown = await view(req, state.eventId);
+      return { ...shown, ...(edit?.destination ? { destination: edit.destination } : {}),
+        ...(edit?.payload ? { payload: req.body.payload } : {}), ...(edit?.headers ? { headers: edit.headers } : {}),
+        ...(replay ? { status: 'queued', attempts: 0 } : {}) };
+    });
+
+    app.post('/events/:id/replay', { schema: { params: IdParams } }, async (req, reply) => {
+      const state = await loadState(req.principal, req.params.id);
+      const replay = decideReplay(state, Date.now());
+      await appendChanges([replay]);
+      return reply.code(200).send({ ...(await view(req, state.eventId)), status: 'queued', attempts: 0 });
+    });
+
+    app.post('/events/batch/retry', { schema: { body: RetryBody } }, async (req) => {
+      const { eventIds, status, endpointId } = req.body;
+      if (!eventIds && !status && !endpointId) throw new DomainError('VALIDATION_ERROR', 'give eventIds, status or endpointId');
+      const states = await eventStates(ctx.db, req.principal, { ids: eventIds, status, endpointId, limit: eventIds?.length ?? req.body.limit ?? 100 });
+      const now = Date.now();
+      const replays: EventReplayed[] = [];
+      const skipped: Array<{ id: string; reason: string }> = [];
+      for (const s of states) {
+        try { replays.push(decideReplay(s, now)); } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          skipped.push({ id: s.eventId, reason: err.message });
+        }
+      }
+      const found = new Set(states.map((s) => s.eventId));
+      for (const id of eventIds ?? []) if (!found.has(id)) skipped.push({ id, reason: 'event not found' });
+      await appendChanges(replays);
+      return { retried: replays.length, eventIds: replays.map((r) => r.eventId), skipped };
+    });
+
+    app.post('/events', { schema: { body: SendBody } }, async (req, reply) => {
+      const key = req.headers['x-idempotency-key'];
+      const event = {
+        ...decideSendEvent({ ...req.principal, idempotencyKey: Array.isArray(key) ? key[0] : key, input: req.body }, { now: Date.now(), newId: randomUUID }),
+        // The router routes with at least the endpoints this process has seen (read-your-writes for config).
+        configOffset: ctx.store.offset(ctx.topics.endpoints),
+      };
+      validatePayload(ctx.store.state.eventTypes, req.principal.projectId, event.eventType, req.body.payload);
+      await reserveAndAccept([event], (taken) => {
+        throw new DomainError('CONFLICT', `idempotency key already used by event ${taken[0]!.eventId}`, { eventId: taken[0]!.eventId });
+      });
+      return reply.code(201).send({
+        id: event.eventId, idempotencyKey: event.idempotencyKey, destination: event.destination, eventType: event.eventType,
+        status: 'queued', attempts: 0, maxAttempts: event.maxAttempts, priority: event.priority,
+        createdAt: new Date(event.createdAt).toISOString(),
+      });
+    });
+
+    app.post('/events/batch', { schema: { body: BatchBody } }, async (req, reply) => {
+      const events = decideSendBatch({ ...req.principal, events: req.body.events }, { now: Date.now(), newId: randomUUID });
+      await reserveAndAccept(events, (taken) => {
+        const keys = taken.map((t) => t.key);
+        throw new DomainError('DUPLICATE_EVENT', `idempotency keys already exist: ${keys.join(', ')}`, { keys });
+      });
+      const createdAt = new Date(events[0]!.createdAt).toISOString();
+      return reply.code(201).send({
+        events: events.map((e) => ({ id: e.eventId, idempotencyKey: e.idempotencyKey, status: 'queued', createdAt })),
+        count: events.length,
+      });
+    });
+
+    app.get('/events', { schema: { querystring: ListQuery } }, async (req) => {
+      const after = req.query.cursor ? decodeCursor(req.query.cursor) : undefined;
+      if (after === null) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
+      return listEvents(ctx.db, req.principal, { status: req.query.status, limit: req.query.limit ?? 20, after });
+    });
+
+    app.get('/events/:id', { schema: { params: IdParams } }, async (req) => {
+      const id = req.params.id;
+      if (!uuid.safeParse(id).success) throw new DomainError('NOT_FOUND', 'event not found');
+      const row = await readYourWrites(ctx, id, () => getEvent(ctx.db, req.principal, id));
+      if (!row) throw new DomainError('NOT_FOUND', 'event not found');
+      const attempts = await eventAttempts(ctx.db, req.principal, id);
+      return { ...eventView(row), deliveryAttempts: attempts.map(attemptView) };
+    });
+  };
+}

@@ -1,0 +1,17 @@
+/** Domain error codes; services/platform/http/errors.ts maps each to its HTTP status. */
+export type ErrorCode =
+  | 'BAD_REQUEST' | 'VALIDATION_ERROR' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT'
+  | 'INVALID_STATE' | 'DUPLICATE_EVENT' | 'BATCH_TOO_LARGE' | 'QUOTA_EXCEEDED' | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_ERROR';
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const isDomainError = (x: unknown): x is DomainError => x instanceof DomainError;

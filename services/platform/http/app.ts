@@ -1,0 +1,41 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RoutesPlugin } from '../capability.ts';
+import { clientErrorHandler } from './client-errors.ts';
+import type { ApiContext } from './context.ts';
+import { installErrorHandling } from './errors.ts';
+import { healthRoutes } from './health.ts';
+import { acceptEmptyJsonBodies } from './json-body.ts';
+import type { Principal } from './principal.ts';
+import { refuseUnstorableText } from './storable-text.ts';
+import { installValidators } from './validators.ts';
+
+/** What the capabilities serve: public routes, routes under /api/v1, and how a caller is authenticated there. */
+export type ApiSurface = {
+  publicRoutes: RoutesPlugin[];
+  routes: RoutesPlugin[];
+  authenticate(req: FastifyRequest): Principal;
+};
+
+/** Builds the HTTP API (no listen: services/platform/http/server.ts does that). */
+export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    bodyLimit: 1_048_576,
+    logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installValidators(app);
+  installErrorHandling(app);
+  refuseUnstorableText(app);
+  acceptEmptyJsonBodies(app);
+  const plugin = (routes: RoutesPlugin) => routes(ctx as never);
+  await app.register(healthRoutes(ctx));
+  for (const routes of surface.publicRoutes) await app.register(plugin(routes));
+  await app.register(async (v1) => {
+    v1.decorateRequest('principal', null as never);
+    v1.addHook('onRequest', async (req) => { req.principal = surface.authenticate(req); });
+    for (const routes of surface.routes) await v1.register(plugin(routes));
+  }, { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,229 @@
+import type { Batch, Consumer, Kafka } from 'kafkajs';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import type { DomainEvent } from '../../capabilities.ts';
+import { retryRetriable } from '../kafka/client.ts';
+import { decodeBatch, unapplied } from '../kafka/processor.ts';
+import type { Unapplied } from '../kafka/set-aside.ts';
+import { describeError, isTransient } from '../failures.ts';
+import { insertUnapplied } from '../../../projections/set-aside/projector.ts';
+import type { Serde } from '../kafka/serde.ts';
+import { superviseConsumer } from '../kafka/supervise.ts';
+
+export type Projection = {
+  /** Stable name: the checkpoint rows and the consumer group are keyed by it. */
+  name: string;
+  topics: string[];
+  /** The read-model tables it owns: emptied and refilled by a rebuild. */
+  tables: string[];
+  /** Applies a batch of one partition's events inside the projector's transaction. */
+  apply(tx: DatabaseTransactionConnection, events: DomainEvent[]): Promise<void>;
+};
+
+const checkpointRow = z.object({ next_offset: z.coerce.bigint() });
+const checkpointsRow = z.object({ projector: z.string(), topic: z.string(), partition: z.number(), next_offset: z.coerce.bigint() });
+
+/**
+ * Runs a projection exactly-once: each batch's read-model writes and the checkpoint
+ * (topic, partition, next offset) commit in one Postgres transaction; events below the stored
+ * checkpoint are skipped, so redelivery after a crash or rebalance changes nothing.
+ */
+export class ProjectionRunner {
+  private consumer?: Consumer;
+  /** Highest next-offset written per "topic:partition", for same-process read-your-writes. */
+  readonly positions = new Map<string, bigint>();
+
+  private readonly kafka: Kafka;
+  private readonly serde: Serde;
+  private readonly db: DatabasePool;
+  private readonly projection: Projection;
+  private readonly groupPrefix: string;
+
+  constructor(kafka: Kafka, serde: Serde, db: DatabasePool, projection: Projection, groupPrefix: string) {
+    this.kafka = kafka;
+    this.serde = serde;
+    this.db = db;
+    this.projection = projection;
+    this.groupPrefix = groupPrefix;
+  }
+
+  private stopping = false;
+  /** Partitions already rewound to their checkpoint since this consumer started. */
+  private rewound = new Set<string>();
+
+  async start(): Promise<void> {
+    await this.noticeResetLog();
+    this.rewound = new Set();
+    const consumer = this.kafka.consumer({
+      groupId: `${this.groupPrefix}projector.${this.projection.name}`,
+      // Under load, fetches wait for 64 KiB (or 100 ms): fewer, larger batches, so fewer
+      // transactions per event; when idle a record is projected within ~100 ms.
+      maxWaitTimeInMs: 100,
+      minBytes: 64 * 1024,
+      sessionTimeout: 30_000,
+      retry: { retries: 10 },
+    });
+    this.consumer = consumer;
+    superviseConsumer(consumer, `projector.${this.projection.name}`, () => this.start(), () => this.stopping);
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: 4,
+      // Where a projector is lives in Postgres (projection_checkpoints, in the same transaction
+      // as its rows); the group's Kafka offsets only say where to fetch from after a restart, and
+      // records before the checkpoint are skipped. So they are committed every 5 s, not after
+      // every batch (kafkajs's auto-commit ignores its interval after a batch): at a trickle of
+      // single events the projectors' commits were ~100 broker requests a second.
+      autoCommit: false,
+      autoCommitInterval: 5_000,
+      eachBatch: async ({ batch, heartbeat, commitOffsetsIfNecessary, isStale }) => {
+        if (isStale()) return;
+        const decoded = await decodeBatch(this.serde, batch);
+        let applied: { rewindTo?: bigint };
+        try {
+          applied = await this.applyBatch(batch, decoded, false);
+        } catch (err) {
+          if (isTransient(err)) throw err;
+          // Something in the batch cannot be applied: again, record by record, setting aside
+          // what still fails (ARCHITECTURE 12).
+          applied = await this.applyBatch(batch, decoded, true);
+        }
+        if (applied.rewindTo !== undefined) {
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: applied.rewindTo.toString() });
+          return;
+        }
+        this.positions.set(`${batch.topic}:${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+  }
+
+  /**
+   * One batch in one transaction with its checkpoint. Records below the checkpoint are skipped.
+   * A batch that starts above it (the group's offsets are ahead of Postgres: a read model that
+   * was reset or restored) is not applied: the answer says where to fetch from instead, once per
+   * partition (a transaction marker at the checkpoint makes a batch start just past it).
+   * `isolated` applies each record in a savepoint of its own and sets aside those that fail.
+   */
+  private async applyBatch(batch: Batch, { records, undecodable }: Awaited<ReturnType<typeof decodeBatch>>, isolated: boolean): Promise<{ rewindTo?: bigint }> {
+    const next = BigInt(batch.lastOffset()) + 1n;
+    const key = `${batch.topic}:${batch.partition}`;
+    return this.db.transaction(async (tx) => {
+      const cp = await tx.maybeOne(sql.type(checkpointRow)`
+        SELECT next_offset FROM projection_checkpoints
+        WHERE projector = ${this.projection.name} AND topic = ${batch.topic} AND partition = ${batch.partition}
+        FOR UPDATE`);
+      const from = cp?.next_offset ?? 0n;
+      const first = BigInt(batch.firstOffset() ?? next.toString());
+      if (first > from && !this.rewound.has(key)) {
+        this.rewound.add(key);
+        return { rewindTo: from };
+      }
+      this.rewound.add(key);
+      const fresh = records.filter((m) => BigInt(m.offset) >= from);
+      if (fresh.length > 0 && !isolated) await this.projection.apply(tx, fresh.map((m) => m.event));
+      if (isolated) {
+        for (const m of fresh) {
+          try {
+            await tx.transaction((sp) => this.projection.apply(sp, [m.event]));
+          } catch (error) {
+            if (isTransient(error)) throw error;
+            await this.setAside(tx, unapplied(m, error));
+          }
+        }
+      }
+      for (const u of undecodable) if (BigInt(u.offset) >= from) await this.setAside(tx, u);
+      if (next > from) {
+        await tx.query(sql.unsafe`
+          INSERT INTO projection_checkpoints (projector, topic, partition, next_offset)
+          VALUES (${this.projection.name}, ${batch.topic}, ${batch.partition}, ${next.toString()})
+          ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`);
+      }
+      return {};
+    });
+  }
+
+  private async setAside(tx: DatabaseTransactionConnection, u: Unapplied): Promise<void> {
+    console.error(`mittr projector.${this.projection.name}: set aside ${u.topic}[${u.partition}]@${u.offset} (${u.recordType ?? 'no type'}): ${describeError(u.error)}`);
+    await insertUnapplied(tx, this.projection.name, u, u.timestamp);
+  }
+
+  /**
+   * A log that was reset is noticed (ARCHITECTURE 12): when the Kafka cluster is not the one the
+   * checkpoints were written against (a new Kafka has a new cluster id), or a checkpoint is past
+   * its partition's end or names a partition that is gone (a topic recreated), the read model was
+   * built from another log. Serving it would hide the new log's records for ever (their offsets
+   * are below the checkpoints), so it is emptied and rebuilt from this log, said in the log and
+   * kept in projection_resets for /health. Under an advisory lock: several processes of one
+   * projector starting at once decide once.
+   */
+  private async noticeResetLog(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let clusterId: string;
+    const ends = new Map<string, bigint>();
+    try {
+      clusterId = (await retryRetriable(() => admin.describeCluster())).clusterId;
+      for (const topic of this.projection.topics) {
+        for (const o of await retryRetriable(() => admin.fetchTopicOffsets(topic))) ends.set(`${topic}:${o.partition}`, BigInt(o.high));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const name = this.projection.name;
+    await this.db.transaction(async (tx) => {
+      await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext(${`mittr-projector:${name}`}))`);
+      const known = await tx.maybeOneFirst(sql.type(z.object({ cluster_id: z.string() }))`
+        SELECT cluster_id FROM projection_logs WHERE projector = ${name}`);
+      const checkpoints = await tx.any(sql.type(checkpointsRow)`
+        SELECT projector, topic, partition, next_offset FROM projection_checkpoints WHERE projector = ${name}`);
+      const reasons: string[] = [];
+      if (known !== null && known !== clusterId) reasons.push(`Kafka cluster ${clusterId} is not ${known}, the one its checkpoints were written against`);
+      for (const c of checkpoints) {
+        const end = ends.get(`${c.topic}:${c.partition}`);
+        if (end === undefined) {
+          if (this.projection.topics.includes(c.topic)) reasons.push(`${c.topic}[${c.partition}] is gone`);
+        } else if (c.next_offset > end) {
+          reasons.push(`its checkpoint ${c.next_offset} is past the end (${end}) of ${c.topic}[${c.partition}]`);
+        }
+      }
+      if (reasons.length > 0 && checkpoints.length > 0) {
+        const reason = reasons.slice(0, 5).join('; ');
+        console.error(`mittr projector.${name}: the log was reset (${reason}); rebuilding its read model (${this.projection.tables.join(', ')}) from this log`);
+        await tx.query(sql.unsafe`TRUNCATE ${sql.join(this.projection.tables.map((t) => sql.identifier([t])), sql.fragment`, `)}`);
+        await tx.query(sql.unsafe`DELETE FROM projection_checkpoints WHERE projector = ${name}`);
+        await tx.query(sql.unsafe`INSERT INTO projection_resets (projector, reason) VALUES (${name}, ${reason})`);
+      }
+      await tx.query(sql.unsafe`
+        INSERT INTO projection_logs (projector, cluster_id) VALUES (${name}, ${clusterId})
+        ON CONFLICT (projector) DO UPDATE SET cluster_id = EXCLUDED.cluster_id`);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+  }
+}
+
+/** Where `projector` is: the next offset it will apply in (topic, partition), if it has applied any. */
+export type Checkpoints = (projector: string, topic: string, partition: number) => bigint | undefined;
+
+/** The checkpoints of `projectors`, read in one query. */
+export async function checkpointsOf(db: DatabasePool, projectors: string[]): Promise<Checkpoints> {
+  const rows = await db.any(sql.type(checkpointsRow)`
+    SELECT projector, topic, partition, next_offset FROM projection_checkpoints
+    WHERE projector = ANY(${sql.array(projectors, 'text')})`);
+  const key = (projector: string, topic: string, partition: number) => JSON.stringify([projector, topic, partition]);
+  const next = new Map(rows.map((r) => [key(r.projector, r.topic, r.partition), r.next_offset]));
+  return (projector, topic, partition) => next.get(key(projector, topic, partition));
+}
+
+/** True once `projector` has applied every record at `positions`. */
+export function hasPassed(checkpoints: Checkpoints, projector: string, positions: readonly { topic: string; partition: number; offset: string }[]): boolean {
+  return positions.every((p) => {
+    const next = checkpoints(projector, p.topic, p.partition);
+    return next !== undefined && next > BigInt(p.offset);
+  });
+}

@@ -1,0 +1,17 @@
+import type { Kafka } from 'kafkajs';
+import type { Topics } from '../capabilities.ts';
+import type { Config } from './config/config.ts';
+import type { Serde } from './kafka/serde.ts';
+import type { SecretBox } from './security/secrets.ts';
+import type { ConfigStore } from './state/config-store.ts';
+
+/** What a role's processors are built from. */
+export type RoleEnv = {
+  config: Config; kafka: Kafka; serde: Serde; topics: Topics; secrets: SecretBox;
+  /** The configuration folded from the log (for a role whose definition says `usesConfig`). */
+  store: ConfigStore;
+  /** A consumer group's name under the deployment's prefix. */
+  group(name: string): string;
+  /** Registers what to close when the process stops (after the processors). */
+  onStop(stop: () => Promise<unknown>): void;
+};
