@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'slonik';
 import { Type } from 'typebox';
 import { z } from 'zod';
 import { endpointVersions, endpointView, getEndpoint, listEndpoints } from '../../projections/endpoints/queries.ts';
 import { assertPemPair, diffConfigs, type EndpointInput } from './domain/config.ts';
-import { decide, type EndpointCommand } from './domain/decide.ts';
 import type { EndpointConfig } from './domain/messages.ts';
-import { evolve, type EndpointState } from './domain/evolve.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { Principal } from '../platform/http/principal.ts';
-import { newSigningSecret, secretView } from '../platform/security/secrets.ts';
+import { newSigningSecret } from '../platform/security/secrets.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { Page } from '../platform/http/page.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
-import { withinDeadline } from '../platform/http/deadline.ts';
+import { endpointCommands } from './commands.ts';
 
 const Fields = {
   url: Type.String({ maxLength: 2048 }),
@@ -59,60 +56,11 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 /** Endpoints: an event-sourced aggregate; every change is a version on the endpoints topic. */
 export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
-  /** The endpoint as this process knows it, if it belongs to the caller's project. */
-  function current(p: Principal, id: string): EndpointState | undefined {
-    const s = isUuid(id) ? ctx.store.state.endpoints.get(id) : undefined;
-    return s && s.accountId === p.accountId && s.projectId === p.projectId && !s.deleted ? s : undefined;
-  }
-
-  /** Decides, reserves the versions, appends, and applies the events to this process's store. */
-  async function run(state: EndpointState | undefined, cmd: EndpointCommand): Promise<EndpointState | undefined> {
-    const events = decide(state, cmd, Date.now());
-    if (events.length === 0) return state;
-    const id = events[0]!.endpointId;
-    const reserved = await ctx.db.any(sql.unsafe`
-      INSERT INTO endpoint_commands (endpoint_id, version)
-      SELECT ${id}, v FROM unnest(${sql.array(events.map((e) => e.version), 'int4')}) AS v
-      ON CONFLICT DO NOTHING RETURNING version`);
-    if (reserved.length !== events.length) {
-      throw new DomainError('CONFLICT', 'the endpoint was changed concurrently; read it again and retry');
-    }
-    const positions = await withinDeadline(ctx.appender.append(events.map((e) => ({ topic: ctx.topics.endpoints, key: id, event: e }))), 'the event log');
-    const last = Number(positions[0]!.offset);
-    events.forEach((e, i) => ctx.store.apply(e, last - (events.length - 1 - i)));
-    ctx.recent.remember('endpoints', [id], positions);
-    return events.reduce<EndpointState | undefined>(evolve, state);
-  }
-
-  function found(p: Principal, id: string): EndpointState {
-    const s = current(p, id);
-    if (!s) throw new DomainError('NOT_FOUND', 'endpoint not found');
-    return s;
-  }
+  const { found, run, mtlsCommand, accountOf, secretsOf } = endpointCommands(ctx);
 
   async function versionsOf(p: Principal, id: string, n?: number) {
     found(p, id);
     return (await readYourWrites(ctx, id, () => endpointVersions(ctx.db, id, n))) ?? [];
-  }
-
-  function mtlsCommand(certPem: string, keyPem: string): EndpointCommand {
-    return { type: 'ConfigureMtls', certPem, keyPem, keyPemEnc: ctx.secrets.seal(keyPem) };
-  }
-
-  /** The workspace's secrets, as every role keeps them. */
-  function accountOf(p: Principal) {
-    const account = ctx.store.state.accounts.get(p.accountId);
-    if (!account) throw new DomainError('NOT_FOUND', 'account not found');
-    return account;
-  }
-
-  /**
-   * The secret that signs the endpoint's deliveries (its own, or the workspace's global one),
-   * with the one it replaced while that still signs alongside.
-   */
-  function secretsOf(p: Principal, s: EndpointState) {
-    const own = s.signingSecretEnc !== '';
-    return { signingSecretSource: own ? 'endpoint' : 'global', ...secretView(ctx.secrets, own ? s : accountOf(p), Date.now()) };
   }
 
   return async (app) => {

@@ -1,5 +1,5 @@
 import { SECRET_OVERLAP_MS, type SecretPair } from '../../platform/domain/rotation.ts';
-import type { AccountSigningSecretRotated } from './messages.ts';
+import type { AccountCreated, AccountSigningSecretRotated, ApiKeyCreated } from './messages.ts';
 
 /**
  * Rotates the workspace's global signing secret (it signs direct events and every endpoint
@@ -10,4 +10,28 @@ export function rotateAccountSecret(accountId: string, current: SecretPair, newS
     type: 'AccountSigningSecretRotated', accountId, signingSecretEnc: newSecretEnc,
     previousSecretEnc: current.signingSecretEnc, previousExpiresAt: now + SECRET_OVERLAP_MS, rotatedAt: now,
   };
+}
+
+/** What a signup brings, already made safe to keep: the password hashed, the secret sealed. */
+export type SignupInput = {
+  email: string; companyName?: string; passwordHash: string; signingSecretEnc: string; keyHash: string; keyPrefix: string;
+};
+
+/** The e-mail as an account is found by: trimmed and lower-cased. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * A signup opens an account (with its first project and global signing secret) and its first
+ * API key, named "default". Pure: the clock and the ids come in.
+ */
+export function decideSignup(input: SignupInput, deps: { now: number; newId: () => string }): [AccountCreated, ApiKeyCreated] {
+  const accountId = deps.newId();
+  const account: AccountCreated = {
+    type: 'AccountCreated', accountId, email: normalizeEmail(input.email), companyName: input.companyName ?? '',
+    passwordHash: input.passwordHash, signingSecretEnc: input.signingSecretEnc, projectId: deps.newId(), plan: 'free', createdAt: deps.now,
+  };
+  const apiKey: ApiKeyCreated = {
+    type: 'ApiKeyCreated', accountId, keyId: deps.newId(), name: 'default', keyHash: input.keyHash, prefix: input.keyPrefix, createdAt: deps.now,
+  };
+  return [account, apiKey];
 }

@@ -1,0 +1,55 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DomainError } from '../platform/domain/errors.ts';
+import { appendReserved } from '../platform/http/append.ts';
+import type { ApiContext } from '../platform/http/context.ts';
+import { hashPassword } from '../platform/security/passwords.ts';
+import { newApiKey, newSigningSecret, secretView } from '../platform/security/secrets.ts';
+import { decideSignup, rotateAccountSecret } from './domain/decide.ts';
+import { AccountReservations } from './reservations.ts';
+
+/** The accounts' commands: decide (pure, in domain/) → reserve → append → apply to this process's store. */
+export function accountCommands(ctx: ApiContext) {
+  const reservations = new AccountReservations(ctx.db);
+
+  /** Opens an account: the e-mail is reserved first, so two signups with it cannot both succeed. */
+  async function signup(input: { email: string; password: string; companyName?: string }) {
+    const key = newApiKey();
+    const signingSecret = newSigningSecret();
+    const events = decideSignup({
+      email: input.email, companyName: input.companyName, passwordHash: await hashPassword(input.password),
+      signingSecretEnc: ctx.secrets.seal(signingSecret), keyHash: key.hash, keyPrefix: key.prefix,
+    }, { now: Date.now(), newId: randomUUID });
+    const [account] = events;
+    const { accountId, email } = account;
+    if (!(await reservations.reserveEmail(email, accountId))) throw new DomainError('CONFLICT', 'an account with this email already exists');
+    await appendReserved(ctx, {
+      records: events.map((event) => ({ topic: ctx.topics.accounts, key: accountId, event })),
+      readModel: 'accounts', ids: [accountId], release: () => reservations.releaseEmail(email, accountId),
+    });
+    for (const e of events) ctx.store.apply(e);
+    return { account, apiKey: key.key, signingSecret };
+  }
+
+  /**
+   * Replaces the workspace's global signing secret. "This secret is replaced once" is reserved,
+   * so a concurrent rotation answers CONFLICT instead of handing out a secret that never signs.
+   */
+  async function rotateGlobalSecret(accountId: string) {
+    const account = ctx.store.state.accounts.get(accountId);
+    if (!account) throw new DomainError('NOT_FOUND', 'account not found');
+    const now = Date.now();
+    const event = rotateAccountSecret(accountId, account, ctx.secrets.seal(newSigningSecret()), now);
+    const replaces = createHash('sha256').update(account.signingSecretEnc).digest('hex');
+    if (!(await reservations.reserveRotation(accountId, replaces))) {
+      throw new DomainError('CONFLICT', 'the signing secret was rotated concurrently; read it again and retry');
+    }
+    await appendReserved(ctx, {
+      records: [{ topic: ctx.topics.accounts, key: accountId, event }],
+      readModel: 'accounts', ids: [accountId], release: () => reservations.releaseRotation(accountId, replaces),
+    });
+    ctx.store.apply(event);
+    return secretView(ctx.secrets, event, now);
+  }
+
+  return { signup, rotateGlobalSecret };
+}

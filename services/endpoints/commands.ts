@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { DomainError } from '../platform/domain/errors.ts';
+import { appendReserved } from '../platform/http/append.ts';
+import type { ApiContext } from '../platform/http/context.ts';
+import type { Principal } from '../platform/http/principal.ts';
+import { secretView } from '../platform/security/secrets.ts';
+import { decide, type EndpointCommand } from './domain/decide.ts';
+import { evolve, type EndpointState } from './domain/evolve.ts';
+import { EndpointVersions } from './reservations.ts';
+
+const uuid = z.uuid();
+
+/** The endpoints' commands: load (this process's store) → decide (pure) → reserve the versions → append → apply. */
+export function endpointCommands(ctx: ApiContext) {
+  const versions = new EndpointVersions(ctx.db);
+
+  /** The endpoint as this process knows it, if it belongs to the caller's project. */
+  function current(p: Principal, id: string): EndpointState | undefined {
+    const s = uuid.safeParse(id).success ? ctx.store.state.endpoints.get(id) : undefined;
+    return s && s.accountId === p.accountId && s.projectId === p.projectId && !s.deleted ? s : undefined;
+  }
+
+  /** Decides, reserves the versions, appends, and applies the events to this process's store. */
+  async function run(state: EndpointState | undefined, cmd: EndpointCommand): Promise<EndpointState | undefined> {
+    const events = decide(state, cmd, Date.now());
+    if (events.length === 0) return state;
+    const id = events[0]!.endpointId;
+    const taken = events.map((e) => e.version);
+    if (!(await versions.reserve(id, taken))) throw new DomainError('CONFLICT', 'the endpoint was changed concurrently; read it again and retry');
+    const positions = await appendReserved(ctx, {
+      records: events.map((event) => ({ topic: ctx.topics.endpoints, key: id, event })),
+      readModel: 'endpoints', ids: [id], release: () => versions.release(id, taken),
+    });
+    const last = Number(positions[0]!.offset);
+    events.forEach((e, i) => ctx.store.apply(e, last - (events.length - 1 - i)));
+    return events.reduce<EndpointState | undefined>(evolve, state);
+  }
+
+  function found(p: Principal, id: string): EndpointState {
+    const s = current(p, id);
+    if (!s) throw new DomainError('NOT_FOUND', 'endpoint not found');
+    return s;
+  }
+
+  function mtlsCommand(certPem: string, keyPem: string): EndpointCommand {
+    return { type: 'ConfigureMtls', certPem, keyPem, keyPemEnc: ctx.secrets.seal(keyPem) };
+  }
+
+  /** The workspace's secrets, as every role keeps them. */
+  function accountOf(p: Principal) {
+    const account = ctx.store.state.accounts.get(p.accountId);
+    if (!account) throw new DomainError('NOT_FOUND', 'account not found');
+    return account;
+  }
+
+  /**
+   * The secret that signs the endpoint's deliveries (its own, or the workspace's global one),
+   * with the one it replaced while that still signs alongside.
+   */
+  function secretsOf(p: Principal, s: EndpointState) {
+    const own = s.signingSecretEnc !== '';
+    return { signingSecretSource: own ? 'endpoint' : 'global', ...secretView(ctx.secrets, own ? s : accountOf(p), Date.now()) };
+  }
+
+  return { found, run, mtlsCommand, accountOf, secretsOf };
+}

@@ -1,0 +1,35 @@
+import type { Outgoing } from '../kafka/processor.ts';
+import type { Position } from '../kafka/appender.ts';
+import type { ApiContext } from './context.ts';
+import { withinDeadline } from './deadline.ts';
+import { DomainError } from '../domain/errors.ts';
+
+/** One command's records and what a read right after it waits for. */
+export type CommandWrite = {
+  records: Outgoing[];
+  /** The read model that shows the write, and the ids it is read by (read-your-writes). */
+  readModel: string;
+  ids: string[];
+  /** Frees what the command reserved before appending. */
+  release: () => Promise<unknown>;
+};
+
+/**
+ * The append step of a command (load, decide, reserve, append). The caller gets a 503 when
+ * Kafka does not take the records within the deadline. An append that fails frees the
+ * reservation (before the answer, so a corrected retry may take it at once); one that is only
+ * late keeps it until its outcome is known, so a retry never writes the same change twice.
+ */
+export async function appendReserved(ctx: ApiContext, write: CommandWrite): Promise<Position[]> {
+  const appended = ctx.appender.append(write.records);
+  const released = appended.then(() => undefined, () => write.release().catch(() => undefined));
+  let positions: Position[];
+  try {
+    positions = await withinDeadline(appended, 'the event log');
+  } catch (err) {
+    if (!(err instanceof DomainError && err.code === 'SERVICE_UNAVAILABLE')) await released;
+    throw err;
+  }
+  ctx.recent.remember(write.readModel, write.ids, positions);
+  return positions;
+}
