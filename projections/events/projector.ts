@@ -4,6 +4,7 @@ import { type DeliveryAttempted } from '../../services/deliveries/domain/message
 import { type EventAccepted, type EventEdited, type EventReplayed, type EventRouted } from '../../services/events/domain/messages.ts';
 import { z } from 'zod';
 import type { Projection } from '../../services/platform/projection/runner.ts';
+import { statusSql } from './status-sql.ts';
 
 /** Exact millisecond timestamps (to_timestamp's float division would blur the keyset cursor). */
 export const ts = (ms: number) => sql.fragment`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
@@ -193,16 +194,16 @@ async function replayed(tx: DatabaseTransactionConnection, e: EventReplayed) {
  * first minute of a burst) made the planner hash the whole event_destinations table for every
  * batch, 12 ms a batch at 50,000 rows and growing with the table.
  */
+const STATUS = statusSql({
+  routedAt: sql.identifier(['e', 'routed_at']), total: sql.identifier(['e', 'dest_total']), delivered: sql.identifier(['d', 'delivered']),
+  dead: sql.identifier(['d', 'dead']), retrying: sql.identifier(['d', 'retrying']), attempts: sql.identifier(['d', 'attempts']),
+});
+
 function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
   return tx.query(sql.unsafe`
     WITH n AS (
       SELECT e.id, d.attempts,
-        CASE
-          WHEN e.routed_at IS NULL THEN 'queued'
-          WHEN d.delivered + d.dead >= e.dest_total THEN CASE WHEN d.dead > 0 THEN 'dead' ELSE 'delivered' END
-          WHEN d.retrying > 0 THEN 'failed'
-          WHEN d.attempts > 0 THEN 'delivering'
-          ELSE 'queued' END AS status,
+        ${STATUS} AS status,
         CASE WHEN e.routed_at IS NOT NULL AND d.delivered >= e.dest_total THEN coalesce(d.last_delivered, e.routed_at) END AS delivered_at
       FROM events e
       CROSS JOIN LATERAL (
@@ -224,7 +225,7 @@ function recomputeMany(tx: DatabaseTransactionConnection, eventIds: string[]) {
 
 /**
  * The event's status from its current routing's destinations (services/events/domain/status.ts
- * states the rule): delivered when all succeeded (vacuously with none), dead when all are done
+ * statusOf, as statusSql): delivered when all succeeded (vacuously with none), dead when all are done
  * and one exhausted its attempts, failed while a retry is scheduled, delivering when partly done.
  */
 function recompute(tx: DatabaseTransactionConnection, eventId: string) {

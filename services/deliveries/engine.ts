@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EndpointCircuitChanged } from '../endpoints/domain/messages.ts';
 import type { EndpointState } from '../endpoints/domain/evolve.ts';
 import { admit, CLOSED, record, type Breaker } from './domain/breaker.ts';
@@ -13,7 +14,7 @@ import { requestTopic } from '../events/router.ts';
 import type { SecretBox } from '../platform/security/secrets.ts';
 import { signingSecrets } from '../platform/domain/rotation.ts';
 import type { ConfigStore } from '../platform/state/config-store.ts';
-import { localFailure, outcomeOf } from './attempt.ts';
+import { circuitChange, localFailure, localOutcome, outcomeOf, type AttemptTiming } from './domain/outcome.ts';
 import { queueForPoll } from '../poll/queue.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { TransformPool } from './transform/index.ts';
@@ -103,13 +104,11 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const t = now();
     const after = record(before, { threshold: ep.config.circuitThreshold, resetMs: ep.config.circuitResetMs }, ok, t);
     breakers.set(ep.endpointId, after);
-    const shown = before.state === 'half_open' && after.state === 'closed' ? 'closed' : after.state;
-    if (shown === before.state && !(before.state === 'closed' && ep.circuit.state !== 'closed' && ok)) return null;
-    return {
-      type: 'EndpointCircuitChanged', endpointId: ep.endpointId, accountId: ep.accountId, projectId: ep.projectId,
-      version: ep.version, state: shown, consecutiveFailures: after.failures, openUntil: after.openUntil, at: t,
-    };
+    return circuitChange(ep, before, after, ok, t);
   }
+
+  const timing = (attemptedAt: number, rand = random()): AttemptTiming =>
+    ({ attemptId: randomUUID(), attemptedAt, overheadUs: 0, rand, retry: d.retry });
 
   /**
    * One HTTP attempt and its outcome event. Waiting for the endpoint's rate limit or for a free
@@ -147,18 +146,14 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
       : d.agents.get();
     const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
-    const outcome = outcomeOf({ ...r, url }, ep, result, { attemptedAt: at, overheadUs: 0, rand: random(), retry: d.retry });
+    const outcome = outcomeOf({ ...r, url }, ep, result, timing(at));
     outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
     return outcome;
   }
 
-  /** An attempt that ended before the network: a failed transformation (retried like any failure) or a cancel. */
-  function failedLocally(r: DeliveryRequested, ep: EndpointState, url: string, error: string, category: string, at: number, t0: number) {
-    const outcome = outcomeOf({ ...r, url }, ep, localFailure(error, category), { attemptedAt: at, overheadUs: 0, rand: random(), retry: d.retry });
-    // A cancel is the endpoint owner's decision, not a failure: the destination is done, nothing was sent.
-    if (category === 'cancelled') Object.assign(outcome, { outcome: 'success', disposition: 'delivered', nextAttemptAt: null });
-    outcome.processingOverheadUs = Math.round((performance.now() - t0) * 1000);
-    return outcome;
+  /** An attempt that ended before the network (localOutcome), with our time spent on it. */
+  function failedLocally(r: DeliveryRequested, ep: EndpointState, url: string, error: string, category: 'transform' | 'cancelled', at: number, t0: number) {
+    return { ...localOutcome({ ...r, url }, ep, error, category, timing(at)), processingOverheadUs: Math.round((performance.now() - t0) * 1000) };
   }
 
   /** Waits in place while `held()` and this process still owns the message. */
@@ -179,7 +174,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     for (;;) {
       const ep = await endpointOf(r);
       if (r.endpointId && (!ep || ep.deleted)) {
-        const dead = outcomeOf(r, ep, localFailure('endpoint deleted', 'endpoint_deleted'), { attemptedAt: now(), overheadUs: 0, rand: 0 });
+        const dead = outcomeOf(r, ep, localFailure('endpoint deleted', 'endpoint_deleted'), { ...timing(now(), 0), retry: undefined });
         return [{ topic: d.topics.outcomes, key: r.eventId, event: dead }];
       }
       if (ep?.config.deliveryMode === 'poll') return [queueForPoll(d.topics, r, ep, now())];

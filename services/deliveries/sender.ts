@@ -4,13 +4,7 @@ import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { addressAllowed, type AddressPolicy } from './address-policy.ts';
-
-export type SendResult = {
-  statusCode: number | null; responseBody: string; retryAfter?: string;
-  error: string; errorCategory: string | null; durationMs: number; timedOut: boolean;
-  /** The HTTP exchange in microseconds (for processingOverheadUs: our time around it). */
-  durationUs?: number;
-};
+import type { SendResult } from './domain/outcome.ts';
 
 const RESPONSE_BODY_MAX = 1024;
 
