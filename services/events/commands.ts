@@ -7,7 +7,7 @@ import { eventStates } from '../../projections/events/queries.ts';
 import { decideReservation, type TakenKey } from './domain/idempotency.ts';
 import type { EventAccepted, EventEdited, EventReplayed } from './domain/messages.ts';
 import type { EventState } from './domain/replay.ts';
-import { IdempotencyKeys } from './idempotency-keys.ts';
+import { IdempotencyKeys } from './reservations.ts';
 import { z } from 'zod';
 
 const uuid = z.uuid();
