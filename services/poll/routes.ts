@@ -1,14 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { z } from 'zod';
-import { leaseMessages, releaseAcks, reserveAcks, type AckTarget } from '../../projections/poll/queries.ts';
-import { ackedAttempt } from './queue.ts';
-import type { EndpointState } from '../endpoints/domain/evolve.ts';
-import { DomainError } from '../platform/domain/errors.ts';
-import type { Principal } from '../platform/http/principal.ts';
+import { leaseMessages } from '../../projections/poll/queries.ts';
 import type { ApiContext } from '../platform/http/context.ts';
-import { withinDeadline } from '../platform/http/deadline.ts';
+import { pollCommands } from './commands.ts';
 
 /** How often a long poll looks for new messages while it waits. */
 const POLL_INTERVAL_MS = 150;
@@ -25,7 +20,6 @@ const AckBody = Type.Object({
   endpoint_id: Type.Optional(Type.String()),
   event_ids: Type.Optional(Ids),
 });
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 /**
  * Poll delivery, for endpoints with `deliveryMode: 'poll'` (nothing is pushed to them; the delivery
@@ -51,17 +45,7 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
  */
 export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   let closing = false;
-
-  function pollEndpoint(p: Principal, id: string): EndpointState {
-    const s = isUuid(id) ? ctx.store.state.endpoints.get(id) : undefined;
-    if (!s || s.accountId !== p.accountId || s.projectId !== p.projectId || s.deleted) {
-      throw new DomainError('NOT_FOUND', 'endpoint not found');
-    }
-    if (s.config.deliveryMode !== 'poll') {
-      throw new DomainError('INVALID_STATE', `endpoint ${id} has deliveryMode ${s.config.deliveryMode}: only poll endpoints can be polled`);
-    }
-    return s;
-  }
+  const { pollEndpoint, ack } = pollCommands(ctx);
 
   /** Leases until something is there, the timeout passes, the client hangs up or the server closes. */
   async function longPoll(req: FastifyRequest, lease: () => ReturnType<typeof leaseMessages>, timeoutMs: number) {
@@ -76,14 +60,6 @@ export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     }
   }
 
-  function ackTarget(p: Principal, body: { ids?: string[]; endpoint_id?: string; event_ids?: string[] }): AckTarget {
-    if (body.ids && body.endpoint_id === undefined && body.event_ids === undefined) return { ids: body.ids };
-    if (!body.ids && body.endpoint_id !== undefined && body.event_ids) {
-      return { endpointId: pollEndpoint(p, body.endpoint_id).endpointId, eventIds: body.event_ids };
-    }
-    throw new DomainError('VALIDATION_ERROR', 'give either ids, or endpoint_id with event_ids');
-  }
-
   return async (app) => {
     app.addHook('preClose', async () => { closing = true; });
 
@@ -94,24 +70,6 @@ export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { data: await longPoll(req, lease, (q.timeout ?? 0) * 1000) };
     });
 
-    app.post('/poll/ack', { schema: { body: AckBody } }, async (req) => {
-      const target = ackTarget(req.principal, req.body);
-      const { reserved, named } = await reserveAcks(ctx.db, req.principal, target);
-      if (reserved.length > 0) {
-        const at = Date.now();
-        const attempts = reserved.map((m) => ackedAttempt(m, at));
-        try {
-          const positions = await withinDeadline(ctx.appender.append(attempts.map((a) => ({ topic: ctx.topics.outcomes, key: a.eventId, event: a }))), 'the event log');
-          // GET /events/{id} right after the ack waits for the delivered status (ARCHITECTURE 10).
-          ctx.recent.remember('events', attempts.map((a) => a.eventId), positions);
-        } catch (err) {
-          await releaseAcks(ctx.db, reserved.map((m) => m.dispatchId)).catch(() => undefined);
-          throw err;
-        }
-      }
-      const given = 'ids' in target ? target.ids : target.eventIds;
-      const found = new Set(named.map((r) => ('ids' in target ? r.id : r.event_id)));
-      return { acked: given.filter((id) => found.has(id)), notFound: given.filter((id) => !found.has(id)) };
-    });
+    app.post('/poll/ack', { schema: { body: AckBody } }, async (req) => ack(req.principal, req.body));
   };
 }
