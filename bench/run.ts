@@ -9,7 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { exportRev, killAll, machineInfo, ROOT, stackUp, workingTree } from './lib/procs.ts';
+import { killAll } from './lib/procs.ts';
+import { exportRev, machineInfo, workingTree } from './lib/source.ts';
+import { ROOT, stackUp } from './lib/stack.ts';
 import { DESTINATIONS, RESULTS, SCENARIOS, sizeOf, sampleEveryFor, type Opts, type Report, type Scenario } from './harness/config.ts';
 import { withEnv } from './harness/env.ts';
 import { judge, printTable, readSingleRate } from './harness/report.ts';

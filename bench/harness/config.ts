@@ -1,6 +1,8 @@
 /** What the harness runs and judges: the scenarios, their sizes (full and --quick), the targets and the report's shape. */
 import { join } from 'node:path';
-import { ROOT, type Machine, type Source, type TopRow } from '../lib/procs.ts';
+import type { TopRow } from '../lib/monitor.ts';
+import type { Machine, Source } from '../lib/source.ts';
+import { ROOT } from '../lib/stack.ts';
 
 export const SCENARIOS = ['ingest-single', 'ingest-batch', 'e2e', 'e2e-latency', 'fanout', 'fifo', 'rebuild'] as const;
 export type Scenario = (typeof SCENARIOS)[number];

@@ -4,7 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dropIsolation, ProcessMonitor, startNode, stopChild, type Child } from '../lib/procs.ts';
+import { ProcessMonitor } from '../lib/monitor.ts';
+import { startNode, stopChild, type Child } from '../lib/procs.ts';
+import { dropIsolation } from '../lib/stack.ts';
 import { formatSummary, summarizeProfile } from '../lib/profile.ts';
 import type { LoadArgs, LoadResult } from '../loadgen.ts';
 import { DESTINATIONS, RESULTS, type Opts, type Scenario } from './config.ts';

@@ -1,6 +1,7 @@
 /** Starting mittr for a scenario: one `mittr all`, or the four processes of --roles split. */
 import { join } from 'node:path';
-import { freePort, ROOT, STACK, startMittrProcess, startNode, stopChild, type Child } from '../lib/procs.ts';
+import { freePort, startMittrProcess, startNode, stopChild, type Child } from '../lib/procs.ts';
+import { ROOT, STACK } from '../lib/stack.ts';
 import type { Opts } from './config.ts';
 
 /** Starts mittr (one process, or api / router+schedule / deliver / project) with isolated names. */

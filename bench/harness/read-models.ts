@@ -1,6 +1,6 @@
 /** What the read models show during and after a run: the projection lag and the processing overhead. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pgQuery, STACK } from '../lib/procs.ts';
+import { pgQuery, STACK } from '../lib/stack.ts';
 import pg from 'pg';
 import type { Env } from './env.ts';
 

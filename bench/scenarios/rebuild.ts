@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, startMittrProcess, startNode, stopChild, STACK, pgQuery } from '../lib/procs.ts';
+import { freePort, startMittrProcess, startNode, stopChild } from '../lib/procs.ts';
+import { STACK, pgQuery } from '../lib/stack.ts';
 import { percentiles, round } from '../lib/stats.ts';
 import { chartSvg } from '../lib/svg.ts';
 import { sizeOf, type Figures, type Outcome } from '../harness/config.ts';
