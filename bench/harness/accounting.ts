@@ -1,6 +1,6 @@
 /** Delivery accounting: what the load generator got accepted against what the sink received. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LoadResult } from '../loadgen.ts';
+import type { LoadResult } from '../load/types.ts';
 import { DESTINATIONS } from './config.ts';
 import type { Env } from './env.ts';
 

@@ -8,7 +8,7 @@ import { ProcessMonitor } from '../lib/monitor.ts';
 import { startNode, stopChild, type Child } from '../lib/procs.ts';
 import { dropIsolation } from '../lib/stack.ts';
 import { formatSummary, summarizeProfile } from '../lib/profile.ts';
-import type { LoadArgs, LoadResult } from '../loadgen.ts';
+import type { LoadArgs, LoadResult } from '../load/types.ts';
 import { DESTINATIONS, RESULTS, type Opts, type Scenario } from './config.ts';
 import { startMittr } from './mittr.ts';
 
