@@ -8,7 +8,7 @@
  */
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pg from 'pg';
-import { STACK } from './procs.ts';
+import { STACK } from './stack.ts';
 
 export type LagTimeline = { everyMs: number; groups: Record<string, number[]> };
 

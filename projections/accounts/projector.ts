@@ -17,10 +17,12 @@ export function accountsProjection(topics: { accounts: string }): Projection {
                     ${ts(e.createdAt)})
             ON CONFLICT (id) DO NOTHING`);
         } else if (e.type === 'AccountSigningSecretRotated') {
+          // A rotation replaces the secret it names (the decider's current one), so an older
+          // rotation delivered again after a newer one finds another secret and changes nothing.
           await tx.query(sql.unsafe`
             UPDATE accounts SET signing_secret_enc = ${e.signingSecretEnc}, previous_secret_enc = ${e.previousSecretEnc},
                                 previous_secret_expires_at = ${ts(e.previousExpiresAt)}
-            WHERE id = ${e.accountId}`);
+            WHERE id = ${e.accountId} AND signing_secret_enc = ${e.previousSecretEnc}`);
         } else if (e.type === 'ApiKeyCreated') {
           await tx.query(sql.unsafe`
             INSERT INTO api_keys (id, account_id, name, prefix, created_at)

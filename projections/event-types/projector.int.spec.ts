@@ -2,6 +2,7 @@ import { sql } from 'slonik';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { projectionFixture } from '../../test/support/mittr.ts';
+import { redeliverySpec } from '../../test/support/redelivery.ts';
 import type { EventTypeEvent } from '../../services/event-types/domain/messages.ts';
 import { eventTypesProjection } from './projector.ts';
 
@@ -13,6 +14,7 @@ const history: EventTypeEvent[] = [
   { type: 'EventTypeUpdated', ...ids, version: 2, definition: { ...definition, description: 'v2' }, at: T + 1 },
   { type: 'EventTypeDeleted', ...ids, version: 3, at: T + 2 },
 ];
+const other = { ...ids, eventTypeId: '2e1d0c9b-8a7f-4e6d-9c5b-4a3f2e1d0c9b' };
 const row = z.object({ name: z.string(), deleted: z.boolean(), state: z.unknown(), updated_at: z.number() });
 
 describe('event-types projection', () => {
@@ -30,4 +32,12 @@ describe('event-types projection', () => {
     await apply(history);
     expect(await read()).toMatchObject({ deleted: true, state: { version: 3, deleted: true, definition: { description: 'v2' } } });
   });
+});
+
+describe('event-types projection under redelivery', () => {
+  redeliverySpec(eventTypesProjection({ eventTypes: 'event-types' }), [
+    [history[0]!, { type: 'EventTypeCreated', ...other, version: 1, definition: { ...definition, name: 'order.paid' }, at: T + 1 }],
+    [history[1]!, { type: 'EventTypeUpdated', ...other, version: 2, definition: { ...definition, name: 'order.paid', deprecated: true }, at: T + 2 }],
+    [history[2]!],
+  ]);
 });

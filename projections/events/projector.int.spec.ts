@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { projectionFixture } from '../../test/support/mittr.ts';
 import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
-import type { EventAccepted, EventRouted } from '../../services/events/domain/messages.ts';
+import type { DomainEvent } from '../../services/capabilities.ts';
+import type { EventAccepted, EventEdited, EventReplayed, EventRouted } from '../../services/events/domain/messages.ts';
+import { redeliverySpec } from '../../test/support/redelivery.ts';
 import { eventsProjection } from './projector.ts';
 
 const T = 1_700_000_000_000;
@@ -19,12 +21,35 @@ const routed = (eventId: string, dispatchIds: string[]): EventRouted => ({
   type: 'EventRouted', eventId, ...project, routedAt: T + 10,
   destinations: dispatchIds.map((dispatchId) => ({ dispatchId, endpointId: null, url: 'http://127.0.0.1:9/x' })),
 });
-const attempted = (eventId: string, dispatchId: string, disposition: 'delivered' | 'retry'): DeliveryAttempted => ({
+const attempted = (eventId: string, dispatchId: string, disposition: 'delivered' | 'retry' | 'dead', attemptNumber = 1, at = T + 20): DeliveryAttempted => ({
   type: 'DeliveryAttempted', attemptId: randomUUID(), dispatchId, eventId, ...project, endpointId: null, eventType: null,
-  url: 'http://127.0.0.1:9/x', attemptNumber: 1, maxAttempts: 3, outcome: disposition === 'delivered' ? 'success' : 'failure',
+  url: 'http://127.0.0.1:9/x', attemptNumber, maxAttempts: 3, outcome: disposition === 'delivered' ? 'success' : 'failure',
   disposition, statusCode: disposition === 'delivered' ? 200 : 500, responseBody: '', error: '', errorCategory: null,
-  durationMs: 3, processingOverheadUs: 50, attemptedAt: T + 20, nextAttemptAt: null, eventCreatedAt: T,
+  durationMs: 3, processingOverheadUs: 50, attemptedAt: at, nextAttemptAt: null, eventCreatedAt: T,
 } as DeliveryAttempted);
+
+/**
+ * A log of every kind of event: a retried delivery; a fan-out that died, was edited and replayed
+ * and then delivered; an outcome projected before its routing (another topic); no destinations.
+ */
+function history(): DomainEvent[][] {
+  const [direct, fanout, early, none] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const [d1, d2, d3, d4, d5] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const edited: EventEdited = { type: 'EventEdited', eventId: fanout, ...project, destination: null, payload: '{"fixed":true}', headers: { 'x-edit': '1' }, editedAt: T + 5_000 };
+  const replayed: EventReplayed = {
+    type: 'EventReplayed', eventId: fanout, ...project, eventType: 'order.created', destination: null, payload: '{"fixed":true}',
+    headers: { 'x-edit': '1' }, maxAttempts: 3, priority: 5, targets: [{ endpointId: null, url: 'http://127.0.0.1:9/x' }], createdAt: T, replayedAt: T + 5_000,
+  };
+  return [
+    [accepted(direct), accepted(fanout), routed(direct, [d1]), routed(fanout, [d2, d3])],
+    [attempted(direct, d1, 'retry', 1, T + 20), attempted(fanout, d2, 'delivered', 1, T + 21), attempted(fanout, d3, 'retry', 1, T + 22)],
+    [attempted(early, d5, 'delivered', 1, T + 30), attempted(direct, d1, 'delivered', 2, T + 1_020), attempted(fanout, d3, 'dead', 2, T + 1_022)],
+    [accepted(early), accepted(none), routed(none, [])],
+    [routed(early, [d5]), edited, replayed],
+    [{ ...routed(fanout, [d4]), routedAt: T + 5_010 }],
+    [attempted(fanout, d4, 'delivered', 1, T + 5_020)],
+  ];
+}
 
 describe('events projection', () => {
   const { db, apply } = projectionFixture(eventsProjection({ events: 'events', outcomes: 'outcomes' }));
@@ -71,4 +96,8 @@ describe('events projection', () => {
     const dest = await db().oneFirst(sql.type(z.object({ url: z.string() }))`SELECT url FROM event_destinations WHERE dispatch_id = ${dispatchId}`);
     expect(dest).toBe(`http://127.0.0.1:9/${odd}`);
   });
+});
+
+describe('events projection under redelivery', () => {
+  redeliverySpec(eventsProjection({ events: 'events', outcomes: 'outcomes' }), history());
 });

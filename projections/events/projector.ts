@@ -69,9 +69,10 @@ const epochMs = (col: string) => sql.fragment`(timestamptz 'epoch' + ${sql.ident
 
 /**
  * Applies a run of EventAccepted, EventRouted and DeliveryAttempted set-wise, with the result of
- * applying them one by one in log order: events are inserted before routings update them (an
- * event's acceptance precedes its routing in the log), a destination's last write wins, and each
- * touched event's status is recomputed once, from the final destination rows.
+ * applying them one by one in log order: a destination's last write wins, and each touched
+ * event's status is recomputed once, from the final destination rows. Whatever was applied before
+ * (Kafka delivers at least once) changes nothing: an event is inserted once, a routing seen before
+ * is not made current again, and a destination keeps its latest attempt.
  */
 async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Promise<void> {
   const accepted: EventAccepted[] = [];
@@ -82,8 +83,9 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
     else if (e.type === 'EventRouted') routed.push(e);
     else if (e.type === 'DeliveryAttempted') attempted.push(e);
   }
+  const { fresh, settled } = await upsertDestinations(tx, routed);
   // An event accepted and routed within the run is inserted routed: one row version, not two.
-  const routings = new Map(lastBy(routed, (e) => e.eventId).map((e) => [e.eventId, e]));
+  const routings = new Map(lastBy(fresh, (e) => e.eventId).map((e) => [e.eventId, e]));
   if (accepted.length > 0) {
     await tx.query(sql.unsafe`
       INSERT INTO events (id, account_id, project_id, idempotency_key, destination, event_type, payload, headers,
@@ -91,7 +93,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       SELECT t.id, t.account_id, t.project_id, t.key, t.destination, t.event_type, t.payload::json, t.headers::jsonb,
              'queued', t.max_attempts, t.priority, t.delay_seconds, ${epochMs('routed_ms')}, t.total,
              ${epochMs('created_ms')}, coalesce(${epochMs('routed_ms')}, ${epochMs('created_ms')})
-      FROM json_to_recordset(${rowsJson(accepted.map((e) => {
+      FROM json_to_recordset(${rowsJson(lastBy(accepted, (e) => e.eventId).map((e) => {
         const r = routings.get(e.eventId);
         return { id: e.eventId, account_id: e.accountId, project_id: e.projectId, key: e.idempotencyKey, destination: e.destination,
           event_type: e.eventType, payload: e.payload, headers: JSON.stringify(e.headers), max_attempts: e.maxAttempts,
@@ -103,36 +105,12 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
     // (An event already there, applied once before, still gets the run's routing.)
     for (const e of accepted) routings.delete(e.eventId);
   }
-  /**
-   * Routed events whose status the routing alone may change: one with no destinations is
-   * delivered (vacuously), one whose outcome came first may be done. A routing of fresh
-   * destinations leaves its event queued, as it was, and needs no recompute.
-   */
-  const settled = new Set(routed.filter((e) => e.destinations.length === 0).map((e) => e.eventId));
-  if (routed.length > 0) {
-    const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId);
-    if (dests.length > 0) {
-      // Only a destination whose outcome was projected first (its row existed: xmax is set on a
-      // row the upsert updated, 0 on one it inserted) can change its event's status here.
-      const early = await tx.anyFirst(sql.type(z.object({ event_id: z.string() }))`
-        WITH upserted AS (
-          INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, routed_at)
-          SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, ${epochMs('routed_ms')}
-          FROM json_to_recordset(${rowsJson(dests.map((d) => ({ dispatch_id: d.dispatchId, event_id: d.eventId, endpoint_id: d.endpointId, url: d.url, routed_ms: d.at })))})
-            AS t(dispatch_id uuid, event_id uuid, endpoint_id uuid, url text, routed_ms int8)
-          ON CONFLICT (dispatch_id) DO UPDATE SET routed_at = EXCLUDED.routed_at
-          RETURNING event_id, xmax
-        )
-        SELECT DISTINCT event_id::text FROM upserted WHERE xmax <> 0`);
-      for (const id of early) settled.add(id);
-    }
-    if (routings.size > 0) {
-      await tx.query(sql.unsafe`
-        UPDATE events SET routed_at = ${epochMs('routed_ms')}, dest_total = t.total, updated_at = ${epochMs('routed_ms')}
-        FROM json_to_recordset(${rowsJson([...routings.values()].map((e) => ({ id: e.eventId, routed_ms: e.routedAt, total: e.destinations.length })))})
-          AS t(id uuid, routed_ms int8, total int4)
-        WHERE events.id = t.id`);
-    }
+  if (routings.size > 0) {
+    await tx.query(sql.unsafe`
+      UPDATE events SET routed_at = ${epochMs('routed_ms')}, dest_total = t.total, updated_at = ${epochMs('routed_ms')}
+      FROM json_to_recordset(${rowsJson([...routings.values()].map((e) => ({ id: e.eventId, routed_ms: e.routedAt, total: e.destinations.length })))})
+        AS t(id uuid, routed_ms int8, total int4)
+      WHERE events.id = t.id`);
   }
   if (attempted.length > 0) {
     await tx.query(sql.unsafe`
@@ -151,7 +129,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
              attempt_number int4, outcome text, status_code int4, response_body text, error text, error_category text, duration_ms int4,
              overhead_us int8, attempted_ms int8, created_ms int8)
       ON CONFLICT (id) DO NOTHING`);
-    const last = lastBy(attempted, (e) => e.dispatchId);
+    const last = latestAttempts(attempted);
     await tx.query(sql.unsafe`
       INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
       SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, t.state, t.attempts,
@@ -161,28 +139,72 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
         attempts: e.attemptNumber, attempted_ms: e.attemptedAt })))})
         AS t(dispatch_id uuid, event_id uuid, endpoint_id uuid, url text, state text, attempts int4, attempted_ms int8)
       ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
-        delivered_at = EXCLUDED.delivered_at`);
+        delivered_at = EXCLUDED.delivered_at
+        WHERE EXCLUDED.attempts >= event_destinations.attempts`);
   }
   const touched = [...new Set([...settled, ...attempted.map((e) => e.eventId)])].sort();
   if (touched.length > 0) await recomputeMany(tx, touched);
 }
 
+/**
+ * The routings' destination rows, and which routings are new. A destination row the routing finds
+ * already routed was written by this very routing before (dispatch ids are new in every routing),
+ * so such a routing is a redelivery: made current again, it would unroute a replay's new routing.
+ * Returns the routings seen for the first time, and the events whose status the routing alone may
+ * change: one with no destinations is delivered (vacuously), one whose outcome came first may be
+ * done. A routing of fresh destinations leaves its event queued, as it was, and needs no recompute.
+ */
+async function upsertDestinations(tx: DatabaseTransactionConnection, routed: EventRouted[]): Promise<{ fresh: EventRouted[]; settled: Set<string> }> {
+  const settled = new Set(routed.filter((e) => e.destinations.length === 0).map((e) => e.eventId));
+  const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId);
+  if (dests.length === 0) return { fresh: routed, settled };
+  // The upsert writes only rows it inserts (xmax 0) or that an outcome projected first had left
+  // unrouted (xmax set): only those can change their event's status here.
+  const written = await tx.any(sql.type(z.object({ dispatch_id: z.string(), event_id: z.string(), early: z.boolean() }))`
+    INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, routed_at)
+    SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, ${epochMs('routed_ms')}
+    FROM json_to_recordset(${rowsJson(dests.map((d) => ({ dispatch_id: d.dispatchId, event_id: d.eventId, endpoint_id: d.endpointId, url: d.url, routed_ms: d.at })))})
+      AS t(dispatch_id uuid, event_id uuid, endpoint_id uuid, url text, routed_ms int8)
+    ON CONFLICT (dispatch_id) DO UPDATE SET routed_at = EXCLUDED.routed_at WHERE event_destinations.routed_at IS NULL
+    RETURNING dispatch_id::text, event_id::text, xmax <> 0 AS early`);
+  const seen = new Set(written.map((r) => r.dispatch_id));
+  for (const r of written) if (r.early) settled.add(r.event_id);
+  return { fresh: routed.filter((e) => e.destinations.length === 0 || e.destinations.some((d) => seen.has(d.dispatchId))), settled };
+}
+
+/** Each dispatch's latest attempt: the highest attempt number, the last of equals (as in log order). */
+function latestAttempts(attempted: DeliveryAttempted[]): DeliveryAttempted[] {
+  const latest = new Map<string, DeliveryAttempted>();
+  for (const e of attempted) {
+    const seen = latest.get(e.dispatchId);
+    if (!seen || e.attemptNumber >= seen.attemptNumber) latest.set(e.dispatchId, e);
+  }
+  return [...latest.keys()].sort().map((k) => latest.get(k)!);
+}
+
 const destinationState = (e: DeliveryAttempted) => (e.disposition === 'delivered' ? 'delivered' : e.disposition === 'dead' ? 'dead' : 'retrying');
 
+/** An edit older than the last one projected (delivered again) would revert the newer one: it changes nothing. */
 function edited(tx: DatabaseTransactionConnection, e: EventEdited) {
   return tx.query(sql.unsafe`
     UPDATE events SET
       destination = coalesce(${e.destination}, destination),
       payload = coalesce(${e.payload}::json, payload),
       headers = coalesce(${e.headers === null ? null : sql.jsonb(e.headers)}, headers),
-      updated_at = ${ts(e.editedAt)}
-    WHERE id = ${e.eventId}`);
+      edited_at = ${ts(e.editedAt)},
+      updated_at = greatest(updated_at, ${ts(e.editedAt)})
+    WHERE id = ${e.eventId} AND (edited_at IS NULL OR edited_at <= ${ts(e.editedAt)})`);
 }
 
-/** A replay starts the event over: earlier attempts stay in the history, the status waits for the new routing. */
+/**
+ * A replay starts the event over: earlier attempts stay in the history, the status waits for the
+ * new routing. A replay projected before (delivered again) changes nothing: after its routing it
+ * would have unrouted the event for good.
+ */
 async function replayed(tx: DatabaseTransactionConnection, e: EventReplayed) {
   await tx.query(sql.unsafe`
-    UPDATE events SET routed_at = NULL, dest_total = NULL, updated_at = ${ts(e.replayedAt)} WHERE id = ${e.eventId}`);
+    UPDATE events SET routed_at = NULL, dest_total = NULL, replayed_at = ${ts(e.replayedAt)}, updated_at = ${ts(e.replayedAt)}
+    WHERE id = ${e.eventId} AND (replayed_at IS NULL OR replayed_at < ${ts(e.replayedAt)})`);
   await recompute(tx, e.eventId);
 }
 

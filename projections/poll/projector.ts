@@ -36,8 +36,13 @@ export function pollProjection(topics: { outcomes: string }): Projection {
 /**
  * A replay queues a new dispatch of the event for the same endpoint; it supersedes the older,
  * unacked one (replays only re-send undelivered destinations), so a consumer gets the event once.
+ * The older one delivered again after it is superseded already and changes nothing: without that
+ * check it deleted the replay's message and queued itself again.
  */
 async function queued(tx: DatabaseTransactionConnection, e: DeliveryQueuedForPoll) {
+  const superseded = await tx.exists(sql.unsafe`
+    SELECT 1 FROM poll_messages WHERE event_id = ${e.eventId} AND endpoint_id = ${e.endpointId} AND queued_at > ${ts(e.queuedAt)}`);
+  if (superseded) return;
   await tx.query(sql.unsafe`
     DELETE FROM poll_messages
     WHERE event_id = ${e.eventId} AND endpoint_id = ${e.endpointId} AND id <> ${e.dispatchId} AND acked_at IS NULL`);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { retryRetriable } from './client.ts';
-import { decodeDone, encodeDone, MAX_WINDOW } from './offset-bitmap.ts';
+import { MAX_WINDOW } from './offset-bitmap.ts';
+import { floorOf, partFromCommit, partKey, progressOf, settle, type Part } from './partition-progress.ts';
 import { SESSION_TIMEOUT_MS } from './timeouts.ts';
 import { superviseConsumer } from './supervise.ts';
 import { TxProducer } from './tx-producer.ts';
@@ -33,21 +34,9 @@ export type ParallelOptions = {
   onError?: (err: unknown) => void;
 };
 
-type Part = {
-  topic: string; partition: number; generation: number;
-  /** Offsets seen and not yet committed as done. */
-  pending: Set<bigint>;
-  /** Offsets done before the last assignment (from the commit metadata). */
-  doneBefore: Set<bigint>;
-  /** The highest offset seen (messages and markers alike). */
-  highest: bigint;
-  paused: boolean;
-  dirty: boolean;
-};
 type Completion = { part: Part; generation: number; offset: bigint; out: Outgoing[] };
 type Emit = { out: Outgoing[]; done: () => void; fail: (err: unknown) => void };
 
-const partKey = (topic: string, partition: number) => `${topic}:${partition}`;
 /**
  * A fetch brings at most this much per partition (kafkajs's default is 1 MiB): a batch is enqueued
  * whole before back-pressure can pause the partition, so this bounds the overshoot past
@@ -150,13 +139,6 @@ export class ParallelProcessor {
     });
   }
 
-  /** The lowest offset not yet committed as done. */
-  private floor(part: Part): bigint {
-    let min: bigint | null = null;
-    for (const o of part.pending) if (min === null || o < min) min = o;
-    return min ?? part.highest + 1n;
-  }
-
   private onAssignment(assignment: Record<string, number[]>): void {
     const owned = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => partKey(t, p))));
     for (const [k, part] of this.parts) {
@@ -182,14 +164,7 @@ export class ParallelProcessor {
       offsets.catch(() => this.committed.delete(topic));
       this.committed.set(topic, offsets);
     }
-    const c = (await offsets).get(partition);
-    const start = c && c.offset >= 0n ? c.offset : 0n;
-    // Offsets from the watermark on that are not in the metadata's done set are (re)done: the
-    // fetch starts at the watermark and hands them over again.
-    const doneBefore = c && c.offset >= 0n ? decodeDone(start, c.metadata) : new Set<bigint>();
-    const part: Part = {
-      topic, partition, generation: this.generation, pending: new Set(), doneBefore, highest: start - 1n, paused: false, dirty: false,
-    };
+    const part = partFromCommit(topic, partition, this.generation, (await offsets).get(partition));
     this.parts.set(k, part);
     return part;
   }
@@ -240,7 +215,7 @@ export class ParallelProcessor {
   }
 
   private applyBackPressure(part: Part): void {
-    const window = Number(part.highest - this.floor(part));
+    const window = Number(part.highest - floorOf(part));
     const tooMany = part.pending.size >= this.o.maxPendingPerPartition || window >= MAX_WINDOW - 1_000;
     if (tooMany && !part.paused) {
       part.paused = true;
@@ -273,13 +248,8 @@ export class ParallelProcessor {
   private async commit(completions: Completion[], emits: Emit[], dirty: Part[]): Promise<void> {
     const out = [...emits.flatMap((e) => e.out), ...completions.flatMap((c) => c.out)];
     const offsets = dirty.map((part) => {
-      const pending = new Set(part.pending);
-      for (const c of completions) if (c.part === part) pending.delete(c.offset);
-      let watermark = part.highest + 1n;
-      for (const o of pending) if (o < watermark) watermark = o;
-      const done: bigint[] = [];
-      for (let o = watermark; o <= part.highest; o++) if (!pending.has(o)) done.push(o);
-      return { part, pending, watermark, metadata: encodeDone(watermark, done) || null };
+      const completed = completions.filter((c) => c.part === part).map((c) => c.offset);
+      return { part, completed, ...progressOf(part, completed) };
     }).filter((x) => x.watermark >= 0n);
     try {
       await this.producer!.run(async (tx) => {
@@ -294,10 +264,7 @@ export class ParallelProcessor {
       throw err;
     }
     for (const x of offsets) {
-      // Only what this transaction committed leaves pending: messages fetched meanwhile stay.
-      for (const c of completions) if (c.part === x.part) x.part.pending.delete(c.offset);
-      x.part.dirty = false;
-      for (const o of [...x.part.doneBefore]) if (o < x.watermark) x.part.doneBefore.delete(o);
+      settle(x.part, x.watermark, x.completed);
       if (x.part.paused) this.applyBackPressure(x.part);
     }
     emits.forEach((e) => e.done());
