@@ -28,7 +28,7 @@ export function configView(c: EndpointConfig) {
 export function endpointView(s: EndpointState) {
   return {
     id: s.endpointId, ...configView(s.config),
-    status: s.paused ? 'paused' : 'active', paused: s.paused, version: s.version,
+    status: s.paused ? 'paused' as const : 'active' as const, paused: s.paused, version: s.version,
     circuitState: s.circuit?.state ?? 'closed', circuitOpenUntil: s.circuit?.openUntil ? iso(s.circuit.openUntil) : null,
     mtls: s.mtlsCertPem ? { configured: true, certificate: certificateInfo(s.mtlsCertPem) } : { configured: false },
     createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt),

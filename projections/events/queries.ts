@@ -28,7 +28,7 @@ type AttemptRow = z.infer<typeof attemptRow>;
 export function eventView(r: EventRow) {
   return {
     id: r.id, idempotencyKey: r.idempotency_key, destination: r.destination, eventType: r.event_type,
-    payload: r.payload, headers: r.headers, status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts,
+    payload: r.payload, headers: r.headers, status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
     priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at),
   };
 }

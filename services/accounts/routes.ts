@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApiContext } from '../platform/http/context.ts';
+import { contract } from '../platform/http/contract.ts';
 import { accountCommands } from './commands.ts';
 
 const SignupBody = Type.Object({
@@ -8,12 +9,20 @@ const SignupBody = Type.Object({
   password: Type.String({ minLength: 8, maxLength: 1024 }),
   companyName: Type.Optional(Type.String({ maxLength: 200 })),
 });
+/** A new account, with its first API key and global signing secret: shown this once. */
+const SignedUp = Type.Object({
+  id: Type.String(), email: Type.String(), companyName: Type.String(), projectId: Type.String(),
+  apiKey: Type.String(), signingSecret: Type.String(), createdAt: Type.String({ format: 'date-time' }),
+});
 
 /** Public auth routes: signup (accountCommands) opens an account and answers its first API key once. */
 export function authRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   const { signup } = accountCommands(ctx);
   return async (app) => {
-    app.post('/auth/signup', { schema: { body: SignupBody } }, async (req, reply) => {
+    app.post('/auth/signup', {
+      schema: contract({ tag: 'Auth', summary: 'Open an account: answers its first API key and signing secret once', access: 'public', errors: [409] },
+        { body: SignupBody, response: { 201: SignedUp } }),
+    }, async (req, reply) => {
       const { account, apiKey, signingSecret } = await signup(req.body);
       return reply.code(201).send({
         id: account.accountId, email: account.email, companyName: account.companyName, projectId: account.projectId,

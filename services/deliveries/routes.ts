@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
+import { Attempt } from '../events/contract.ts';
+import { contract, Nullable, type Operation } from '../platform/http/contract.ts';
 import { z } from 'zod';
 import { attemptView, eventAttempts, getAttempt, getEvent, listAttempts } from '../../projections/events/queries.ts';
 import { decodeCursor } from '../platform/postgres/pagination.ts';
@@ -21,24 +23,17 @@ const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });
 const IdParams = Type.Object({ id: Type.String() });
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-/** A delivery attempt as every route shows it (attemptView). */
-const Attempt = Type.Object({
-  id: Type.String(), eventId: Type.String(), endpointId: Nullable(Type.String()), url: Type.String(),
-  attemptNumber: Type.Integer(), outcome: Type.String(), statusCode: Nullable(Type.Integer()), responseBody: Type.String(),
-  error: Type.String(), errorCategory: Nullable(Type.String()), durationMs: Type.Integer(), processingOverheadUs: Type.Number(),
-  attemptedAt: Type.String({ format: 'date-time' }),
-});
 /** The documented offset paging of this list, beside the cursor every list has. */
 const AttemptPage = Page(Attempt, { offset: Type.Integer(), limit: Type.Integer(), nextOffset: Nullable(Type.Integer()) });
 /** 002 documents `{deliveries, count}` for one event's attempts, and `{data, pagination}` for every list: both. */
 const EventAttempts = Type.Object({ ...Page(Attempt).properties, deliveries: Type.Array(Attempt), count: Type.Integer() });
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
+const op = (summary: string): Operation => ({ tag: 'Deliveries', summary, access: { scope: 'deliveries:read', role: 'viewer' } });
 
 /** Delivery attempts as first-class resources. */
 export function deliveryRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/deliveries', { schema: { querystring: ListQuery, response: { 200: AttemptPage } } }, async (req) => {
+    app.get('/deliveries', { schema: contract(op('List delivery attempts in a time range, newest first'), { querystring: ListQuery, response: { 200: AttemptPage } }) }, async (req) => {
       const q = req.query;
       const endMs = q.end ? Date.parse(q.end) : Date.now();
       const startMs = q.start ? Date.parse(q.start) : endMs - RANGES_MS[(q.range ?? '24h') as keyof typeof RANGES_MS];
@@ -55,13 +50,13 @@ export function deliveryRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { data: page.data, pagination: { ...page.pagination, offset, limit, nextOffset: page.pagination.hasMore && !after ? offset + limit : null } };
     });
 
-    app.get('/deliveries/:id', { schema: { params: IdParams, response: { 200: Attempt } } }, async (req) => {
+    app.get('/deliveries/:id', { schema: contract(op('Get one delivery attempt'), { params: IdParams, response: { 200: Attempt } }) }, async (req) => {
       const row = isUuid(req.params.id) ? await getAttempt(ctx.db, req.principal, req.params.id) : null;
       if (!row) throw new DomainError('NOT_FOUND', 'delivery not found');
       return attemptView(row);
     });
 
-    app.get('/events/:id/deliveries', { schema: { params: IdParams, response: { 200: EventAttempts } } }, async (req) => {
+    app.get('/events/:id/deliveries', { schema: contract(op('List every delivery attempt of an event'), { params: IdParams, response: { 200: EventAttempts } }) }, async (req) => {
       const id = req.params.id;
       const event = isUuid(id) ? await readYourWrites(ctx, id, () => getEvent(ctx.db, req.principal, id)) : null;
       if (!event) throw new DomainError('NOT_FOUND', 'event not found');

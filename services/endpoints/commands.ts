@@ -59,7 +59,7 @@ export function endpointCommands(ctx: ApiContext) {
    */
   function secretsOf(p: Principal, s: EndpointState) {
     const own = s.signingSecretEnc !== '';
-    return { signingSecretSource: own ? 'endpoint' : 'global', ...secretView(ctx.secrets, own ? s : accountOf(p), Date.now()) };
+    return { signingSecretSource: own ? 'endpoint' as const : 'global' as const, ...secretView(ctx.secrets, own ? s : accountOf(p), Date.now()) };
   }
 
   return { found, run, mtlsCommand, accountOf, secretsOf };

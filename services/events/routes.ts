@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { z } from 'zod';
 import { eventAttempts, eventStates, getEvent, listEvents, attemptView, eventView } from '../../projections/events/queries.ts';
 import { decodeCursor } from '../platform/postgres/pagination.ts';
@@ -8,46 +7,18 @@ import { decideSendBatch, decideSendEvent } from './domain/decide.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { EventReplayed } from './domain/messages.ts';
 import { applyEdit, decideEdit, decideReplay } from './domain/replay.ts';
-import { EVENT_STATUSES } from './domain/status.ts';
 import { validatePayload } from '../event-types/payload.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
+import { contract, type Operation } from '../platform/http/contract.ts';
 import { eventCommands } from './commands.ts';
+import { Accepted, BatchAccepted, BatchBody, Event, EventPage, EventWithAttempts, IdParams, ListQuery, PatchBody, Retried, RetryBody, SendBody, SendHeaders } from './contract.ts';
 
-const EventFields = {
-  destination: Type.Optional(Type.String({ maxLength: 2048 })),
-  eventType: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  payload: Type.Record(Type.String(), Type.Unknown()),
-  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
-  maxAttempts: Type.Optional(Type.Integer()),
-  priority: Type.Optional(Type.Integer()),
-  delaySeconds: Type.Optional(Type.Integer()),
-};
-const SendBody = Type.Object(EventFields);
-/**
- * A batch item is checked as a single event is (SendBody's fields), plus its own key; what a
- * batch refuses beyond that (fan-out, delay, priority, a missing key) is decideSendBatch's rule.
- */
-const BatchItem = Type.Object({ ...SendBody.properties, idempotencyKey: Type.Optional(Type.String()) });
-const BatchBody = Type.Object({ events: Type.Optional(Type.Array(BatchItem)) });
-const ListQuery = Type.Object({
-  status: Type.Optional(Type.Union(EVENT_STATUSES.map((s) => Type.Literal(s)))),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-});
-const IdParams = Type.Object({ id: Type.String() });
-const PatchBody = Type.Object({
-  destination: Type.Optional(Type.String({ maxLength: 2048 })),
-  payload: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  headers: Type.Optional(Type.Record(Type.String(), Type.String())),
-  replay: Type.Optional(Type.Boolean()),
-});
-const RetryBody = Type.Object({
-  eventIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 })),
-  status: Type.Optional(Type.Union([Type.Literal('failed'), Type.Literal('dead')])),
-  endpointId: Type.Optional(Type.String({ format: 'uuid' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-});
+const read: Operation['access'] = { scope: 'events:read', role: 'viewer' };
+const write: Operation['access'] = { scope: 'events:write', role: 'editor' };
+const op = (summary: string, access: Operation['access'], errors?: number[], description?: string): Operation =>
+  ({ tag: 'Events', summary, access, errors, description });
+
 const uuid = z.uuid();
 
 /** The events surface: commands append EventAccepted; reads come from the events projection. */
@@ -60,26 +31,26 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   }
 
   return async (app) => {
-    app.patch('/events/:id', { schema: { params: IdParams, body: PatchBody } }, async (req) => {
+    app.patch('/events/:id', { schema: contract(op('Edit an event (destination, payload, headers) and optionally replay it', write, [409]), { params: IdParams, body: PatchBody, response: { 200: Event } }) }, async (req) => {
       const state = await loadState(req.principal, req.params.id);
       const now = Date.now();
       const edit = decideEdit(state, req.body, now);
       const replay = req.body.replay ? decideReplay(applyEdit(state, edit), now) : null;
       await appendChanges([edit, replay].filter((e) => e !== null));
       const shown = await view(req, state.eventId);
-      return { ...shown, ...(edit?.destination ? { destination: edit.destination } : {}),
+      return { ...shown!, ...(edit?.destination ? { destination: edit.destination } : {}),
         ...(edit?.payload ? { payload: req.body.payload } : {}), ...(edit?.headers ? { headers: edit.headers } : {}),
-        ...(replay ? { status: 'queued', attempts: 0 } : {}) };
+        ...(replay ? { status: 'queued' as const, attempts: 0 } : {}) };
     });
 
-    app.post('/events/:id/replay', { schema: { params: IdParams } }, async (req, reply) => {
+    app.post('/events/:id/replay', { schema: contract(op('Replay an event to its destinations', write, [409]), { params: IdParams, response: { 200: Event } }) }, async (req, reply) => {
       const state = await loadState(req.principal, req.params.id);
       const replay = decideReplay(state, Date.now());
       await appendChanges([replay]);
-      return reply.code(200).send({ ...(await view(req, state.eventId)), status: 'queued', attempts: 0 });
+      return reply.code(200).send({ ...(await view(req, state.eventId))!, status: 'queued', attempts: 0 });
     });
 
-    app.post('/events/batch/retry', { schema: { body: RetryBody } }, async (req) => {
+    app.post('/events/batch/retry', { schema: contract(op('Replay many events: by ids, by status or by endpoint', write), { body: RetryBody, response: { 200: Retried } }) }, async (req) => {
       const { eventIds, status, endpointId } = req.body;
       if (!eventIds && !status && !endpointId) throw new DomainError('VALIDATION_ERROR', 'give eventIds, status or endpointId');
       const states = await eventStates(ctx.db, req.principal, { ids: eventIds, status, endpointId, limit: eventIds?.length ?? req.body.limit ?? 100 });
@@ -98,7 +69,9 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { retried: replays.length, eventIds: replays.map((r) => r.eventId), skipped };
     });
 
-    app.post('/events', { schema: { body: SendBody } }, async (req, reply) => {
+    app.post('/events', { schema: contract(op('Send an event to a destination, or fan it out by type', write, [409],
+      'An `X-Idempotency-Key` header makes the send safe to repeat: the same key answers 409 CONFLICT naming the event that holds it.'),
+    { body: SendBody, headers: SendHeaders, response: { 201: Accepted } }) }, async (req, reply) => {
       const key = req.headers['x-idempotency-key'];
       const event = {
         ...decideSendEvent({ ...req.principal, idempotencyKey: Array.isArray(key) ? key[0] : key, input: req.body }, { now: Date.now(), newId: randomUUID }),
@@ -116,7 +89,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       });
     });
 
-    app.post('/events/batch', { schema: { body: BatchBody } }, async (req, reply) => {
+    app.post('/events/batch', { schema: contract(op('Send up to 1,000 events to destinations in one request', write, [409]), { body: BatchBody, response: { 201: BatchAccepted } }) }, async (req, reply) => {
       const events = decideSendBatch({ ...req.principal, events: req.body.events }, { now: Date.now(), newId: randomUUID });
       await reserveAndAccept(events, (taken) => {
         const keys = taken.map((t) => t.key);
@@ -129,13 +102,13 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       });
     });
 
-    app.get('/events', { schema: { querystring: ListQuery } }, async (req) => {
+    app.get('/events', { schema: contract(op('List events, newest first', read), { querystring: ListQuery, response: { 200: EventPage } }) }, async (req) => {
       const after = req.query.cursor ? decodeCursor(req.query.cursor) : undefined;
       if (after === null) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
       return listEvents(ctx.db, req.principal, { status: req.query.status, limit: req.query.limit ?? 20, after });
     });
 
-    app.get('/events/:id', { schema: { params: IdParams } }, async (req) => {
+    app.get('/events/:id', { schema: contract(op('Get an event with its delivery attempts', read), { params: IdParams, response: { 200: EventWithAttempts } }) }, async (req) => {
       const id = req.params.id;
       if (!uuid.safeParse(id).success) throw new DomainError('NOT_FOUND', 'event not found');
       const row = await readYourWrites(ctx, id, () => getEvent(ctx.db, req.principal, id));

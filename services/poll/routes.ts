@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { leaseMessages } from '../../projections/poll/queries.ts';
 import type { ApiContext } from '../platform/http/context.ts';
+import { contract, Nullable, type Operation } from '../platform/http/contract.ts';
 import { pollCommands } from './commands.ts';
 
 /** How often a long poll looks for new messages while it waits. */
@@ -20,6 +21,17 @@ const AckBody = Type.Object({
   endpoint_id: Type.Optional(Type.String()),
   event_ids: Type.Optional(Ids),
 });
+const DateTime = Type.String({ format: 'date-time' });
+/** A message a poller leases (projections/poll/queries.ts messageView). */
+const PollMessage = Type.Object({
+  id: Type.String({ description: 'The message id to ack' }), eventId: Type.String(), eventType: Nullable(Type.String()),
+  payload: Type.Unknown(), headers: Type.Record(Type.String(), Type.String()), attempt: Type.Integer(),
+  createdAt: DateTime, queuedAt: DateTime, visibleUntil: DateTime,
+});
+const Polled = Type.Object({ data: Type.Array(PollMessage) });
+const Acked = Type.Object({ acked: Type.Array(Type.String()), notFound: Type.Array(Type.String()) });
+const op = (summary: string, scope: 'events:read' | 'events:write'): Operation =>
+  ({ tag: 'Poll', summary, access: { scope, role: scope === 'events:read' ? 'viewer' : 'editor' }, errors: [404, 409] });
 
 /**
  * Poll delivery, for endpoints with `deliveryMode: 'poll'` (nothing is pushed to them; the delivery
@@ -63,13 +75,13 @@ export function pollRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preClose', async () => { closing = true; });
 
-    app.get('/poll', { schema: { querystring: PollQuery } }, async (req) => {
+    app.get('/poll', { schema: contract(op('Lease the next messages of a poll endpoint (long poll)', 'events:read'), { querystring: PollQuery, response: { 200: Polled } }) }, async (req) => {
       const q = req.query;
       const ep = pollEndpoint(req.principal, q.endpoint_id);
       const lease = () => leaseMessages(ctx.db, req.principal, ep.endpointId, q.limit ?? 10, (q.visibility_timeout ?? 30) * 1000);
       return { data: await longPoll(req, lease, (q.timeout ?? 0) * 1000) };
     });
 
-    app.post('/poll/ack', { schema: { body: AckBody } }, async (req) => ack(req.principal, req.body));
+    app.post('/poll/ack', { schema: contract(op('Acknowledge polled messages: each is delivered and never offered again', 'events:write'), { body: AckBody, response: { 200: Acked } }) }, async (req) => ack(req.principal, req.body));
   };
 }

@@ -27,6 +27,8 @@ const schema = z.object({
   /** Extra CA certificates (PEM file) trusted for outbound deliveries, e.g. an internal CA. */
   MITTR_TLS_CA_FILE: z.string().optional(),
   MITTR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Check every answer against its route's response schema (a mismatch answers 500); on by default under NODE_ENV=test. */
+  MITTR_CHECK_RESPONSES: z.enum(['true', 'false']).optional(),
 });
 
 export type Config = {
@@ -45,6 +47,8 @@ export type Config = {
   allowedCidrs: string[];
   logLevel: string;
   tlsCaFile: string | undefined;
+  /** MITTR_CHECK_RESPONSES (services/platform/http/response-check.ts). */
+  checkResponses: boolean;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -95,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedCidrs: e.MITTR_ALLOWED_CIDRS,
     logLevel: e.MITTR_LOG_LEVEL,
     tlsCaFile: e.MITTR_TLS_CA_FILE,
+    checkResponses: (e.MITTR_CHECK_RESPONSES ?? (e.NODE_ENV === 'test' ? 'true' : 'false')) === 'true',
   };
 }

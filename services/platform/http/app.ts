@@ -5,8 +5,10 @@ import { clientErrorHandler } from './client-errors.ts';
 import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { installOpenApi } from './openapi.ts';
 import { acceptEmptyJsonBodies } from './json-body.ts';
 import type { Principal } from './principal.ts';
+import { checkResponses } from './response-check.ts';
 import { refuseUnstorableText } from './storable-text.ts';
 import { installValidators } from './validators.ts';
 
@@ -29,6 +31,8 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   installErrorHandling(app);
   refuseUnstorableText(app);
   acceptEmptyJsonBodies(app);
+  if (ctx.config.checkResponses) checkResponses(app);
+  await installOpenApi(app);
   const plugin = (routes: RoutesPlugin) => routes(ctx as never);
   await app.register(healthRoutes(ctx));
   for (const routes of surface.publicRoutes) await app.register(plugin(routes));

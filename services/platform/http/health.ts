@@ -1,7 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'slonik';
+import { Type, type Static } from 'typebox';
 import { readModelNotices } from '../../../projections/set-aside/queries.ts';
 import type { ApiContext } from './context.ts';
+import { contract, Nullable } from './contract.ts';
+
+const Check = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('down')]), latencyMs: Type.Integer(), error: Type.Optional(Type.String()) });
+/** The stack's state, and what the read models set aside (records they could not apply, log resets). */
+const HealthBody = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  checkedAt: Type.String({ format: 'date-time' }),
+  checks: Type.Object({ kafka: Check, registry: Check, postgres: Check }),
+  setAside: Type.Optional(Type.Object({ records: Type.Integer(), latestAt: Nullable(Type.String({ format: 'date-time' })) })),
+  logResets: Type.Optional(Type.Array(Type.Object({ projector: Type.String(), reason: Type.String(), at: Type.String() }))),
+});
+const schema = contract(
+  { tag: 'Operations', summary: 'Kafka, the schema registry and Postgres, each probed; 503 when any is down', access: 'public' },
+  { response: { 200: HealthBody, 503: { ...HealthBody, description: 'A dependency is down: the same body, status degraded' } } },
+);
 
 async function probe(fn: () => Promise<unknown>): Promise<{ status: 'ok' | 'down'; latencyMs: number; error?: string }> {
   const t = performance.now();
@@ -18,7 +34,7 @@ const FRESH_MS = 1_000;
 /** An answer older than this is not given while a newer round runs: a monitor polling rarely gets a fresh one. */
 const STALE_MS = 2_000;
 
-type Health = { code: number; body: Record<string, unknown> };
+type Health = { code: 200 | 503; body: Static<typeof HealthBody> };
 
 /**
  * GET /health: Kafka, the schema registry and Postgres, each probed; 503 when any is down. One
@@ -44,7 +60,7 @@ export function healthRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     return { code: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', checkedAt, checks: { kafka, registry, postgres }, ...readModels } };
   };
   return async (app) => {
-    app.get('/health', async (_req, reply) => {
+    app.get('/health', { schema }, async (_req, reply) => {
       const now = performance.now();
       if (!running && now - started >= FRESH_MS) {
         const at = started = now;

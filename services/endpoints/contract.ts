@@ -1,0 +1,87 @@
+import { Type } from 'typebox';
+import { Nullable } from '../platform/http/contract.ts';
+import { Page } from '../platform/http/page.ts';
+
+/** The endpoints room's HTTP contract: what its routes accept and answer. */
+
+const Fields = {
+  url: Type.String({ maxLength: 2048 }),
+  eventTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  // Non-null branch first: with type coercion on, ajv would otherwise coerce the value in the null branch.
+  filter: Type.Optional(Type.Union([Type.Array(Type.Unknown(), { maxItems: 50 }), Type.Null()])),
+  transformation: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 65_536 })])),
+  fifo: Type.Optional(Type.Boolean()),
+  fifoPartitionKey: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 255 })])),
+  maxRetries: Type.Optional(Type.Integer()),
+  retryBackoffMs: Type.Optional(Type.Integer()),
+  retryBackoffMax: Type.Optional(Type.Integer()),
+  retryBackoffMult: Type.Optional(Type.Number()),
+  timeoutMs: Type.Optional(Type.Integer()),
+  rateLimitPerSec: Type.Optional(Type.Integer()),
+  circuitThreshold: Type.Optional(Type.Integer()),
+  circuitResetMs: Type.Optional(Type.Integer()),
+  customHeaders: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }))),
+  allowedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+  blockedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+  deliveryMode: Type.Optional(Type.String()),
+  storageConfig: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+  signingSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+  mtlsCert: Type.Optional(Type.String({ maxLength: 65_536 })),
+  mtlsKey: Type.Optional(Type.String({ maxLength: 65_536 })),
+};
+export const MtlsBody = Type.Object({ certPem: Type.String({ maxLength: 65_536 }), keyPem: Type.String({ maxLength: 65_536 }) });
+export const CreateBody = Type.Object(Fields);
+export const PatchBody = Type.Partial(Type.Object(Fields));
+export const IdParams = Type.Object({ id: Type.String() });
+// A version is an Avro int and a Postgres int4: 2^31 and above is no version, refused before any query.
+export const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+export const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
+export const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
+const DateTime = Type.String({ format: 'date-time' });
+
+/** An endpoint's configuration as the API shows it (projections/endpoints/queries.ts configView). */
+export const ConfigView = Type.Object({
+  url: Type.String(), eventTypes: Type.Array(Type.String()), description: Type.String(),
+  filter: Type.Unknown({ description: 'The filter rules, or null' }), transformation: Nullable(Type.String()),
+  fifo: Type.Boolean(), fifoPartitionKey: Nullable(Type.String()), maxRetries: Type.Integer(), retryBackoffMs: Type.Integer(),
+  retryBackoffMax: Type.Integer(), retryBackoffMult: Type.Number(), timeoutMs: Type.Integer(), rateLimitPerSec: Type.Integer(),
+  circuitThreshold: Type.Integer(), circuitResetMs: Type.Integer(), customHeaders: Type.Record(Type.String(), Type.String()),
+  allowedCidrs: Type.Array(Type.String()), blockedCidrs: Type.Array(Type.String()), deliveryMode: Type.String(),
+  storageConfig: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+
+const Mtls = Type.Object({
+  configured: Type.Boolean(),
+  certificate: Type.Optional(Nullable(Type.Object({ subject: Type.String(), fingerprint256: Type.String(), validTo: DateTime }))),
+});
+
+/** An endpoint (endpointView): its configuration, its state, never its secrets (GET /endpoints/{id}/secret). */
+export const Endpoint = Type.Object({
+  id: Type.String(), ...ConfigView.properties,
+  status: Type.Union([Type.Literal('active'), Type.Literal('paused')]), paused: Type.Boolean(), version: Type.Integer(),
+  circuitState: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]), circuitOpenUntil: Nullable(DateTime),
+  mtls: Mtls, createdAt: DateTime, updatedAt: DateTime,
+  signingSecret: Type.Optional(Type.String({ description: 'Only when the endpoint is created: the secret that signs its deliveries' })),
+  signingSecretSource: Type.Optional(Type.Union([Type.Literal('endpoint'), Type.Literal('global')])),
+});
+export const EndpointPage = Page(Endpoint);
+
+/** The secret that signs an endpoint's deliveries: its own, or the workspace's global one. */
+export const Secrets = Type.Object({
+  signingSecretSource: Type.Union([Type.Literal('endpoint'), Type.Literal('global')]),
+  signingSecret: Type.String(),
+  previousSecret: Type.Optional(Type.String()),
+  previousSecretExpiresAt: Type.Optional(DateTime),
+});
+
+/** One entry of an endpoint's history (endpointVersions). */
+export const Version = Type.Object({
+  version: Type.Integer(), change: Type.String(), config: ConfigView, paused: Type.Boolean(),
+  rolledBackTo: Nullable(Type.Integer()), createdAt: DateTime,
+});
+export const VersionPage = Page(Version);
+export const VersionDiff = Type.Object({
+  v1: Type.Integer(), v2: Type.Integer(),
+  changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
+});

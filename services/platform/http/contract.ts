@@ -1,0 +1,74 @@
+import { Type, type TSchema } from 'typebox';
+
+/**
+ * Every error mittr answers: a message for people and a stable code for programs. Some codes add
+ * details beside them (a CONFLICT names the `eventId` that holds the key, DUPLICATE_EVENT the `keys`).
+ */
+export const ErrorBody = Type.Object({ error: Type.String(), code: Type.String() }, { additionalProperties: true });
+
+/** Roles of a workspace member, least to most: a viewer reads, an editor changes, an admin holds the secrets. */
+export type Role = 'viewer' | 'editor' | 'admin';
+
+/**
+ * Who may call an operation: public routes take no credentials; every other one names the API-key
+ * scope it needs (`<resource>:read|write`, as 002's API keys list them) and the least role a
+ * member calling it must hold. Declared once here, it is what the OpenAPI document shows.
+ */
+export type Access = 'public' | { scope: `${string}:${'read' | 'write'}`; role: Role };
+
+/** What an operation documents besides its request and response schemas. */
+export type Operation = {
+  tag: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  /** Error statuses the operation answers beyond those every one of its kind does. */
+  errors?: readonly number[];
+};
+
+const ERRORS: Record<number, string> = {
+  400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE)',
+  401: 'No API key, or one that is unknown or revoked (UNAUTHORIZED)',
+  404: 'No such resource in the caller\'s project: another tenant\'s ids are not found either (NOT_FOUND)',
+  409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
+  413: 'The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE)',
+  415: 'The body is not JSON (Content-Type must be application/json) (BAD_REQUEST)',
+  503: 'A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE)',
+};
+
+type RouteSchema = { body?: TSchema; querystring?: TSchema; params?: TSchema; headers?: TSchema; response?: Record<number, TSchema> };
+
+/**
+ * A route's whole contract: its request and response schemas (`schema`) plus its documentation,
+ * its access and every error it can answer, each as `{error, code}`. Errors implied by the route's
+ * shape are added: 400 when it reads input, 401 unless public, 404 with a path parameter, 413
+ * and 415 with a body, 503 always (every route reads or appends through a dependency).
+ */
+export function contract<S extends RouteSchema>(op: Operation, schema: S): S {
+  const codes = new Set<number>([503, ...(op.errors ?? [])]);
+  if (schema.body || schema.querystring || schema.params) codes.add(400);
+  if (op.access !== 'public') codes.add(401);
+  if (schema.params) codes.add(404);
+  if (schema.body) { codes.add(413); codes.add(415); }
+  const errors = Object.fromEntries([...codes].sort().map((c) => [c, { ...ErrorBody, description: ERRORS[c] ?? 'An error' }]));
+  return {
+    ...schema,
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    security: op.access === 'public' ? [] : [{ apiKey: [] }],
+    ...(op.access === 'public' ? {} : { 'x-mittr-scope': op.access.scope, 'x-mittr-role': op.access.role }),
+    response: { ...errors, ...schema.response },
+  };
+}
+
+/** A response schema with its description, as the document shows it. */
+export function answer<T extends TSchema>(description: string, schema: T): T {
+  return { ...schema, description };
+}
+
+/** `T` or `null`. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** A response with no body (204). */
+export const NoContent = Type.Unknown({ description: 'No content' });

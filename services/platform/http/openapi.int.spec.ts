@@ -1,0 +1,67 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startTestMittr } from '../../../test/support/mittr.ts';
+import { servedRoutes } from './openapi.ts';
+
+type Operation = { security?: unknown[]; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>; 'x-mittr-scope'?: string; 'x-mittr-role'?: string; tags?: string[]; summary?: string };
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+
+/** The OpenAPI document is the contract: valid, complete, and every operation says who may call it and how it fails. */
+describe('GET /openapi.json', () => {
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  let doc: Document;
+
+  beforeAll(async () => {
+    env = await startTestMittr();
+    const res = await api(env.url)('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    doc = res.body as Document;
+  });
+  afterAll(async () => { await env?.stop(); });
+
+  it('validates as OpenAPI 3.1', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('documents every route mittr serves, and serves the browsable UI at /docs', async () => {
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    // The UI's own pages and assets are the document's viewer, not API operations; HEAD mirrors GET.
+    const served = servedRoutes(env.mittr.app!).filter((r) => !r.hidden && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`);
+    expect(served.length).toBeGreaterThan(35);
+    expect(served.filter((r) => !documented.has(r))).toEqual([]);
+    expect([...documented].filter((r) => !served.includes(r))).toEqual([]);
+    expect(servedRoutes(env.mittr.app!).filter((r) => r.hidden).every((r) => r.url.startsWith('/docs'))).toBe(true);
+    const ui = await fetch(`${env.url}/docs/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+  });
+
+  it('gives every operation a summary, its access, a success response with a schema, and {error, code} errors', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.summary, where).toBeTruthy();
+        expect(op.tags?.length, where).toBe(1);
+        const isPublic = Array.isArray(op.security) && op.security.length === 0;
+        if (!isPublic) {
+          expect(op['x-mittr-scope'], where).toMatch(/^[a-z-]+:(read|write)$/);
+          expect(['viewer', 'editor', 'admin'], where).toContain(op['x-mittr-role']);
+          expect(Object.keys(op.responses), where).toContain('401');
+        }
+        const codes = Object.keys(op.responses);
+        expect(codes.some((c) => c.startsWith('2')), where).toBe(true);
+        expect(codes, where).toContain('503');
+        for (const c of codes.filter((c) => /^[45]/.test(c) && !(path === '/health' && c === '503'))) {
+          const schema = op.responses[c]!.content?.['application/json']?.schema;
+          expect(schema?.required, `${where} ${c}`).toEqual(['error', 'code']);
+        }
+        if (path.includes('{')) expect(codes, where).toContain('404');
+      }
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { contract } from './contract.ts';
+
+/** mittr's version, from the package.json beside the source (or beside the compiled build). */
+function version(): string {
+  for (const path of ['../../../package.json', '../../../../package.json']) {
+    try { return (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { version: string }).version; } catch { /* next */ }
+  }
+  return '0.0.0';
+}
+
+const DESCRIPTION = `mittr's REST API. Every error answers \`{error, code}\`: \`error\` for people, \`code\` for programs.
+Lists answer \`{data, pagination: {hasMore, cursor}}\`; pass \`cursor\` back to continue.
+Authenticate with the \`X-API-Key\` header. Each operation names the API-key scope it needs
+(\`x-mittr-scope\`) and the least role a workspace member calling it must hold (\`x-mittr-role\`:
+viewer < editor < admin).`;
+
+export type ServedRoute = { method: string; url: string; hidden: boolean };
+const SERVED = new WeakMap<FastifyInstance, ServedRoute[]>();
+/** Every route the app serves, as registered (HEAD routes Fastify adds for GETs included). */
+export const servedRoutes = (app: FastifyInstance): readonly ServedRoute[] => SERVED.get(app) ?? [];
+
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas as the routes register (so this is
+ * registered before them): served at GET /openapi.json, browsable at /docs.
+ */
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  const served: ServedRoute[] = [];
+  SERVED.set(app, served);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) served.push({ method, url: r.url, hidden: Boolean((r.schema as { hide?: boolean } | undefined)?.hide) });
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'mittr', version: version(), description: DESCRIPTION },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      tags: [
+        { name: 'Events', description: 'Send, list, edit and replay events' },
+        { name: 'Deliveries', description: 'Every delivery attempt, as a resource' },
+        { name: 'Endpoints', description: 'Where events are delivered, and how; every change a version' },
+        { name: 'Event types', description: 'Named types endpoints subscribe to, with optional payload schemas' },
+        { name: 'Poll', description: 'Delivery by polling, for receivers that cannot take a push' },
+        { name: 'Account', description: 'The caller\'s account and its global signing secret' },
+        { name: 'Auth', description: 'Opening an account' },
+        { name: 'Operations', description: 'Health and this document' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', {
+    schema: contract({ tag: 'Operations', summary: 'This document: OpenAPI 3.1, generated from the route schemas', access: 'public' },
+      { response: { 200: Type.Record(Type.String(), Type.Unknown(), { description: 'The OpenAPI document' }) } }),
+  }, async () => app.swagger());
+}
