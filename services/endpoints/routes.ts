@@ -67,7 +67,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.delete('/endpoints/:id', { schema: contract(op('Delete an endpoint', write, [409]), { params: IdParams, response: { 204: NoContent } }) }, async (req, reply) => {
       await run(found(req.principal, req.params.id), { type: 'Delete' });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     });
 
     app.post('/endpoints/:id/pause', { schema: contract(op('Pause deliveries to an endpoint', write, [409]), { params: IdParams, response: { 200: Endpoint } }) }, async (req) =>
@@ -79,7 +79,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       endpointView((await run(found(req.principal, req.params.id), mtlsCommand(req.body.certPem, req.body.keyPem)))!));
     app.delete('/endpoints/:id/mtls', { schema: contract(op('Remove the client certificate', secret, [409]), { params: IdParams, response: { 204: NoContent } }) }, async (req, reply) => {
       await run(found(req.principal, req.params.id), { type: 'RemoveMtls' });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     });
 
     app.get('/endpoints/:id/secret', { schema: contract(op('Get the signing secret that signs deliveries to an endpoint', secret), { params: IdParams, response: { 200: Secrets } }) }, async (req) => secretsOf(req.principal, found(req.principal, req.params.id)));

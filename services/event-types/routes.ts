@@ -56,7 +56,7 @@ export function eventTypeRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.delete('/event-types/:id', { schema: contract(op('Delete an event type', writes, [409]), { params: IdParams, response: { 204: NoContent } }) }, async (req, reply) => {
       await run(found(req.principal, req.params.id), { type: 'Delete' });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     });
   };
 }

@@ -79,5 +79,5 @@ export const Retried = Type.Object({
 });
 
 export const SendHeaders = Type.Object({
-  'x-idempotency-key': Type.Optional(Type.String({ description: 'Makes the send safe to repeat: a second send with the key answers 409 CONFLICT' })),
+  'x-idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required: makes the send safe to repeat; a second send with the key answers 409 CONFLICT' }),
 });

@@ -70,7 +70,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     });
 
     app.post('/events', { schema: contract(op('Send an event to a destination, or fan it out by type', write, [409],
-      'An `X-Idempotency-Key` header makes the send safe to repeat: the same key answers 409 CONFLICT naming the event that holds it.'),
+      'The `X-Idempotency-Key` header makes the send safe to repeat: the same key answers 409 CONFLICT naming the event that holds it.'),
     { body: SendBody, headers: SendHeaders, response: { 201: Accepted } }) }, async (req, reply) => {
       const key = req.headers['x-idempotency-key'];
       const event = {

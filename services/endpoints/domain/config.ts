@@ -31,6 +31,7 @@ function validCidr(c: string): boolean {
 
 /**
  * Merges `input` over `base` and checks every field; throws VALIDATION_ERROR listing all problems.
+ * Fields a configuration does not have are ignored, as unknown JSON fields are everywhere in the API.
  * Pure: the same input always gives the same configuration or the same errors.
  */
 export function buildConfig(base: EndpointConfig, input: EndpointInput): EndpointConfig {
@@ -95,8 +96,9 @@ export function assertPemPair(certPem: string, keyPem: string): void {
   try { createPrivateKey(keyPem); } catch { throw new DomainError('VALIDATION_ERROR', 'keyPem is not a PEM private key'); }
 }
 
+/** The fields of `o` that are set and that a configuration has: a field it does not know is not kept. */
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && Object.hasOwn(ENDPOINT_DEFAULTS, k))) as Partial<T>;
 }
 
 /** `payment.*` matches `payment.created`; `*` matches everything; otherwise exact. */

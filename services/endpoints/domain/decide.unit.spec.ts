@@ -39,6 +39,12 @@ describe('endpoint decider', () => {
     const [e] = when(created, { type: 'Update', input: { rateLimitPerSec: 200 } }) as EndpointEvent[];
     expect(e).toMatchObject({ type: 'EndpointUpdated', version: 2, config: { rateLimitPerSec: 200, url: 'https://api.example.com/hooks' } });
   });
+  it('given an endpoint, when updated with fields a configuration does not have, then they are not kept', () => {
+    const [e] = when(created, { type: 'Update', input: { rateLimitPerSec: 7, '': [1], evenTypes: ['typo'] } as never }) as Array<EndpointEvent & { config: object }>;
+    expect(Object.keys(e!.config).sort()).toEqual(Object.keys((created[0] as EndpointEvent & { config: object }).config).sort());
+    expect(e!.config).toMatchObject({ rateLimitPerSec: 7 });
+    expect(when(created, { type: 'Update', input: { evenTypes: ['typo'] } as never })).toEqual([]);
+  });
   it('given an endpoint, when updated to the same values, then no event', () => {
     expect(when(created, { type: 'Update', input: { maxRetries: 5 } })).toEqual([]);
   });

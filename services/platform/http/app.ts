@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RoutesPlugin } from '../capability.ts';
-import { clientErrorHandler } from './client-errors.ts';
+import { clientErrorHandler, frameworkErrors, PARAM_MAX } from './client-errors.ts';
 import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -26,6 +26,8 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
     bodyLimit: 1_048_576,
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler,
+    frameworkErrors,
+    routerOptions: { maxParamLength: PARAM_MAX },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app);
   installErrorHandling(app);

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** What the HTTP parser refuses before Fastify sees a request, as every other error: `{error, code}`. */
 const ANSWERS: Record<string, { status: number; code: string; error: string }> = {
@@ -24,3 +25,16 @@ export function clientErrorHandler(err: Error & { code?: string; reason?: string
   }
   socket.destroy(err);
 }
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before a route is found, as every other
+ * error. A path parameter longer than any id or name mittr keeps (PARAM_MAX) names nothing, so it
+ * is not found; a path that cannot be decoded (bad percent-encoding) is a bad request.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') reply.code(404).send({ error: 'no such resource: the path parameter is longer than any id or name', code: 'NOT_FOUND' });
+  else reply.code(400).send({ error: 'the request path cannot be decoded', code: 'BAD_REQUEST' });
+}
+
+/** The longest path parameter routed: names are up to 255 characters (validated to that by each route). */
+export const PARAM_MAX = 300;

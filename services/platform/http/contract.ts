@@ -42,14 +42,15 @@ type RouteSchema = { body?: TSchema; querystring?: TSchema; params?: TSchema; he
  * A route's whole contract: its request and response schemas (`schema`) plus its documentation,
  * its access and every error it can answer, each as `{error, code}`. Errors implied by the route's
  * shape are added: 400 when it reads input, 401 unless public, 404 with a path parameter, 413
- * and 415 with a body, 503 always (every route reads or appends through a dependency).
+ * with a body, 503 always (every route reads or appends through a dependency); 415 comes with the
+ * method (methodErrors).
  */
 export function contract<S extends RouteSchema>(op: Operation, schema: S): S {
   const codes = new Set<number>([503, ...(op.errors ?? [])]);
   if (schema.body || schema.querystring || schema.params) codes.add(400);
   if (op.access !== 'public') codes.add(401);
   if (schema.params) codes.add(404);
-  if (schema.body) { codes.add(413); codes.add(415); }
+  if (schema.body) codes.add(413);
   const errors = Object.fromEntries([...codes].sort().map((c) => [c, { ...ErrorBody, description: ERRORS[c] ?? 'An error' }]));
   return {
     ...schema,
@@ -62,6 +63,16 @@ export function contract<S extends RouteSchema>(op: Operation, schema: S): S {
   };
 }
 
+/**
+ * Errors a route of this method answers whatever its schema: a request with a body (or just a
+ * Content-Type) that is not JSON is refused, 415, before any route-specific parsing. Added to
+ * every such route as it registers (services/platform/http/openapi.ts).
+ */
+export function methodErrors(method: string, response: Record<string, unknown>): void {
+  if (method === 'GET' || method === 'HEAD' || response['415']) return;
+  response['415'] = { ...ErrorBody, description: ERRORS[415] };
+}
+
 /** A response schema with its description, as the document shows it. */
 export function answer<T extends TSchema>(description: string, schema: T): T {
   return { ...schema, description };
@@ -71,4 +82,4 @@ export function answer<T extends TSchema>(description: string, schema: T): T {
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 /** A response with no body (204). */
-export const NoContent = Type.Unknown({ description: 'No content' });
+export const NoContent = Type.Null({ description: 'No content' });

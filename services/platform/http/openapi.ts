@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { contract } from './contract.ts';
+import { contract, methodErrors } from './contract.ts';
 
 /** mittr's version, from the package.json beside the source (or beside the compiled build). */
 function version(): string {
@@ -32,6 +32,8 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
   const served: ServedRoute[] = [];
   SERVED.set(app, served);
   app.addHook('onRoute', (r) => {
+    const response = (r.schema as { response?: Record<string, unknown> } | undefined)?.response;
+    if (response) for (const method of [r.method].flat()) methodErrors(method, response);
     for (const method of [r.method].flat()) served.push({ method, url: r.url, hidden: Boolean((r.schema as { hide?: boolean } | undefined)?.hide) });
   });
   await app.register(swagger, {

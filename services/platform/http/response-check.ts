@@ -33,7 +33,8 @@ export function checkResponses(app: FastifyInstance): void {
     let validate = compiled.get(schema);
     if (!validate) compiled.set(schema, validate = ajv.compile(closed(schema) as object));
     if (validate(JSON.parse(JSON.stringify(payload)))) return payload;
-    return fail(reply, `${where}: the answer does not match its schema: ${ajv.errorsText(validate.errors)}`);
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.keyword === 'additionalProperties' ? `: ${JSON.stringify(e.params.additionalProperty)}` : ''}`);
+    return fail(reply, `${where}: the answer does not match its schema: ${problems.join('; ')}`);
   });
 }
 
