@@ -19,7 +19,8 @@ const Me = Type.Object({
   ...SecretView.properties, createdAt: Type.String({ format: 'date-time' }),
 });
 /** The account shows its global signing secret: reading it, as rotating it, is an admin's. */
-const op = (summary: string, scope: 'account:read' | 'account:write'): Operation => ({ tag: 'Account', summary, access: { scope, role: 'admin' } });
+const op = (summary: string, scope: 'account:read' | 'account:write', errors?: number[]): Operation =>
+  ({ tag: 'Account', summary, access: { scope, role: 'admin' }, errors });
 
 /**
  * GET /api/v1/me: the caller's account, with its global signing secret (and the one it replaced
@@ -42,6 +43,6 @@ export function meRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       };
     });
 
-    app.post('/me/signing-secret/rotate', { schema: contract(op('Rotate the global signing secret (the old one signs too for 24 h)', 'account:write'), { response: { 200: SecretView } }) }, async (req) => rotateGlobalSecret(req.principal.accountId));
+    app.post('/me/signing-secret/rotate', { schema: contract(op('Rotate the global signing secret (the old one signs too for 24 h)', 'account:write', [409]), { response: { 200: SecretView } }) }, async (req) => rotateGlobalSecret(req.principal.accountId));
   };
 }
