@@ -19,6 +19,21 @@ export default defineConfig({
         },
       },
       {
+        // The API against its OpenAPI document (Schemathesis): thousands of requests on 2 cores,
+        // so it runs alone, after the int tier, and timing-sensitive specs do not share the CPU with it.
+        test: {
+          name: 'contract',
+          include: ['**/*.contract.spec.ts'],
+          exclude: ['node_modules/**', '.mittr/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
+        },
+      },
+      {
         // Faults on the shared stack (Kafka and Postgres stopped and restarted): alone, one file at a time.
         test: {
           name: 'chaos',
