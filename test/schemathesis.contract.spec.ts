@@ -12,15 +12,15 @@ const EXAMPLES = 50;
 const RUN_TIMEOUT_MS = 6 * 60_000;
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 
-type Seeded = Record<'endpoints' | 'endpointsToDelete' | 'events' | 'deliveries' | 'eventTypes' | 'eventTypesToDelete' | 'eventTypeNames' | 'pollEndpoints', string[]>;
+type Seeded = Record<'endpoints' | 'endpointsToDelete' | 'events' | 'deliveries' | 'eventTypes' | 'eventTypesToDelete' | 'eventTypeNames' | 'pollEndpoints' | 'keysToRevoke', string[]>;
 
 /** Ids that exist, so generated requests reach the handlers behind a path id, not just a 404. */
 function config(seeded: Seeded): string {
   const list = (values: string[]) => `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
   const dictionaries = Object.entries(seeded).map(([name, values]) => `[dictionaries.${name}]\nvalues = ${list(values)}\n`).join('\n');
-  const bind = (regex: string, param: string, dictionary: keyof Seeded, method?: string) =>
+  const bind = (regex: string, param: string, dictionary: keyof Seeded, method?: string, probability = 0.9) =>
     `[[operations]]\ninclude-path-regex = ${JSON.stringify(regex)}\n${method ? `include-method = "${method}"\n` : ''}`
-    + `parameters = { ${JSON.stringify(param)} = { dictionary = "${dictionary}", probability = 0.9 } }\n`;
+    + `parameters = { ${JSON.stringify(param)} = { dictionary = "${dictionary}", probability = ${probability} } }\n`;
   return [
     dictionaries,
     // A DELETE gets ids of its own, so it does not take away what the other operations probe.
@@ -31,6 +31,8 @@ function config(seeded: Seeded): string {
     bind('^/api/v1/event-types/\\{id\\}$', 'path.id', 'eventTypesToDelete', 'DELETE'),
     bind('^/api/v1/event-types/\\{id\\}$', 'path.id', 'eventTypes'),
     bind('^/api/v1/event-types/by-name/', 'path.name', 'eventTypeNames'),
+    // Revoking takes spare keys only: the run's own key must keep working to the end.
+    bind('^/api/v1/api-keys/\\{id\\}$', 'path.id', 'keysToRevoke', 'DELETE', 1),
     // A long poll waits up to `timeout` seconds by design: probe it without waiting.
     '[[operations]]\ninclude-path = "/api/v1/poll"\ninclude-method = "GET"\n'
     + 'parameters = { "query.endpoint_id" = { dictionary = "pollEndpoints", probability = 0.9 }, "query.timeout" = 0 }\n',
@@ -67,7 +69,7 @@ describe('the API against its OpenAPI document (Schemathesis)', () => {
       if (res.status >= 300) throw new Error(`seeding ${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { id: string; name?: string };
     };
-    const seeded: Seeded = { endpoints: [], endpointsToDelete: [], events: [], deliveries: [], eventTypes: [], eventTypesToDelete: [], eventTypeNames: [], pollEndpoints: [] };
+    const seeded: Seeded = { endpoints: [], endpointsToDelete: [], events: [], deliveries: [], eventTypes: [], eventTypesToDelete: [], eventTypeNames: [], pollEndpoints: [], keysToRevoke: [] };
     for (let i = 0; i < 3; i++) {
       seeded.eventTypes.push((await ok('POST', '/api/v1/event-types', { name: `order.created.${i}`, schema: { type: 'object' } })).id);
       seeded.eventTypeNames.push(`order.created.${i}`);
@@ -77,6 +79,7 @@ describe('the API against its OpenAPI document (Schemathesis)', () => {
       seeded.pollEndpoints.push((await ok('POST', '/api/v1/endpoints', { url: `${sinkUrl}/p${i}`, eventTypes: [`order.created.${i}`], deliveryMode: 'poll' })).id);
       seeded.events.push((await ok('POST', '/api/v1/events', { destination: `${sinkUrl}/x${i}`, payload: { i } })).id);
       seeded.events.push((await ok('POST', '/api/v1/events', { eventType: `order.created.${i}`, payload: { i } })).id);
+      seeded.keysToRevoke.push((await ok('POST', '/api/v1/api-keys', { name: `spare ${i}`, scopes: ['events:read'] })).id);
     }
     const deliveries = await eventually(async () => {
       const page = (await call('GET', '/api/v1/deliveries?limit=100')).body as { data: Array<{ id: string }> };

@@ -11,7 +11,9 @@ const created = (ids: typeof a, email: string, at: number): AccountMessage => ({
 });
 const key = (accountId: string, keyId: string, at: number): AccountMessage => ({
   type: 'ApiKeyCreated', accountId, keyId, name: 'default', keyHash: 'hash', prefix: keyId.slice(0, 8), createdAt: at,
+  scopes: ['events:write', 'endpoints:read'], rateLimit: 600, expiresAt: at + 86_400_000,
 });
+const revoked = (accountId: string, keyId: string, at: number): AccountMessage => ({ type: 'ApiKeyRevoked', accountId, keyId, revokedAt: at });
 const rotated = (accountId: string, from: string, to: string, at: number): AccountMessage => ({
   type: 'AccountSigningSecretRotated', accountId, signingSecretEnc: to, previousSecretEnc: from, previousExpiresAt: at + 86_400_000, rotatedAt: at,
 });
@@ -22,5 +24,7 @@ describe('accounts projection', () => {
     [created(b, 'b@example.test', T + 1), key(b.accountId, '1a2b3c4d-5e6f-4701-8293-a4b5c6d7e8f9', T + 1)],
     [rotated(a.accountId, 'sealed-a@example.test-1', 'sealed-a-2', T + 10)],
     [key(a.accountId, '2b3c4d5e-6f70-4812-93a4-b5c6d7e8f901', T + 20), rotated(a.accountId, 'sealed-a-2', 'sealed-a-3', T + 30)],
+    // A revocation delivered again keeps the first revocation's time.
+    [revoked(a.accountId, '2b3c4d5e-6f70-4812-93a4-b5c6d7e8f901', T + 40), revoked(a.accountId, '2b3c4d5e-6f70-4812-93a4-b5c6d7e8f901', T + 50)],
   ]);
 });

@@ -1,5 +1,6 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
+import { afterCursor, decodeCursor, toPage } from '../../services/platform/postgres/pagination.ts';
 
 const accountRow = z.object({
   id: z.string(), email: z.string(), company_name: z.string(), project_id: z.string(),
@@ -12,4 +13,29 @@ export function findAccount(db: DatabasePool, accountId: string): Promise<Accoun
   return db.maybeOne(sql.type(accountRow)`
     SELECT id, email, company_name, project_id, plan, signing_secret_enc, created_at, previous_secret_enc, previous_secret_expires_at
     FROM accounts WHERE id = ${accountId}`);
+}
+
+const keyRow = z.object({
+  id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(z.string()), rate_limit: z.number().nullable(),
+  expires_at: z.number().nullable(), revoked_at: z.number().nullable(), created_at: z.number(),
+});
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** An API key as the API shows it: never the key, only its first characters. */
+export function keyView(r: z.infer<typeof keyRow>, now = Date.now()) {
+  return {
+    id: r.id, name: r.name, keyPrefix: r.prefix, scopes: r.scopes, rateLimit: r.rate_limit, expiresAt: iso(r.expires_at),
+    isActive: r.revoked_at === null && (r.expires_at === null || r.expires_at > now), revokedAt: iso(r.revoked_at), createdAt: iso(r.created_at)!,
+  };
+}
+
+/** The account's API keys, newest first, revoked ones included (isActive false). */
+export async function listKeys(db: DatabasePool, accountId: string, q: { limit: number; cursor?: string }) {
+  const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+  if (after === null) return null;
+  const rows = await db.any(sql.type(keyRow)`
+    SELECT id, name, prefix, scopes, rate_limit, expires_at, revoked_at, created_at FROM api_keys
+    WHERE account_id = ${accountId} ${after ? sql.fragment`AND ${afterCursor(after)}` : sql.fragment``}
+    ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
+  return toPage(rows, q.limit, (r) => keyView(r));
 }

@@ -4,6 +4,7 @@ import { appendReserved } from '../platform/http/append.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { hashPassword } from '../platform/security/passwords.ts';
 import { newApiKey, newSigningSecret, secretView } from '../platform/security/secrets.ts';
+import { decideCreateKey, decideRevokeKey, type CreateKeyInput } from './domain/api-keys.ts';
 import { decideSignup, rotateAccountSecret } from './domain/decide.ts';
 import { AccountReservations } from './reservations.ts';
 
@@ -51,5 +52,21 @@ export function accountCommands(ctx: ApiContext) {
     return secretView(ctx.secrets, event, now);
   }
 
-  return { signup, rotateGlobalSecret };
+  /** Issues a key; the raw key is answered this once and only its hash is kept. */
+  async function createKey(accountId: string, input: CreateKeyInput) {
+    const key = newApiKey();
+    const event = decideCreateKey(accountId, input, { hash: key.hash, prefix: key.prefix }, { now: Date.now(), newId: randomUUID });
+    await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: accountId, event }], readModel: 'accounts', ids: [accountId, event.keyId] });
+    ctx.store.apply(event);
+    return { event, key: key.key };
+  }
+
+  /** Revokes a key: this process refuses it at once, every other one as soon as it folds the record. */
+  async function revokeKey(accountId: string, keyId: string) {
+    const event = decideRevokeKey(accountId, ctx.store.state.accounts.keysOf(accountId), keyId, Date.now());
+    await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: accountId, event }], readModel: 'accounts', ids: [accountId, keyId] });
+    ctx.store.apply(event);
+  }
+
+  return { signup, rotateGlobalSecret, createKey, revokeKey };
 }

@@ -11,6 +11,6 @@ export const accounts = defineCapability<AccountMessage, { accounts: string }, {
   topicSpecs: (t) => [configTopic(t.accounts)],
   state: async (t) => ({ accounts: new (await import('./state.ts')).AccountsState(t.accounts) }),
   publicRoutes: async () => [(await import('./routes.ts')).authRoutes],
-  routes: async () => [(await import('./me-routes.ts')).meRoutes],
+  routes: async () => [(await import('./me-routes.ts')).meRoutes, (await import('./api-key-routes.ts')).apiKeyRoutes],
   projections: async () => [(await import('../../projections/accounts/projector.ts')).accountsProjection],
 });

@@ -5,11 +5,16 @@ import { ACCOUNT_MESSAGE_TYPES, type AccountMessage } from './domain/messages.ts
 /** An account as every role keeps it; its secrets sign direct events and endpoints without their own. */
 export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string };
 
-/** Accounts and their API keys (by hash), as every role keeps them in memory. */
+/** A working API key: what authenticating it gives. */
+export type KeyConfig = { keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null };
+
+/** Accounts and their API keys (by hash), as every role keeps them in memory; a revoked key is forgotten. */
 export class AccountsState implements ConfigSlice {
   readonly types = ACCOUNT_MESSAGE_TYPES;
   private readonly accounts = new Map<string, AccountConfig>();
-  private readonly keys = new Map<string, string>();
+  private readonly keys = new Map<string, KeyConfig>();
+  /** Each account's working keys: key id → hash. */
+  private readonly keysByAccount = new Map<string, Map<string, string>>();
   readonly topic: string;
   constructor(topic: string) {
     this.topic = topic;
@@ -23,9 +28,29 @@ export class AccountsState implements ConfigSlice {
     } else if (e.type === 'AccountSigningSecretRotated') {
       const account = this.accounts.get(e.accountId);
       if (account) this.accounts.set(e.accountId, { ...account, signingSecretEnc: e.signingSecretEnc, previousSecretEnc: e.previousSecretEnc, previousExpiresAt: e.previousExpiresAt });
-    } else {
-      this.keys.set(e.keyHash, e.accountId);
+    } else if (e.type === 'ApiKeyCreated') {
+      const byId = this.keysByAccount.get(e.accountId) ?? new Map<string, string>();
+      this.keysByAccount.set(e.accountId, byId);
+      // A key revoked before this record was delivered again stays revoked: it is known by id.
+      if (byId.get(e.keyId) === REVOKED) return;
+      byId.set(e.keyId, e.keyHash);
+      this.keys.set(e.keyHash, { keyId: e.keyId, accountId: e.accountId, scopes: e.scopes, rateLimit: e.rateLimit, expiresAt: e.expiresAt });
+    } else if (e.type === 'ApiKeyRevoked') {
+      const byId = this.keysByAccount.get(e.accountId) ?? new Map<string, string>();
+      this.keysByAccount.set(e.accountId, byId);
+      const hash = byId.get(e.keyId);
+      if (hash !== undefined) this.keys.delete(hash);
+      byId.set(e.keyId, REVOKED);
     }
+  }
+
+  /** The account's working keys (not revoked; expired ones included). */
+  keysOf(accountId: string): KeyConfig[] {
+    return [...(this.keysByAccount.get(accountId)?.values() ?? [])].flatMap((h) => this.keys.get(h) ?? []);
+  }
+
+  key(hash: string): KeyConfig | undefined {
+    return this.keys.get(hash);
   }
 
   get(accountId: string): AccountConfig | undefined {
@@ -33,7 +58,9 @@ export class AccountsState implements ConfigSlice {
   }
 
   byKeyHash(hash: string): AccountConfig | undefined {
-    const id = this.keys.get(hash);
-    return id ? this.accounts.get(id) : undefined;
+    const key = this.keys.get(hash);
+    return key ? this.accounts.get(key.accountId) : undefined;
   }
 }
+
+const REVOKED = '';

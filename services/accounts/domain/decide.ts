@@ -22,7 +22,7 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /**
  * A signup opens an account (with its first project and global signing secret) and its first
- * API key, named "default". Pure: the clock and the ids come in.
+ * API key, named "default", holding every scope. Pure: the clock and the ids come in.
  */
 export function decideSignup(input: SignupInput, deps: { now: number; newId: () => string }): [AccountCreated, ApiKeyCreated] {
   const accountId = deps.newId();
@@ -32,6 +32,7 @@ export function decideSignup(input: SignupInput, deps: { now: number; newId: () 
   };
   const apiKey: ApiKeyCreated = {
     type: 'ApiKeyCreated', accountId, keyId: deps.newId(), name: 'default', keyHash: input.keyHash, prefix: input.keyPrefix, createdAt: deps.now,
+    scopes: ['*'], rateLimit: null, expiresAt: null,
   };
   return [account, apiKey];
 }

@@ -7,10 +7,16 @@ export type AccountCreated = {
 export type ApiKeyCreated = {
   type: 'ApiKeyCreated';
   accountId: string; keyId: string; name: string; keyHash: string; prefix: string; createdAt: number;
+  /** What the key may do (`events:write`, ..., or `*`): services/platform/domain/scopes.ts. */
+  scopes: string[];
+  /** Requests per minute; null: the plan's default. */
+  rateLimit: number | null;
+  expiresAt: number | null;
 };
+export type ApiKeyRevoked = { type: 'ApiKeyRevoked'; accountId: string; keyId: string; revokedAt: number };
 export type AccountSigningSecretRotated = {
   type: 'AccountSigningSecretRotated';
   accountId: string; signingSecretEnc: string; previousSecretEnc: string; previousExpiresAt: number; rotatedAt: number;
 };
-export type AccountMessage = AccountCreated | ApiKeyCreated | AccountSigningSecretRotated;
-export const ACCOUNT_MESSAGE_TYPES = ['AccountCreated', 'ApiKeyCreated', 'AccountSigningSecretRotated'] as const satisfies readonly AccountMessage['type'][];
+export type AccountMessage = AccountCreated | ApiKeyCreated | ApiKeyRevoked | AccountSigningSecretRotated;
+export const ACCOUNT_MESSAGE_TYPES = ['AccountCreated', 'ApiKeyCreated', 'ApiKeyRevoked', 'AccountSigningSecretRotated'] as const satisfies readonly AccountMessage['type'][];

@@ -7,7 +7,9 @@ import { installErrorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { installOpenApi } from './openapi.ts';
 import { acceptEmptyJsonBodies } from './json-body.ts';
-import type { Principal } from './principal.ts';
+import type { Credential, Principal } from './principal.ts';
+import { allows } from '../domain/scopes.ts';
+import { DomainError } from '../domain/errors.ts';
 import { checkResponses } from './response-check.ts';
 import { refuseUnstorableText } from './storable-text.ts';
 import { installValidators } from './validators.ts';
@@ -16,7 +18,7 @@ import { installValidators } from './validators.ts';
 export type ApiSurface = {
   publicRoutes: RoutesPlugin[];
   routes: RoutesPlugin[];
-  authenticate(req: FastifyRequest): Principal;
+  authenticate(req: FastifyRequest): { principal: Principal; credential: Credential };
 };
 
 /** Builds the HTTP API (no listen: services/platform/http/server.ts does that). */
@@ -40,7 +42,15 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   for (const routes of surface.publicRoutes) await app.register(plugin(routes));
   await app.register(async (v1) => {
     v1.decorateRequest('principal', null as never);
-    v1.addHook('onRequest', async (req) => { req.principal = surface.authenticate(req); });
+    v1.decorateRequest('credential', null as never);
+    v1.addHook('onRequest', async (req) => {
+      ({ principal: req.principal, credential: req.credential } = surface.authenticate(req));
+      // The scope the route declares in its contract (x-mittr-scope) is the one it needs.
+      const needed = (req.routeOptions.schema as { 'x-mittr-scope'?: string } | undefined)?.['x-mittr-scope'];
+      if (needed && !allows(req.credential.scopes, needed)) {
+        throw new DomainError('INSUFFICIENT_SCOPE', `this API key lacks the ${needed} scope`, { requiredScope: needed });
+      }
+    });
     for (const routes of surface.routes) await v1.register(plugin(routes));
   }, { prefix: '/api/v1' });
   return app;

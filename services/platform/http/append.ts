@@ -10,8 +10,8 @@ export type CommandWrite = {
   /** The read model that shows the write, and the ids it is read by (read-your-writes). */
   readModel: string;
   ids: string[];
-  /** Frees what the command reserved before appending. */
-  release: () => Promise<unknown>;
+  /** Frees what the command reserved before appending (a command that reserved nothing has none). */
+  release?: () => Promise<unknown>;
 };
 
 /**
@@ -22,7 +22,7 @@ export type CommandWrite = {
  */
 export async function appendReserved(ctx: ApiContext, write: CommandWrite): Promise<Position[]> {
   const appended = ctx.appender.append(write.records);
-  const released = appended.then(() => undefined, () => write.release().catch(() => undefined));
+  const released = appended.then(() => undefined, () => write.release?.().catch(() => undefined));
   let positions: Position[];
   try {
     positions = await withinDeadline(appended, 'the event log');

@@ -28,7 +28,8 @@ export type Operation = {
 
 const ERRORS: Record<number, string> = {
   400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE)',
-  401: 'No API key, or one that is unknown or revoked (UNAUTHORIZED)',
+  401: 'No API key, or one that is unknown, revoked or expired (UNAUTHORIZED)',
+  403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming it in requiredScope)',
   404: 'No such resource in the caller\'s project: another tenant\'s ids are not found either (NOT_FOUND)',
   409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
   413: 'The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE)',
@@ -41,14 +42,14 @@ type RouteSchema = { body?: TSchema; querystring?: TSchema; params?: TSchema; he
 /**
  * A route's whole contract: its request and response schemas (`schema`) plus its documentation,
  * its access and every error it can answer, each as `{error, code}`. Errors implied by the route's
- * shape are added: 400 when it reads input, 401 unless public, 404 with a path parameter, 413
+ * shape are added: 400 when it reads input, 401 and 403 unless public, 404 with a path parameter, 413
  * with a body, 503 always (every route reads or appends through a dependency); 415 comes with the
  * method (methodErrors).
  */
 export function contract<S extends RouteSchema>(op: Operation, schema: S): S {
   const codes = new Set<number>([503, ...(op.errors ?? [])]);
   if (schema.body || schema.querystring || schema.params) codes.add(400);
-  if (op.access !== 'public') codes.add(401);
+  if (op.access !== 'public') { codes.add(401); codes.add(403); }
   if (schema.params) codes.add(404);
   if (schema.body) codes.add(413);
   const errors = Object.fromEntries([...codes].sort().map((c) => [c, { ...ErrorBody, description: ERRORS[c] ?? 'An error' }]));

@@ -16,7 +16,7 @@ function version(): string {
 const DESCRIPTION = `mittr's REST API. Every error answers \`{error, code}\`: \`error\` for people, \`code\` for programs.
 Lists answer \`{data, pagination: {hasMore, cursor}}\`; pass \`cursor\` back to continue.
 Authenticate with the \`X-API-Key\` header. Each operation names the API-key scope it needs
-(\`x-mittr-scope\`) and the least role a workspace member calling it must hold (\`x-mittr-role\`:
+(\`x-mittr-scope\`; a key without it gets 403 INSUFFICIENT_SCOPE) and the least role a workspace member calling it must hold (\`x-mittr-role\`:
 viewer < editor < admin).`;
 
 export type ServedRoute = { method: string; url: string; hidden: boolean };
@@ -48,6 +48,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Event types', description: 'Named types endpoints subscribe to, with optional payload schemas' },
         { name: 'Poll', description: 'Delivery by polling, for receivers that cannot take a push' },
         { name: 'Account', description: 'The caller\'s account and its global signing secret' },
+        { name: 'API keys', description: 'Keys with scopes: what each may do, until when' },
         { name: 'Auth', description: 'Opening an account' },
         { name: 'Operations', description: 'Health and this document' },
       ],
