@@ -7,6 +7,8 @@ export type ReceivedMail = {
   envelope: { from: string | false; to: string[] };
   /** The user the client authenticated as, if it did. */
   user: string | undefined;
+  /** Whether the session was over TLS. */
+  secure: boolean;
   from: string;
   to: string[];
   subject: string;
@@ -22,6 +24,8 @@ export type SmtpOptions = {
   users?: Record<string, string>;
   /** Recipients the server refuses with 550 (a mailbox that does not exist). */
   refuseRecipient?: (address: string) => boolean;
+  /** A certificate and key: the server speaks TLS from the first byte (smtps://). */
+  tls?: { cert: string; key: string };
 };
 
 const addresses = (a: AddressObject | AddressObject[] | undefined) =>
@@ -33,6 +37,8 @@ const addresses = (a: AddressObject | AddressObject[] | undefined) =>
  */
 export class RecordingSmtp {
   readonly received: ReceivedMail[] = [];
+  /** Session failures the server reported (a client that gave up on the TLS handshake): a relay logs them and goes on. */
+  readonly errors: Error[] = [];
   port = 0;
   private server?: SMTPServer;
   private waiters: Array<() => void> = [];
@@ -43,17 +49,18 @@ export class RecordingSmtp {
     this.options = options;
   }
 
-  /** `smtp://[user:pass@]127.0.0.1:<port>` for the first configured account, if any. */
+  /** `smtp[s]://[user:pass@]127.0.0.1:<port>`, with the first configured account, if any. */
   get url(): string {
     const [user, pass] = Object.entries(this.options.users ?? {})[0] ?? [];
     const auth = user ? `${encodeURIComponent(user)}:${encodeURIComponent(pass!)}@` : '';
-    return `smtp://${auth}127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'smtps' : 'smtp'}://${auth}127.0.0.1:${this.port}`;
   }
 
   /** Listens on a free loopback port; answers the SMTP URL to send to. */
   async start(): Promise<string> {
-    const { users, refuseRecipient } = this.options;
+    const { users, refuseRecipient, tls } = this.options;
     const opts: SMTPServerOptions = {
+      ...(tls ? { secure: true, cert: tls.cert, key: tls.key } : {}),
       // Plain SMTP on loopback: STARTTLS would offer smtp-server's published test certificate,
       // which a verifying client (rightly) refuses.
       disabledCommands: users ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
@@ -80,6 +87,7 @@ export class RecordingSmtp {
             this.record({
               envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : false, to: session.envelope.rcptTo.map((r) => r.address) },
               user: session.user as string | undefined,
+              secure: session.secure,
               from: m.from?.text ?? '',
               to: addresses(m.to),
               subject: m.subject ?? '',
@@ -95,6 +103,7 @@ export class RecordingSmtp {
       },
     };
     this.server = new SMTPServer(opts);
+    this.server.on('error', (err) => this.errors.push(err));
     this.port = await freePort();
     await new Promise<void>((resolve, reject) => {
       this.server!.server.once('error', reject);

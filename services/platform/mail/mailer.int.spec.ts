@@ -1,15 +1,17 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePki } from '../../../test/support/pki.ts';
 import { freePort } from '../../../test/support/ports.ts';
 import { RecordingSmtp } from '../../../test/support/smtp.ts';
-import { isUnavailable } from '../failures.ts';
+import { describeError, isUnavailable } from '../failures.ts';
 import { installErrorHandling } from '../http/errors.ts';
 import { createMailer, MailRejectedError, MailUnavailableError, type Mailer } from './mailer.ts';
 
 const FROM = 'mittr <no-reply@mittr.test>';
 const TIMEOUT_MS = 1_500;
-const mailerFor = (smtpUrl: string) => createMailer({ env: 'test', smtpUrl, mailFrom: FROM, mailDir: '/nonexistent' }, { timeoutMs: TIMEOUT_MS });
+const mailerFor = (smtpUrl: string, ca?: string) =>
+  createMailer({ env: 'test', smtpUrl, mailFrom: FROM, mailDir: '/nonexistent' }, { timeoutMs: TIMEOUT_MS, ...(ca ? { ca } : {}) });
 
 /** How long `promise` takes to fail, and with what. */
 async function failure(promise: Promise<unknown>): Promise<{ err: unknown; ms: number }> {
@@ -80,6 +82,34 @@ describe('the mailer through a real SMTP relay on loopback', () => {
     await expect(mailer.send({ to: 'ada@example.test', subject: 'reset', text: 'no link here', links: ['http://x.test/r'] }))
       .rejects.toThrow(/links not in its text: http:\/\/x\.test\/r/);
     expect(smtp.received.length).toBe(before);
+  });
+});
+
+describe('the mailer through a relay that speaks TLS (smtps://)', () => {
+  const pki = makePki();
+  const smtp = new RecordingSmtp({ tls: pki.server });
+  beforeAll(async () => {
+    await smtp.start();
+  });
+  afterAll(async () => {
+    await smtp.stop();
+  });
+
+  it('given the CA of the relay\'s certificate, then the mail arrives over TLS', async () => {
+    const mailer = mailerFor(smtp.url, pki.ca);
+    const id = await mailer.send({ to: 'ada@example.test', subject: 'over tls', text: 'sealed' });
+    mailer.close();
+    expect(await smtp.waitFor((m) => m.messageId === id, 5_000)).toMatchObject({ secure: true, subject: 'over tls' });
+  });
+
+  it('given a certificate that chains to no trusted CA, then nothing is sent and the relay is unavailable', async () => {
+    const before = smtp.received.length;
+    const mailer = mailerFor(smtp.url);
+    const { err } = await failure(mailer.send({ to: 'ada@example.test', subject: 'over tls', text: 'sealed' }));
+    mailer.close();
+    expect(err).toBeInstanceOf(MailUnavailableError);
+    expect(smtp.received.length).toBe(before);
+    expect(describeError(err)).toMatch(/certificate|self-signed/i);
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/config.ts';
 import { classifySendFailure } from './failures.ts';
@@ -35,6 +36,8 @@ export type MailerOptions = {
   log?: (line: string) => void;
   /** Bound of each SMTP wait (connecting, the greeting, every answer); the whole send gets 3x. */
   timeoutMs?: number;
+  /** CA certificates (PEM) trusted for the relay besides the public ones, e.g. an internal relay's CA. */
+  ca?: string;
 };
 
 type MailConfig = Pick<Config, 'env' | 'smtpUrl' | 'mailFrom' | 'mailDir'>;
@@ -46,7 +49,7 @@ export function createMailer(config: MailConfig, options: MailerOptions = {}): M
     log(`mittr: SMTP_URL is not set: mail (verification, password reset) is written to ${config.mailDir}, not sent`);
   }
   return config.smtpUrl
-    ? smtpMailer(config.smtpUrl, config.mailFrom, options.timeoutMs ?? 10_000)
+    ? smtpMailer(config.smtpUrl, config.mailFrom, options.timeoutMs ?? 10_000, options.ca)
     : fileMailer(config.mailDir, config.mailFrom, log);
 }
 
@@ -58,12 +61,12 @@ function assertLinksInText(mail: Mail): void {
 
 const message = (m: Mail) => ({ to: m.to, subject: m.subject, text: m.text, ...(m.html === undefined ? {} : { html: m.html }) });
 
-function smtpMailer(url: string, from: string, timeoutMs: number): Mailer {
+function smtpMailer(url: string, from: string, timeoutMs: number, ca: string | undefined): Mailer {
   // Nodemailer's own waits are minutes long: a request waiting on a mail must not.
-  const transport = nodemailer.createTransport(
-    { url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, dnsTimeout: timeoutMs },
-    { from },
-  );
+  const waits = { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, dnsTimeout: timeoutMs };
+  // A `ca` alone would replace Node's public roots; the relay's certificate is verified either way.
+  const tls = ca ? { tls: { ca: [...rootCertificates, ca] } } : {};
+  const transport = nodemailer.createTransport({ url, ...waits, ...tls }, { from });
   const u = new URL(url);
   const relay = `${u.protocol}//${u.host}`; // never the credentials, which errors would carry into logs
   return {
