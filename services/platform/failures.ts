@@ -15,10 +15,10 @@ function inCauses(err: unknown, test: (e: ErrorLike) => boolean): boolean {
   return false;
 }
 
-/** Errors of Kafka, Postgres or the registry being unreachable: the caller may retry. */
+/** Errors of Kafka, Postgres, the registry or the mail relay being unreachable: the caller may retry. */
 export const isUnavailable = (err: unknown) => inCauses(err, (e) =>
   /^KafkaJS/.test(e.name ?? '') || e.name === 'ConnectionError' || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET'
-  || e.name === 'BackendTerminatedError'
+  || e.name === 'BackendTerminatedError' || e.name === 'MailUnavailableError'
   // Postgres: connection exceptions (08xxx), operator intervention such as a shutdown or a
   // restart in progress (57xxx), too many connections (53300).
   || (typeof e.code === 'string' && /^(08|57)[0-9A-Z]{3}$|^53300$/.test(e.code))

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
@@ -29,6 +30,17 @@ const schema = z.object({
   MITTR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Check every answer against its route's response schema (a mismatch answers 500); on by default under NODE_ENV=test. */
   MITTR_CHECK_RESPONSES: z.enum(['true', 'false']).optional(),
+  /**
+   * The relay mittr sends its e-mail through (verification, password reset, invitations), e.g.
+   * smtp://user:pass@mail.internal:587 (STARTTLS when offered) or smtps://...:465 (TLS from the
+   * start). Unset: each message is written as an .eml file under MITTR_HOME/mail/ instead
+   * (services/platform/mail/mailer.ts), for local development.
+   */
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  /** The From of every message mittr sends. */
+  MITTR_MAIL_FROM: z.string().min(1).default('mittr <no-reply@mittr.local>'),
+  /** mittr's working folder (scripts/node-env.sh sets it); the .eml files land in its mail/. */
+  MITTR_HOME: z.string().min(1).default('.mittr'),
 });
 
 export type Config = {
@@ -49,6 +61,12 @@ export type Config = {
   tlsCaFile: string | undefined;
   /** MITTR_CHECK_RESPONSES (services/platform/http/response-check.ts). */
   checkResponses: boolean;
+  /** SMTP_URL; undefined: mail is written to `mailDir` instead of sent. */
+  smtpUrl: string | undefined;
+  /** MITTR_MAIL_FROM. */
+  mailFrom: string;
+  /** MITTR_HOME/mail: where unsent (development) mail is written. */
+  mailDir: string;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -100,5 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.MITTR_LOG_LEVEL,
     tlsCaFile: e.MITTR_TLS_CA_FILE,
     checkResponses: (e.MITTR_CHECK_RESPONSES ?? (e.NODE_ENV === 'test' ? 'true' : 'false')) === 'true',
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MITTR_MAIL_FROM,
+    mailDir: join(e.MITTR_HOME, 'mail'),
   };
 }

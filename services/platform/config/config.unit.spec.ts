@@ -33,3 +33,15 @@ describe('what deliveries may reach', () => {
     expect(() => loadConfig({ ...base, MITTR_ALLOWED_CIDRS: '10.20.0.0/16,intranet' })).toThrow(/MITTR_ALLOWED_CIDRS/);
   });
 });
+
+describe('e-mail', () => {
+  it('given no setting, then mail is written under .mittr/mail/ from mittr <no-reply@mittr.local>', () => {
+    expect(loadConfig(base)).toMatchObject({ smtpUrl: undefined, mailFrom: 'mittr <no-reply@mittr.local>', mailDir: '.mittr/mail' });
+  });
+  it('given SMTP_URL, MITTR_MAIL_FROM and MITTR_HOME, then they are read; a URL that is not SMTP stops the boot', () => {
+    const env = { ...base, SMTP_URL: 'smtps://u:p@mail.test:465', MITTR_MAIL_FROM: 'Acme <ops@acme.test>', MITTR_HOME: '/srv/mittr' };
+    expect(loadConfig(env)).toMatchObject({ smtpUrl: 'smtps://u:p@mail.test:465', mailFrom: 'Acme <ops@acme.test>', mailDir: '/srv/mittr/mail' });
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+    expect(() => loadConfig({ ...base, SMTP_URL: 'http://mail.test' })).toThrow(/SMTP_URL/);
+  });
+});
