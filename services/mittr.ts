@@ -75,7 +75,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (has('api')) {
-    const [{ Appender }, { startServer }, { RecentWrites }, { sweepRecentWrites }, { authenticate }, routes] = await Promise.all([
+    const [{ Appender }, { startServer }, { RecentWrites }, { sweepRecentWrites }, { authenticator }, routes] = await Promise.all([
       import('./platform/kafka/appender.ts'), import('./platform/http/server.ts'), import('./platform/http/context.ts'), import('./platform/http/read-your-writes.ts'),
       import('./accounts/authenticate.ts'), allRoutes(),
     ]);
@@ -86,7 +86,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     const stopSweeping = sweepRecentWrites(recent, db!);
     stops.unshift(async () => stopSweeping());
     const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent };
-    app = await startServer(ctx, { ...routes, authenticate: (req) => authenticate(ctx.store, req) }, config);
+    app = await startServer(ctx, { ...routes, authenticate: authenticator(ctx) }, config);
     const addr = app.server.address();
     url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;
     stops.unshift(() => app!.close());

@@ -7,7 +7,7 @@ const T = 1_700_000_000_000;
 const a = { accountId: '0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01', projectId: '3d0c9b1e-5a7f-4c2d-8e6b-1f2a3b4c5d6e' };
 const b = { accountId: '5c2f1e0d-9b8a-4c7d-8e6f-5a4b3c2d1e0f', projectId: '7e6d5c4b-3a29-4180-9f8e-7d6c5b4a3928' };
 const created = (ids: typeof a, email: string, at: number): AccountMessage => ({
-  type: 'AccountCreated', ...ids, email, companyName: 'Acme', passwordHash: 'hash', signingSecretEnc: `sealed-${email}-1`, plan: 'free', createdAt: at,
+  type: 'AccountCreated', ...ids, email, companyName: 'Acme', passwordHash: 'hash', signingSecretEnc: `sealed-${email}-1`, plan: 'free', createdAt: at, ownerUserId: null,
 });
 const key = (accountId: string, keyId: string, at: number): AccountMessage => ({
   type: 'ApiKeyCreated', accountId, keyId, name: 'default', keyHash: 'hash', prefix: keyId.slice(0, 8), createdAt: at,

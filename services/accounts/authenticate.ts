@@ -1,27 +1,64 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/domain/errors.ts';
-import { hashApiKey } from '../platform/security/secrets.ts';
+import type { ApiContext } from '../platform/http/context.ts';
 import type { Credential, Principal } from '../platform/http/principal.ts';
+import { hashApiKey } from '../platform/security/secrets.ts';
 import type { ConfigStore } from '../platform/state/config-store.ts';
+import { loginCommands } from './login.ts';
 
+/** The session cookie (HttpOnly, SameSite=Lax, Secure in production). */
+export const SESSION_COOKIE = 'mittr_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+type Authenticated = { principal: Principal; credential: Credential };
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const header = (req: FastifyRequest, name: string) => { const v = req.headers[name]; return Array.isArray(v) ? v[0] : v; };
 
 /**
- * Resolves the caller from X-API-Key (or `Authorization: Bearer mtr_...`) and scopes it to a
- * project: the account's default, or X-Project-ID when it names one of the account's projects.
- * A revoked key is unknown to every process as soon as it folds the revocation; an expired one
- * is refused by the clock.
+ * Resolves the caller from X-API-Key (or `Authorization: Bearer mtr_...`). A revoked key is
+ * unknown to every process as soon as it folds the revocation; an expired one is refused by the clock.
  */
-export function authenticate(store: ConfigStore, req: FastifyRequest, now = Date.now()): { principal: Principal; credential: Credential } {
-  const header = req.headers['x-api-key'];
-  const bearer = req.headers.authorization?.match(/^Bearer\s+(mtr_\S+)$/)?.[1];
-  const key = (Array.isArray(header) ? header[0] : header) ?? bearer;
-  if (!key) throw new DomainError('UNAUTHORIZED', 'missing API key: send X-API-Key');
+export function authenticateKey(store: ConfigStore, key: string, now = Date.now()): Authenticated {
   const hash = hashApiKey(key);
   const found = store.state.accounts.key(hash);
   const account = store.state.accounts.byKeyHash(hash);
   if (!found || !account) throw new DomainError('UNAUTHORIZED', 'invalid API key');
   if (found.expiresAt !== null && found.expiresAt <= now) throw new DomainError('UNAUTHORIZED', 'the API key has expired');
-  const project = req.headers['x-project-id'];
-  if (project !== undefined && project !== account.projectId) throw new DomainError('NOT_FOUND', 'project not found');
-  return { principal: { accountId: account.accountId, projectId: account.projectId }, credential: { keyId: found.keyId, scopes: found.scopes } };
+  return {
+    principal: { accountId: account.accountId, projectId: account.projectId },
+    credential: { keyId: found.keyId, scopes: found.scopes, userId: null, role: null },
+  };
+}
+
+/**
+ * Every /api/v1 request's caller: an API key, else the session cookie. A request that changes
+ * something with a cookie must carry the session's CSRF token in X-CSRF-Token (a cookie is sent
+ * by the browser whoever made the page; the token only by mittr's own pages). The request is
+ * scoped to a project: the account's default, or X-Project-ID when it names one of its projects.
+ */
+export function authenticator(ctx: ApiContext): (req: FastifyRequest) => Promise<Authenticated> {
+  const { resolve } = loginCommands(ctx);
+  return async (req) => {
+    const key = header(req, 'x-api-key') ?? req.headers.authorization?.match(/^Bearer\s+(mtr_\S+)$/)?.[1];
+    let who: Authenticated;
+    if (key) {
+      who = authenticateKey(ctx.store, key);
+    } else {
+      const token = req.cookies?.[SESSION_COOKIE];
+      if (!token) throw new DomainError('UNAUTHORIZED', 'missing API key: send X-API-Key (or log in)');
+      const live = await resolve(token);
+      if (!live) throw new DomainError('UNAUTHORIZED', 'the session has ended: log in again');
+      if (!SAFE_METHODS.has(req.method)) {
+        const csrf = header(req, 'x-csrf-token');
+        if (!csrf || !same(csrf, live.csrfToken)) {
+          throw new DomainError('FORBIDDEN', 'a change made with a session cookie needs its X-CSRF-Token header');
+        }
+      }
+      who = live;
+    }
+    const project = header(req, 'x-project-id');
+    if (project !== undefined && project !== who.principal.projectId) throw new DomainError('NOT_FOUND', 'project not found');
+    return { principal: who.principal, credential: who.credential };
+  };
 }

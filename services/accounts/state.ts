@@ -1,9 +1,10 @@
 import type { SecretPair } from '../platform/domain/rotation.ts';
 import type { ConfigSlice } from '../platform/state/config-store.ts';
 import { ACCOUNT_MESSAGE_TYPES, type AccountMessage } from './domain/messages.ts';
+import { People } from './people.ts';
 
 /** An account as every role keeps it; its secrets sign direct events and endpoints without their own. */
-export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string };
+export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string; companyName: string };
 
 /** A working API key: what authenticating it gives. */
 export type KeyConfig = { keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null };
@@ -15,6 +16,8 @@ export class AccountsState implements ConfigSlice {
   private readonly keys = new Map<string, KeyConfig>();
   /** Each account's working keys: key id → hash. */
   private readonly keysByAccount = new Map<string, Map<string, string>>();
+  /** Users and memberships (services/accounts/people.ts). */
+  readonly people = new People();
   readonly topic: string;
   constructor(topic: string) {
     this.topic = topic;
@@ -23,8 +26,14 @@ export class AccountsState implements ConfigSlice {
   apply(e: AccountMessage): void {
     if (e.type === 'AccountCreated') {
       this.accounts.set(e.accountId, {
-        accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email, previousSecretEnc: null, previousExpiresAt: null,
+        accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email, companyName: e.companyName,
+        previousSecretEnc: null, previousExpiresAt: null,
       });
+      this.people.applyAccount(e);
+    } else if (e.type === 'UserRegistered') {
+      this.people.applyUser(e);
+    } else if (e.type === 'MemberAdded') {
+      this.people.applyMember(e);
     } else if (e.type === 'AccountSigningSecretRotated') {
       const account = this.accounts.get(e.accountId);
       if (account) this.accounts.set(e.accountId, { ...account, signingSecretEnc: e.signingSecretEnc, previousSecretEnc: e.previousSecretEnc, previousExpiresAt: e.previousExpiresAt });

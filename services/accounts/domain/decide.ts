@@ -1,5 +1,5 @@
 import { SECRET_OVERLAP_MS, type SecretPair } from '../../platform/domain/rotation.ts';
-import type { AccountCreated, AccountSigningSecretRotated, ApiKeyCreated } from './messages.ts';
+import type { AccountCreated, AccountSigningSecretRotated, ApiKeyCreated, MemberAdded, UserRegistered } from './messages.ts';
 
 /**
  * Rotates the workspace's global signing secret (it signs direct events and every endpoint
@@ -21,18 +21,24 @@ export type SignupInput = {
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /**
- * A signup opens an account (with its first project and global signing secret) and its first
- * API key, named "default", holding every scope. Pure: the clock and the ids come in.
+ * A signup registers a user and opens a workspace (an account, with its first project and global
+ * signing secret) with that user as its admin, and the workspace's first API key, named
+ * "default", holding every scope. Pure: the clock and the ids come in.
  */
-export function decideSignup(input: SignupInput, deps: { now: number; newId: () => string }): [AccountCreated, ApiKeyCreated] {
+export function decideSignup(input: SignupInput, deps: { now: number; newId: () => string }): [AccountCreated, ApiKeyCreated, UserRegistered, MemberAdded] {
   const accountId = deps.newId();
+  const email = normalizeEmail(input.email);
   const account: AccountCreated = {
-    type: 'AccountCreated', accountId, email: normalizeEmail(input.email), companyName: input.companyName ?? '',
+    type: 'AccountCreated', accountId, email, companyName: input.companyName ?? '',
     passwordHash: input.passwordHash, signingSecretEnc: input.signingSecretEnc, projectId: deps.newId(), plan: 'free', createdAt: deps.now,
+    ownerUserId: null,
   };
   const apiKey: ApiKeyCreated = {
     type: 'ApiKeyCreated', accountId, keyId: deps.newId(), name: 'default', keyHash: input.keyHash, prefix: input.keyPrefix, createdAt: deps.now,
     scopes: ['*'], rateLimit: null, expiresAt: null,
   };
-  return [account, apiKey];
+  const user: UserRegistered = { type: 'UserRegistered', userId: deps.newId(), email, name: '', passwordHash: input.passwordHash, registeredAt: deps.now };
+  account.ownerUserId = user.userId;
+  const member: MemberAdded = { type: 'MemberAdded', accountId, userId: user.userId, role: 'admin', addedAt: deps.now };
+  return [account, apiKey, user, member];
 }

@@ -6,12 +6,14 @@ const ids = () => { let n = 0; return () => `id-${++n}`; };
 const input = { email: '  Ada@Example.COM ', passwordHash: 'argon2$h', signingSecretEnc: 'sealed', keyHash: 'kh', keyPrefix: 'mk_1234' };
 
 describe('decideSignup', () => {
-  it('given a new e-mail, when signing up, then an account on the free plan and its default key, holding every scope, are opened', () => {
-    const [account, key] = decideSignup({ ...input, companyName: 'Acme' }, { now: 1_000, newId: ids() });
+  it('given a new e-mail, when signing up, then a user, a workspace on the free plan with the user as admin, and its default key holding every scope', () => {
+    const [account, key, user, member] = decideSignup({ ...input, companyName: 'Acme' }, { now: 1_000, newId: ids() });
     expect(account).toEqual({
       type: 'AccountCreated', accountId: 'id-1', email: 'ada@example.com', companyName: 'Acme', passwordHash: 'argon2$h',
-      signingSecretEnc: 'sealed', projectId: 'id-2', plan: 'free', createdAt: 1_000,
+      signingSecretEnc: 'sealed', projectId: 'id-2', plan: 'free', createdAt: 1_000, ownerUserId: 'id-4',
     });
+    expect(user).toEqual({ type: 'UserRegistered', userId: 'id-4', email: 'ada@example.com', name: '', passwordHash: 'argon2$h', registeredAt: 1_000 });
+    expect(member).toEqual({ type: 'MemberAdded', accountId: 'id-1', userId: 'id-4', role: 'admin', addedAt: 1_000 });
     expect(key).toEqual({ type: 'ApiKeyCreated', accountId: 'id-1', keyId: 'id-3', name: 'default', keyHash: 'kh', prefix: 'mk_1234', createdAt: 1_000,
       scopes: ['*'], rateLimit: null, expiresAt: null });
   });

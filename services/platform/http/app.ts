@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RoutesPlugin } from '../capability.ts';
@@ -8,6 +9,7 @@ import { healthRoutes } from './health.ts';
 import { installOpenApi } from './openapi.ts';
 import { acceptEmptyJsonBodies } from './json-body.ts';
 import type { Credential, Principal } from './principal.ts';
+import { atLeast, type Role } from '../domain/roles.ts';
 import { allows } from '../domain/scopes.ts';
 import { DomainError } from '../domain/errors.ts';
 import { checkResponses } from './response-check.ts';
@@ -18,7 +20,7 @@ import { installValidators } from './validators.ts';
 export type ApiSurface = {
   publicRoutes: RoutesPlugin[];
   routes: RoutesPlugin[];
-  authenticate(req: FastifyRequest): { principal: Principal; credential: Credential };
+  authenticate(req: FastifyRequest): Promise<{ principal: Principal; credential: Credential }>;
 };
 
 /** Builds the HTTP API (no listen: services/platform/http/server.ts does that). */
@@ -36,6 +38,7 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   refuseUnstorableText(app);
   acceptEmptyJsonBodies(app);
   if (ctx.config.checkResponses) checkResponses(app);
+  await app.register(cookie);
   await installOpenApi(app);
   const plugin = (routes: RoutesPlugin) => routes(ctx as never);
   await app.register(healthRoutes(ctx));
@@ -44,11 +47,16 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
     v1.decorateRequest('principal', null as never);
     v1.decorateRequest('credential', null as never);
     v1.addHook('onRequest', async (req) => {
-      ({ principal: req.principal, credential: req.credential } = surface.authenticate(req));
-      // The scope the route declares in its contract (x-mittr-scope) is the one it needs.
-      const needed = (req.routeOptions.schema as { 'x-mittr-scope'?: string } | undefined)?.['x-mittr-scope'];
-      if (needed && !allows(req.credential.scopes, needed)) {
-        throw new DomainError('INSUFFICIENT_SCOPE', `this API key lacks the ${needed} scope`, { requiredScope: needed });
+      ({ principal: req.principal, credential: req.credential } = await surface.authenticate(req));
+      // What the route declares in its contract: the scope a key needs, the least role a member needs.
+      const declared = req.routeOptions.schema as { 'x-mittr-scope'?: string; 'x-mittr-role'?: Role } | undefined;
+      const scope = declared?.['x-mittr-scope'];
+      if (scope && !allows(req.credential.scopes, scope)) {
+        throw new DomainError('INSUFFICIENT_SCOPE', `this API key lacks the ${scope} scope`, { requiredScope: scope });
+      }
+      const role = declared?.['x-mittr-role'];
+      if (role && req.credential.role !== null && !atLeast(req.credential.role, role)) {
+        throw new DomainError('INSUFFICIENT_ROLE', `this needs the ${role} role; you are ${req.credential.role}`, { requiredRole: role });
       }
     });
     for (const routes of surface.routes) await v1.register(plugin(routes));

@@ -1,3 +1,4 @@
+import type { Role } from '../domain/roles.ts';
 import { Type, type TSchema } from 'typebox';
 
 /**
@@ -6,8 +7,7 @@ import { Type, type TSchema } from 'typebox';
  */
 export const ErrorBody = Type.Object({ error: Type.String(), code: Type.String() }, { additionalProperties: true });
 
-/** Roles of a workspace member, least to most: a viewer reads, an editor changes, an admin holds the secrets. */
-export type Role = 'viewer' | 'editor' | 'admin';
+export type { Role };
 
 /**
  * Who may call an operation: public routes take no credentials; every other one names the API-key
@@ -24,12 +24,15 @@ export type Operation = {
   access: Access;
   /** Error statuses the operation answers beyond those every one of its kind does. */
   errors?: readonly number[];
+  /** A public route's own credentials (the session cookie, an API key outside /api/v1); none by default. */
+  security?: Array<Record<string, string[]>>;
 };
 
 const ERRORS: Record<number, string> = {
   400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE)',
   401: 'No API key, or one that is unknown, revoked or expired (UNAUTHORIZED)',
-  403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming it in requiredScope)',
+  403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN)',
+  429: 'Too many tries: wait Retry-After seconds (RATE_LIMITED)',
   404: 'No such resource in the caller\'s project: another tenant\'s ids are not found either (NOT_FOUND)',
   409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
   413: 'The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE)',
@@ -50,6 +53,7 @@ export function contract<S extends RouteSchema>(op: Operation, schema: S): S {
   const codes = new Set<number>([503, ...(op.errors ?? [])]);
   if (schema.body || schema.querystring || schema.params) codes.add(400);
   if (op.access !== 'public') { codes.add(401); codes.add(403); }
+  if (op.security?.length) codes.add(401);
   if (schema.params) codes.add(404);
   if (schema.body) codes.add(413);
   const errors = Object.fromEntries([...codes].sort().map((c) => [c, { ...ErrorBody, description: ERRORS[c] ?? 'An error' }]));
@@ -58,7 +62,7 @@ export function contract<S extends RouteSchema>(op: Operation, schema: S): S {
     tags: [op.tag],
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
-    security: op.access === 'public' ? [] : [{ apiKey: [] }],
+    security: op.access === 'public' ? (op.security ?? []) : [{ apiKey: [] }, { session: [] }],
     ...(op.access === 'public' ? {} : { 'x-mittr-scope': op.access.scope, 'x-mittr-role': op.access.role }),
     response: { ...errors, ...schema.response },
   };

@@ -5,7 +5,7 @@ import { isTooLargeForTheLog, isUnavailable } from '../failures.ts';
 /** The one table from domain error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400, VALIDATION_ERROR: 400, BATCH_TOO_LARGE: 400, UNAUTHORIZED: 401, QUOTA_EXCEEDED: 402,
-  FORBIDDEN: 403, INSUFFICIENT_SCOPE: 403, NOT_FOUND: 404, CONFLICT: 409, INVALID_STATE: 409, DUPLICATE_EVENT: 409,
+  FORBIDDEN: 403, INSUFFICIENT_SCOPE: 403, INSUFFICIENT_ROLE: 403, NOT_FOUND: 404, CONFLICT: 409, INVALID_STATE: 409, DUPLICATE_EVENT: 409,
   PAYLOAD_TOO_LARGE: 413, RATE_LIMITED: 429, INTERNAL_ERROR: 500, SERVICE_UNAVAILABLE: 503,
 };
 
@@ -16,6 +16,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
+      // A refusal that says when to come back (a throttled login) says it in Retry-After too.
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply.code(HTTP_STATUS[err.code]).send({ error: err.message, code: err.code, ...err.details });
     }
     if (err.validation) {

@@ -48,7 +48,10 @@ describe('GET /openapi.json', () => {
         expect(op.summary, where).toBeTruthy();
         expect(op.tags?.length, where).toBe(1);
         const isPublic = Array.isArray(op.security) && op.security.length === 0;
-        if (!isPublic) {
+        if (!isPublic) expect(Object.keys(op.responses), where).toContain('401');
+        // Every /api/v1 operation says who may call it; the others are public or carry their own credentials.
+        expect(path.startsWith('/api/v1/'), where).toBe(op['x-mittr-scope'] !== undefined);
+        if (path.startsWith('/api/v1/')) {
           expect(op['x-mittr-scope'], where).toMatch(/^[a-z-]+:(read|write)$/);
           expect(['viewer', 'editor', 'admin'], where).toContain(op['x-mittr-role']);
           expect(Object.keys(op.responses), where).toContain('401');

@@ -40,7 +40,12 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'mittr', version: version(), description: DESCRIPTION },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          session: { type: 'apiKey', in: 'cookie', name: 'mittr_session', description: 'From POST /auth/login; changes also need X-CSRF-Token' },
+        },
+      },
       tags: [
         { name: 'Events', description: 'Send, list, edit and replay events' },
         { name: 'Deliveries', description: 'Every delivery attempt, as a resource' },
@@ -49,7 +54,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Poll', description: 'Delivery by polling, for receivers that cannot take a push' },
         { name: 'Account', description: 'The caller\'s account and its global signing secret' },
         { name: 'API keys', description: 'Keys with scopes: what each may do, until when' },
-        { name: 'Auth', description: 'Opening an account' },
+        { name: 'Auth', description: 'Opening an account, logging in, sessions' },
         { name: 'Operations', description: 'Health and this document' },
       ],
     },

@@ -57,3 +57,13 @@ export function secretView(box: SecretBox, pair: SecretPair, now: number) {
       : {}),
   };
 }
+
+/** A random bearer token (a session cookie, a CSRF token, a link in an e-mail) and its SHA-256, the only part kept. */
+export function newToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
