@@ -75,9 +75,9 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (has('api')) {
-    const [{ Appender }, { startServer }, { RecentWrites }, { sweepRecentWrites }, { authenticator }, routes] = await Promise.all([
+    const [{ Appender }, { startServer }, { RecentWrites }, { sweepRecentWrites }, { authenticator }, { createMailer }, routes] = await Promise.all([
       import('./platform/kafka/appender.ts'), import('./platform/http/server.ts'), import('./platform/http/context.ts'), import('./platform/http/read-your-writes.ts'),
-      import('./accounts/authenticate.ts'), allRoutes(),
+      import('./accounts/authenticate.ts'), import('./platform/mail/mailer.ts'), allRoutes(),
     ]);
     const appender = new Appender(kafka, serde);
     await appender.start();
@@ -85,7 +85,10 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     const recent = new RecentWrites();
     const stopSweeping = sweepRecentWrites(recent, db!);
     stops.unshift(async () => stopSweeping());
-    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent };
+    // The development fallback logs each mail's file and links, unless the process logs nothing.
+    const mailer = createMailer(config, { log: (line) => { if (config.logLevel !== 'silent') console.error(line); } });
+    stops.push(async () => mailer.close());
+    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer };
     app = await startServer(ctx, { ...routes, authenticate: authenticator(ctx) }, config);
     const addr = app.server.address();
     url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;

@@ -89,5 +89,5 @@ export function loginCommands(ctx: ApiContext) {
     if (live) await sessions.revoke(live.id);
   }
 
-  return { login, fromKey, resolve, logout };
+  return { login, fromKey, resolve, logout, open };
 }

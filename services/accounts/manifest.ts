@@ -10,7 +10,7 @@ export const accounts = defineCapability<AccountMessage, { accounts: string }, {
   topicNames: (prefix) => ({ accounts: `${prefix}accounts` }),
   topicSpecs: (t) => [configTopic(t.accounts)],
   state: async (t) => ({ accounts: new (await import('./state.ts')).AccountsState(t.accounts) }),
-  publicRoutes: async () => [(await import('./routes.ts')).authRoutes, (await import('./session-routes.ts')).sessionRoutes],
-  routes: async () => [(await import('./me-routes.ts')).meRoutes, (await import('./api-key-routes.ts')).apiKeyRoutes],
+  publicRoutes: async () => [(await import('./routes.ts')).authRoutes, (await import('./session-routes.ts')).sessionRoutes, (await import('./email-routes.ts')).emailRoutes],
+  routes: async () => [(await import('./me-routes.ts')).meRoutes, (await import('./api-key-routes.ts')).apiKeyRoutes, (await import('./team-routes.ts')).teamRoutes],
   projections: async () => [(await import('../../projections/accounts/projector.ts')).accountsProjection],
 });

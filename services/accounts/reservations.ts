@@ -32,3 +32,21 @@ export class AccountReservations {
     await this.db.query(sql.unsafe`DELETE FROM account_secret_rotations WHERE account_id = ${accountId} AND replaces = ${replaces}`);
   }
 }
+
+/** A mailed link's single use (projections/migrations/1700000000013_token_uses.sql). */
+export class TokenUses {
+  private readonly db: DatabasePool;
+  constructor(db: DatabasePool) {
+    this.db = db;
+  }
+
+  /** Takes the link's one use; false when it was used already. */
+  async take(tokenHash: string): Promise<boolean> {
+    return (await this.db.maybeOne(sql.unsafe`
+      INSERT INTO token_uses (token_hash) VALUES (${tokenHash}) ON CONFLICT (token_hash) DO NOTHING RETURNING token_hash`)) !== null;
+  }
+
+  async release(tokenHash: string): Promise<void> {
+    await this.db.query(sql.unsafe`DELETE FROM token_uses WHERE token_hash = ${tokenHash}`);
+  }
+}

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { ApiContext } from '../platform/http/context.ts';
 import { contract } from '../platform/http/contract.ts';
 import { accountCommands } from './commands.ts';
+import { emailCommands } from './email-commands.ts';
 
 const SignupBody = Type.Object({
   email: Type.String({ format: 'email', maxLength: 254 }),
@@ -18,12 +19,15 @@ const SignedUp = Type.Object({
 /** Public auth routes: signup (accountCommands) opens an account and answers its first API key once. */
 export function authRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   const { signup } = accountCommands(ctx);
+  const { mailLink } = emailCommands(ctx);
   return async (app) => {
     app.post('/auth/signup', {
       schema: contract({ tag: 'Auth', summary: 'Open an account: answers its first API key and signing secret once', access: 'public', errors: [409] },
         { body: SignupBody, response: { 201: SignedUp } }),
     }, async (req, reply) => {
       const { account, apiKey, signingSecret } = await signup(req.body);
+      // The verification mail follows the answer: an SMTP relay that is away does not undo a signup.
+      mailLink(account.ownerUserId!, account.email, 'verify').catch((err: unknown) => req.log.warn({ err }, 'verification mail not sent'));
       return reply.code(201).send({
         id: account.accountId, email: account.email, companyName: account.companyName, projectId: account.projectId,
         apiKey, signingSecret, createdAt: new Date(account.createdAt).toISOString(),

@@ -30,10 +30,6 @@ export class AccountsState implements ConfigSlice {
         previousSecretEnc: null, previousExpiresAt: null,
       });
       this.people.applyAccount(e);
-    } else if (e.type === 'UserRegistered') {
-      this.people.applyUser(e);
-    } else if (e.type === 'MemberAdded') {
-      this.people.applyMember(e);
     } else if (e.type === 'AccountSigningSecretRotated') {
       const account = this.accounts.get(e.accountId);
       if (account) this.accounts.set(e.accountId, { ...account, signingSecretEnc: e.signingSecretEnc, previousSecretEnc: e.previousSecretEnc, previousExpiresAt: e.previousExpiresAt });
@@ -50,6 +46,8 @@ export class AccountsState implements ConfigSlice {
       const hash = byId.get(e.keyId);
       if (hash !== undefined) this.keys.delete(hash);
       byId.set(e.keyId, REVOKED);
+    } else {
+      this.people.apply(e);
     }
   }
 

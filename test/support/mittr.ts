@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import type { DatabasePool } from 'slonik';
@@ -27,6 +29,8 @@ export function isolatedConfig(overrides: Record<string, string> = {}): Config {
     DATABASE_SCHEMA: `t_${id}`,
     MITTR_ALLOW_PRIVATE_NETWORKS: 'true',
     MITTR_LOG_LEVEL: process.env.MITTR_TEST_LOG_LEVEL ?? 'silent',
+    // Mail without SMTP_URL is written under MITTR_HOME/mail: the tests' go to the temp directory.
+    MITTR_HOME: join(tmpdir(), 'mittr-test-home'),
     ...overrides,
   });
 }

@@ -24,5 +24,22 @@ export type AccountSigningSecretRotated = {
   type: 'AccountSigningSecretRotated';
   accountId: string; signingSecretEnc: string; previousSecretEnc: string; previousExpiresAt: number; rotatedAt: number;
 };
-export type AccountMessage = AccountCreated | UserRegistered | MemberAdded | ApiKeyCreated | ApiKeyRevoked | AccountSigningSecretRotated;
-export const ACCOUNT_MESSAGE_TYPES = ['AccountCreated', 'UserRegistered', 'MemberAdded', 'ApiKeyCreated', 'ApiKeyRevoked', 'AccountSigningSecretRotated'] as const satisfies readonly AccountMessage['type'][];
+type Role = MemberAdded['role'];
+export type InvitationCreated = {
+  type: 'InvitationCreated'; accountId: string; invitationId: string; email: string; role: Role; tokenHash: string;
+  invitedBy: string | null; expiresAt: number; createdAt: number;
+};
+export type InvitationAccepted = { type: 'InvitationAccepted'; accountId: string; invitationId: string; userId: string; acceptedAt: number };
+export type MemberRoleChanged = { type: 'MemberRoleChanged'; accountId: string; userId: string; role: Role; changedAt: number };
+export type MemberRemoved = { type: 'MemberRemoved'; accountId: string; userId: string; removedAt: number };
+export type EmailTokenIssued = { type: 'EmailTokenIssued'; userId: string; purpose: 'verify' | 'reset'; tokenHash: string; expiresAt: number; issuedAt: number };
+export type UserEmailVerified = { type: 'UserEmailVerified'; userId: string; verifiedAt: number };
+export type UserPasswordChanged = { type: 'UserPasswordChanged'; userId: string; passwordHash: string; changedAt: number };
+export type PeopleMessage =
+  | UserRegistered | MemberAdded | InvitationCreated | InvitationAccepted | MemberRoleChanged | MemberRemoved
+  | EmailTokenIssued | UserEmailVerified | UserPasswordChanged;
+export type AccountMessage = AccountCreated | ApiKeyCreated | ApiKeyRevoked | AccountSigningSecretRotated | PeopleMessage;
+export const ACCOUNT_MESSAGE_TYPES = [
+  'AccountCreated', 'UserRegistered', 'MemberAdded', 'ApiKeyCreated', 'ApiKeyRevoked', 'AccountSigningSecretRotated',
+  'InvitationCreated', 'InvitationAccepted', 'MemberRoleChanged', 'MemberRemoved', 'EmailTokenIssued', 'UserEmailVerified', 'UserPasswordChanged',
+] as const satisfies readonly AccountMessage['type'][];

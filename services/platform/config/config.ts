@@ -39,6 +39,8 @@ const schema = z.object({
   SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional(),
   /** The From of every message mittr sends. */
   MITTR_MAIL_FROM: z.string().min(1).default('mittr <no-reply@mittr.local>'),
+  /** Where people reach this mittr: the base of the links mailed to them (invitations, verification, resets). */
+  MITTR_PUBLIC_URL: z.string().url().optional(),
   /** mittr's working folder (scripts/node-env.sh sets it); the .eml files land in its mail/. */
   MITTR_HOME: z.string().min(1).default('.mittr'),
 });
@@ -65,6 +67,8 @@ export type Config = {
   smtpUrl: string | undefined;
   /** MITTR_MAIL_FROM. */
   mailFrom: string;
+  /** MITTR_PUBLIC_URL, or http://HOST:PORT: the base of mailed links (no trailing slash). */
+  publicUrl: string;
   /** MITTR_HOME/mail: where unsent (development) mail is written. */
   mailDir: string;
 };
@@ -120,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkResponses: (e.MITTR_CHECK_RESPONSES ?? (e.NODE_ENV === 'test' ? 'true' : 'false')) === 'true',
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MITTR_MAIL_FROM,
+    publicUrl: (e.MITTR_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     mailDir: join(e.MITTR_HOME, 'mail'),
   };
 }

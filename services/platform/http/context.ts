@@ -1,3 +1,4 @@
+import type { Mailer } from '../mail/mailer.ts';
 import type { Kafka } from 'kafkajs';
 import { LRUCache } from 'lru-cache';
 import type { DatabasePool } from 'slonik';
@@ -20,6 +21,8 @@ export type ApiContext = {
   store: ConfigStore;
   secrets: SecretBox;
   recent: RecentWrites;
+  /** Mail to people (services/platform/mail/mailer.ts): SMTP_URL, or .eml files in development. */
+  mailer: Mailer;
 };
 
 /** A recent write: where its records landed, and the projector a read of it waits for. */

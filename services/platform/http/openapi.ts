@@ -54,6 +54,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Poll', description: 'Delivery by polling, for receivers that cannot take a push' },
         { name: 'Account', description: 'The caller\'s account and its global signing secret' },
         { name: 'API keys', description: 'Keys with scopes: what each may do, until when' },
+        { name: 'Team', description: 'Members, their roles, invitations' },
         { name: 'Auth', description: 'Opening an account, logging in, sessions' },
         { name: 'Operations', description: 'Health and this document' },
       ],
