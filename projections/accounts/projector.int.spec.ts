@@ -11,7 +11,7 @@ const created = (ids: typeof a, email: string, at: number): AccountMessage => ({
 });
 const key = (accountId: string, keyId: string, at: number): AccountMessage => ({
   type: 'ApiKeyCreated', accountId, keyId, name: 'default', keyHash: 'hash', prefix: keyId.slice(0, 8), createdAt: at,
-  scopes: ['events:write', 'endpoints:read'], rateLimit: 600, expiresAt: at + 86_400_000,
+  scopes: ['events:write', 'endpoints:read'], rateLimit: 600, expiresAt: at + 86_400_000, projectId: null,
 });
 const revoked = (accountId: string, keyId: string, at: number): AccountMessage => ({ type: 'ApiKeyRevoked', accountId, keyId, revokedAt: at });
 const rotated = (accountId: string, from: string, to: string, at: number): AccountMessage => ({

@@ -25,9 +25,9 @@ export function accountsProjection(topics: { accounts: string }): Projection {
             WHERE id = ${e.accountId} AND signing_secret_enc = ${e.previousSecretEnc}`);
         } else if (e.type === 'ApiKeyCreated') {
           await tx.query(sql.unsafe`
-            INSERT INTO api_keys (id, account_id, name, prefix, created_at, scopes, rate_limit, expires_at)
+            INSERT INTO api_keys (id, account_id, name, prefix, created_at, scopes, rate_limit, expires_at, project_id)
             VALUES (${e.keyId}, ${e.accountId}, ${e.name}, ${e.prefix}, ${ts(e.createdAt)}, ${sql.array(e.scopes, 'text')},
-                    ${e.rateLimit}, ${e.expiresAt === null ? null : ts(e.expiresAt)})
+                    ${e.rateLimit}, ${e.expiresAt === null ? null : ts(e.expiresAt)}, ${e.projectId})
             ON CONFLICT (id) DO NOTHING`);
         } else if (e.type === 'ApiKeyRevoked') {
           // The first revocation's time is kept when it is delivered again.

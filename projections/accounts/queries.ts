@@ -17,14 +17,14 @@ export function findAccount(db: DatabasePool, accountId: string): Promise<Accoun
 
 const keyRow = z.object({
   id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(z.string()), rate_limit: z.number().nullable(),
-  expires_at: z.number().nullable(), revoked_at: z.number().nullable(), created_at: z.number(),
+  expires_at: z.number().nullable(), revoked_at: z.number().nullable(), created_at: z.number(), project_id: z.string().nullable(),
 });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** An API key as the API shows it: never the key, only its first characters. */
 export function keyView(r: z.infer<typeof keyRow>, now = Date.now()) {
   return {
-    id: r.id, name: r.name, keyPrefix: r.prefix, scopes: r.scopes, rateLimit: r.rate_limit, expiresAt: iso(r.expires_at),
+    id: r.id, name: r.name, keyPrefix: r.prefix, scopes: r.scopes, rateLimit: r.rate_limit, expiresAt: iso(r.expires_at), projectId: r.project_id,
     isActive: r.revoked_at === null && (r.expires_at === null || r.expires_at > now), revokedAt: iso(r.revoked_at), createdAt: iso(r.created_at)!,
   };
 }
@@ -34,7 +34,7 @@ export async function listKeys(db: DatabasePool, accountId: string, q: { limit: 
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   if (after === null) return null;
   const rows = await db.any(sql.type(keyRow)`
-    SELECT id, name, prefix, scopes, rate_limit, expires_at, revoked_at, created_at FROM api_keys
+    SELECT id, name, prefix, scopes, rate_limit, expires_at, revoked_at, created_at, project_id FROM api_keys
     WHERE account_id = ${accountId} ${after ? sql.fragment`AND ${afterCursor(after)}` : sql.fragment``}
     ORDER BY created_at DESC, id DESC LIMIT ${q.limit + 1}`);
   return toPage(rows, q.limit, (r) => keyView(r));

@@ -16,11 +16,12 @@ const CreateBody = Type.Object({
   scopes: Type.Optional(Type.Array(Scope, { minItems: 1, maxItems: 50, description: 'What the key may do; every scope when absent' })),
   rateLimit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_RATE_LIMIT, description: 'Requests per minute' }))),
   expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  projectId: Type.Optional(Nullable(Type.String({ description: 'The one project the key may reach; any of the workspace\'s when absent' }))),
 });
 const DateTime = Type.String({ format: 'date-time' });
 const ApiKey = Type.Object({
   id: Type.String(), name: Type.String(), keyPrefix: Type.String(), scopes: Type.Array(Type.String()),
-  rateLimit: Nullable(Type.Integer()), expiresAt: Nullable(DateTime), isActive: Type.Boolean(), revokedAt: Nullable(DateTime), createdAt: DateTime,
+  rateLimit: Nullable(Type.Integer()), expiresAt: Nullable(DateTime), projectId: Nullable(Type.String()), isActive: Type.Boolean(), revokedAt: Nullable(DateTime), createdAt: DateTime,
 });
 const Created = Type.Object({ ...ApiKey.properties, key: Type.String({ description: 'The key itself: shown this once, never again' }) });
 const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
@@ -37,7 +38,7 @@ export function apiKeyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const { event, key } = await createKey(req.principal.accountId, req.body);
       const view = keyView({
         id: event.keyId, name: event.name, prefix: event.prefix, scopes: event.scopes, rate_limit: event.rateLimit,
-        expires_at: event.expiresAt, revoked_at: null, created_at: event.createdAt,
+        expires_at: event.expiresAt, revoked_at: null, created_at: event.createdAt, project_id: event.projectId,
       });
       return reply.code(201).send({ ...view, key });
     });

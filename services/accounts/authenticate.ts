@@ -27,8 +27,21 @@ export function authenticateKey(store: ConfigStore, key: string, now = Date.now(
   if (found.expiresAt !== null && found.expiresAt <= now) throw new DomainError('UNAUTHORIZED', 'the API key has expired');
   return {
     principal: { accountId: account.accountId, projectId: account.projectId },
-    credential: { keyId: found.keyId, scopes: found.scopes, userId: null, role: null },
+    credential: { keyId: found.keyId, scopes: found.scopes, userId: null, role: null, boundProjectId: found.projectId },
   };
+}
+
+/**
+ * The project a request reaches: X-Project-ID when it names one of the workspace's live
+ * projects, else the workspace's default; a key bound to a project reaches that one only.
+ * Another workspace's project, or a deleted one, is not found.
+ */
+function projectOf(store: ConfigStore, who: Authenticated, asked: string | undefined): string {
+  const accounts = store.state.accounts;
+  const bound = who.credential.boundProjectId;
+  const project = asked ?? bound ?? who.principal.projectId;
+  if ((bound !== null && project !== bound) || !accounts.projects.get(who.principal.accountId, project)) throw new DomainError('NOT_FOUND', 'project not found');
+  return project;
 }
 
 /**
@@ -57,8 +70,6 @@ export function authenticator(ctx: ApiContext): (req: FastifyRequest) => Promise
       }
       who = live;
     }
-    const project = header(req, 'x-project-id');
-    if (project !== undefined && project !== who.principal.projectId) throw new DomainError('NOT_FOUND', 'project not found');
-    return { principal: who.principal, credential: who.credential };
+    return { principal: { ...who.principal, projectId: projectOf(ctx.store, who, header(req, 'x-project-id')) }, credential: who.credential };
   };
 }

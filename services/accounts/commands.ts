@@ -55,7 +55,8 @@ export function accountCommands(ctx: ApiContext) {
   /** Issues a key; the raw key is answered this once and only its hash is kept. */
   async function createKey(accountId: string, input: CreateKeyInput) {
     const key = newApiKey();
-    const event = decideCreateKey(accountId, input, { hash: key.hash, prefix: key.prefix }, { now: Date.now(), newId: randomUUID });
+    const projects = ctx.store.state.accounts.projects.list(accountId).map((p) => p.projectId);
+    const event = decideCreateKey(accountId, input, { hash: key.hash, prefix: key.prefix }, { now: Date.now(), newId: randomUUID }, projects);
     await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: accountId, event }], readModel: 'accounts', ids: [accountId, event.keyId] });
     ctx.store.apply(event);
     return { event, key: key.key };

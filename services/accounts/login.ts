@@ -77,11 +77,11 @@ export function loginCommands(ctx: ApiContext) {
     if (row.key_id !== null) {
       const key = accounts.keysOf(account.accountId).find((k) => k.keyId === row.key_id);
       if (!key || (key.expiresAt !== null && key.expiresAt <= Date.now())) return null;
-      return { id: row.id, principal, csrfToken: row.csrf_token, expiresAt: row.expires_at, credential: { keyId: key.keyId, scopes: key.scopes, userId: null, role: null } };
+      return { id: row.id, principal, csrfToken: row.csrf_token, expiresAt: row.expires_at, credential: { keyId: key.keyId, scopes: key.scopes, userId: null, role: null, boundProjectId: key.projectId } };
     }
     const role = row.user_id === null ? undefined : accounts.people.roleIn(row.user_id, account.accountId);
     if (!role) return null;
-    return { id: row.id, principal, csrfToken: row.csrf_token, expiresAt: row.expires_at, credential: { keyId: null, scopes: ['*'], userId: row.user_id, role } };
+    return { id: row.id, principal, csrfToken: row.csrf_token, expiresAt: row.expires_at, credential: { keyId: null, scopes: ['*'], userId: row.user_id, role, boundProjectId: null } };
   }
 
   async function logout(token: string): Promise<void> {

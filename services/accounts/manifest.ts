@@ -11,6 +11,7 @@ export const accounts = defineCapability<AccountMessage, { accounts: string }, {
   topicSpecs: (t) => [configTopic(t.accounts)],
   state: async (t) => ({ accounts: new (await import('./state.ts')).AccountsState(t.accounts) }),
   publicRoutes: async () => [(await import('./routes.ts')).authRoutes, (await import('./session-routes.ts')).sessionRoutes, (await import('./email-routes.ts')).emailRoutes],
-  routes: async () => [(await import('./me-routes.ts')).meRoutes, (await import('./api-key-routes.ts')).apiKeyRoutes, (await import('./team-routes.ts')).teamRoutes],
+  routes: async () => [(await import('./me-routes.ts')).meRoutes, (await import('./api-key-routes.ts')).apiKeyRoutes, (await import('./team-routes.ts')).teamRoutes,
+    (await import('./project-routes.ts')).projectRoutes],
   projections: async () => [(await import('../../projections/accounts/projector.ts')).accountsProjection],
 });

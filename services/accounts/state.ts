@@ -2,12 +2,13 @@ import type { SecretPair } from '../platform/domain/rotation.ts';
 import type { ConfigSlice } from '../platform/state/config-store.ts';
 import { ACCOUNT_MESSAGE_TYPES, type AccountMessage } from './domain/messages.ts';
 import { People } from './people.ts';
+import { Projects } from './projects.ts';
 
 /** An account as every role keeps it; its secrets sign direct events and endpoints without their own. */
 export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string; companyName: string };
 
 /** A working API key: what authenticating it gives. */
-export type KeyConfig = { keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null };
+export type KeyConfig = { keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null; projectId: string | null };
 
 /** Accounts and their API keys (by hash), as every role keeps them in memory; a revoked key is forgotten. */
 export class AccountsState implements ConfigSlice {
@@ -18,6 +19,8 @@ export class AccountsState implements ConfigSlice {
   private readonly keysByAccount = new Map<string, Map<string, string>>();
   /** Users and memberships (services/accounts/people.ts). */
   readonly people = new People();
+  /** Each workspace's projects (services/accounts/projects.ts). */
+  readonly projects = new Projects();
   readonly topic: string;
   constructor(topic: string) {
     this.topic = topic;
@@ -30,6 +33,7 @@ export class AccountsState implements ConfigSlice {
         previousSecretEnc: null, previousExpiresAt: null,
       });
       this.people.applyAccount(e);
+      this.projects.applyAccount(e);
     } else if (e.type === 'AccountSigningSecretRotated') {
       const account = this.accounts.get(e.accountId);
       if (account) this.accounts.set(e.accountId, { ...account, signingSecretEnc: e.signingSecretEnc, previousSecretEnc: e.previousSecretEnc, previousExpiresAt: e.previousExpiresAt });
@@ -39,13 +43,15 @@ export class AccountsState implements ConfigSlice {
       // A key revoked before this record was delivered again stays revoked: it is known by id.
       if (byId.get(e.keyId) === REVOKED) return;
       byId.set(e.keyId, e.keyHash);
-      this.keys.set(e.keyHash, { keyId: e.keyId, accountId: e.accountId, scopes: e.scopes, rateLimit: e.rateLimit, expiresAt: e.expiresAt });
+      this.keys.set(e.keyHash, { keyId: e.keyId, accountId: e.accountId, scopes: e.scopes, rateLimit: e.rateLimit, expiresAt: e.expiresAt, projectId: e.projectId });
     } else if (e.type === 'ApiKeyRevoked') {
       const byId = this.keysByAccount.get(e.accountId) ?? new Map<string, string>();
       this.keysByAccount.set(e.accountId, byId);
       const hash = byId.get(e.keyId);
       if (hash !== undefined) this.keys.delete(hash);
       byId.set(e.keyId, REVOKED);
+    } else if (e.type === 'ProjectCreated' || e.type === 'ProjectUpdated' || e.type === 'ProjectDeleted') {
+      this.projects.apply(e);
     } else {
       this.people.apply(e);
     }

@@ -3,7 +3,7 @@ import { ALL_SCOPES, SCOPES } from '../../platform/domain/scopes.ts';
 import type { ApiKeyCreated, ApiKeyRevoked } from './messages.ts';
 
 /** What a caller asks for when creating a key (002: name, scopes, rateLimit, expiresAt). */
-export type CreateKeyInput = { name: string; scopes?: string[]; rateLimit?: number | null; expiresAt?: string | null };
+export type CreateKeyInput = { name: string; scopes?: string[]; rateLimit?: number | null; expiresAt?: string | null; projectId?: string | null };
 /** A key as its account's decisions see it. */
 export type KeyState = { keyId: string; expiresAt: number | null };
 
@@ -11,11 +11,12 @@ export type KeyState = { keyId: string; expiresAt: number | null };
 export const MAX_RATE_LIMIT = 1_000_000;
 
 /**
- * Issues a key. Without `scopes` it holds every scope, as the account's first key does. Pure:
+ * Issues a key. Without `scopes` it holds every scope, as the account's first key does; with a
+ * `projectId` (one of the workspace's, `projects` lists them) it reaches that project only. Pure:
  * the key's hash and prefix, the clock and the id come in; the raw key never does.
  */
 export function decideCreateKey(
-  accountId: string, input: CreateKeyInput, key: { hash: string; prefix: string }, deps: { now: number; newId: () => string },
+  accountId: string, input: CreateKeyInput, key: { hash: string; prefix: string }, deps: { now: number; newId: () => string }, projects: readonly string[] = [],
 ): ApiKeyCreated {
   const problems: string[] = [];
   const name = input.name.trim();
@@ -31,9 +32,11 @@ export function decideCreateKey(
   const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
   if (expiresAt !== null && (Number.isNaN(expiresAt) || expiresAt <= deps.now)) problems.push('expiresAt must be a time in the future');
   if (problems.length > 0) throw new DomainError('VALIDATION_ERROR', problems.join('; '), { problems });
+  const projectId = input.projectId ?? null;
+  if (projectId !== null && !projects.includes(projectId)) throw new DomainError('NOT_FOUND', 'project not found');
   return {
     type: 'ApiKeyCreated', accountId, keyId: deps.newId(), name, keyHash: key.hash, prefix: key.prefix,
-    createdAt: deps.now, scopes: scopes.includes(ALL_SCOPES) ? [ALL_SCOPES] : scopes.sort(), rateLimit, expiresAt,
+    createdAt: deps.now, scopes: scopes.includes(ALL_SCOPES) ? [ALL_SCOPES] : scopes.sort(), rateLimit, expiresAt, projectId,
   };
 }
 

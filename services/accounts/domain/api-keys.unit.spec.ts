@@ -13,7 +13,7 @@ describe('API key decider', () => {
   it('given a name and scopes, when created, then ApiKeyCreated with the sorted scopes, limit and expiry', () => {
     expect(decideCreateKey('a', { name: ' CI ', scopes: ['events:write', 'endpoints:read', 'events:write'], rateLimit: 1000, expiresAt: '2030-01-01T00:00:00Z' }, secret, deps))
       .toEqual({ type: 'ApiKeyCreated', accountId: 'a', keyId: 'k2', name: 'CI', keyHash: 'h', prefix: 'mtr_abcd', createdAt: T,
-        scopes: ['endpoints:read', 'events:write'], rateLimit: 1000, expiresAt: Date.parse('2030-01-01T00:00:00Z') });
+        scopes: ['endpoints:read', 'events:write'], rateLimit: 1000, expiresAt: Date.parse('2030-01-01T00:00:00Z'), projectId: null });
   });
   it('given no scopes, when created, then the key holds every scope (*), as the first key does', () => {
     expect(decideCreateKey('a', { name: 'all' }, secret, deps)).toMatchObject({ scopes: ['*'], rateLimit: null, expiresAt: null });
@@ -25,6 +25,10 @@ describe('API key decider', () => {
     const message = (refused as { message: string }).message;
     for (const part of ['name', 'events:delete', 'rateLimit', 'expiresAt']) expect(message).toContain(part);
     expect(codeOf(() => decideCreateKey('a', { name: 'x', scopes: [] }, secret, deps))).toMatchObject({ code: 'VALIDATION_ERROR' });
+  });
+  it('given one of the workspace\'s projects, when created, then bound to it; another project, NOT_FOUND', () => {
+    expect(decideCreateKey('a', { name: 'p', projectId: 'p2' }, secret, deps, ['p1', 'p2']).projectId).toBe('p2');
+    expect(codeOf(() => decideCreateKey('a', { name: 'p', projectId: 'p9' }, secret, deps, ['p1', 'p2']))).toMatchObject({ code: 'NOT_FOUND' });
   });
   it('given two working keys, when one is revoked, then ApiKeyRevoked', () => {
     expect(decideRevokeKey('a', [{ keyId: 'k1', expiresAt: null }, { keyId: 'k2', expiresAt: null }], 'k1', T))

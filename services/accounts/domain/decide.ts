@@ -35,7 +35,7 @@ export function decideSignup(input: SignupInput, deps: { now: number; newId: () 
   };
   const apiKey: ApiKeyCreated = {
     type: 'ApiKeyCreated', accountId, keyId: deps.newId(), name: 'default', keyHash: input.keyHash, prefix: input.keyPrefix, createdAt: deps.now,
-    scopes: ['*'], rateLimit: null, expiresAt: null,
+    scopes: ['*'], rateLimit: null, expiresAt: null, projectId: null,
   };
   const user: UserRegistered = { type: 'UserRegistered', userId: deps.newId(), email, name: '', passwordHash: input.passwordHash, registeredAt: deps.now };
   account.ownerUserId = user.userId;

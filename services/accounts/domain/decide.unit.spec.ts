@@ -15,7 +15,7 @@ describe('decideSignup', () => {
     expect(user).toEqual({ type: 'UserRegistered', userId: 'id-4', email: 'ada@example.com', name: '', passwordHash: 'argon2$h', registeredAt: 1_000 });
     expect(member).toEqual({ type: 'MemberAdded', accountId: 'id-1', userId: 'id-4', role: 'admin', addedAt: 1_000 });
     expect(key).toEqual({ type: 'ApiKeyCreated', accountId: 'id-1', keyId: 'id-3', name: 'default', keyHash: 'kh', prefix: 'mk_1234', createdAt: 1_000,
-      scopes: ['*'], rateLimit: null, expiresAt: null });
+      scopes: ['*'], rateLimit: null, expiresAt: null, projectId: null });
   });
   it('given no company name, when signing up, then it is empty, not missing', () => {
     expect(decideSignup(input, { now: 0, newId: ids() })[0].companyName).toBe('');

@@ -18,6 +18,8 @@ export type ApiKeyCreated = {
   /** Requests per minute; null: the plan's default. */
   rateLimit: number | null;
   expiresAt: number | null;
+  /** The one project the key may reach; null: any of the workspace's. */
+  projectId: string | null;
 };
 export type ApiKeyRevoked = { type: 'ApiKeyRevoked'; accountId: string; keyId: string; revokedAt: number };
 export type AccountSigningSecretRotated = {
@@ -35,11 +37,16 @@ export type MemberRemoved = { type: 'MemberRemoved'; accountId: string; userId: 
 export type EmailTokenIssued = { type: 'EmailTokenIssued'; userId: string; purpose: 'verify' | 'reset'; tokenHash: string; expiresAt: number; issuedAt: number };
 export type UserEmailVerified = { type: 'UserEmailVerified'; userId: string; verifiedAt: number };
 export type UserPasswordChanged = { type: 'UserPasswordChanged'; userId: string; passwordHash: string; changedAt: number };
+export type ProjectCreated = { type: 'ProjectCreated'; accountId: string; projectId: string; name: string; environment: string; createdAt: number };
+export type ProjectUpdated = { type: 'ProjectUpdated'; accountId: string; projectId: string; name: string; environment: string; updatedAt: number };
+export type ProjectDeleted = { type: 'ProjectDeleted'; accountId: string; projectId: string; deletedAt: number };
+export type ProjectMessage = ProjectCreated | ProjectUpdated | ProjectDeleted;
 export type PeopleMessage =
   | UserRegistered | MemberAdded | InvitationCreated | InvitationAccepted | MemberRoleChanged | MemberRemoved
   | EmailTokenIssued | UserEmailVerified | UserPasswordChanged;
-export type AccountMessage = AccountCreated | ApiKeyCreated | ApiKeyRevoked | AccountSigningSecretRotated | PeopleMessage;
+export type AccountMessage = AccountCreated | ApiKeyCreated | ApiKeyRevoked | AccountSigningSecretRotated | PeopleMessage | ProjectMessage;
 export const ACCOUNT_MESSAGE_TYPES = [
   'AccountCreated', 'UserRegistered', 'MemberAdded', 'ApiKeyCreated', 'ApiKeyRevoked', 'AccountSigningSecretRotated',
   'InvitationCreated', 'InvitationAccepted', 'MemberRoleChanged', 'MemberRemoved', 'EmailTokenIssued', 'UserEmailVerified', 'UserPasswordChanged',
+  'ProjectCreated', 'ProjectUpdated', 'ProjectDeleted',
 ] as const satisfies readonly AccountMessage['type'][];

@@ -17,7 +17,8 @@ const DESCRIPTION = `mittr's REST API. Every error answers \`{error, code}\`: \`
 Lists answer \`{data, pagination: {hasMore, cursor}}\`; pass \`cursor\` back to continue.
 Authenticate with the \`X-API-Key\` header. Each operation names the API-key scope it needs
 (\`x-mittr-scope\`; a key without it gets 403 INSUFFICIENT_SCOPE) and the least role a workspace member calling it must hold (\`x-mittr-role\`:
-viewer < editor < admin).`;
+viewer < editor < admin). A session cookie (POST /auth/login) works as well as a key; a change made with it
+needs its X-CSRF-Token. \`X-Project-ID\` scopes any /api/v1 request to one of the workspace's projects.`;
 
 export type ServedRoute = { method: string; url: string; hidden: boolean };
 const SERVED = new WeakMap<FastifyInstance, ServedRoute[]>();
@@ -55,6 +56,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Account', description: 'The caller\'s account and its global signing secret' },
         { name: 'API keys', description: 'Keys with scopes: what each may do, until when' },
         { name: 'Team', description: 'Members, their roles, invitations' },
+        { name: 'Projects', description: 'Every resource belongs to a project; X-Project-ID picks one' },
         { name: 'Auth', description: 'Opening an account, logging in, sessions' },
         { name: 'Operations', description: 'Health and this document' },
       ],

@@ -8,7 +8,11 @@ export type Principal = { accountId: string; projectId: string };
  * (services/platform/domain/scopes.ts) and no role; a user's session acts with the user's role in
  * the workspace (services/platform/domain/roles.ts) and every scope.
  */
-export type Credential = { keyId: string | null; scopes: readonly string[]; userId: string | null; role: Role | null };
+export type Credential = {
+  keyId: string | null; scopes: readonly string[]; userId: string | null; role: Role | null;
+  /** The one project a key is bound to; null: any of the workspace's. */
+  boundProjectId: string | null;
+};
 
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal; credential: Credential }
