@@ -80,6 +80,32 @@ describe('team, invitations and e-mail flows', () => {
     expect((await bea.as('GET', '/api/v1/events')).status).toBe(401);
   });
 
+  it('refuses every operation of the OpenAPI document to a member one role below the one it declares, and lets that role through', async () => {
+    const doc = (await api(base)('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { 'x-mittr-role'?: string }>> };
+    const member = async (role: 'viewer' | 'editor') => {
+      const email = newEmail(role);
+      expect((await admin('POST', '/api/v1/team/invite', { email, role })).status).toBe(201);
+      const token = tokenIn(await smtp.waitFor((m) => m.to.includes(email)), 'accept-invite');
+      expect((await api(base)('POST', '/auth/accept-invite', { token, password })).status).toBe(200);
+      return (await login(email)).as;
+    };
+    const as = { viewer: await member('viewer'), editor: await member('editor') };
+    const below = { editor: 'viewer', admin: 'editor' } as const;
+    const ops = Object.entries(doc.paths).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, op]) => ({ path, method: method.toUpperCase(), role: op['x-mittr-role'] })));
+    const guarded = ops.filter((o): o is typeof o & { role: 'editor' | 'admin' } => o.role === 'editor' || o.role === 'admin');
+    expect(guarded.length).toBeGreaterThan(20);
+    for (const op of guarded) {
+      const path = op.path.replace(/\{n\}/g, '1').replace(/\{(\w+)\}/g, '00000000-0000-4000-8000-000000000000');
+      const body = op.method === 'GET' ? undefined : {};
+      const refused = await as[below[op.role]](op.method, path, body);
+      expect(refused, `${op.method} ${op.path} as ${below[op.role]}`).toMatchObject({ status: 403, body: { code: 'INSUFFICIENT_ROLE', requiredRole: op.role } });
+      if (op.role === 'editor') {
+        const allowed = await as.editor(op.method, path, body);
+        expect(allowed.status, `${op.method} ${op.path} as editor: ${JSON.stringify(allowed.body)}`).not.toBe(403);
+      }
+    }
+  });
+
   it('keeps the last admin: not demoted, not removed', async () => {
     const [owner] = (await admin('GET', '/api/v1/team')).body.data as Array<{ userId: string }>;
     expect(await admin('PATCH', `/api/v1/team/${owner!.userId}`, { role: 'viewer' })).toMatchObject({ status: 409, body: { code: 'INVALID_STATE' } });
