@@ -29,6 +29,11 @@ export function accountsProjection(topics: { accounts: string }): Projection {
             VALUES (${e.keyId}, ${e.accountId}, ${e.name}, ${e.prefix}, ${ts(e.createdAt)}, ${sql.array(e.scopes, 'text')},
                     ${e.rateLimit}, ${e.expiresAt === null ? null : ts(e.expiresAt)}, ${e.projectId})
             ON CONFLICT (id) DO NOTHING`);
+        } else if (e.type === 'AccountOnboarded') {
+          // The latest onboarding names the company; an older one delivered again changes nothing.
+          await tx.query(sql.unsafe`
+            UPDATE accounts SET company_name = ${e.companyName}, onboarded_at = ${ts(e.onboardedAt)}
+            WHERE id = ${e.accountId} AND (onboarded_at IS NULL OR onboarded_at < ${ts(e.onboardedAt)})`);
         } else if (e.type === 'ApiKeyRevoked') {
           // The first revocation's time is kept when it is delivered again.
           await tx.query(sql.unsafe`

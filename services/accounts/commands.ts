@@ -69,5 +69,15 @@ export function accountCommands(ctx: ApiContext) {
     ctx.store.apply(event);
   }
 
-  return { signup, rotateGlobalSecret, createKey, revokeKey };
+  /** Names the workspace's company at the end of onboarding. */
+  async function completeOnboarding(accountId: string, companyName: string) {
+    const name = companyName.trim();
+    if (!name) throw new DomainError('VALIDATION_ERROR', 'companyName must not be blank');
+    const event = { type: 'AccountOnboarded' as const, accountId, companyName: name, onboardedAt: Date.now() };
+    await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: accountId, event }], readModel: 'accounts', ids: [accountId] });
+    ctx.store.apply(event);
+    return event;
+  }
+
+  return { signup, rotateGlobalSecret, createKey, revokeKey, completeOnboarding };
 }

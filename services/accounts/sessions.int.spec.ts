@@ -66,6 +66,19 @@ describe('login and sessions', () => {
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('answers /me with the user, role, workspaces and projects; onboarding names the company', async () => {
+    const res = await login({ email, password });
+    const me = await withCookie(cookieOf(res)!, 'GET', '/api/v1/me');
+    expect(me).toMatchObject({ status: 200, body: {
+      id: accountId, companyName: 'Acme', user: { email, emailVerified: false }, role: 'admin', onboardedAt: null,
+      workspaces: [{ id: accountId, companyName: 'Acme', role: 'admin' }], projects: [{ name: 'Default', environment: 'production' }],
+      signingSecret: expect.stringMatching(/^whsec_/) as string,
+    } });
+    const done = await withCookie(cookieOf(res)!, 'POST', '/api/v1/me/onboarding-complete', { companyName: 'Acme Corp' }, res.body.csrfToken);
+    expect(done).toMatchObject({ status: 200, body: { companyName: 'Acme Corp' } });
+    expect(await api(base, apiKey)('GET', '/api/v1/me')).toMatchObject({ status: 200, body: { companyName: 'Acme Corp', user: null, role: null, onboardedAt: expect.any(String) as string } });
+  });
+
   it('logs out: the cookie stops working at once', async () => {
     const res = await login({ email, password });
     const cookie = cookieOf(res)!;

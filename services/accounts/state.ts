@@ -50,6 +50,9 @@ export class AccountsState implements ConfigSlice {
       const hash = byId.get(e.keyId);
       if (hash !== undefined) this.keys.delete(hash);
       byId.set(e.keyId, REVOKED);
+    } else if (e.type === 'AccountOnboarded') {
+      const account = this.accounts.get(e.accountId);
+      if (account) this.accounts.set(e.accountId, { ...account, companyName: e.companyName });
     } else if (e.type === 'ProjectCreated' || e.type === 'ProjectUpdated' || e.type === 'ProjectDeleted') {
       this.projects.apply(e);
     } else {

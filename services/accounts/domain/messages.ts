@@ -41,12 +41,13 @@ export type ProjectCreated = { type: 'ProjectCreated'; accountId: string; projec
 export type ProjectUpdated = { type: 'ProjectUpdated'; accountId: string; projectId: string; name: string; environment: string; updatedAt: number };
 export type ProjectDeleted = { type: 'ProjectDeleted'; accountId: string; projectId: string; deletedAt: number };
 export type ProjectMessage = ProjectCreated | ProjectUpdated | ProjectDeleted;
+export type AccountOnboarded = { type: 'AccountOnboarded'; accountId: string; companyName: string; onboardedAt: number };
 export type PeopleMessage =
   | UserRegistered | MemberAdded | InvitationCreated | InvitationAccepted | MemberRoleChanged | MemberRemoved
   | EmailTokenIssued | UserEmailVerified | UserPasswordChanged;
-export type AccountMessage = AccountCreated | ApiKeyCreated | ApiKeyRevoked | AccountSigningSecretRotated | PeopleMessage | ProjectMessage;
+export type AccountMessage = AccountCreated | AccountOnboarded | ApiKeyCreated | ApiKeyRevoked | AccountSigningSecretRotated | PeopleMessage | ProjectMessage;
 export const ACCOUNT_MESSAGE_TYPES = [
   'AccountCreated', 'UserRegistered', 'MemberAdded', 'ApiKeyCreated', 'ApiKeyRevoked', 'AccountSigningSecretRotated',
   'InvitationCreated', 'InvitationAccepted', 'MemberRoleChanged', 'MemberRemoved', 'EmailTokenIssued', 'UserEmailVerified', 'UserPasswordChanged',
-  'ProjectCreated', 'ProjectUpdated', 'ProjectDeleted',
+  'ProjectCreated', 'ProjectUpdated', 'ProjectDeleted', 'AccountOnboarded',
 ] as const satisfies readonly AccountMessage['type'][];
