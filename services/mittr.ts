@@ -75,9 +75,9 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (has('api')) {
-    const [{ Appender }, { startServer }, { RecentWrites }, { sweepRecentWrites }, { authenticator }, { createMailer }, routes] = await Promise.all([
+    const [{ Appender }, { startServer }, { RecentWrites }, { sweepRecentWrites }, { authenticator }, { createMailer }, { ApiPeers, rateLimiter }, routes] = await Promise.all([
       import('./platform/kafka/appender.ts'), import('./platform/http/server.ts'), import('./platform/http/context.ts'), import('./platform/http/read-your-writes.ts'),
-      import('./accounts/authenticate.ts'), import('./platform/mail/mailer.ts'), allRoutes(),
+      import('./accounts/authenticate.ts'), import('./platform/mail/mailer.ts'), import('./accounts/rate-limiter.ts'), allRoutes(),
     ]);
     const appender = new Appender(kafka, serde);
     await appender.start();
@@ -89,7 +89,10 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     const mailer = createMailer(config, { log: (line) => { if (config.logLevel !== 'silent') console.error(line); } });
     stops.push(async () => mailer.close());
     const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer };
-    app = await startServer(ctx, { ...routes, authenticate: authenticator(ctx) }, config);
+    const peers = new ApiPeers(db!);
+    await peers.start();
+    stops.unshift(() => peers.stop());
+    app = await startServer(ctx, { ...routes, authenticate: authenticator(ctx), admit: rateLimiter(ctx, peers) }, config);
     const addr = app.server.address();
     url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;
     stops.unshift(() => app!.close());

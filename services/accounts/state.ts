@@ -65,6 +65,12 @@ export class AccountsState implements ConfigSlice {
     return [...(this.keysByAccount.get(accountId)?.values() ?? [])].flatMap((h) => this.keys.get(h) ?? []);
   }
 
+  /** One of the account's working keys, by id. */
+  keyOf(accountId: string, keyId: string): KeyConfig | undefined {
+    const hash = this.keysByAccount.get(accountId)?.get(keyId);
+    return hash ? this.keys.get(hash) : undefined;
+  }
+
   key(hash: string): KeyConfig | undefined {
     return this.keys.get(hash);
   }

@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RoutesPlugin } from '../capability.ts';
 import { clientErrorHandler, frameworkErrors, PARAM_MAX } from './client-errors.ts';
@@ -21,6 +21,8 @@ export type ApiSurface = {
   publicRoutes: RoutesPlugin[];
   routes: RoutesPlugin[];
   authenticate(req: FastifyRequest): Promise<{ principal: Principal; credential: Credential }>;
+  /** Admits an authenticated request or refuses it (a rate limit), setting the headers that say so. */
+  admit?(req: FastifyRequest, reply: FastifyReply): void;
 };
 
 /** Builds the HTTP API (no listen: services/platform/http/server.ts does that). */
@@ -46,7 +48,7 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   await app.register(async (v1) => {
     v1.decorateRequest('principal', null as never);
     v1.decorateRequest('credential', null as never);
-    v1.addHook('onRequest', async (req) => {
+    v1.addHook('onRequest', async (req, reply) => {
       ({ principal: req.principal, credential: req.credential } = await surface.authenticate(req));
       // What the route declares in its contract: the scope a key needs, the least role a member needs.
       const declared = req.routeOptions.schema as { 'x-mittr-scope'?: string; 'x-mittr-role'?: Role } | undefined;
@@ -58,6 +60,7 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
       if (role && req.credential.role !== null && !atLeast(req.credential.role, role)) {
         throw new DomainError('INSUFFICIENT_ROLE', `this needs the ${role} role; you are ${req.credential.role}`, { requiredRole: role });
       }
+      surface.admit?.(req, reply);
     });
     for (const routes of surface.routes) await v1.register(plugin(routes));
   }, { prefix: '/api/v1' });

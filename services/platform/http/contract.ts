@@ -32,7 +32,7 @@ const ERRORS: Record<number, string> = {
   400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE)',
   401: 'No API key, or one that is unknown, revoked or expired (UNAUTHORIZED)',
   403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN)',
-  429: 'Too many tries: wait Retry-After seconds (RATE_LIMITED)',
+  429: 'Too many requests: the API key\'s rate limit, or failed logins; wait Retry-After seconds (RATE_LIMITED)',
   404: 'No such resource in the caller\'s project, or no such project (X-Project-ID): another tenant\'s ids are not found either (NOT_FOUND)',
   409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
   413: 'The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE)',
@@ -45,7 +45,7 @@ type RouteSchema = { body?: TSchema; querystring?: TSchema; params?: TSchema; he
 /**
  * A route's whole contract: its request and response schemas (`schema`) plus its documentation,
  * its access and every error it can answer, each as `{error, code}`. Errors implied by the route's
- * shape are added: 400 when it reads input, 401, 403 and 404 unless public, 404 with a path parameter, 413
+ * shape are added: 400 when it reads input, 401, 403, 404 and 429 unless public, 404 with a path parameter, 413
  * with a body, 503 always (every route reads or appends through a dependency); 415 comes with the
  * method (methodErrors).
  */
@@ -53,7 +53,7 @@ export function contract<S extends RouteSchema>(op: Operation, schema: S): S {
   const codes = new Set<number>([503, ...(op.errors ?? [])]);
   if (schema.body || schema.querystring || schema.params) codes.add(400);
   // Any authenticated request may name a project (X-Project-ID) that is not the caller's.
-  if (op.access !== 'public') { codes.add(401); codes.add(403); codes.add(404); }
+  if (op.access !== 'public') { codes.add(401); codes.add(403); codes.add(404); codes.add(429); }
   if (op.security?.length) codes.add(401);
   if (schema.params) codes.add(404);
   if (schema.body) codes.add(413);
