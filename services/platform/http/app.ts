@@ -8,6 +8,7 @@ import { installErrorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { installOpenApi } from './openapi.ts';
 import { acceptEmptyJsonBodies } from './json-body.ts';
+import { beginRequest } from './actor.ts';
 import type { Credential, Principal } from './principal.ts';
 import { atLeast, type Role } from '../domain/roles.ts';
 import { allows } from '../domain/scopes.ts';
@@ -43,6 +44,10 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   await app.register(cookie);
   await installOpenApi(app);
   const plugin = (routes: RoutesPlugin) => routes(ctx as never);
+  // Every change a request makes records its actor (services/platform/http/actor.ts): anonymous
+  // until authenticated. A callback hook, so the slot holds through the handler.
+  app.decorateRequest('actorSlot', null as never);
+  app.addHook('onRequest', (req, _reply, done) => { req.actorSlot = beginRequest(req.ip); done(); });
   await app.register(healthRoutes(ctx));
   for (const routes of surface.publicRoutes) await app.register(plugin(routes));
   await app.register(async (v1) => {
@@ -50,6 +55,8 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
     v1.decorateRequest('credential', null as never);
     v1.addHook('onRequest', async (req, reply) => {
       ({ principal: req.principal, credential: req.credential } = await surface.authenticate(req));
+      const { userId, keyId } = req.credential;
+      req.actorSlot.actor = { type: userId !== null ? 'user' : 'api_key', id: userId ?? keyId, address: req.ip };
       // What the route declares in its contract: the scope a key needs, the least role a member needs.
       const declared = req.routeOptions.schema as { 'x-mittr-scope'?: string; 'x-mittr-role'?: Role } | undefined;
       const scope = declared?.['x-mittr-scope'];

@@ -3,6 +3,7 @@ import type { Position } from '../kafka/appender.ts';
 import type { ApiContext } from './context.ts';
 import { withinDeadline } from './deadline.ts';
 import { DomainError } from '../domain/errors.ts';
+import { currentActor } from './actor.ts';
 
 /** One command's records and what a read right after it waits for. */
 export type CommandWrite = {
@@ -15,13 +16,16 @@ export type CommandWrite = {
 };
 
 /**
- * The append step of a command (load, decide, reserve, append). The caller gets a 503 when
+ * The append step of a command (load, decide, reserve, append), recording the request's actor
+ * in each record. The caller gets a 503 when
  * Kafka does not take the records within the deadline. An append that fails frees the
  * reservation (before the answer, so a corrected retry may take it at once); one that is only
  * late keeps it until its outcome is known, so a retry never writes the same change twice.
  */
 export async function appendReserved(ctx: ApiContext, write: CommandWrite): Promise<Position[]> {
-  const appended = ctx.appender.append(write.records);
+  // Each record says who made the change (the audit log); a schema without `actor` ignores it.
+  const actor = currentActor();
+  const appended = ctx.appender.append(write.records.map((r) => ({ ...r, event: { ...r.event, actor } })));
   const released = appended.then(() => undefined, () => write.release?.().catch(() => undefined));
   let positions: Position[];
   try {

@@ -56,6 +56,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Account', description: 'The caller\'s account and its global signing secret' },
         { name: 'API keys', description: 'Keys with scopes: what each may do, until when' },
         { name: 'Team', description: 'Members, their roles, invitations' },
+        { name: 'Audit', description: 'Who changed what, when: a projection of the log' },
         { name: 'Projects', description: 'Every resource belongs to a project; X-Project-ID picks one' },
         { name: 'Auth', description: 'Opening an account, logging in, sessions' },
         { name: 'Operations', description: 'Health and this document' },

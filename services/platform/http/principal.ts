@@ -1,4 +1,5 @@
 import type { Role } from '../domain/roles.ts';
+import type { Actor } from './actor.ts';
 
 /** The caller a request was authenticated as (services/accounts/authenticate.ts resolves it). */
 export type Principal = { accountId: string; projectId: string };
@@ -15,5 +16,5 @@ export type Credential = {
 };
 
 declare module 'fastify' {
-  interface FastifyRequest { principal: Principal; credential: Credential }
+  interface FastifyRequest { principal: Principal; credential: Credential; actorSlot: { actor: Actor } }
 }

@@ -11,12 +11,17 @@ const MAX_DATE_MS = 8.64e15;
 
 /** The position a cursor names; null for a cursor that is not ours. */
 export function decodeCursor(cursor: string): [number, string] | null {
+  return decodeCursorOf(cursor, (id) => z.uuid().safeParse(id).success);
+}
+
+/** The same, for a list whose ids are not uuids (`validId` says which ids it has). */
+export function decodeCursorOf(cursor: string, validId: (id: string) => boolean): [number, string] | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // A time mittr wrote: an integer from the epoch to the end of JavaScript's dates (Postgres's
     // timestamptz holds them all); anything else is not our cursor, and would be a 500 in the query.
     if (Array.isArray(v) && Number.isSafeInteger(v[0]) && v[0] >= 0 && v[0] <= MAX_DATE_MS
-      && typeof v[1] === 'string' && z.uuid().safeParse(v[1]).success) {
+      && typeof v[1] === 'string' && validId(v[1])) {
       return [v[0], v[1]];
     }
   } catch { /* falls through */ }

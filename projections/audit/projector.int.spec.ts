@@ -1,0 +1,25 @@
+import { describe } from 'vitest';
+import type { DomainEvent } from '../../services/capabilities.ts';
+import { ENDPOINT_DEFAULTS } from '../../services/endpoints/domain/config.ts';
+import { redeliverySpec } from '../../test/support/redelivery.ts';
+import { auditProjection } from './projector.ts';
+
+const T = 1_700_000_000_000;
+const account = '0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01';
+const project = '3d0c9b1e-5a7f-4c2d-8e6b-1f2a3b4c5d6e';
+const endpoint = '9f8e7d6c-5b4a-4392-8180-7f6e5d4c3b2a';
+const byKey = { type: 'api_key', id: '1a2b3c4d-5e6f-4701-8293-a4b5c6d7e8f9', address: '127.0.0.1' };
+const base = { endpointId: endpoint, accountId: account, projectId: project };
+const config = (url: string) => ({ ...ENDPOINT_DEFAULTS, url, eventTypes: ['order.created'], customHeaders: { Authorization: 'Bearer secret' } });
+const e = (x: Record<string, unknown>) => x as unknown as DomainEvent;
+
+describe('audit projection', () => {
+  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types' }), [
+    [e({ type: 'EndpointCreated', ...base, version: 1, at: T, config: config('https://a.example/1'), signingSecretEnc: 's', actor: byKey })],
+    [e({ type: 'EndpointUpdated', ...base, version: 2, at: T + 10, config: config('https://a.example/2'), rolledBackTo: null, actor: byKey }),
+      e({ type: 'EndpointPaused', ...base, version: 3, at: T + 20, actor: null })],
+    [e({ type: 'ApiKeyCreated', accountId: account, keyId: byKey.id, name: 'ci', keyHash: 'h', prefix: 'mtr_abcd', createdAt: T + 30, scopes: ['*'], rateLimit: null, expiresAt: null, projectId: null, actor: byKey }),
+      e({ type: 'EndpointUpdated', ...base, version: 4, at: T + 40, config: config('https://a.example/3'), rolledBackTo: 1, actor: { type: 'user', id: 'u1', address: '::1' } })],
+    [e({ type: 'EndpointCircuitChanged', ...base, version: 4, at: T + 50, state: 'open', consecutiveFailures: 5, openUntil: T + 60 })],
+  ]);
+});

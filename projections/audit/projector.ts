@@ -1,0 +1,33 @@
+import { sql } from 'slonik';
+import { auditEntry } from '../../services/audit/domain/entries.ts';
+import type { Projection } from '../../services/platform/projection/runner.ts';
+import { ts } from '../events/projector.ts';
+
+/**
+ * audit_log, from the topics of the workspace's configuration: accounts (people, keys, projects),
+ * endpoints and event types. `before` is the configuration of the resource's previous line (the
+ * one with the latest earlier time), so a line is the same however often, and in whatever batch,
+ * its record is delivered.
+ */
+export function auditProjection(topics: { accounts: string; endpoints: string; eventTypes: string }): Projection {
+  return {
+    name: 'audit',
+    topics: [topics.accounts, topics.endpoints, topics.eventTypes],
+    tables: ['audit_log'],
+    async apply(tx, events) {
+      for (const e of events) {
+        const line = auditEntry(e as Parameters<typeof auditEntry>[0]);
+        if (!line) continue;
+        const after = line.after === null ? null : sql.jsonb(line.after as never);
+        await tx.query(sql.unsafe`
+          INSERT INTO audit_log (id, account_id, at, resource, resource_id, action, actor_type, actor_id, actor_address, before, after)
+          VALUES (${line.id}, ${line.accountId}, ${ts(line.at)}, ${line.resource}, ${line.resourceId}, ${line.action},
+                  ${line.actor?.type ?? null}, ${line.actor?.id ?? null}, ${line.actor?.address ?? null},
+                  (SELECT p.after FROM audit_log p WHERE p.resource_id = ${line.resourceId} AND p.at < ${ts(line.at)} AND p.after IS NOT NULL
+                   ORDER BY p.at DESC, p.id DESC LIMIT 1),
+                  ${after})
+          ON CONFLICT (id) DO NOTHING`);
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { sql, type DatabasePool } from 'slonik';
+import { z } from 'zod';
+import { toPageBy } from '../../services/platform/postgres/pagination.ts';
+
+const row = z.object({
+  id: z.string(), at: z.number(), resource: z.string(), resource_id: z.string(), action: z.string(),
+  actor_type: z.string().nullable(), actor_id: z.string().nullable(), actor_address: z.string().nullable(), before: z.unknown(), after: z.unknown(),
+});
+export type AuditQuery = { resource?: string; action?: string; actor?: string; from?: number; to?: number; limit: number; after?: [number, string] };
+
+const view = (r: z.infer<typeof row>) => ({
+  id: r.id, at: new Date(r.at).toISOString(), resource: r.resource, resourceId: r.resource_id, action: r.action,
+  actor: r.actor_type === null ? null : { type: r.actor_type, id: r.actor_id, address: r.actor_address },
+  before: r.before ?? null, after: r.after ?? null,
+});
+
+/** A workspace's audit log, newest first, filtered. */
+export async function auditLog(db: DatabasePool, accountId: string, q: AuditQuery) {
+  const conds = [sql.fragment`account_id = ${accountId}`];
+  if (q.resource) conds.push(sql.fragment`resource = ${q.resource}`);
+  if (q.action) conds.push(sql.fragment`action = ${q.action}`);
+  if (q.actor) conds.push(sql.fragment`actor_id = ${q.actor}`);
+  if (q.from !== undefined) conds.push(sql.fragment`at >= timestamptz 'epoch' + ${q.from} * interval '1 millisecond'`);
+  if (q.to !== undefined) conds.push(sql.fragment`at <= timestamptz 'epoch' + ${q.to} * interval '1 millisecond'`);
+  if (q.after) conds.push(sql.fragment`(at, id) < (timestamptz 'epoch' + ${q.after[0]} * interval '1 millisecond', ${q.after[1]})`);
+  const rows = await db.any(sql.type(row)`
+    SELECT id, at, resource, resource_id, action, actor_type, actor_id, actor_address, before, after FROM audit_log
+    WHERE ${sql.join(conds, sql.fragment` AND `)} ORDER BY at DESC, id DESC LIMIT ${q.limit + 1}`);
+  return toPageBy(rows, q.limit, view, (r) => r.at);
+}

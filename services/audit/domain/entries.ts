@@ -1,0 +1,73 @@
+import type { AccountMessage } from '../../accounts/domain/messages.ts';
+import type { EndpointEvent } from '../../endpoints/domain/messages.ts';
+import type { EventTypeEvent } from '../../event-types/domain/messages.ts';
+
+/** Who made a change, as its record carries it (null: written before actors were recorded). */
+export type RecordedActor = { type: string; id: string | null; address: string | null } | null;
+type Audited = (AccountMessage | EndpointEvent | EventTypeEvent) & { actor?: RecordedActor };
+
+/**
+ * One line of a workspace's audit log: who changed what, when. `after` is the resource's
+ * configuration as the change left it (for the changes that carry one); `before` is found from
+ * the line before it. Secrets and password hashes never appear.
+ */
+export type AuditEntry = {
+  id: string; accountId: string; at: number; resource: string; resourceId: string; action: string;
+  after: unknown; actor: RecordedActor;
+};
+
+/** An endpoint's configuration as the log shows it, its custom headers' values hidden (they often hold credentials). */
+function redacted(config: { customHeaders?: Record<string, string> }): unknown {
+  return { ...config, customHeaders: Object.fromEntries(Object.keys(config.customHeaders ?? {}).map((k) => [k, '[redacted]'])) };
+}
+
+const entry = (e: Audited, accountId: string, at: number, resource: string, resourceId: string, action: string, after: unknown, key: string): AuditEntry =>
+  ({ id: `${e.type}:${key}`, accountId, at, resource, resourceId, action, after, actor: e.actor ?? null });
+
+/**
+ * The audit line of a record, or null for what is not a workspace's change (a circuit breaker
+ * moving, a user's own e-mail links). Pure: the line follows from the record alone, so a rebuild
+ * writes the same log. Ids are unique per change (versions, ids and times), so a record
+ * delivered again is the same line.
+ */
+export function auditEntry(e: Audited): AuditEntry | null {
+  switch (e.type) {
+    case 'EndpointCreated': case 'EndpointUpdated':
+      return entry(e, e.accountId, e.at, 'endpoint', e.endpointId, e.type === 'EndpointCreated' ? 'endpoint.created' : 'endpoint.updated', redacted(e.config), `${e.endpointId}:${e.version}`);
+    case 'EndpointDeleted': case 'EndpointPaused': case 'EndpointResumed': case 'EndpointSecretRotated': case 'EndpointMtlsConfigured': case 'EndpointMtlsRemoved': {
+      const action = { EndpointDeleted: 'deleted', EndpointPaused: 'paused', EndpointResumed: 'resumed', EndpointSecretRotated: 'secret_rotated', EndpointMtlsConfigured: 'mtls_configured', EndpointMtlsRemoved: 'mtls_removed' }[e.type];
+      return entry(e, e.accountId, e.at, 'endpoint', e.endpointId, `endpoint.${action}`, null, `${e.endpointId}:${e.version}`);
+    }
+    case 'EventTypeCreated': case 'EventTypeUpdated':
+      return entry(e, e.accountId, e.at, 'event_type', e.eventTypeId, e.type === 'EventTypeCreated' ? 'event_type.created' : 'event_type.updated', e.definition, `${e.eventTypeId}:${e.version}`);
+    case 'EventTypeDeleted':
+      return entry(e, e.accountId, e.at, 'event_type', e.eventTypeId, 'event_type.deleted', null, `${e.eventTypeId}:${e.version}`);
+    case 'AccountCreated':
+      return entry(e, e.accountId, e.createdAt, 'account', e.accountId, 'account.created', { companyName: e.companyName, plan: e.plan }, e.accountId);
+    case 'AccountOnboarded':
+      return entry(e, e.accountId, e.onboardedAt, 'account', e.accountId, 'account.onboarded', { companyName: e.companyName }, `${e.accountId}:${e.onboardedAt}`);
+    case 'AccountSigningSecretRotated':
+      return entry(e, e.accountId, e.rotatedAt, 'account', e.accountId, 'account.signing_secret_rotated', null, `${e.accountId}:${e.rotatedAt}`);
+    case 'ApiKeyCreated':
+      return entry(e, e.accountId, e.createdAt, 'api_key', e.keyId, 'api_key.created', { name: e.name, keyPrefix: e.prefix, scopes: e.scopes, rateLimit: e.rateLimit, expiresAt: e.expiresAt, projectId: e.projectId }, e.keyId);
+    case 'ApiKeyRevoked':
+      return entry(e, e.accountId, e.revokedAt, 'api_key', e.keyId, 'api_key.revoked', null, e.keyId);
+    case 'MemberAdded':
+      return entry(e, e.accountId, e.addedAt, 'member', e.userId, 'member.added', { role: e.role }, `${e.accountId}:${e.userId}:${e.addedAt}`);
+    case 'MemberRoleChanged':
+      return entry(e, e.accountId, e.changedAt, 'member', e.userId, 'member.role_changed', { role: e.role }, `${e.accountId}:${e.userId}:${e.changedAt}`);
+    case 'MemberRemoved':
+      return entry(e, e.accountId, e.removedAt, 'member', e.userId, 'member.removed', null, `${e.accountId}:${e.userId}:${e.removedAt}`);
+    case 'InvitationCreated':
+      return entry(e, e.accountId, e.createdAt, 'invitation', e.invitationId, 'invitation.created', { email: e.email, role: e.role, expiresAt: e.expiresAt }, e.invitationId);
+    case 'InvitationAccepted':
+      return entry(e, e.accountId, e.acceptedAt, 'invitation', e.invitationId, 'invitation.accepted', { userId: e.userId }, e.invitationId);
+    case 'ProjectCreated': case 'ProjectUpdated':
+      return entry(e, e.accountId, e.type === 'ProjectCreated' ? e.createdAt : e.updatedAt, 'project', e.projectId, e.type === 'ProjectCreated' ? 'project.created' : 'project.updated',
+        { name: e.name, environment: e.environment }, `${e.projectId}:${e.type === 'ProjectCreated' ? e.createdAt : e.updatedAt}`);
+    case 'ProjectDeleted':
+      return entry(e, e.accountId, e.deletedAt, 'project', e.projectId, 'project.deleted', null, e.projectId);
+    default:
+      return null;
+  }
+}
