@@ -12,23 +12,26 @@ export function rotateAccountSecret(accountId: string, current: SecretPair, newS
   };
 }
 
-/** What a signup brings, already made safe to keep: the password hashed, the secret sealed. */
+/**
+ * What a signup brings, already made safe to keep: the password hashed, the secret sealed; and
+ * the plan the deployment opens accounts on (MITTR_SIGNUP_PLAN).
+ */
 export type SignupInput = {
-  email: string; companyName?: string; passwordHash: string; signingSecretEnc: string; keyHash: string; keyPrefix: string;
+  email: string; companyName?: string; passwordHash: string; signingSecretEnc: string; keyHash: string; keyPrefix: string; plan: string;
 };
 
 /** The e-mail as an account is found by: trimmed and lower-cased. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /**
- * A signup opens an account (with its first project and global signing secret) and its first
+ * A signup opens an account on the given plan (with its first project and global signing secret) and its first
  * API key, named "default", holding every scope. Pure: the clock and the ids come in.
  */
 export function decideSignup(input: SignupInput, deps: { now: number; newId: () => string }): [AccountCreated, ApiKeyCreated] {
   const accountId = deps.newId();
   const account: AccountCreated = {
     type: 'AccountCreated', accountId, email: normalizeEmail(input.email), companyName: input.companyName ?? '',
-    passwordHash: input.passwordHash, signingSecretEnc: input.signingSecretEnc, projectId: deps.newId(), plan: 'free', createdAt: deps.now,
+    passwordHash: input.passwordHash, signingSecretEnc: input.signingSecretEnc, projectId: deps.newId(), plan: input.plan, createdAt: deps.now,
   };
   const apiKey: ApiKeyCreated = {
     type: 'ApiKeyCreated', accountId, keyId: deps.newId(), name: 'default', keyHash: input.keyHash, prefix: input.keyPrefix, createdAt: deps.now,
