@@ -3,7 +3,7 @@ import type { ConfigSlice } from '../platform/state/config-store.ts';
 import { ACCOUNT_MESSAGE_TYPES, type AccountMessage } from './domain/messages.ts';
 
 /** An account as every role keeps it; its secrets sign direct events and endpoints without their own. */
-export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string };
+export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string; /** services/plans/domain/catalog.ts */ plan: string };
 
 /** A working API key: what authenticating it gives. */
 export type KeyConfig = { keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null };
@@ -23,7 +23,7 @@ export class AccountsState implements ConfigSlice {
   apply(e: AccountMessage): void {
     if (e.type === 'AccountCreated') {
       this.accounts.set(e.accountId, {
-        accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email, previousSecretEnc: null, previousExpiresAt: null,
+        accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email, plan: e.plan, previousSecretEnc: null, previousExpiresAt: null,
       });
     } else if (e.type === 'AccountSigningSecretRotated') {
       const account = this.accounts.get(e.accountId);

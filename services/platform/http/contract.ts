@@ -29,6 +29,7 @@ export type Operation = {
 const ERRORS: Record<number, string> = {
   400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE)',
   401: 'No API key, or one that is unknown, revoked or expired (UNAUTHORIZED)',
+  402: 'The account\'s plan allows no more of this, this month (QUOTA_EXCEEDED): GET /api/v1/entitlements shows its limits and usage',
   403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming it in requiredScope)',
   404: 'No such resource in the caller\'s project: another tenant\'s ids are not found either (NOT_FOUND)',
   409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
