@@ -8,5 +8,6 @@ import { defineCapability } from '../platform/capability.ts';
 export const plans = defineCapability<never>({
   name: 'plans',
   messageTypes: [],
+  routes: async () => [(await import('./routes.ts')).planRoutes],
   projections: async () => [(await import('../../projections/usage/projector.ts')).usageProjection],
 });
