@@ -63,7 +63,7 @@ function lastBy<T>(items: T[], key: (t: T) => string): T[] {
  * value, concatenated): 15-18 % of the processing thread's allocations under the e2e flood.
  * JSON.stringify writes the same rows once, natively (bench/README.md, "Projector rows as JSON").
  */
-const rowsJson = (rows: Array<Record<string, string | number | null>>) => sql.fragment`${JSON.stringify(rows)}::json`;
+export const rowsJson = (rows: Array<Record<string, string | number | null>>) => sql.fragment`${JSON.stringify(rows)}::json`;
 
 const epochMs = (col: string) => sql.fragment`(timestamptz 'epoch' + ${sql.identifier([col])} * interval '1 millisecond')`;
 

@@ -18,7 +18,7 @@ export function accountCommands(ctx: ApiContext) {
     const signingSecret = newSigningSecret();
     const events = decideSignup({
       email: input.email, companyName: input.companyName, passwordHash: await hashPassword(input.password),
-      signingSecretEnc: ctx.secrets.seal(signingSecret), keyHash: key.hash, keyPrefix: key.prefix,
+      signingSecretEnc: ctx.secrets.seal(signingSecret), keyHash: key.hash, keyPrefix: key.prefix, plan: ctx.config.signupPlan,
     }, { now: Date.now(), newId: randomUUID });
     const [account] = events;
     const { accountId, email } = account;

@@ -5,9 +5,10 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
+import { limitsOf } from '../plans/domain/catalog.ts';
 import { admit, RATE_WINDOW_MS } from './domain/rate-limit.ts';
 
-/** A key without a rateLimit of its own: requests a minute (the plans' own defaults replace it where a plan sets one). */
+/** Requests a minute for a key without a rateLimit of its own on a plan that sets none (self-hosted). */
 export const DEFAULT_REQUESTS_PER_MINUTE = 600_000;
 const HEARTBEAT_MS = 2_000;
 /** A process not seen for this long has stopped serving. */
@@ -56,7 +57,9 @@ export function rateLimiter(ctx: ApiContext, peers: ApiPeers) {
   return (req: FastifyRequest, reply: FastifyReply): void => {
     const { keyId } = req.credential;
     if (keyId === null) return;
-    const limit = ctx.store.state.accounts.keyOf(req.principal.accountId, keyId)?.rateLimit ?? DEFAULT_REQUESTS_PER_MINUTE;
+    const accounts = ctx.store.state.accounts;
+    const limit = accounts.keyOf(req.principal.accountId, keyId)?.rateLimit
+      ?? limitsOf(accounts.get(req.principal.accountId)?.plan ?? '').apiRequestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
     const now = Date.now();
     const start = now - (now % RATE_WINDOW_MS);
     let w = windows.get(keyId);

@@ -5,7 +5,7 @@ import { People } from './people.ts';
 import { Projects } from './projects.ts';
 
 /** An account as every role keeps it; its secrets sign direct events and endpoints without their own. */
-export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string; companyName: string };
+export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string; companyName: string; /** services/plans/domain/catalog.ts */ plan: string };
 
 /** A working API key: what authenticating it gives. */
 export type KeyConfig = { keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null; projectId: string | null };
@@ -30,7 +30,7 @@ export class AccountsState implements ConfigSlice {
     if (e.type === 'AccountCreated') {
       this.accounts.set(e.accountId, {
         accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email, companyName: e.companyName,
-        previousSecretEnc: null, previousExpiresAt: null,
+        plan: e.plan, previousSecretEnc: null, previousExpiresAt: null,
       });
       this.people.applyAccount(e);
       this.projects.applyAccount(e);

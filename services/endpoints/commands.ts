@@ -4,7 +4,9 @@ import { appendReserved } from '../platform/http/append.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import type { Principal } from '../platform/http/principal.ts';
 import { secretView } from '../platform/security/secrets.ts';
-import { decide, type EndpointCommand } from './domain/decide.ts';
+import { planOf } from '../plans/account-plan.ts';
+import type { PlanNotice } from '../plans/domain/endpoint-rate.ts';
+import { decideWithNotices, type EndpointCommand } from './domain/decide.ts';
 import { evolve, type EndpointState } from './domain/evolve.ts';
 import { EndpointVersions } from './reservations.ts';
 
@@ -22,8 +24,14 @@ export function endpointCommands(ctx: ApiContext) {
 
   /** Decides, reserves the versions, appends, and applies the events to this process's store. */
   async function run(state: EndpointState | undefined, cmd: EndpointCommand): Promise<EndpointState | undefined> {
-    const events = decide(state, cmd, Date.now());
-    if (events.length === 0) return state;
+    return (await runWithNotices(state, cmd)).state;
+  }
+
+  /** run, answering too what the account's plan changed of the configuration asked for. */
+  async function runWithNotices(state: EndpointState | undefined, cmd: EndpointCommand): Promise<{ state: EndpointState | undefined; notices: PlanNotice[] }> {
+    const accountId = cmd.type === 'Create' ? cmd.accountId : state?.accountId ?? '';
+    const { events, notices } = decideWithNotices(state, cmd, Date.now(), planOf(ctx, accountId));
+    if (events.length === 0) return { state, notices };
     const id = events[0]!.endpointId;
     const taken = events.map((e) => e.version);
     if (!(await versions.reserve(id, taken))) throw new DomainError('CONFLICT', 'the endpoint was changed concurrently; read it again and retry');
@@ -33,7 +41,7 @@ export function endpointCommands(ctx: ApiContext) {
     });
     const last = Number(positions[0]!.offset);
     events.forEach((e, i) => ctx.store.apply(e, last - (events.length - 1 - i)));
-    return events.reduce<EndpointState | undefined>(evolve, state);
+    return { state: events.reduce<EndpointState | undefined>(evolve, state), notices };
   }
 
   function found(p: Principal, id: string): EndpointState {
@@ -62,5 +70,5 @@ export function endpointCommands(ctx: ApiContext) {
     return { signingSecretSource: own ? 'endpoint' as const : 'global' as const, ...secretView(ctx.secrets, own ? s : accountOf(p), Date.now()) };
   }
 
-  return { found, run, mtlsCommand, accountOf, secretsOf };
+  return { found, run, runWithNotices, mtlsCommand, accountOf, secretsOf };
 }

@@ -40,6 +40,12 @@ export const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minim
 export const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
 const DateTime = Type.String({ format: 'date-time' });
 
+/** A field the plan changed (services/plans/domain/endpoint-rate.ts): rateLimitPerSec above its cap. */
+const PlanNotice = Type.Object({
+  code: Type.Literal('PLAN_LIMIT_APPLIED'), field: Type.Literal('rateLimitPerSec'),
+  requested: Type.Integer(), applied: Type.Integer(), message: Type.String(),
+});
+
 /** An endpoint's configuration as the API shows it (projections/endpoints/queries.ts configView). */
 export const ConfigView = Type.Object({
   url: Type.String(), eventTypes: Type.Array(Type.String()), description: Type.String(),
@@ -64,6 +70,7 @@ export const Endpoint = Type.Object({
   mtls: Mtls, createdAt: DateTime, updatedAt: DateTime,
   signingSecret: Type.Optional(Type.String({ description: 'Only when the endpoint is created: the secret that signs its deliveries' })),
   signingSecretSource: Type.Optional(Type.Union([Type.Literal('endpoint'), Type.Literal('global')])),
+  notices: Type.Optional(Type.Array(PlanNotice, { description: 'On a create, change or rollback: what the account\'s plan changed of the configuration asked for' })),
 });
 export const EndpointPage = Page(Endpoint);
 

@@ -23,7 +23,7 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 /** Endpoints: an event-sourced aggregate; every change is a version on the endpoints topic. */
 export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
-  const { found, run, mtlsCommand, accountOf, secretsOf } = endpointCommands(ctx);
+  const { found, run, runWithNotices, mtlsCommand, accountOf, secretsOf } = endpointCommands(ctx);
 
   async function versionsOf(p: Principal, id: string, n?: number) {
     found(p, id);
@@ -36,13 +36,14 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       if ((mtlsCert === undefined) !== (mtlsKey === undefined)) throw new DomainError('VALIDATION_ERROR', 'mtlsCert and mtlsKey go together');
       if (mtlsCert !== undefined) assertPemPair(mtlsCert, mtlsKey!);
       // Without a secret of its own, the workspace's global secret signs it (it overrides).
-      let state = await run(undefined, {
+      const created = await runWithNotices(undefined, {
         type: 'Create', endpointId: randomUUID(), ...req.principal, input: input as EndpointInput,
         signingSecretEnc: signingSecret === undefined ? '' : ctx.secrets.seal(signingSecret),
       });
+      let state = created.state;
       if (mtlsCert !== undefined) state = await run(state, mtlsCommand(mtlsCert, mtlsKey!));
       const { signingSecret: applies, signingSecretSource } = secretsOf(req.principal, state!);
-      return reply.code(201).send({ ...endpointView(state!), signingSecret: applies, signingSecretSource });
+      return reply.code(201).send({ ...endpointView(state!), signingSecret: applies, signingSecretSource, notices: created.notices });
     });
 
     app.get('/endpoints', { schema: contract(op('List endpoints, newest first', read), { querystring: ListQuery, response: { 200: EndpointPage } }) }, async (req) => {
@@ -62,7 +63,8 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
       if (signingSecret !== undefined) throw new DomainError('VALIDATION_ERROR', 'change the signing secret with POST /endpoints/{id}/secret/rotate');
       if (mtlsCert !== undefined || mtlsKey !== undefined) throw new DomainError('VALIDATION_ERROR', 'set the client certificate with POST /endpoints/{id}/mtls');
-      return endpointView((await run(found(req.principal, req.params.id), { type: 'Update', input: input as EndpointInput }))!);
+      const { state, notices } = await runWithNotices(found(req.principal, req.params.id), { type: 'Update', input: input as EndpointInput });
+      return { ...endpointView(state!), notices };
     });
 
     app.delete('/endpoints/:id', { schema: contract(op('Delete an endpoint', write, [409]), { params: IdParams, response: { 204: NoContent } }) }, async (req, reply) => {
@@ -109,7 +111,8 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const s = found(req.principal, req.params.id);
       const [v] = await versionsOf(req.principal, s.endpointId, req.params.n);
       const config = v ? configFromView(v.config) : undefined;
-      return endpointView((await run(s, { type: 'Rollback', toVersion: req.params.n, config }))!);
+      const { state, notices } = await runWithNotices(s, { type: 'Rollback', toVersion: req.params.n, config });
+      return { ...endpointView(state!), notices };
     });
   };
 }

@@ -8,6 +8,7 @@ import { decideReservation, type TakenKey } from './domain/idempotency.ts';
 import type { EventAccepted, EventEdited, EventReplayed } from './domain/messages.ts';
 import type { EventState } from './domain/replay.ts';
 import { IdempotencyKeys } from './reservations.ts';
+import { monthlyQuota } from '../plans/quota.ts';
 import { z } from 'zod';
 
 const uuid = z.uuid();
@@ -15,10 +16,12 @@ const uuid = z.uuid();
 /** The events' commands: load → decide (pure, in domain/) → reserve (idempotency keys) → append. */
 export function eventCommands(ctx: ApiContext) {
   const keys = new IdempotencyKeys(ctx.db);
+  const quota = monthlyQuota(ctx);
 
   async function accept(events: EventAccepted[]) {
     const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e })));
     ctx.recent.remember('events', events.map((e) => e.eventId), positions);
+    return positions;
   }
 
   const release = (events: EventAccepted[]) => keys.release(events);
@@ -43,20 +46,31 @@ export function eventCommands(ctx: ApiContext) {
   }
 
   /**
-   * Reserves the keys, then appends. While Kafka is unreachable kafkajs keeps retrying for a long
-   * time: the caller gets a 503 after APPEND_TIMEOUT_MS instead of a hang, and the append goes on.
+   * Takes the messages from the monthly quota, reserves the keys, then appends. While Kafka is
+   * unreachable kafkajs keeps retrying for a long time: the caller gets a 503 after
+   * APPEND_TIMEOUT_MS instead of a hang, and the append goes on.
    * A retry with the same key answers 503 while that first write is unsettled and 409 naming the
    * event only once it is written; a failed append frees its keys. A 409 never names an event
    * that does not exist.
    */
   async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: readonly TakenKey[]) => never) {
-    const reservation = decideReservation(await reserve(events));
-    if (reservation.kind === 'unsettled') {
-      throw new DomainError('SERVICE_UNAVAILABLE', 'an event with this idempotency key is still being written, retry shortly');
+    // Over the plan's monthly messages: 402 before any key is reserved. The messages taken are
+    // given back unless the records reach the log.
+    const ticket = await quota.take(events[0]!.accountId, events);
+    let appended: ReturnType<typeof accept>;
+    try {
+      const reservation = decideReservation(await reserve(events));
+      if (reservation.kind === 'unsettled') {
+        throw new DomainError('SERVICE_UNAVAILABLE', 'an event with this idempotency key is still being written, retry shortly');
+      }
+      if (reservation.kind === 'taken') onTaken(reservation.taken);
+      appended = accept(events);
+    } catch (err) {
+      ticket.release();
+      throw err;
     }
-    if (reservation.kind === 'taken') onTaken(reservation.taken);
+    appended.then(ticket.appended, ticket.release);
     let answered503 = false;
-    const appended = accept(events);
     // A late outcome, after the caller got its 503, is settled here (the request path settles its own).
     appended.then(
       () => { if (answered503) retrySoon(() => markWritten(events), 'mark idempotency keys written'); },

@@ -69,8 +69,9 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { retried: replays.length, eventIds: replays.map((r) => r.eventId), skipped };
     });
 
-    app.post('/events', { schema: contract(op('Send an event to a destination, or fan it out by type', write, [409],
-      'The `X-Idempotency-Key` header makes the send safe to repeat: the same key answers 409 CONFLICT naming the event that holds it.'),
+    app.post('/events', { schema: contract(op('Send an event to a destination, or fan it out by type', write, [402, 409],
+      'The `X-Idempotency-Key` header makes the send safe to repeat: the same key answers 409 CONFLICT naming the event that holds it. '
+      + 'An account over its plan\'s monthly messages gets 402 QUOTA_EXCEEDED, and nothing is accepted.'),
     { body: SendBody, headers: SendHeaders, response: { 201: Accepted } }) }, async (req, reply) => {
       const key = req.headers['x-idempotency-key'];
       const event = {
@@ -89,7 +90,8 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       });
     });
 
-    app.post('/events/batch', { schema: contract(op('Send up to 1,000 events to destinations in one request', write, [409]), { body: BatchBody, response: { 201: BatchAccepted } }) }, async (req, reply) => {
+    app.post('/events/batch', { schema: contract(op('Send up to 1,000 events to destinations in one request', write, [402, 409],
+      'All or none: a batch that would take the account over its plan\'s monthly messages gets 402 QUOTA_EXCEEDED, and none of it is accepted.'), { body: BatchBody, response: { 201: BatchAccepted } }) }, async (req, reply) => {
       const events = decideSendBatch({ ...req.principal, events: req.body.events }, { now: Date.now(), newId: randomUUID });
       await reserveAndAccept(events, (taken) => {
         const keys = taken.map((t) => t.key);

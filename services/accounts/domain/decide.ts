@@ -12,25 +12,28 @@ export function rotateAccountSecret(accountId: string, current: SecretPair, newS
   };
 }
 
-/** What a signup brings, already made safe to keep: the password hashed, the secret sealed. */
+/**
+ * What a signup brings, already made safe to keep: the password hashed, the secret sealed; and
+ * the plan the deployment opens accounts on (MITTR_SIGNUP_PLAN).
+ */
 export type SignupInput = {
-  email: string; companyName?: string; passwordHash: string; signingSecretEnc: string; keyHash: string; keyPrefix: string;
+  email: string; companyName?: string; passwordHash: string; signingSecretEnc: string; keyHash: string; keyPrefix: string; plan: string;
 };
 
 /** The e-mail as an account is found by: trimmed and lower-cased. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /**
- * A signup registers a user and opens a workspace (an account, with its first project and global
- * signing secret) with that user as its admin, and the workspace's first API key, named
- * "default", holding every scope. Pure: the clock and the ids come in.
+ * A signup registers a user and opens a workspace (an account on the given plan, with its first
+ * project and global signing secret) with that user as its admin, and the workspace's first API
+ * key, named "default", holding every scope. Pure: the clock and the ids come in.
  */
 export function decideSignup(input: SignupInput, deps: { now: number; newId: () => string }): [AccountCreated, ApiKeyCreated, UserRegistered, MemberAdded] {
   const accountId = deps.newId();
   const email = normalizeEmail(input.email);
   const account: AccountCreated = {
     type: 'AccountCreated', accountId, email, companyName: input.companyName ?? '',
-    passwordHash: input.passwordHash, signingSecretEnc: input.signingSecretEnc, projectId: deps.newId(), plan: 'free', createdAt: deps.now,
+    passwordHash: input.passwordHash, signingSecretEnc: input.signingSecretEnc, projectId: deps.newId(), plan: input.plan, createdAt: deps.now,
     ownerUserId: null,
   };
   const apiKey: ApiKeyCreated = {

@@ -3,7 +3,7 @@ import { decideSignup, normalizeEmail, rotateAccountSecret } from './decide.ts';
 import { SECRET_OVERLAP_MS } from '../../platform/domain/rotation.ts';
 
 const ids = () => { let n = 0; return () => `id-${++n}`; };
-const input = { email: '  Ada@Example.COM ', passwordHash: 'argon2$h', signingSecretEnc: 'sealed', keyHash: 'kh', keyPrefix: 'mk_1234' };
+const input = { email: '  Ada@Example.COM ', passwordHash: 'argon2$h', signingSecretEnc: 'sealed', keyHash: 'kh', keyPrefix: 'mk_1234', plan: 'free' };
 
 describe('decideSignup', () => {
   it('given a new e-mail, when signing up, then a user, a workspace on the free plan with the user as admin, and its default key holding every scope', () => {
@@ -16,6 +16,9 @@ describe('decideSignup', () => {
     expect(member).toEqual({ type: 'MemberAdded', accountId: 'id-1', userId: 'id-4', role: 'admin', addedAt: 1_000 });
     expect(key).toEqual({ type: 'ApiKeyCreated', accountId: 'id-1', keyId: 'id-3', name: 'default', keyHash: 'kh', prefix: 'mk_1234', createdAt: 1_000,
       scopes: ['*'], rateLimit: null, expiresAt: null, projectId: null });
+  });
+  it('given the deployment opens accounts on self-hosted, when signing up, then the account records that plan', () => {
+    expect(decideSignup({ ...input, plan: 'self-hosted' }, { now: 0, newId: ids() })[0].plan).toBe('self-hosted');
   });
   it('given no company name, when signing up, then it is empty, not missing', () => {
     expect(decideSignup(input, { now: 0, newId: ids() })[0].companyName).toBe('');

@@ -4,6 +4,12 @@ import type { EndpointConfig, EndpointEvent } from './messages.ts';
 import type { EndpointState } from './evolve.ts';
 
 import { SECRET_OVERLAP_MS } from '../../platform/domain/rotation.ts';
+import type { PlanLimits } from '../../plans/domain/catalog.ts';
+import { capEndpointRate, type PlanNotice } from '../../plans/domain/endpoint-rate.ts';
+
+/** The account's plan, as far as an endpoint's configuration is concerned (services/plans/). */
+export type EndpointPlan = { plan: string; limits: Pick<PlanLimits, 'endpointRateLimitPerSec'> };
+const UNCAPPED: EndpointPlan = { plan: 'self-hosted', limits: { endpointRateLimitPerSec: null } };
 
 export type EndpointCommand =
   /** `signingSecretEnc` '' (no secret of its own): the workspace's global secret signs it. */
@@ -22,10 +28,30 @@ export type EndpointCommand =
  * Decides what happens to an endpoint. Pure: the clock comes in, secrets come in sealed.
  * Commands on a missing or deleted endpoint are NOT_FOUND; a change to nothing is no event.
  */
-export function decide(state: EndpointState | undefined, cmd: EndpointCommand, now: number): EndpointEvent[] {
+export function decide(state: EndpointState | undefined, cmd: EndpointCommand, now: number, plan: EndpointPlan = UNCAPPED): EndpointEvent[] {
+  return decideWithNotices(state, cmd, now, plan).events;
+}
+
+/**
+ * decide, saying too what the plan changed of what was asked: a created, updated or rolled-back
+ * configuration is kept within the account's plan (rateLimitPerSec capped at the plan's
+ * endpointRateLimitPerSec, services/plans/domain/endpoint-rate.ts), each change a notice.
+ */
+export function decideWithNotices(state: EndpointState | undefined, cmd: EndpointCommand, now: number, plan: EndpointPlan = UNCAPPED): { events: EndpointEvent[]; notices: PlanNotice[] } {
+  const notices: PlanNotice[] = [];
+  const withinPlan = (config: EndpointConfig): EndpointConfig => {
+    const { rate, notice } = capEndpointRate(plan.limits, plan.plan, config.rateLimitPerSec);
+    if (!notice) return config;
+    notices.push(notice);
+    return { ...config, rateLimitPerSec: rate };
+  };
+  return { events: decideEvents(state, cmd, now, withinPlan), notices };
+}
+
+function decideEvents(state: EndpointState | undefined, cmd: EndpointCommand, now: number, withinPlan: (c: EndpointConfig) => EndpointConfig): EndpointEvent[] {
   if (cmd.type === 'Create') {
     if (state) throw new DomainError('CONFLICT', 'endpoint already exists');
-    const config = buildConfig(ENDPOINT_DEFAULTS, cmd.input);
+    const config = withinPlan(buildConfig(ENDPOINT_DEFAULTS, cmd.input));
     return [{ type: 'EndpointCreated', endpointId: cmd.endpointId, accountId: cmd.accountId, projectId: cmd.projectId,
       version: 1, config, signingSecretEnc: cmd.signingSecretEnc, at: now }];
   }
@@ -33,12 +59,12 @@ export function decide(state: EndpointState | undefined, cmd: EndpointCommand, n
   const base = { endpointId: state.endpointId, accountId: state.accountId, projectId: state.projectId, version: state.version + 1, at: now };
   switch (cmd.type) {
     case 'Update': {
-      const config = buildConfig(state.config, cmd.input);
+      const config = withinPlan(buildConfig(state.config, cmd.input));
       return JSON.stringify(config) === JSON.stringify(state.config) ? [] : [{ type: 'EndpointUpdated', ...base, config, rolledBackTo: null }];
     }
     case 'Rollback': {
       if (!cmd.config) throw new DomainError('NOT_FOUND', `version ${cmd.toVersion} not found`);
-      return [{ type: 'EndpointUpdated', ...base, config: cmd.config, rolledBackTo: cmd.toVersion }];
+      return [{ type: 'EndpointUpdated', ...base, config: withinPlan(cmd.config), rolledBackTo: cmd.toVersion }];
     }
     case 'Delete': return [{ type: 'EndpointDeleted', ...base }];
     case 'Pause': return state.paused ? [] : [{ type: 'EndpointPaused', ...base }];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../platform/domain/errors.ts';
 import { diffConfigs, matchesEventType } from './config.ts';
 import { SECRET_OVERLAP_MS } from '../../platform/domain/rotation.ts';
-import { decide, type EndpointCommand } from './decide.ts';
+import { decide, decideWithNotices, type EndpointCommand } from './decide.ts';
 import type { EndpointEvent } from './messages.ts';
 import { evolve, type EndpointState } from './evolve.ts';
 
@@ -83,5 +83,40 @@ describe('event type patterns', () => {
     expect(matchesEventType(['payment.*'], 'paymentx')).toBe(false);
     expect(matchesEventType(['*'], 'anything.at.all')).toBe(true);
     expect(matchesEventType(['order.created'], 'order.updated')).toBe(false);
+  });
+});
+
+describe('endpoint decider under a plan', () => {
+  const free = { plan: 'free', limits: { endpointRateLimitPerSec: 10 } };
+  const config = (events: EndpointEvent[]) => (events[0] as Extract<EndpointEvent, { type: 'EndpointCreated' }>).config;
+
+  it('given the free plan (10/s), when created asking 500/s, then it is kept at 10/s and a notice says so', () => {
+    const { events, notices } = decideWithNotices(undefined, { ...create, input: { ...create.input, rateLimitPerSec: 500 } }, T, free);
+    expect(config(events).rateLimitPerSec).toBe(10);
+    expect(notices).toEqual([expect.objectContaining({ code: 'PLAN_LIMIT_APPLIED', field: 'rateLimitPerSec', requested: 500, applied: 10 })]);
+  });
+  it('given the free plan, when created without a rate (0, unlimited), then the plan\'s 10/s applies, with a notice', () => {
+    const { events, notices } = decideWithNotices(undefined, create, T, free);
+    expect(config(events).rateLimitPerSec).toBe(10);
+    expect(notices).toEqual([expect.objectContaining({ requested: 0, applied: 10 })]);
+  });
+  it('given an endpoint at the cap, when updated asking 5/s or its description, then no notice', () => {
+    const at = decide(undefined, create, T, free);
+    const slower = decideWithNotices(fold(at), { type: 'Update', input: { rateLimitPerSec: 5 } }, T + 1, free);
+    expect([config(slower.events).rateLimitPerSec, slower.notices]).toEqual([5, []]);
+    expect(decideWithNotices(fold(at), { type: 'Update', input: { description: 'x' } }, T + 1, free).notices).toEqual([]);
+  });
+  it('given an endpoint at the cap, when updated asking above it, then nothing changes but the notice says why', () => {
+    const at = decide(undefined, create, T, free);
+    expect(decideWithNotices(fold(at), { type: 'Update', input: { rateLimitPerSec: 50 } }, T + 1, free))
+      .toEqual({ events: [], notices: [expect.objectContaining({ requested: 50, applied: 10 })] });
+  });
+  it('given a rollback to a version above the cap, when rolled back, then the restored configuration is capped too', () => {
+    const { events, notices } = decideWithNotices(fold(created), { type: 'Rollback', toVersion: 1, config: { ...config(created), rateLimitPerSec: 0 } }, T + 1, free);
+    expect([config(events).rateLimitPerSec, notices.length]).toEqual([10, 1]);
+  });
+  it('given no plan (self-hosted), when created asking 0 or 100,000/s, then it is kept as asked', () => {
+    expect(config(decide(undefined, create, T)).rateLimitPerSec).toBe(0);
+    expect(config(decide(undefined, { ...create, input: { ...create.input, rateLimitPerSec: 100_000 } }, T)).rateLimitPerSec).toBe(100_000);
   });
 });

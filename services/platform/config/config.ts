@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { PLAN_IDS } from '../../plans/domain/catalog.ts';
 
 /** Every setting mittr reads, validated once at boot; a bad value stops the process loudly. */
 const schema = z.object({
@@ -43,6 +44,14 @@ const schema = z.object({
   MITTR_PUBLIC_URL: z.string().url().optional(),
   /** mittr's working folder (scripts/node-env.sh sets it); the .eml files land in its mail/. */
   MITTR_HOME: z.string().min(1).default('.mittr'),
+  /**
+   * The plan a new account is opened on (services/plans/domain/catalog.ts). A self-hosted
+   * deployment limits nothing; a hosted one sets `free`.
+   */
+  MITTR_SIGNUP_PLAN: z.enum(PLAN_IDS).default('self-hosted'),
+  /** The addresses deliveries leave from (comma-separated), shown to tenants for their firewalls (GET /egress-ips). */
+  MITTR_EGRESS_IPS: z.string().default('').transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((list) => list.every((a) => ipaddr.IPv4.isValidFourPartDecimal(a) || ipaddr.IPv6.isValid(a)), 'must be comma-separated IP addresses such as 203.0.113.7,2001:db8::7'),
 });
 
 export type Config = {
@@ -71,6 +80,10 @@ export type Config = {
   publicUrl: string;
   /** MITTR_HOME/mail: where unsent (development) mail is written. */
   mailDir: string;
+  /** MITTR_SIGNUP_PLAN. */
+  signupPlan: (typeof PLAN_IDS)[number];
+  /** MITTR_EGRESS_IPS; empty when unset. */
+  egressIps: string[];
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -126,5 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MITTR_MAIL_FROM,
     publicUrl: (e.MITTR_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     mailDir: join(e.MITTR_HOME, 'mail'),
+    signupPlan: e.MITTR_SIGNUP_PLAN,
+    egressIps: e.MITTR_EGRESS_IPS,
   };
 }

@@ -45,3 +45,17 @@ describe('e-mail', () => {
     expect(() => loadConfig({ ...base, SMTP_URL: 'http://mail.test' })).toThrow(/SMTP_URL/);
   });
 });
+
+describe('plans and egress', () => {
+  it('given no setting, then accounts open on self-hosted (unlimited) and no egress address is shown', () => {
+    expect(loadConfig(base)).toMatchObject({ signupPlan: 'self-hosted', egressIps: [] });
+  });
+
+  it('given a hosted deployment, then its plan and addresses are read; an unknown plan or address refuses to start', () => {
+    expect(loadConfig({ ...base, MITTR_SIGNUP_PLAN: 'free', MITTR_EGRESS_IPS: ' 203.0.113.7, 2001:db8::7 ' }))
+      .toMatchObject({ signupPlan: 'free', egressIps: ['203.0.113.7', '2001:db8::7'] });
+    expect(() => loadConfig({ ...base, MITTR_SIGNUP_PLAN: 'platinum' })).toThrow(/MITTR_SIGNUP_PLAN/);
+    expect(() => loadConfig({ ...base, MITTR_EGRESS_IPS: '203.0.113.0/24' })).toThrow(/MITTR_EGRESS_IPS/);
+    expect(() => loadConfig({ ...base, MITTR_EGRESS_IPS: '1' })).toThrow(/MITTR_EGRESS_IPS/);
+  });
+});

@@ -1,0 +1,13 @@
+import { defineCapability } from '../platform/capability.ts';
+
+/**
+ * Plans: the catalog of limits (domain/catalog.ts), the monthly message quota of POST /events
+ * (quota.ts, over usage counted from the log), the endpoint rate cap, GET /entitlements and
+ * GET /egress-ips. It writes no events of its own: an account's plan is in its AccountCreated.
+ */
+export const plans = defineCapability<never>({
+  name: 'plans',
+  messageTypes: [],
+  routes: async () => [(await import('./routes.ts')).planRoutes],
+  projections: async () => [(await import('../../projections/usage/projector.ts')).usageProjection],
+});
