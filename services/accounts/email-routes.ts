@@ -40,7 +40,7 @@ export function emailRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { ok: true as const, message: 'the password is changed; log in again' };
     });
 
-    app.get('/auth/invite-status', { schema: contract(op('What an invitation link offers, without accepting it'), {
+    app.get('/auth/invite-status', { schema: contract(op('What an invitation link offers, without accepting it', [404]), {
       querystring: Type.Object({ token: Token }),
       response: { 200: Type.Object({ workspace: Type.Object({ id: Type.String(), companyName: Type.String() }), email: Type.String(), role: Type.String(), status: Type.String(), expiresAt: Type.String({ format: 'date-time' }), hasLogin: Type.Boolean() }) },
     }) }, async (req) => {
@@ -53,7 +53,7 @@ export function emailRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       };
     });
 
-    app.post('/auth/accept-invite', { schema: contract(op('Accept an invitation: join the workspace (a new login is made with the password given) and log in', [401, 409]), {
+    app.post('/auth/accept-invite', { schema: contract(op('Accept an invitation: join the workspace (a new login is made with the password given) and log in', [401, 404, 409]), {
       body: Type.Object({ token: Token, name: Type.Optional(Type.String({ maxLength: 200 })), password: Password }),
       response: { 200: Type.Object({ workspace: Type.Object({ id: Type.String() }), userId: Type.String(), role: Type.String(), csrfToken: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }) },
     }) }, async (req, reply) => {

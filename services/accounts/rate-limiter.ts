@@ -5,7 +5,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
-import { limitsOf } from '../plans/domain/catalog.ts';
+import { planOf } from '../plans/account-plan.ts';
 import { admit, RATE_WINDOW_MS } from './domain/rate-limit.ts';
 
 /** Requests a minute for a key without a rateLimit of its own on a plan that sets none (self-hosted). */
@@ -57,9 +57,8 @@ export function rateLimiter(ctx: ApiContext, peers: ApiPeers) {
   return (req: FastifyRequest, reply: FastifyReply): void => {
     const { keyId } = req.credential;
     if (keyId === null) return;
-    const accounts = ctx.store.state.accounts;
-    const limit = accounts.keyOf(req.principal.accountId, keyId)?.rateLimit
-      ?? limitsOf(accounts.get(req.principal.accountId)?.plan ?? '').apiRequestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
+    const limit = ctx.store.state.accounts.keyOf(req.principal.accountId, keyId)?.rateLimit
+      ?? planOf(ctx, req.principal.accountId).limits.apiRequestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
     const now = Date.now();
     const start = now - (now % RATE_WINDOW_MS);
     let w = windows.get(keyId);

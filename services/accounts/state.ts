@@ -30,7 +30,9 @@ export class AccountsState implements ConfigSlice {
     if (e.type === 'AccountCreated') {
       this.accounts.set(e.accountId, {
         accountId: e.accountId, projectId: e.projectId, signingSecretEnc: e.signingSecretEnc, email: e.email, companyName: e.companyName,
-        plan: e.plan, previousSecretEnc: null, previousExpiresAt: null,
+        // An account opened before users (and plans) existed recorded 'free' whatever the
+        // deployment: its plan is the deployment's signup plan (services/plans/account-plan.ts).
+        plan: e.ownerUserId === null || e.ownerUserId === undefined ? DEPLOYMENT_PLAN : e.plan, previousSecretEnc: null, previousExpiresAt: null,
       });
       this.people.applyAccount(e);
       this.projects.applyAccount(e);
@@ -86,3 +88,5 @@ export class AccountsState implements ConfigSlice {
 }
 
 const REVOKED = '';
+/** The plan of an account opened before plans were recorded: whatever MITTR_SIGNUP_PLAN says. */
+export const DEPLOYMENT_PLAN = '';

@@ -90,7 +90,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       });
     });
 
-    app.post('/events/batch', { schema: contract(op('Send up to 1,000 events to destinations in one request', write, [402, 409],
+    app.post('/events/batch', { schema: contract(op('Send up to 100 events to destinations in one request', write, [402, 409],
       'All or none: a batch that would take the account over its plan\'s monthly messages gets 402 QUOTA_EXCEEDED, and none of it is accepted.'), { body: BatchBody, response: { 201: BatchAccepted } }) }, async (req, reply) => {
       const events = decideSendBatch({ ...req.principal, events: req.body.events }, { now: Date.now(), newId: randomUUID });
       await reserveAndAccept(events, (taken) => {
