@@ -5,6 +5,7 @@ import { appendReserved } from '../platform/http/append.ts';
 import { contract, NoContent, type Operation } from '../platform/http/contract.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import type { AccountMessage } from './domain/messages.ts';
+import { planOf } from '../plans/account-plan.ts';
 import { decideCreateProject, decideDeleteProject, decideUpdateProject, ENVIRONMENTS, type ProjectState } from './domain/projects.ts';
 
 const Environment = Type.Union(ENVIRONMENTS.map((e) => Type.Literal(e)));
@@ -38,9 +39,10 @@ export function projectRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get('/projects', { schema: contract(op('List the workspace\'s projects', 'projects:read'), { response: { 200: Type.Object({ data: Type.Array(Project), pagination: Type.Object({ hasMore: Type.Boolean(), cursor: Type.Null() }) }) } }) }, async (req) =>
       ({ data: projects().list(req.principal.accountId).map((p) => view(req.principal.accountId, p)), pagination: { hasMore: false, cursor: null } }));
 
-    app.post('/projects', { schema: contract(op('Open a project', 'projects:write'), { body: Body, response: { 201: Project } }) }, async (req, reply) => {
+    app.post('/projects', { schema: contract(op('Open a project (within the plan\'s projects)', 'projects:write', [402]), { body: Body, response: { 201: Project } }) }, async (req, reply) => {
       const { accountId } = req.principal;
-      const event = decideCreateProject(accountId, req.body, { now: Date.now(), newId: randomUUID });
+      const limit = { limit: planOf(ctx, accountId).limits.projects, used: projects().list(accountId).length };
+      const event = decideCreateProject(accountId, req.body, { now: Date.now(), newId: randomUUID }, limit);
       await append(accountId, [event]);
       return reply.code(201).send(view(accountId, projects().get(accountId, event.projectId)!));
     });

@@ -11,6 +11,7 @@ import type { AccountMessage } from './domain/messages.ts';
 import { decideAccept, decideInvite, decideRemove, decideRoleChange } from './domain/team.ts';
 import { loginCommands } from './login.ts';
 import { TokenUses } from './reservations.ts';
+import { planOf } from '../plans/account-plan.ts';
 
 /** The team's commands: invitations (mailed, single-use), roles, removals. */
 export function teamCommands(ctx: ApiContext) {
@@ -30,7 +31,9 @@ export function teamCommands(ctx: ApiContext) {
     const email = normalizeEmail(input.email);
     const memberEmails = members(accountId).flatMap((m) => people().user(m.userId)?.email ?? []);
     const token = newToken();
-    const event = decideInvite(accountId, { email, role: input.role }, memberEmails, token.hash, credential.userId, { now: Date.now(), newId: randomUUID });
+    const now = Date.now();
+    const seats = { limit: planOf(ctx, accountId).limits.teamSeats, used: members(accountId).length + people().pendingInvitations(accountId, now).length };
+    const event = decideInvite(accountId, { email, role: input.role }, memberEmails, token.hash, credential.userId, { now, newId: randomUUID }, seats);
     await append(accountId, [event]);
     const account = ctx.store.state.accounts.get(accountId);
     const link = `${ctx.config.publicUrl}/accept-invite?token=${token.token}`;

@@ -40,7 +40,7 @@ export function teamRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { data, pagination: { hasMore: false, cursor: null }, invitations };
     });
 
-    app.post('/team/invite', { schema: contract(op('Invite someone by e-mail with a role: a single-use link, for 7 days', 'team:write', [409]), { body: InviteBody, response: { 201: Invitation } }) }, async (req, reply) => {
+    app.post('/team/invite', { schema: contract(op('Invite someone by e-mail with a role: a single-use link, for 7 days (within the plan\'s seats)', 'team:write', [402, 409]), { body: InviteBody, response: { 201: Invitation } }) }, async (req, reply) => {
       const i = await invite(req.principal.accountId, req.credential, req.body);
       return reply.code(201).send({ id: i.invitationId, email: i.email, role: i.role, status: 'pending', expiresAt: iso(i.expiresAt), createdAt: iso(i.createdAt) });
     });

@@ -15,7 +15,13 @@ function checked(input: Input, base?: ProjectState): { name: string; environment
   return { name, environment };
 }
 
-export function decideCreateProject(accountId: string, input: Input, deps: { now: number; newId: () => string }): ProjectCreated {
+/** Opens a project, within the plan's projects (null: unlimited). */
+export function decideCreateProject(
+  accountId: string, input: Input, deps: { now: number; newId: () => string }, projects: { limit: number | null; used: number } = { limit: null, used: 0 },
+): ProjectCreated {
+  if (projects.limit !== null && projects.used >= projects.limit) {
+    throw new DomainError('QUOTA_EXCEEDED', `the plan allows ${projects.limit} project${projects.limit === 1 ? '' : 's'}`);
+  }
   return { type: 'ProjectCreated', accountId, projectId: deps.newId(), ...checked(input), createdAt: deps.now };
 }
 

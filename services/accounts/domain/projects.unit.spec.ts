@@ -12,6 +12,10 @@ describe('project decider', () => {
       .toEqual({ type: 'ProjectCreated', accountId: 'a', projectId: 'p2', name: 'Staging', environment: 'staging', createdAt: T });
     expect(decideCreateProject('a', { name: 'X' }, { now: T, newId: () => 'p3' }).environment).toBe('production');
   });
+  it('given the plan\'s projects all open, when created, then QUOTA_EXCEEDED', () => {
+    expect(codeOf(() => decideCreateProject('a', { name: 'X' }, { now: T, newId: () => 'x' }, { limit: 1, used: 1 }))).toBe('QUOTA_EXCEEDED');
+    expect(decideCreateProject('a', { name: 'X' }, { now: T, newId: () => 'x' }, { limit: 3, used: 1 }).type).toBe('ProjectCreated');
+  });
   it('given no name or an unknown environment, when created, then VALIDATION_ERROR', () => {
     expect(codeOf(() => decideCreateProject('a', { name: '', environment: 'qa' }, { now: T, newId: () => 'x' }))).toBe('VALIDATION_ERROR');
   });

@@ -11,12 +11,19 @@ function assertRole(role: string): asserts role is Role {
   if (!(ROLES as readonly string[]).includes(role)) throw new DomainError('VALIDATION_ERROR', `role must be one of ${ROLES.join(', ')}`);
 }
 
-/** Invites an e-mail address with a role; someone already a member is not invited again. */
+/**
+ * Invites an e-mail address with a role; someone already a member is not invited again, and the
+ * plan's seats (members and pending invitations; null: unlimited) are not exceeded.
+ */
 export function decideInvite(
   accountId: string, input: { email: string; role: string }, memberEmails: readonly string[], tokenHash: string, invitedBy: string | null, deps: Deps,
+  seats: { limit: number | null; used: number } = { limit: null, used: 0 },
 ): InvitationCreated {
   assertRole(input.role);
   if (memberEmails.includes(input.email)) throw new DomainError('CONFLICT', `${input.email} is already a member`);
+  if (seats.limit !== null && seats.used >= seats.limit) {
+    throw new DomainError('QUOTA_EXCEEDED', `the plan allows ${seats.limit} team seat${seats.limit === 1 ? '' : 's'}, all taken (members and pending invitations)`);
+  }
   return {
     type: 'InvitationCreated', accountId, invitationId: deps.newId(), email: input.email, role: input.role, tokenHash,
     invitedBy, expiresAt: deps.now + INVITATION_TTL_MS, createdAt: deps.now,

@@ -17,6 +17,11 @@ describe('team decider', () => {
     expect(codeOf(() => decideInvite('a', { email: 'a@x.io', role: 'viewer' }, ['a@x.io'], 'h', null, deps))).toBe('CONFLICT');
     expect(codeOf(() => decideInvite('a', { email: 'b@x.io', role: 'owner' }, [], 'h', null, deps))).toBe('VALIDATION_ERROR');
   });
+  it('given the plan\'s seats all taken, when invited, then QUOTA_EXCEEDED; unlimited seats, never', () => {
+    expect(codeOf(() => decideInvite('a', { email: 'b@x.io', role: 'viewer' }, [], 'h', null, deps, { limit: 1, used: 1 }))).toBe('QUOTA_EXCEEDED');
+    expect(decideInvite('a', { email: 'b@x.io', role: 'viewer' }, [], 'h', null, deps, { limit: 2, used: 1 }).type).toBe('InvitationCreated');
+    expect(decideInvite('a', { email: 'b@x.io', role: 'viewer' }, [], 'h', null, deps, { limit: null, used: 99 }).type).toBe('InvitationCreated');
+  });
   it('given a pending invitation and a new person, when accepted, then a user, the acceptance and the membership', () => {
     expect(decideAccept(inv, { passwordHash: 'ph', name: 'Bea' }, deps)).toEqual([
       { type: 'UserRegistered', userId: 'new', email: 'b@x.io', name: 'Bea', passwordHash: 'ph', registeredAt: T },
