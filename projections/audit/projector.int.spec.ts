@@ -12,6 +12,11 @@ const byKey = { type: 'api_key', id: '1a2b3c4d-5e6f-4701-8293-a4b5c6d7e8f9', add
 const base = { endpointId: endpoint, accountId: account, projectId: project };
 const config = (url: string) => ({ ...ENDPOINT_DEFAULTS, url, eventTypes: ['order.created'], customHeaders: { Authorization: 'Bearer secret' } });
 const e = (x: Record<string, unknown>) => x as unknown as DomainEvent;
+/** A record as the consumer decodes it: an instance of avsc's generated class, not a plain object. */
+class Decoded {}
+const decoded = (fields: Record<string, unknown>) => Object.assign(new Decoded(), fields);
+const eventType = '5c2f1e0d-9b8a-4c7d-8e6f-5a4b3c2d1e0f';
+const definition = (description: string) => decoded({ name: 'order.created', description, schema: null, schemaVersion: null, examplePayload: null, deprecated: false });
 
 describe('audit projection', () => {
   redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types' }), [
@@ -21,5 +26,7 @@ describe('audit projection', () => {
     [e({ type: 'ApiKeyCreated', accountId: account, keyId: byKey.id, name: 'ci', keyHash: 'h', prefix: 'mtr_abcd', createdAt: T + 30, scopes: ['*'], rateLimit: null, expiresAt: null, projectId: null, actor: byKey }),
       e({ type: 'EndpointUpdated', ...base, version: 4, at: T + 40, config: config('https://a.example/3'), rolledBackTo: 1, actor: { type: 'user', id: 'u1', address: '::1' } })],
     [e({ type: 'EndpointCircuitChanged', ...base, version: 4, at: T + 50, state: 'open', consecutiveFailures: 5, openUntil: T + 60 })],
+    [e({ type: 'EventTypeCreated', eventTypeId: eventType, accountId: account, projectId: project, version: 1, at: T + 60, definition: definition('v1'), actor: byKey }),
+      e({ type: 'EventTypeUpdated', eventTypeId: eventType, accountId: account, projectId: project, version: 2, at: T + 70, definition: definition('v2'), actor: byKey })],
   ]);
 });
