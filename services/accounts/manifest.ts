@@ -11,6 +11,13 @@ export const accounts = defineCapability<AccountMessage, { accounts: string }, {
   topicSpecs: (t) => [configTopic(t.accounts)],
   state: async (t) => ({ accounts: new (await import('./state.ts')).AccountsState(t.accounts) }),
   publicRoutes: async () => [(await import('./routes.ts')).authRoutes, (await import('./session-routes.ts')).sessionRoutes, (await import('./email-routes.ts')).emailRoutes],
+  apiTags: [
+    { name: 'Auth', description: 'Opening an account, logging in, sessions, e-mail links' },
+    { name: 'Account', description: "The caller's account and its global signing secret" },
+    { name: 'API keys', description: 'Keys with scopes: what each may do, where, until when' },
+    { name: 'Team', description: 'Members, their roles, invitations' },
+    { name: 'Projects', description: 'Every resource belongs to a project; X-Project-ID picks one' },
+  ],
   routes: async () => [(await import('./me-routes.ts')).meRoutes, (await import('./api-key-routes.ts')).apiKeyRoutes, (await import('./team-routes.ts')).teamRoutes,
     (await import('./project-routes.ts')).projectRoutes],
   projections: async () => [(await import('../../projections/accounts/projector.ts')).accountsProjection],

@@ -4,6 +4,7 @@ import { defineCapability } from '../platform/capability.ts';
 export const audit = defineCapability<never>({
   name: 'audit',
   messageTypes: [],
+  apiTags: [{ name: 'Audit', description: 'Who changed what, when: a projection of the log' }],
   routes: async () => [(await import('./routes.ts')).auditRoutes],
   projections: async () => [(await import('../../projections/audit/projector.ts')).auditProjection],
 });

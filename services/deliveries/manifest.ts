@@ -19,6 +19,7 @@ export const deliveries = defineCapability<DeliveryMessage, DeliveryTopics, obje
     ...LANES.map((l) => workTopic(t.lane(l), partitions)),
     ...DELAY_TIERS_MS.map((ms) => workTopic(t.delay(ms), partitions)),
   ],
+  apiTags: [{ name: 'Deliveries', description: 'Every delivery attempt, as a resource' }],
   routes: async () => [(await import('./routes.ts')).deliveryRoutes],
   roles: {
     schedule: { usesConfig: false, load: () => import('./scheduler-role.ts') },

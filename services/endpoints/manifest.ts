@@ -10,6 +10,7 @@ export const endpoints = defineCapability<EndpointEvent, { endpoints: string }, 
   topicNames: (prefix) => ({ endpoints: `${prefix}endpoints` }),
   topicSpecs: (t) => [configTopic(t.endpoints)],
   state: async (t) => ({ endpoints: new (await import('./state.ts')).EndpointsState(t.endpoints) }),
+  apiTags: [{ name: 'Endpoints', description: 'Where events are delivered, and how; every change a version' }],
   routes: async () => [(await import('./routes.ts')).endpointRoutes],
   projections: async () => [(await import('../../projections/endpoints/projector.ts')).endpointsProjection],
 });

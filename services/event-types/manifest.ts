@@ -10,6 +10,7 @@ export const eventTypes = defineCapability<EventTypeEvent, { eventTypes: string 
   topicNames: (prefix) => ({ eventTypes: `${prefix}event-types` }),
   topicSpecs: (t) => [configTopic(t.eventTypes)],
   state: async (t) => ({ eventTypes: new (await import('./state.ts')).EventTypesState(t.eventTypes) }),
+  apiTags: [{ name: 'Event types', description: 'Named types endpoints subscribe to, with optional payload schemas' }],
   routes: async () => [(await import('./routes.ts')).eventTypeRoutes],
   projections: async () => [(await import('../../projections/event-types/projector.ts')).eventTypesProjection],
 });

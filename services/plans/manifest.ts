@@ -8,6 +8,7 @@ import { defineCapability } from '../platform/capability.ts';
 export const plans = defineCapability<never>({
   name: 'plans',
   messageTypes: [],
+  apiTags: [{ name: 'Plans', description: 'The plan, its limits and the usage counted against them' }],
   routes: async () => [(await import('./routes.ts')).planRoutes],
   projections: async () => [(await import('../../projections/usage/projector.ts')).usageProjection],
 });

@@ -17,6 +17,9 @@ export type RoleDefinition = {
   load(): Promise<{ start(env: never): Promise<Processor[]> }>;
 };
 
+/** A group of operations in the OpenAPI document. */
+export type ApiTag = { name: string; description: string };
+
 /** A plugin of routes, given the API's context (services/platform/http/context.ts). */
 export type RoutesPlugin = (ctx: never) => FastifyPluginAsyncTypebox;
 
@@ -41,6 +44,8 @@ export type Capability<M extends { type: string } = { type: string }, T = object
   state?: (names: T) => Promise<S & Record<string, ConfigSlice>>;
   /** Routes without authentication (health, sign-up). */
   publicRoutes?: () => Promise<RoutesPlugin[]>;
+  /** The OpenAPI tags its routes use (services/platform/http/openapi.ts assembles the document's list). */
+  apiTags?: ApiTag[];
   /** Routes under /api/v1, authenticated. */
   routes?: () => Promise<RoutesPlugin[]>;
   /** Read models: projectors, each rebuildable from the log. */

@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { RoutesPlugin } from '../capability.ts';
+import type { ApiTag, RoutesPlugin } from '../capability.ts';
 import { clientErrorHandler, frameworkErrors, PARAM_MAX } from './client-errors.ts';
 import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
@@ -21,6 +21,8 @@ import { installValidators } from './validators.ts';
 export type ApiSurface = {
   publicRoutes: RoutesPlugin[];
   routes: RoutesPlugin[];
+  /** The OpenAPI tags the routes use. */
+  tags: ApiTag[];
   authenticate(req: FastifyRequest): Promise<{ principal: Principal; credential: Credential }>;
   /** Admits an authenticated request or refuses it (a rate limit), setting the headers that say so. */
   admit?(req: FastifyRequest, reply: FastifyReply): void;
@@ -42,7 +44,7 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   acceptEmptyJsonBodies(app);
   if (ctx.config.checkResponses) checkResponses(app);
   await app.register(cookie);
-  await installOpenApi(app);
+  await installOpenApi(app, surface.tags);
   const plugin = (routes: RoutesPlugin) => routes(ctx as never);
   // Every change a request makes records its actor (services/platform/http/actor.ts): anonymous
   // until authenticated. A callback hook, so the slot holds through the handler.

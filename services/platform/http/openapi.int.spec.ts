@@ -4,7 +4,7 @@ import { api, startTestMittr } from '../../../test/support/mittr.ts';
 import { servedRoutes } from './openapi.ts';
 
 type Operation = { security?: unknown[]; responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>; 'x-mittr-scope'?: string; 'x-mittr-role'?: string; tags?: string[]; summary?: string };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; tags: Array<{ name: string; description: string }> };
 
 /** The OpenAPI document is the contract: valid, complete, and every operation says who may call it and how it fails. */
 describe('GET /openapi.json', () => {
@@ -39,6 +39,13 @@ describe('GET /openapi.json', () => {
     const ui = await fetch(`${env.url}/docs/`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
+  });
+
+  it('describes every tag an operation uses, each once (each capability declares its own)', () => {
+    const declared = doc.tags.map((t) => t.name);
+    expect(new Set(declared).size).toBe(declared.length);
+    const used = new Set(Object.values(doc.paths).flatMap((ops) => Object.values(ops).flatMap((op) => op.tags ?? [])));
+    expect([...used].filter((t) => !declared.includes(t))).toEqual([]);
   });
 
   it('gives every operation a summary, its access, a success response with a schema, and {error, code} errors', () => {

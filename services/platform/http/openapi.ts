@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import type { ApiTag } from '../capability.ts';
 import { Type } from 'typebox';
 import { contract, methodErrors } from './contract.ts';
 
@@ -29,7 +30,7 @@ export const servedRoutes = (app: FastifyInstance): readonly ServedRoute[] => SE
  * The OpenAPI 3.1 document, generated from the route schemas as the routes register (so this is
  * registered before them): served at GET /openapi.json, browsable at /docs.
  */
-export async function installOpenApi(app: FastifyInstance): Promise<void> {
+export async function installOpenApi(app: FastifyInstance, tags: readonly ApiTag[]): Promise<void> {
   const served: ServedRoute[] = [];
   SERVED.set(app, served);
   app.addHook('onRoute', (r) => {
@@ -47,20 +48,8 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
           session: { type: 'apiKey', in: 'cookie', name: 'mittr_session', description: 'From POST /auth/login; changes also need X-CSRF-Token' },
         },
       },
-      tags: [
-        { name: 'Events', description: 'Send, list, edit and replay events' },
-        { name: 'Deliveries', description: 'Every delivery attempt, as a resource' },
-        { name: 'Endpoints', description: 'Where events are delivered, and how; every change a version' },
-        { name: 'Event types', description: 'Named types endpoints subscribe to, with optional payload schemas' },
-        { name: 'Poll', description: 'Delivery by polling, for receivers that cannot take a push' },
-        { name: 'Account', description: 'The caller\'s account and its global signing secret' },
-        { name: 'API keys', description: 'Keys with scopes: what each may do, until when' },
-        { name: 'Team', description: 'Members, their roles, invitations' },
-        { name: 'Audit', description: 'Who changed what, when: a projection of the log' },
-        { name: 'Projects', description: 'Every resource belongs to a project; X-Project-ID picks one' },
-        { name: 'Auth', description: 'Opening an account, logging in, sessions' },
-        { name: 'Operations', description: 'Health and this document' },
-      ],
+      // Each capability's tags, and the platform's own.
+      tags: [...tags, { name: 'Operations', description: 'Health and this document' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
