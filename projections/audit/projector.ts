@@ -18,8 +18,9 @@ export function auditProjection(topics: { accounts: string; endpoints: string; e
       for (const e of events) {
         const line = auditEntry(e as Parameters<typeof auditEntry>[0]);
         if (!line) continue;
-        // Decoded records are avsc's record instances, not plain objects: written as their JSON.
-        const after = line.after === null ? null : sql.jsonb(JSON.parse(JSON.stringify(line.after)) as never);
+        // Written as JSON text, as the other projectors write JSON: a decoded record is an avsc
+        // record instance, which slonik's sql.jsonb refuses as not a plain object.
+        const after = line.after === null ? null : sql.fragment`${JSON.stringify(line.after)}::jsonb`;
         await tx.query(sql.unsafe`
           INSERT INTO audit_log (id, account_id, at, resource, resource_id, action, actor_type, actor_id, actor_address, before, after)
           VALUES (${line.id}, ${line.accountId}, ${ts(line.at)}, ${line.resource}, ${line.resourceId}, ${line.action},

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { keyView, listKeys } from '../../projections/accounts/queries.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import { SCOPES } from '../platform/domain/scopes.ts';
-import { contract, NoContent, Nullable, type Operation } from '../platform/http/contract.ts';
+import { contract, DateTime, NoContent, Nullable, type Operation } from '../platform/http/contract.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { Page } from '../platform/http/page.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
@@ -18,7 +18,6 @@ const CreateBody = Type.Object({
   expiresAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
   projectId: Type.Optional(Nullable(Type.String({ description: 'The one project the key may reach; any of the workspace\'s when absent' }))),
 });
-const DateTime = Type.String({ format: 'date-time' });
 const ApiKey = Type.Object({
   id: Type.String(), name: Type.String(), keyPrefix: Type.String(), scopes: Type.Array(Type.String()),
   rateLimit: Nullable(Type.Integer()), expiresAt: Nullable(DateTime), projectId: Nullable(Type.String()), isActive: Type.Boolean(), revokedAt: Nullable(DateTime), createdAt: DateTime,

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import type { Credential, Principal } from '../platform/http/principal.ts';
@@ -9,6 +9,13 @@ import { loginCommands } from './login.ts';
 
 /** The session cookie (HttpOnly, SameSite=Lax, Secure in production). */
 export const SESSION_COOKIE = 'mittr_session';
+/** Sets the session cookie a login (or an accepted invitation) opened, for as long as the session lasts. */
+export function setSessionCookie(reply: FastifyReply, production: boolean, session: { token: string; expiresAt: number }): FastifyReply {
+  return reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true, sameSite: 'lax', secure: production, path: '/', maxAge: Math.floor((session.expiresAt - Date.now()) / 1000),
+  });
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 type Authenticated = { principal: Principal; credential: Credential };
 

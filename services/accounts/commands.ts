@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError } from '../platform/domain/errors.ts';
-import { appendReserved } from '../platform/http/append.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { hashPassword } from '../platform/security/passwords.ts';
 import { newApiKey, newSigningSecret, secretView } from '../platform/security/secrets.ts';
 import { decideCreateKey, decideRevokeKey, type CreateKeyInput } from './domain/api-keys.ts';
 import { decideSignup, rotateAccountSecret } from './domain/decide.ts';
+import { appendAccounts } from './append.ts';
 import { AccountReservations } from './reservations.ts';
 
-/** The accounts' commands: decide (pure, in domain/) → reserve → append → apply to this process's store. */
+/** The accounts' commands: decide (pure, in domain/) → reserve → append and apply to this process's store (appendAccounts). */
 export function accountCommands(ctx: ApiContext) {
   const reservations = new AccountReservations(ctx.db);
 
@@ -23,11 +23,7 @@ export function accountCommands(ctx: ApiContext) {
     const [account] = events;
     const { accountId, email } = account;
     if (!(await reservations.reserveEmail(email, accountId))) throw new DomainError('CONFLICT', 'an account with this email already exists');
-    await appendReserved(ctx, {
-      records: events.map((event) => ({ topic: ctx.topics.accounts, key: accountId, event })),
-      readModel: 'accounts', ids: [accountId], release: () => reservations.releaseEmail(email, accountId),
-    });
-    for (const e of events) ctx.store.apply(e);
+    await appendAccounts(ctx, accountId, events, { release: () => reservations.releaseEmail(email, accountId) });
     return { account, apiKey: key.key, signingSecret };
   }
 
@@ -44,11 +40,7 @@ export function accountCommands(ctx: ApiContext) {
     if (!(await reservations.reserveRotation(accountId, replaces))) {
       throw new DomainError('CONFLICT', 'the signing secret was rotated concurrently; read it again and retry');
     }
-    await appendReserved(ctx, {
-      records: [{ topic: ctx.topics.accounts, key: accountId, event }],
-      readModel: 'accounts', ids: [accountId], release: () => reservations.releaseRotation(accountId, replaces),
-    });
-    ctx.store.apply(event);
+    await appendAccounts(ctx, accountId, [event], { release: () => reservations.releaseRotation(accountId, replaces) });
     return secretView(ctx.secrets, event, now);
   }
 
@@ -57,16 +49,14 @@ export function accountCommands(ctx: ApiContext) {
     const key = newApiKey();
     const projects = ctx.store.state.accounts.projects.list(accountId).map((p) => p.projectId);
     const event = decideCreateKey(accountId, input, { hash: key.hash, prefix: key.prefix }, { now: Date.now(), newId: randomUUID }, projects);
-    await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: accountId, event }], readModel: 'accounts', ids: [accountId, event.keyId] });
-    ctx.store.apply(event);
+    await appendAccounts(ctx, accountId, [event], { ids: [accountId, event.keyId] });
     return { event, key: key.key };
   }
 
   /** Revokes a key: this process refuses it at once, every other one as soon as it folds the record. */
   async function revokeKey(accountId: string, keyId: string) {
     const event = decideRevokeKey(accountId, ctx.store.state.accounts.keysOf(accountId), keyId, Date.now());
-    await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: accountId, event }], readModel: 'accounts', ids: [accountId, keyId] });
-    ctx.store.apply(event);
+    await appendAccounts(ctx, accountId, [event], { ids: [accountId, keyId] });
   }
 
   /** Names the workspace's company at the end of onboarding. */
@@ -74,8 +64,7 @@ export function accountCommands(ctx: ApiContext) {
     const name = companyName.trim();
     if (!name) throw new DomainError('VALIDATION_ERROR', 'companyName must not be blank');
     const event = { type: 'AccountOnboarded' as const, accountId, companyName: name, onboardedAt: Date.now() };
-    await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: accountId, event }], readModel: 'accounts', ids: [accountId] });
-    ctx.store.apply(event);
+    await appendAccounts(ctx, accountId, [event]);
     return event;
   }
 

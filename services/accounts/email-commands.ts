@@ -1,10 +1,10 @@
-import { appendReserved } from '../platform/http/append.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { hashPassword } from '../platform/security/passwords.ts';
 import { hashToken, newToken } from '../platform/security/secrets.ts';
 import { normalizeEmail } from './domain/decide.ts';
 import { decideResetPassword, decideVerifyEmail, issueEmailToken } from './domain/email-tokens.ts';
 import type { AccountMessage } from './domain/messages.ts';
+import { appendAccounts } from './append.ts';
 import { TokenUses } from './reservations.ts';
 import { Sessions } from './sessions.ts';
 
@@ -14,10 +14,7 @@ export function emailCommands(ctx: ApiContext) {
   const sessions = new Sessions(ctx.db);
   const people = () => ctx.store.state.accounts.people;
 
-  async function append(userId: string, event: AccountMessage, release?: () => Promise<unknown>) {
-    await appendReserved(ctx, { records: [{ topic: ctx.topics.accounts, key: userId, event }], readModel: 'accounts', ids: [userId], release });
-    ctx.store.apply(event);
-  }
+  const append = (userId: string, event: AccountMessage, release?: () => Promise<unknown>) => appendAccounts(ctx, userId, [event], { release });
 
   /** Mails a link of `purpose` to a user. */
   async function mailLink(userId: string, email: string, purpose: 'verify' | 'reset') {

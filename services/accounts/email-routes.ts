@@ -6,7 +6,7 @@ import type { ApiContext } from '../platform/http/context.ts';
 import { hashToken } from '../platform/security/secrets.ts';
 import { invitationStatus } from './domain/team.ts';
 import { emailCommands } from './email-commands.ts';
-import { SESSION_COOKIE } from './authenticate.ts';
+import { setSessionCookie } from './authenticate.ts';
 import { teamCommands } from './team-commands.ts';
 
 const Token = Type.String({ minLength: 1, maxLength: 200 });
@@ -58,7 +58,7 @@ export function emailRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       response: { 200: Type.Object({ workspace: Type.Object({ id: Type.String() }), userId: Type.String(), role: Type.String(), csrfToken: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }) },
     }) }, async (req, reply) => {
       const s = await accept(req.body);
-      reply.setCookie(SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'lax', secure: ctx.config.env === 'production', path: '/', maxAge: Math.floor((s.expiresAt - Date.now()) / 1000) });
+      setSessionCookie(reply, ctx.config.env === 'production', s);
       return { workspace: { id: s.accountId }, userId: s.userId!, role: s.role, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() };
     });
   };

@@ -75,7 +75,7 @@ export function loginCommands(ctx: ApiContext) {
     if (!account) return null;
     const principal = { accountId: account.accountId, projectId: account.projectId };
     if (row.key_id !== null) {
-      const key = accounts.keysOf(account.accountId).find((k) => k.keyId === row.key_id);
+      const key = accounts.keyOf(account.accountId, row.key_id);
       if (!key || (key.expiresAt !== null && key.expiresAt <= Date.now())) return null;
       return { id: row.id, principal, csrfToken: row.csrf_token, expiresAt: row.expires_at, credential: { keyId: key.keyId, scopes: key.scopes, userId: null, role: null, boundProjectId: key.projectId } };
     }

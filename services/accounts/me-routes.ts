@@ -5,7 +5,7 @@ import { DomainError } from '../platform/domain/errors.ts';
 import { secretView } from '../platform/security/secrets.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
-import { contract, Nullable, type Operation } from '../platform/http/contract.ts';
+import { contract, Nullable, type Operation, RoleSchema } from '../platform/http/contract.ts';
 import { accountCommands } from './commands.ts';
 
 /** A signing secret as the API shows it, with the one it replaced while that still signs. */
@@ -14,7 +14,6 @@ const SecretView = Type.Object({
   previousSecret: Type.Optional(Type.String()),
   previousSecretExpiresAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
-const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
 const Me = Type.Object({
   id: Type.String(), email: Type.String(), companyName: Type.String(), plan: Type.String(), projectId: Type.String(),
   signingSecret: Type.Optional(Type.String({ description: 'The global signing secret: shown to API keys and admins' })),
@@ -23,8 +22,8 @@ const Me = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   onboardedAt: Nullable(Type.String({ format: 'date-time' })),
   user: Nullable(Type.Object({ id: Type.String(), email: Type.String(), emailVerified: Type.Boolean() })),
-  role: Nullable(Role),
-  workspaces: Type.Array(Type.Object({ id: Type.String(), companyName: Type.String(), role: Role }), { description: 'The workspaces the user belongs to' }),
+  role: Nullable(RoleSchema),
+  workspaces: Type.Array(Type.Object({ id: Type.String(), companyName: Type.String(), role: RoleSchema }), { description: 'The workspaces the user belongs to' }),
   projects: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), environment: Type.String() })),
 });
 const Onboarding = Type.Object({ companyName: Type.String({ minLength: 1, maxLength: 200 }) });

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { appendReserved } from '../platform/http/append.ts';
 import { contract, NoContent, type Operation } from '../platform/http/contract.ts';
 import type { ApiContext } from '../platform/http/context.ts';
-import type { AccountMessage } from './domain/messages.ts';
+import { appendAccounts } from './append.ts';
 import { planOf } from '../plans/account-plan.ts';
 import { decideCreateProject, decideDeleteProject, decideUpdateProject, ENVIRONMENTS, type ProjectState } from './domain/projects.ts';
 
@@ -22,7 +21,7 @@ const op = (summary: string, scope: 'projects:read' | 'projects:write', errors?:
 /**
  * Projects (002): every resource belongs to one; X-Project-ID scopes a request to one of the
  * workspace's, the default one otherwise. The commands are small enough to live here beside the
- * routes: decide (domain/projects.ts), append, apply.
+ * routes: decide (domain/projects.ts), then appendAccounts.
  */
 export function projectRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   const projects = () => ctx.store.state.accounts.projects;
@@ -30,10 +29,6 @@ export function projectRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     id: p.projectId, name: p.name, environment: p.environment, isDefault: ctx.store.state.accounts.get(accountId)?.projectId === p.projectId,
     createdAt: new Date(p.createdAt).toISOString(),
   });
-  async function append(accountId: string, events: AccountMessage[]) {
-    await appendReserved(ctx, { records: events.map((event) => ({ topic: ctx.topics.accounts, key: accountId, event })), readModel: 'accounts', ids: [accountId] });
-    for (const e of events) ctx.store.apply(e);
-  }
 
   return async (app) => {
     app.get('/projects', { schema: contract(op('List the workspace\'s projects', 'projects:read'), { response: { 200: Type.Object({ data: Type.Array(Project), pagination: Type.Object({ hasMore: Type.Boolean(), cursor: Type.Null() }) }) } }) }, async (req) =>
@@ -43,20 +38,20 @@ export function projectRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const { accountId } = req.principal;
       const limit = { limit: planOf(ctx, accountId).limits.projects, used: projects().list(accountId).length };
       const event = decideCreateProject(accountId, req.body, { now: Date.now(), newId: randomUUID }, limit);
-      await append(accountId, [event]);
+      await appendAccounts(ctx, accountId, [event]);
       return reply.code(201).send(view(accountId, projects().get(accountId, event.projectId)!));
     });
 
     app.patch('/projects/:id', { schema: contract(op('Rename a project or change its environment', 'projects:write'), { params: IdParams, body: Patch, response: { 200: Project } }) }, async (req) => {
       const { accountId } = req.principal;
-      await append(accountId, decideUpdateProject(accountId, projects().get(accountId, req.params.id), req.body, Date.now()));
+      await appendAccounts(ctx, accountId, decideUpdateProject(accountId, projects().get(accountId, req.params.id), req.body, Date.now()));
       return view(accountId, projects().get(accountId, req.params.id)!);
     });
 
     app.delete('/projects/:id', { schema: contract(op('Delete a project (not the default one): nothing reaches it any more', 'projects:write', [409]), { params: IdParams, response: { 204: NoContent } }) }, async (req, reply) => {
       const { accountId } = req.principal;
       const account = ctx.store.state.accounts.get(accountId)!;
-      await append(accountId, [decideDeleteProject(accountId, projects().get(accountId, req.params.id), account.projectId, Date.now())]);
+      await appendAccounts(ctx, accountId, [decideDeleteProject(accountId, projects().get(accountId, req.params.id), account.projectId, Date.now())]);
       return reply.code(204).send(null);
     });
   };

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
-import { contract, NoContent, Nullable, type Operation } from '../platform/http/contract.ts';
-import { authenticateKey, SESSION_COOKIE } from './authenticate.ts';
+import { contract, DateTime, NoContent, Nullable, type Operation, RoleSchema } from '../platform/http/contract.ts';
+import { authenticateKey, SESSION_COOKIE, setSessionCookie } from './authenticate.ts';
 import { loginCommands, type OpenedSession } from './login.ts';
 
 const LoginBody = Type.Object({
@@ -12,11 +12,10 @@ const LoginBody = Type.Object({
   password: Type.String({ maxLength: 1024 }),
   workspaceId: Type.Optional(Type.String({ format: 'uuid', description: 'Which of the user\'s workspaces; the first one when absent' })),
 });
-const DateTime = Type.String({ format: 'date-time' });
 const Session = Type.Object({
   user: Nullable(Type.Object({ id: Type.String(), email: Type.String() })),
   workspace: Type.Object({ id: Type.String(), companyName: Type.String(), projectId: Type.String() }),
-  role: Type.Union([Type.Literal('viewer'), Type.Literal('editor'), Type.Literal('admin')]),
+  role: RoleSchema,
   csrfToken: Type.String({ description: 'Send it as X-CSRF-Token with every change made with the session cookie' }),
   expiresAt: DateTime,
 });
@@ -40,9 +39,7 @@ export function sessionRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       role: s.role, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString(),
     });
   }
-  const setCookie = (reply: FastifyReply, s: OpenedSession) => reply.setCookie(SESSION_COOKIE, s.token, {
-    httpOnly: true, sameSite: 'lax', secure: ctx.config.env === 'production', path: '/', maxAge: Math.floor((s.expiresAt - Date.now()) / 1000),
-  });
+  const setCookie = (reply: FastifyReply, s: OpenedSession) => setSessionCookie(reply, ctx.config.env === 'production', s);
   const cookieOf = (req: FastifyRequest) => {
     const token = req.cookies?.[SESSION_COOKIE];
     if (!token) throw new DomainError('UNAUTHORIZED', 'no session: log in');

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../platform/domain/errors.ts';
-import type { Outgoing } from '../platform/kafka/processor.ts';
-import { appendReserved } from '../platform/http/append.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import type { Credential } from '../platform/http/principal.ts';
 import { hashPassword, verifyPassword } from '../platform/security/passwords.ts';
@@ -10,6 +8,7 @@ import { normalizeEmail } from './domain/decide.ts';
 import type { AccountMessage } from './domain/messages.ts';
 import { decideAccept, decideInvite, decideRemove, decideRoleChange } from './domain/team.ts';
 import { loginCommands } from './login.ts';
+import { appendAccounts } from './append.ts';
 import { TokenUses } from './reservations.ts';
 import { planOf } from '../plans/account-plan.ts';
 
@@ -18,12 +17,7 @@ export function teamCommands(ctx: ApiContext) {
   const uses = new TokenUses(ctx.db);
   const { open } = loginCommands(ctx);
   const people = () => ctx.store.state.accounts.people;
-  const records = (accountId: string, events: AccountMessage[]): Outgoing[] => events.map((event) => ({ topic: ctx.topics.accounts, key: accountId, event }));
-
-  async function append(accountId: string, events: AccountMessage[], release?: () => Promise<unknown>) {
-    await appendReserved(ctx, { records: records(accountId, events), readModel: 'accounts', ids: [accountId], release });
-    for (const e of events) ctx.store.apply(e);
-  }
+  const append = (accountId: string, events: AccountMessage[], release?: () => Promise<unknown>) => appendAccounts(ctx, accountId, events, { release });
   const members = (accountId: string) => people().membersOf(accountId);
 
   /** Invites `email` with `role` and mails the link; the token is only in the mail. */

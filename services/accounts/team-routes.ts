@@ -1,21 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { contract, NoContent, type Operation } from '../platform/http/contract.ts';
+import { contract, DateTime, NoContent, type Operation, RoleSchema } from '../platform/http/contract.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { invitationStatus } from './domain/team.ts';
 import { teamCommands } from './team-commands.ts';
 
-const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
-const DateTime = Type.String({ format: 'date-time' });
-const Member = Type.Object({ userId: Type.String(), email: Type.String(), role: Role, emailVerified: Type.Boolean() });
-const Invitation = Type.Object({ id: Type.String(), email: Type.String(), role: Role, status: Type.String(), expiresAt: DateTime, createdAt: DateTime });
+const Member = Type.Object({ userId: Type.String(), email: Type.String(), role: RoleSchema, emailVerified: Type.Boolean() });
+const Invitation = Type.Object({ id: Type.String(), email: Type.String(), role: RoleSchema, status: Type.String(), expiresAt: DateTime, createdAt: DateTime });
 const Team = Type.Object({
   data: Type.Array(Member),
   pagination: Type.Object({ hasMore: Type.Boolean(), cursor: Type.Union([Type.String(), Type.Null()]) }),
   invitations: Type.Array(Invitation, { description: 'Invitations not yet accepted, still valid' }),
 });
-const InviteBody = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), role: Role });
-const RoleBody = Type.Object({ role: Role });
+const InviteBody = Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), role: RoleSchema });
+const RoleBody = Type.Object({ role: RoleSchema });
 const UserParams = Type.Object({ userId: Type.String() });
 /** Reading the team is for every member; changing it is an admin's. */
 const op = (summary: string, scope: 'team:read' | 'team:write', errors?: number[]): Operation =>

@@ -2,13 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { auditLog } from '../../projections/audit/queries.ts';
 import { DomainError } from '../platform/domain/errors.ts';
-import { contract, Nullable } from '../platform/http/contract.ts';
+import { contract, DateTime, Nullable } from '../platform/http/contract.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { Page } from '../platform/http/page.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { decodeCursorOf } from '../platform/postgres/pagination.ts';
 
-const DateTime = Type.String({ format: 'date-time' });
 const Query = Type.Object({
   resource: Type.Optional(Type.String({ maxLength: 50, description: 'endpoint, event_type, account, api_key, member, invitation, project' })),
   action: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. endpoint.updated, api_key.revoked' })),

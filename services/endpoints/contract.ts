@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from '../platform/http/contract.ts';
+import { DateTime, Nullable } from '../platform/http/contract.ts';
 import { Page } from '../platform/http/page.ts';
 
 /** The endpoints room's HTTP contract: what its routes accept and answer. */
@@ -38,7 +38,6 @@ export const IdParams = Type.Object({ id: Type.String() });
 export const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 export const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
 export const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
-const DateTime = Type.String({ format: 'date-time' });
 
 /** A field the plan changed (services/plans/domain/endpoint-rate.ts): rateLimitPerSec above its cap. */
 const PlanNotice = Type.Object({

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from '../platform/http/contract.ts';
+import { DateTime, Nullable } from '../platform/http/contract.ts';
 import { Page } from '../platform/http/page.ts';
 import { EVENT_STATUSES, type EventStatus } from './domain/status.ts';
 
@@ -41,7 +41,6 @@ export const RetryBody = Type.Object({
 });
 
 const Status = Type.Unsafe<EventStatus>({ type: 'string', enum: [...EVENT_STATUSES] });
-const DateTime = Type.String({ format: 'date-time' });
 
 /** An event as the API shows it (projections/events/queries.ts eventView). */
 export const Event = Type.Object({

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { leaseMessages } from '../../projections/poll/queries.ts';
 import type { ApiContext } from '../platform/http/context.ts';
-import { contract, Nullable, type Operation } from '../platform/http/contract.ts';
+import { contract, DateTime, Nullable, type Operation } from '../platform/http/contract.ts';
 import { pollCommands } from './commands.ts';
 
 /** How often a long poll looks for new messages while it waits. */
@@ -21,7 +21,6 @@ const AckBody = Type.Object({
   endpoint_id: Type.Optional(Type.String()),
   event_ids: Type.Optional(Ids),
 });
-const DateTime = Type.String({ format: 'date-time' });
 /** A message a poller leases (projections/poll/queries.ts messageView). */
 const PollMessage = Type.Object({
   id: Type.String({ description: 'The message id to ack' }), eventId: Type.String(), eventType: Nullable(Type.String()),

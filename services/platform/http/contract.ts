@@ -85,6 +85,12 @@ export function answer<T extends TSchema>(description: string, schema: T): T {
   return { ...schema, description };
 }
 
+/** A time, as every answer gives it: RFC 3339 in UTC. */
+export const DateTime = Type.String({ format: 'date-time' });
+
+/** A member's role (services/platform/domain/roles.ts). */
+export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
+
 /** `T` or `null`. */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
