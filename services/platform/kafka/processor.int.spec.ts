@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRouted } from '../../events/domain/messages.ts';
-import { createKafka } from './client.ts';
+import { createKafka, ensureTopics } from './client.ts';
 import { TransactionalProcessor, toMessage, type Incoming } from './processor.ts';
 import { Serde } from './serde.ts';
 import { eventually, isolatedConfig } from '../../../test/support/mittr.ts';
@@ -63,7 +63,7 @@ describe('the transactional processor', () => {
     kafka = createKafka(config, `tp${id}`);
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: input, numPartitions: PARTITIONS }, { topic: output, numPartitions: PARTITIONS }] });
+    await ensureTopics(kafka, [{ name: input, partitions: PARTITIONS, config: {} }, { name: output, partitions: PARTITIONS, config: {} }]);
     serde = new Serde(config.registryUrl);
     await serde.registerAll();
   });
@@ -99,7 +99,7 @@ describe('the transactional processor', () => {
     // One input record becomes 60 records of ~40 KiB on one partition: 2.4 MB in one
     // transaction, past Kafka's default limit of 1 MiB for a partition's batch in one request.
     const [fanIn, fanOut] = [`${input}.fan`, `${output}.fan`];
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: fanIn, numPartitions: 1 }, { topic: fanOut, numPartitions: 1 }] });
+    await ensureTopics(kafka, [{ name: fanIn, partitions: 1, config: {} }, { name: fanOut, partitions: 1, config: {} }]);
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
     await producer.send({ topic: fanIn, messages: [toMessage(serde, { topic: fanIn, key: 'k', event: routed(0) })] });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventAccepted, EventRouted } from '../../events/domain/messages.ts';
 import type { RecordSetAside } from './set-aside.ts';
 import { api, eventually, isolatedConfig, signup, startTestMittr } from '../../../test/support/mittr.ts';
-import { createKafka } from './client.ts';
+import { createKafka, ensureTopics } from './client.ts';
 import { ParallelProcessor } from './parallel-processor.ts';
 import { TransactionalProcessor, toMessage, type Incoming } from './processor.ts';
 import { TYPE_HEADER, Serde } from './serde.ts';
@@ -50,7 +50,7 @@ describe('a record that cannot be applied', () => {
 
   const newTopics = async (names: string[]) => {
     topics.push(...names);
-    await admin.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: 1 })) });
+    await ensureTopics(kafka, names.map((name) => ({ name, partitions: 1, config: {} })));
   };
 
   beforeAll(async () => {

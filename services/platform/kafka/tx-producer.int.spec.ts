@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from './client.ts';
+import { createKafka, ensureTopics } from './client.ts';
 import { TxProducer } from './tx-producer.ts';
 import { isolatedConfig } from '../../../test/support/mittr.ts';
 
@@ -16,7 +16,7 @@ describe('the transactional producer', () => {
     kafka = createKafka(isolatedConfig(), `txp-${id}`);
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+    await ensureTopics(kafka, [{ name: topic, partitions: 2, config: {} }]);
   });
   afterAll(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
