@@ -6,7 +6,7 @@ import { hashPassword, verifyPassword } from '../platform/security/passwords.ts'
 import { hashToken, newToken } from '../platform/security/secrets.ts';
 import { normalizeEmail } from './domain/decide.ts';
 import type { AccountMessage } from './domain/messages.ts';
-import { decideAccept, decideInvite, decideRemove, decideRoleChange } from './domain/team.ts';
+import { decideAccept, decideInvite, decideRemove, decideRoleChange, invitationStatus } from './domain/team.ts';
 import { loginCommands } from './login.ts';
 import { appendAccounts } from './append.ts';
 import { TokenUses } from './reservations.ts';
@@ -45,6 +45,8 @@ export function teamCommands(ctx: ApiContext) {
   async function accept(input: { token: string; name?: string; password: string }) {
     const tokenHash = hashToken(input.token);
     const inv = people().invitationByTokenHash(tokenHash);
+    // An invitation that cannot be accepted is refused before any password is checked or hashed (argon2 costs the CPU).
+    if (!inv || invitationStatus(inv, Date.now()) !== 'pending') decideAccept(inv, { userId: '' }, { now: Date.now(), newId: randomUUID });
     const existing = inv ? people().userByEmail(inv.email) : undefined;
     if (existing && !(await verifyPassword(existing.passwordHash, input.password))) {
       throw new DomainError('UNAUTHORIZED', 'this e-mail has a mittr login: give its password to accept');
