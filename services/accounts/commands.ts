@@ -7,13 +7,23 @@ import { decideCreateKey, decideRevokeKey, type CreateKeyInput } from './domain/
 import { decideSignup, rotateAccountSecret } from './domain/decide.ts';
 import { appendAccounts } from './append.ts';
 import { AccountReservations } from './reservations.ts';
+import { SignupThrottle } from './throttles.ts';
 
 /** The accounts' commands: decide (pure, in domain/) → reserve → append and apply to this process's store (appendAccounts). */
 export function accountCommands(ctx: ApiContext) {
   const reservations = new AccountReservations(ctx.db);
+  const throttle = new SignupThrottle(ctx.config.signupsPerAddressPerHour);
 
-  /** Opens an account: the e-mail is reserved first, so two signups with it cannot both succeed. */
-  async function signup(input: { email: string; password: string; companyName?: string }) {
+  /**
+   * Opens an account: the e-mail is reserved first, so two signups with it cannot both succeed.
+   * A client address over its signups an hour is answered 429 before any password is hashed.
+   */
+  async function signup(input: { email: string; password: string; companyName?: string }, address: string) {
+    const wait = throttle.take(address, Date.now());
+    if (wait > 0) {
+      const retryAfterSeconds = Math.ceil(wait / 1000);
+      throw new DomainError('RATE_LIMITED', `too many signups from this address; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+    }
     const key = newApiKey();
     const signingSecret = newSigningSecret();
     const events = decideSignup({

@@ -6,7 +6,7 @@ import type { Credential, Principal } from '../platform/http/principal.ts';
 import { hashPassword, verifyPassword } from '../platform/security/passwords.ts';
 import { hashToken, newToken } from '../platform/security/secrets.ts';
 import { normalizeEmail } from './domain/decide.ts';
-import { LoginThrottle } from './login-throttle.ts';
+import { LoginThrottle } from './throttles.ts';
 import { Sessions } from './sessions.ts';
 
 /** How long a session lasts from its login. */

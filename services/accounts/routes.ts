@@ -22,10 +22,10 @@ export function authRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   const { mailLink } = emailCommands(ctx);
   return async (app) => {
     app.post('/auth/signup', {
-      schema: contract({ tag: 'Auth', summary: 'Open an account: answers its first API key and signing secret once', access: 'public', errors: [409] },
+      schema: contract({ tag: 'Auth', summary: 'Open an account: answers its first API key and signing secret once', access: 'public', errors: [409, 429] },
         { body: SignupBody, response: { 201: SignedUp } }),
     }, async (req, reply) => {
-      const { account, apiKey, signingSecret } = await signup(req.body);
+      const { account, apiKey, signingSecret } = await signup(req.body, req.ip);
       // The verification mail follows the answer: an SMTP relay that is away does not undo a signup.
       mailLink(account.ownerUserId!, account.email, 'verify').catch((err: unknown) => req.log.warn({ err }, 'verification mail not sent'));
       return reply.code(201).send({

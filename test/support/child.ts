@@ -66,6 +66,7 @@ export async function isolatedChildEnv(overrides: Record<string, string> = {}): 
     KAFKA_PARTITIONS: '3',
     DATABASE_SCHEMA: `t_${id}`,
     MITTR_ALLOW_PRIVATE_NETWORKS: 'true',
+    MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR: '0',
     MITTR_LOG_LEVEL: 'warn',
     ...overrides,
   };

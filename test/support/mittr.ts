@@ -28,6 +28,7 @@ export function isolatedConfig(overrides: Record<string, string> = {}): Config {
     KAFKA_PARTITIONS: '3',
     DATABASE_SCHEMA: `t_${id}`,
     MITTR_ALLOW_PRIVATE_NETWORKS: 'true',
+    MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR: '0',
     MITTR_LOG_LEVEL: process.env.MITTR_TEST_LOG_LEVEL ?? 'silent',
     // Mail without SMTP_URL is written under MITTR_HOME/mail: the tests' go to the temp directory.
     MITTR_HOME: join(tmpdir(), 'mittr-test-home'),

@@ -2,12 +2,12 @@
 export const LOGIN_LIMITS = { perEmail: 10, perAddress: 50, windowMs: 15 * 60_000 } as const;
 
 /**
- * How long a caller must wait before another login try, given the times of the failures counted
- * against it (newest last): 0 while fewer than `limit` fell inside the window ending now, else
- * until the oldest of the last `limit` leaves the window.
+ * How long a caller must wait before another try (a login, a signup), given the times of the
+ * tries counted against it (newest last): 0 while fewer than `limit` fell inside the window
+ * ending now, else until the oldest of the last `limit` leaves the window.
  */
-export function loginRetryAfterMs(failures: readonly number[], limit: number, windowMs: number, now: number): number {
-  const recent = failures.filter((t) => t > now - windowMs);
+export function retryAfterMs(tries: readonly number[], limit: number, windowMs: number, now: number): number {
+  const recent = tries.filter((t) => t > now - windowMs);
   if (recent.length < limit) return 0;
   return recent[recent.length - limit]! + windowMs - now;
 }

@@ -49,6 +49,12 @@ const schema = z.object({
    * deployment limits nothing; a hosted one sets `free`.
    */
   MITTR_SIGNUP_PLAN: z.enum(PLAN_IDS).default('self-hosted'),
+  /**
+   * Signups let through per client address in an hour (each one hashes a password with argon2id,
+   * which is slow on purpose): a flood from one address answers 429. 0 lets every one through
+   * (the test harnesses, which sign up hundreds of workspaces from loopback).
+   */
+  MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(30),
   /** The addresses deliveries leave from (comma-separated), shown to tenants for their firewalls (GET /egress-ips). */
   MITTR_EGRESS_IPS: z.string().default('').transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
     .refine((list) => list.every((a) => ipaddr.IPv4.isValidFourPartDecimal(a) || ipaddr.IPv6.isValid(a)), 'must be comma-separated IP addresses such as 203.0.113.7,2001:db8::7'),
@@ -84,6 +90,8 @@ export type Config = {
   signupPlan: (typeof PLAN_IDS)[number];
   /** MITTR_EGRESS_IPS; empty when unset. */
   egressIps: string[];
+  /** MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR; 0: unlimited. */
+  signupsPerAddressPerHour: number;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -141,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailDir: join(e.MITTR_HOME, 'mail'),
     signupPlan: e.MITTR_SIGNUP_PLAN,
     egressIps: e.MITTR_EGRESS_IPS,
+    signupsPerAddressPerHour: e.MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR,
   };
 }
