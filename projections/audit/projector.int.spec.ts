@@ -16,10 +16,11 @@ const e = (x: Record<string, unknown>) => x as unknown as DomainEvent;
 class Decoded {}
 const decoded = (fields: Record<string, unknown>) => Object.assign(new Decoded(), fields);
 const eventType = '5c2f1e0d-9b8a-4c7d-8e6f-5a4b3c2d1e0f';
+const sent = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
 const definition = (description: string) => decoded({ name: 'order.created', description, schema: null, schemaVersion: null, examplePayload: null, deprecated: false });
 
 describe('audit projection', () => {
-  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types' }), [
+  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', events: 'events' }), [
     [e({ type: 'EndpointCreated', ...base, version: 1, at: T, config: config('https://a.example/1'), signingSecretEnc: 's', actor: byKey })],
     [e({ type: 'EndpointUpdated', ...base, version: 2, at: T + 10, config: config('https://a.example/2'), rolledBackTo: null, actor: byKey }),
       e({ type: 'EndpointPaused', ...base, version: 3, at: T + 20, actor: null })],
@@ -28,5 +29,8 @@ describe('audit projection', () => {
     [e({ type: 'EndpointCircuitChanged', ...base, version: 4, at: T + 50, state: 'open', consecutiveFailures: 5, openUntil: T + 60 })],
     [e({ type: 'EventTypeCreated', eventTypeId: eventType, accountId: account, projectId: project, version: 1, at: T + 60, definition: definition('v1'), actor: byKey }),
       e({ type: 'EventTypeUpdated', eventTypeId: eventType, accountId: account, projectId: project, version: 2, at: T + 70, definition: definition('v2'), actor: byKey })],
+    [e({ type: 'EventEdited', eventId: sent, accountId: account, projectId: project, destination: 'https://b.example/', payload: '{"fixed":true}', headers: null, editedAt: T + 80, actor: byKey }),
+      e({ type: 'EventReplayed', eventId: sent, accountId: account, projectId: project, eventType: null, destination: 'https://b.example/', payload: '{"fixed":true}', headers: {},
+        maxAttempts: 3, priority: 0, targets: [{ endpointId: null, url: 'https://b.example/' }], createdAt: T, replayedAt: T + 80, actor: byKey })],
   ]);
 });

@@ -50,4 +50,25 @@ describe('GET /api/v1/audit-logs', () => {
     expect(((await other('GET', '/api/v1/audit-logs?resource=endpoint')).body.data as Line[])).toEqual([]);
     expect(await admin('GET', '/api/v1/audit-logs?cursor=nope')).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
   });
+
+  it("records an operator's edit and replay of an event, with who did it, and not the payload", async () => {
+    const owner = await signup(env.url);
+    const admin = api(env.url, owner.apiKey);
+    // Port 9 on loopback refuses: one attempt, then dead.
+    const sent = await admin('POST', '/api/v1/events', { destination: 'http://127.0.0.1:9/x', payload: { card: '4242' }, maxAttempts: 1 }, { 'x-idempotency-key': 'audit-1' });
+    expect(sent.status).toBe(201);
+    await eventually(async () => (await admin('GET', `/api/v1/events/${sent.body.id}`)).body.status === 'dead');
+    expect((await admin('PATCH', `/api/v1/events/${sent.body.id}`, { payload: { card: '[fixed]' } })).status).toBe(200);
+    expect((await admin('POST', `/api/v1/events/${sent.body.id}/replay`)).status).toBe(200);
+    const lines = (await eventually(async () => {
+      const res = await admin('GET', '/api/v1/audit-logs?resource=event');
+      return res.body.data?.length === 2 ? res : undefined;
+    })).body.data as Line[];
+    expect(lines.map((l) => [l.action, l.resourceId])).toEqual([['event.replayed', sent.body.id], ['event.edited', sent.body.id]]);
+    expect(lines[0]!.actor).toEqual({ type: 'api_key', id: expect.any(String), address: '127.0.0.1' });
+    expect(lines[1]!.after).toEqual({ destination: null, payloadChanged: true, headers: null });
+    expect(JSON.stringify(lines)).not.toContain('4242');
+    // A send is not a line: the events list is its record.
+    expect(((await admin('GET', '/api/v1/audit-logs?limit=200')).body.data as Line[]).filter((l) => l.resourceId === sent.body.id)).toHaveLength(2);
+  });
 });

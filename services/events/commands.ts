@@ -1,5 +1,6 @@
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
+import { currentActor } from '../platform/http/actor.ts';
 import { withinDeadline } from '../platform/http/deadline.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import type { Principal } from '../platform/http/principal.ts';
@@ -19,7 +20,9 @@ export function eventCommands(ctx: ApiContext) {
   const quota = monthlyQuota(ctx);
 
   async function accept(events: EventAccepted[]) {
-    const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e })));
+    // Each record says who sent it and from where, as every command's records do.
+    const actor = currentActor();
+    const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: { ...e, actor } })));
     ctx.recent.remember('events', events.map((e) => e.eventId), positions);
     return positions;
   }
@@ -104,7 +107,8 @@ export function eventCommands(ctx: ApiContext) {
 
   async function appendChanges(changes: Array<EventEdited | EventReplayed>) {
     if (changes.length === 0) return;
-    const positions = await withinDeadline(ctx.appender.append(changes.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: e }))), 'the event log');
+    const actor = currentActor();
+    const positions = await withinDeadline(ctx.appender.append(changes.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: { ...e, actor } }))), 'the event log');
     ctx.recent.remember('events', changes.map((e) => e.eventId), positions);
   }
 

@@ -1,10 +1,11 @@
 import type { AccountMessage } from '../../accounts/domain/messages.ts';
 import type { EndpointEvent } from '../../endpoints/domain/messages.ts';
 import type { EventTypeEvent } from '../../event-types/domain/messages.ts';
+import type { EventEdited, EventReplayed } from '../../events/domain/messages.ts';
 
 /** Who made a change, as its record carries it (null: written before actors were recorded). */
 export type RecordedActor = { type: string; id: string | null; address: string | null } | null;
-type Audited = (AccountMessage | EndpointEvent | EventTypeEvent) & { actor?: RecordedActor };
+type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed) & { actor?: RecordedActor };
 
 /**
  * One line of a workspace's audit log: who changed what, when. `after` is the resource's
@@ -23,6 +24,15 @@ function redacted(config: { customHeaders?: Record<string, string> }): unknown {
 
 const entry = (e: Audited, accountId: string, at: number, resource: string, resourceId: string, action: string, after: unknown, key: string): AuditEntry =>
   ({ id: `${e.type}:${key}`, accountId, at, resource, resourceId, action, after, actor: e.actor ?? null });
+
+/** The record types that make lines: auditEntry answers null for every other. */
+export const AUDITED_TYPES = [
+  'EndpointCreated', 'EndpointUpdated', 'EndpointDeleted', 'EndpointPaused', 'EndpointResumed', 'EndpointSecretRotated',
+  'EndpointMtlsConfigured', 'EndpointMtlsRemoved', 'EventTypeCreated', 'EventTypeUpdated', 'EventTypeDeleted',
+  'AccountCreated', 'AccountOnboarded', 'AccountSigningSecretRotated', 'ApiKeyCreated', 'ApiKeyRevoked',
+  'MemberAdded', 'MemberRoleChanged', 'MemberRemoved', 'InvitationCreated', 'InvitationAccepted',
+  'ProjectCreated', 'ProjectUpdated', 'ProjectDeleted', 'EventEdited', 'EventReplayed',
+] as const satisfies readonly Audited['type'][];
 
 /**
  * The audit line of a record, or null for what is not a workspace's change (a circuit breaker
@@ -65,6 +75,14 @@ export function auditEntry(e: Audited): AuditEntry | null {
     case 'ProjectCreated': case 'ProjectUpdated':
       return entry(e, e.accountId, e.type === 'ProjectCreated' ? e.createdAt : e.updatedAt, 'project', e.projectId, e.type === 'ProjectCreated' ? 'project.created' : 'project.updated',
         { name: e.name, environment: e.environment }, `${e.projectId}:${e.type === 'ProjectCreated' ? e.createdAt : e.updatedAt}`);
+    // An operator's hand on one event (sends are not lines: they are the events list itself).
+    // The payload is the customer's data, not configuration: the line says what was changed.
+    case 'EventEdited':
+      return entry(e, e.accountId, e.editedAt, 'event', e.eventId, 'event.edited',
+        { destination: e.destination, payloadChanged: e.payload !== null, headers: e.headers === null ? null : Object.keys(e.headers) }, `${e.eventId}:${e.editedAt}`);
+    case 'EventReplayed':
+      return entry(e, e.accountId, e.replayedAt, 'event', e.eventId, 'event.replayed',
+        { endpointIds: e.targets.flatMap((t) => (t.endpointId ? [t.endpointId] : [])), toDestination: e.targets.some((t) => !t.endpointId) }, `${e.eventId}:${e.replayedAt}`);
     case 'ProjectDeleted':
       return entry(e, e.accountId, e.deletedAt, 'project', e.projectId, 'project.deleted', null, e.projectId);
     default:

@@ -1,3 +1,6 @@
+/** Who sent an event or changed it, as the record carries it (null: written before actors were recorded). */
+export type EventActor = { type: string; id: string | null; address: string | null } | null;
+
 /** An event's life in the log (schemas/events/): accepted, routed, replayed, edited. Epoch milliseconds. */
 export type EventAccepted = {
   type: 'EventAccepted';
@@ -5,6 +8,8 @@ export type EventAccepted = {
   destination: string | null; eventType: string | null; payload: string;
   headers: Record<string, string>; maxAttempts: number; priority: number; delaySeconds: number;
   createdAt: number; maxAttemptsSet: boolean; configOffset: number;
+  /** Set by the append step (the request's actor), not by the decider. */
+  actor?: EventActor;
 };
 export type RoutedDestination = { dispatchId: string; endpointId: string | null; url: string };
 export type EventRouted = {
@@ -18,11 +23,13 @@ export type EventReplayed = {
   eventId: string; accountId: string; projectId: string; eventType: string | null; destination: string | null;
   payload: string; headers: Record<string, string>; maxAttempts: number; priority: number;
   targets: ReplayTarget[]; createdAt: number; replayedAt: number;
+  actor?: EventActor;
 };
 export type EventEdited = {
   type: 'EventEdited';
   eventId: string; accountId: string; projectId: string; destination: string | null; payload: string | null;
   headers: Record<string, string> | null; editedAt: number;
+  actor?: EventActor;
 };
 export type EventMessage = EventAccepted | EventRouted | EventReplayed | EventEdited;
 export const EVENT_MESSAGE_TYPES = ['EventAccepted', 'EventRouted', 'EventReplayed', 'EventEdited'] as const satisfies readonly EventMessage['type'][];

@@ -62,14 +62,16 @@ export async function sendChunked(sender: { sendBatch(b: { topicMessages: TopicM
 /**
  * One partition batch's records, decoded. A record that cannot be decoded (not in the wire
  * format, an unknown type, a body its schema cannot read) is answered apart, for the caller to
- * set aside: one bad record must not stop the partition.
+ * set aside: one bad record must not stop the partition. With `types`, the records of other types
+ * are skipped undecoded.
  */
-export async function decodeBatch(serde: Serde, batch: Batch): Promise<{ records: Incoming[]; undecodable: Unapplied[] }> {
+export async function decodeBatch(serde: Serde, batch: Batch, types?: readonly string[]): Promise<{ records: Incoming[]; undecodable: Unapplied[] }> {
   const records: Incoming[] = [];
   const undecodable: Unapplied[] = [];
   for (const m of batch.messages) {
     const typeName = m.headers?.[TYPE_HEADER]?.toString();
     if (!typeName || !m.value) continue; // not ours (or a tombstone): skipped, its offset still moves
+    if (types && !types.includes(typeName)) continue; // not a type the reader applies
     const key = m.key?.toString() ?? '';
     try {
       records.push({

@@ -14,6 +14,11 @@ export type Projection = {
   /** Stable name: the checkpoint rows and the consumer group are keyed by it. */
   name: string;
   topics: string[];
+  /**
+   * The record types it applies, when it reads a topic for only a few of them (the audit log's
+   * edits and replays on the events topic): the others are skipped before they are decoded.
+   */
+  types?: readonly string[];
   /** The read-model tables it owns: emptied and refilled by a rebuild. */
   tables: string[];
   /** Applies a batch of one partition's events inside the projector's transaction. */
@@ -78,7 +83,7 @@ export class ProjectionRunner {
       autoCommitInterval: 5_000,
       eachBatch: async ({ batch, heartbeat, commitOffsetsIfNecessary, isStale }) => {
         if (isStale()) return;
-        const decoded = await decodeBatch(this.serde, batch);
+        const decoded = await decodeBatch(this.serde, batch, this.projection.types);
         let applied: { rewindTo?: bigint };
         try {
           applied = await this.applyBatch(batch, decoded, false);
