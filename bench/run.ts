@@ -20,6 +20,7 @@ import { e2eLatency } from './scenarios/e2e-latency.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { fifo } from './scenarios/fifo.ts';
 import { ingest } from './scenarios/ingest.ts';
+import { ingestRate } from './scenarios/ingest-rate.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
 
 function parseArgs(argv: string[]): Opts {
@@ -62,13 +63,16 @@ async function main(): Promise<void> {
   let singleRate: { value: number; basis: string } | null = null;
   for (const scenario of opts.scenarios) {
     const startedAt = new Date().toISOString();
-    const sampleEvery = scenario === 'e2e' ? sampleEveryFor(sizeOf(opts, 'e2e').total) : 0;
+    const sampleEvery = scenario === 'e2e' || scenario === 'e2e-one' ? sampleEveryFor(sizeOf(opts, 'e2e').total) : scenario === 'e2e-single' ? sampleEveryFor(sizeOf(opts, 'e2eSingle').total) : 0;
     const warmup = scenario.startsWith('ingest') ? 1 : DESTINATIONS;
     const outcome = await withEnv(scenario, opts, sampleEvery, warmup, (env) => {
       switch (scenario) {
         case 'ingest-single': return ingest(env, 'single', null);
         case 'ingest-batch': return ingest(env, 'batch', singleRate ?? readSingleRate(opts));
+        case 'ingest-rate': return ingestRate(env);
         case 'e2e': return e2e(env);
+        case 'e2e-single': return e2e(env, 'single');
+        case 'e2e-one': return e2e(env, 'one');
         case 'e2e-latency': return e2eLatency(env);
         case 'fanout': return fanout(env);
         case 'fifo': return fifo(env);

@@ -4,7 +4,7 @@ import type { TopRow } from '../lib/monitor.ts';
 import type { Machine, Source } from '../lib/source.ts';
 import { ROOT } from '../lib/stack.ts';
 
-export const SCENARIOS = ['ingest-single', 'ingest-batch', 'e2e', 'e2e-latency', 'fanout', 'fifo', 'rebuild'] as const;
+export const SCENARIOS = ['ingest-single', 'ingest-batch', 'ingest-rate', 'e2e', 'e2e-single', 'e2e-one', 'e2e-latency', 'fanout', 'fifo', 'rebuild'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type Opts = { scenarios: Scenario[]; quick: boolean; split: boolean; profile: boolean; keep: boolean; rev: string | null; source: Source };
 
@@ -14,9 +14,15 @@ export const DESTINATIONS = 10;
 
 /** Sizes of each scenario: full, and --quick (a few seconds or a few hundred events: the CI smoke test). */
 const SIZES = {
-  single: { full: { durationSec: 20, connections: 32 }, quick: { durationSec: 3, connections: 8 } },
+  single: { full: { durationSec: 20, connections: 64 }, quick: { durationSec: 3, connections: 8 } },
+  /** Single POSTs on a fixed schedule, at each rate in turn, after an unmeasured warm-up at it. */
+  rate: { full: { rates: [200, 1_000], durationSec: 15, warmupSec: 3 }, quick: { rates: [50], durationSec: 2, warmupSec: 1 } },
   batch: { full: { durationSec: 20, connections: 8, batchSize: 100 }, quick: { durationSec: 3, connections: 2, batchSize: 100 } },
   e2e: { full: { total: 50_000, batchSize: 100, concurrency: 8 }, quick: { total: 500, batchSize: 100, concurrency: 2 } },
+  /** e2e-single: one event per POST /api/v1/events, 64 in flight, every one routed by type to one endpoint. */
+  e2eSingle: { full: { total: 30_000, batchSize: 1, concurrency: 64 }, quick: { total: 200, batchSize: 1, concurrency: 8 } },
+  /** e2e-one: batches to one direct destination (one receiver). */
+  e2eOne: { full: { total: 50_000, batchSize: 100, concurrency: 8 }, quick: { total: 500, batchSize: 100, concurrency: 2 } },
   latency: {
     full: { ratePerSec: 1_000, durationSec: 30, batchSize: 10, warmupSec: 5 },
     quick: { ratePerSec: 100, durationSec: 3, batchSize: 10, warmupSec: 1 },
@@ -35,11 +41,20 @@ export type Target = { figure: string; op: '>=' | '<='; value: number; onlyAllRo
 export const TARGETS: Record<Scenario, Target[]> = {
   'ingest-single': [],
   'ingest-batch': [{ figure: 'ratioToSingle', op: '>=', value: 10 }],
+  'ingest-rate': [
+    { figure: 'at200.apiLatencyMs.p50', op: '<=', value: 5 }, { figure: 'at200.apiLatencyMs.p99', op: '<=', value: 25 },
+    { figure: 'at1000.apiLatencyMs.p50', op: '<=', value: 5 }, { figure: 'at1000.apiLatencyMs.p99', op: '<=', value: 25 },
+  ],
   e2e: [
     { figure: 'deliveredPerSec', op: '>=', value: 3_000 },
     { figure: 'processingOverheadUs.p50', op: '<=', value: 500 },
     { figure: 'peakRssMb.all', op: '<=', value: 300, onlyAllRoles: true },
   ],
+  'e2e-single': [
+    { figure: 'acceptedPerSec', op: '>=', value: 2_500 }, { figure: 'deliveredPerSec', op: '>=', value: 2_500 },
+    { figure: 'latencyMs.p99', op: '<=', value: 250 },
+  ],
+  'e2e-one': [{ figure: 'deliveredPerSec', op: '>=', value: 3_000 }],
   'e2e-latency': [{ figure: 'latencyMs.p99', op: '<=', value: 250 }],
   fanout: [],
   fifo: [{ figure: 'orderViolations', op: '<=', value: 0 }, { figure: 'lost', op: '<=', value: 0 }],

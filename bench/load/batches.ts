@@ -1,31 +1,34 @@
-/** bulk and paced: batches of events over undici, as fast as allowed or on a fixed schedule (bench/loadgen.ts). */
+/** bulk and paced: batches (or single events) over undici, as fast as allowed or on a fixed schedule (bench/loadgen.ts). */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { accepted, batchBody, emptyResult, failed, headers, withProgress } from './requests.ts';
+import { accepted, batchBody, emptyResult, failed, headers, singleRequest, withProgress } from './requests.ts';
 import type { LoadArgs, LoadResult } from './types.ts';
 
-type BatchResponse = { events?: Array<{ id: string; createdAt: string }> };
+type Created = { id: string; createdAt: string };
+type BatchResponse = { events?: Created[] };
 
-/** Shared by bulk and paced: POST one batch, record its outcome. */
+/** Shared by bulk and paced: POST request k (a batch, or with `single` one event), record its outcome. */
 function batchSender(a: LoadArgs, pool: Pool, r: LoadResult) {
-  const size = a.batchSize ?? 100;
+  const size = a.single ? 1 : (a.batchSize ?? 100);
   return async (k: number): Promise<void> => {
-    const body = batchBody(a, k * size, size);
+    const one = a.single ? singleRequest(a, k) : null;
+    const body = one ? one.body : batchBody(a, k * size, size);
     const t0 = performance.now();
     r.requests++;
     try {
       const res = await pool.request({
-        method: 'POST', path: '/api/v1/events/batch', headers: headers(a), body,
+        method: 'POST', path: one ? '/api/v1/events' : '/api/v1/events/batch',
+        headers: one ? { ...headers(a), 'x-idempotency-key': one.key } : headers(a), body,
         headersTimeout: 60_000, bodyTimeout: 60_000,
       });
       const text = await res.body.text();
       const ms = performance.now() - t0;
       if (!accepted(r, res.statusCode, text)) return;
-      const parsed = JSON.parse(text) as BatchResponse;
+      const parsed = JSON.parse(text) as BatchResponse & Created;
       r.okRequests++;
       r.latencyMs.push(ms);
       r.doneAt.push(Date.now());
-      for (const e of parsed.events ?? []) {
+      for (const e of one ? [parsed] : parsed.events ?? []) {
         r.ids!.push(e.id);
         r.createdAt!.push(Date.parse(e.createdAt));
       }
@@ -36,7 +39,7 @@ function batchSender(a: LoadArgs, pool: Pool, r: LoadResult) {
 }
 
 export async function runBulk(a: LoadArgs): Promise<LoadResult> {
-  const size = a.batchSize ?? 100;
+  const size = a.single ? 1 : (a.batchSize ?? 100);
   const batches = Math.ceil((a.total ?? 50_000) / size);
   const concurrency = a.concurrency ?? 8;
   const pool = new Pool(a.apiUrl, { connections: concurrency, pipelining: 1 });
@@ -53,7 +56,7 @@ export async function runBulk(a: LoadArgs): Promise<LoadResult> {
 }
 
 export async function runPaced(a: LoadArgs): Promise<LoadResult> {
-  const size = a.batchSize ?? 10;
+  const size = a.single ? 1 : (a.batchSize ?? 10);
   const rate = a.ratePerSec ?? 1000;
   const durationSec = a.durationSec ?? 30;
   const intervalMs = (size * 1000) / rate;

@@ -18,19 +18,28 @@ export function headers(a: LoadArgs): Record<string, string> {
   return { 'content-type': 'application/json', 'x-api-key': a.apiKey };
 }
 
-/** Events first..first+size-1 as a batch body, round-robin over the sink's destination paths. */
+/** Where event n goes: its type (`eventType`: the subscribed endpoints), or a sink path round-robin over `destinations`. */
+function target(a: LoadArgs, n: number): { eventType: string } | { destination: string } {
+  return a.eventType ? { eventType: a.eventType } : { destination: `${a.sinkUrl}/d${n % (a.destinations ?? 1)}` };
+}
+
+/** Events first..first+size-1 as a batch body. */
 export function batchBody(a: LoadArgs, first: number, size: number): string {
-  const destinations = a.destinations ?? 1;
   const events = Array.from({ length: size }, (_, i) => {
     const n = first + i;
-    return { idempotencyKey: `b-${runId}-${n}`, destination: `${a.sinkUrl}/d${n % destinations}`, payload: payload(n) };
+    return { idempotencyKey: `b-${runId}-${n}`, ...target(a, n), payload: payload(n) };
   });
   return JSON.stringify({ events });
 }
 
+/** Event n as the body of a single POST /api/v1/events, and its idempotency key. */
+export function singleRequest(a: LoadArgs, n: number): { body: string; key: string } {
+  return { body: JSON.stringify({ ...target(a, n), payload: payload(n) }), key: `s-${runId}-${n}` };
+}
+
 export function emptyResult(a: LoadArgs): LoadResult {
   return {
-    mode: a.mode, startedAt: Date.now(), finishedAt: 0, requests: 0, okRequests: 0, eventsPerRequest: a.batchSize ?? 100,
+    mode: a.mode, startedAt: Date.now(), finishedAt: 0, requests: 0, okRequests: 0, eventsPerRequest: a.single ? 1 : (a.batchSize ?? 100),
     statusCounts: {}, errors: 0, errorSamples: [], latencyMs: [], doneAt: [], ids: [], createdAt: [],
   };
 }

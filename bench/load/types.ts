@@ -17,6 +17,10 @@ export type LoadArgs = {
   eventTypes?: string[];
   keys?: number;
   perKey?: number;
+  /** bulk/paced: one event per POST /api/v1/events (with its own X-Idempotency-Key) instead of batches. */
+  single?: boolean;
+  /** bulk/paced: events of this type (routed to the endpoints subscribed to it) instead of direct destinations. */
+  eventType?: string;
 };
 
 /** What every mode writes. Per-request arrays are parallel (latency and completion time). */

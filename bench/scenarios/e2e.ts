@@ -1,19 +1,38 @@
-/** `e2e`: 50,000 events in batches through mittr to the sink; throughput, latency, projection lag and overhead (bench/README.md). */
+/**
+ * `e2e`: 50,000 events in batches through mittr to the sink; throughput, latency, projection lag
+ * and overhead (bench/README.md). Its shapes: `e2e` sends batches to 10 direct destinations;
+ * `e2e-single` one event per POST, 64 in flight, each routed by type to one endpoint;
+ * `e2e-one` batches to one direct destination (one receiver; a batch cannot fan out by type).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LagSampler, maxLag } from '../lib/lag.ts';
 import { buckets, overallRate, percentiles, round, sustainedRate } from '../lib/stats.ts';
 import { chartSvg, type Series } from '../lib/svg.ts';
 import { DESTINATIONS, sizeOf, sampleEveryFor, type Figures, type Outcome } from '../harness/config.ts';
-import { mittrNames, runLoad, type Env } from '../harness/env.ts';
+import { call, mittrNames, runLoad, type Env } from '../harness/env.ts';
 import { deliveries, drain, type Dump } from '../harness/accounting.ts';
 import { projectionLagSampler, readModels } from '../harness/read-models.ts';
 
-export async function e2e(env: Env): Promise<Outcome> {
-  const s = sizeOf(env.opts, 'e2e');
+export type E2eShape = 'destinations' | 'single' | 'one';
+
+/** The event type the one endpoint of e2e-single and e2e-one subscribes to. */
+const ONE_TYPE = 'bench.one';
+
+export async function e2e(env: Env, shape: E2eShape = 'destinations'): Promise<Outcome> {
+  const s = sizeOf(env.opts, shape === 'single' ? 'e2eSingle' : shape === 'one' ? 'e2eOne' : 'e2e');
+  const byType = shape === 'single';
+  const destinations = shape === 'one' ? 1 : DESTINATIONS;
+  // The sink counts receipts by path: the endpoint's URL is the first destination's.
+  if (byType) await call(env, 'POST', '/api/v1/endpoints', { url: `${env.sinkUrl}/d0`, eventTypes: [ONE_TYPE] });
+  if (byType) await sleep(1_000); // the endpoint reaches the router's configuration
   const sampler = projectionLagSampler(env, 10_000);
   const lagSampler = new LagSampler(env.prefix, env.schema);
   await lagSampler.start();
   env.monitor.mark();
-  const load = await runLoad(env, { mode: 'bulk', ...s, destinations: DESTINATIONS, durationSec: 900 }, 1_000_000);
+  const load = await runLoad(env, {
+    mode: 'bulk', ...s, destinations, durationSec: 900,
+    ...(shape === 'single' ? { single: true } : {}), ...(byType ? { eventType: ONE_TYPE } : {}),
+  }, 1_000_000);
   const accepted = load.ids?.length ?? 0;
   const dr = await drain(env, accepted, 300_000);
   env.monitor.stop();
@@ -67,11 +86,11 @@ export async function e2e(env: Env): Promise<Outcome> {
     { name: 'delivered/s (sink receipts)', color: '#e6550d', perSecond: buckets(d.receivedAt, t0) },
   ];
   const svg = chartSvg({
-    title: `mittr e2e: ${figures.deliveredPerSec} deliveries/s sustained, ${accepted} events to ${DESTINATIONS} destinations`,
-    subtitle: `batches of ${s.batchSize}, ${s.concurrency} in flight; creation-to-receipt p50 ${latencyMs.p50} / p95 ${latencyMs.p95} / p99 ${latencyMs.p99} ms; lost ${d.lost}, duplicates ${d.duplicates}`,
+    title: `mittr ${env.scenario}: ${figures.deliveredPerSec} deliveries/s sustained, ${accepted} events to ${byType ? `one endpoint (by type ${ONE_TYPE})` : `${destinations} destination(s)`}`,
+    subtitle: `${shape === 'single' ? 'single POSTs' : `batches of ${s.batchSize}`}, ${s.concurrency} in flight; creation-to-receipt p50 ${latencyMs.p50} / p95 ${latencyMs.p95} / p99 ${latencyMs.p99} ms; lost ${d.lost}, duplicates ${d.duplicates}`,
     latency: { label: 'creation-to-receipt latency', values: d.latency, marks: latencyMs },
     throughput: { label: 'events', series, target: 3_000 },
     lag: lagTimeline,
   });
-  return { settings: { ...s, destinations: DESTINATIONS, projectionLagSampleEvery: sampleEveryFor(s.total) }, figures, svg, notes, machineTop: env.monitor.machineTop() };
+  return { settings: { ...s, ...(byType ? { endpoints: 1, eventType: ONE_TYPE } : { destinations }), projectionLagSampleEvery: sampleEveryFor(s.total) }, figures, svg, notes, machineTop: env.monitor.machineTop() };
 }
