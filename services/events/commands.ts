@@ -53,8 +53,9 @@ export function eventCommands(ctx: ApiContext) {
    * unreachable kafkajs keeps retrying for a long time: the caller gets a 503 after
    * APPEND_TIMEOUT_MS instead of a hang, and the append goes on.
    * A retry with the same key answers 503 while that first write is unsettled and 409 naming the
-   * event only once it is written; a failed append frees its keys. A 409 never names an event
-   * that does not exist.
+   * event only once it is written (at once on this process; on another once the mark or the
+   * events read model shows it); a failed append frees its keys. A 409 never names an event that
+   * does not exist.
    */
   async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: readonly TakenKey[]) => never) {
     // Over the plan's monthly messages: 402 before any key is reserved. The messages taken are
@@ -92,8 +93,9 @@ export function eventCommands(ctx: ApiContext) {
       await release(events).catch(() => retrySoon(() => release(events), 'release the idempotency keys of unwritten events'));
       throw err;
     }
-    // Marked before the 201, so an immediate retry of the key gets its 409.
-    await markWritten(events).catch(() => retrySoon(() => markWritten(events), 'mark idempotency keys written'));
+    // Marked after the 201, group committed with the other requests' marks: until the mark is in
+    // Postgres this process answers a retry of the key 409 from memory (IdempotencyKeys).
+    markWritten(events).catch(() => retrySoon(() => markWritten(events), 'mark idempotency keys written'));
   }
 
   async function loadState(principal: Principal, id: string): Promise<EventState> {

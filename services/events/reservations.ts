@@ -2,34 +2,60 @@ import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slon
 import { z } from 'zod';
 import type { TakenKey } from './domain/idempotency.ts';
 import type { EventAccepted } from './domain/messages.ts';
+import { GroupCommit } from '../platform/group-commit.ts';
 
 /** Seconds after which a reservation never marked written is abandoned (its append ended long ago, one way or the other). */
 const ABANDONED_AFTER_S = 120;
 
+/** Most appended keys kept in memory while their marks are pending (a Postgres long away); the oldest go first. */
+const MAX_UNMARKED = 100_000;
+
+const slot = (projectId: string, key: string) => `${projectId}\u0000${key}`;
+
 /**
  * The idempotency_keys reservations (a table of the API's own, not a read model): a key is
  * reserved for an event before its append, marked written after it, released when it fails.
+ *
+ * The statements of concurrent requests are group committed (GroupCommit): the first statement
+ * of every send that arrives while one is in flight travels in the next one, across projects,
+ * and so do the marks. A mark is not waited for by the request: this process remembers the
+ * keys it appended until their mark is in Postgres, so a retry here is answered 409 at once;
+ * a retry on another process finds the key unsettled (503, retry shortly) until the mark, or
+ * the events read model, shows the event.
  */
 export class IdempotencyKeys {
   private readonly db: DatabasePool;
+  /** (project, key) → event id: appended by this process, "written" not yet in Postgres. */
+  private readonly unmarked = new Map<string, string>();
+  private readonly inserts: GroupCommit<EventAccepted, boolean>;
+  private readonly marks: GroupCommit<EventAccepted, null>;
+
   constructor(db: DatabasePool) {
     this.db = db;
+    this.inserts = new GroupCommit(async (events) => {
+      const won = await insertKeys(db, events);
+      return events.map((e) => won.has(e.eventId));
+    });
+    this.marks = new GroupCommit(async (events) => {
+      await markKeys(db, events);
+      return events.map(() => null);
+    });
   }
 
   /**
    * Reserves the idempotency keys of `events` (not yet written); answers the keys already taken
    * by other events (and reserves none then), each saying whether its event was written.
-   * Fresh keys, the usual case, take one statement; a conflict takes a transaction that first
-   * reclaims abandoned reservations among the conflicting keys. Every statement finds its rows by
-   * the primary key (project_id, key). When it fails, the keys the first statement reserved are
-   * the caller's to release.
+   * Fresh keys, the usual case, take one group-committed statement; a conflict takes a
+   * transaction that first reclaims abandoned reservations among the conflicting keys. Every
+   * statement finds its rows by the primary key (project_id, key). When it fails, the keys the
+   * first statement reserved are the caller's to release.
    */
   async reserve(events: EventAccepted[]): Promise<readonly TakenKey[]> {
     const projectId = events[0]!.projectId;
-    const inserted = await insertKeys(this.db, events);
-    if (inserted.size === events.length) return [];
-    const rest = events.filter((e) => !inserted.has(e.idempotencyKey));
-    return this.db.transaction(async (tx) => {
+    const won = await this.inserts.submit(events);
+    if (won.every(Boolean)) return [];
+    const rest = events.filter((_, i) => !won[i]);
+    const taken = await this.db.transaction(async (tx) => {
       const restKeys = sql.array(rest.map((e) => e.idempotencyKey), 'text');
       await tx.query(sql.unsafe`
         DELETE FROM idempotency_keys k
@@ -37,14 +63,16 @@ export class IdempotencyKeys {
           AND k.reserved_at < now() - ${ABANDONED_AFTER_S} * interval '1 second'
           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)`);
       if ((await insertKeys(tx, rest)).size === rest.length) return [];
-      const taken = await tx.any(sql.type(z.object({ key: z.string(), event_id: z.string(), settled: z.boolean() }))`
+      const held = await tx.any(sql.type(z.object({ key: z.string(), event_id: z.string(), settled: z.boolean() }))`
         SELECT k.key, k.event_id, (k.written OR EXISTS (SELECT 1 FROM events e WHERE e.id = k.event_id)) AS settled
         FROM idempotency_keys k
         WHERE k.project_id = ${projectId} AND k.key = ANY(${restKeys})
           AND NOT (k.event_id = ANY(${sql.array(rest.map((e) => e.eventId), 'uuid')}))`);
       await deleteKeys(tx, events, false);
-      return taken.map((t) => ({ key: t.key, eventId: t.event_id, settled: t.settled }));
+      return held;
     });
+    // An event this process appended is settled even before its mark reaches Postgres.
+    return taken.map((t) => ({ key: t.key, eventId: t.event_id, settled: t.settled || this.unmarked.get(slot(projectId, t.key)) === t.event_id }));
   }
 
   /** Frees the keys of events that were not written. */
@@ -53,29 +81,46 @@ export class IdempotencyKeys {
   }
 
   /**
-   * Marks the keys of appended events written. An upsert, not an UPDATE: each row is found
-   * through the primary key whatever the planner estimates (an UPDATE by `key = ANY(...)`, before
-   * the table had statistics, read every key of the project: 8-12 ms a batch at 50,000 keys,
-   * growing with the table). A key meanwhile held by another event stays as it is; a key no
-   * longer reserved at all is recorded again, for the event that was written.
+   * Marks the keys of appended events written (group committed). Until it resolves, this
+   * process answers retries of those keys as settled. A key meanwhile held by another event
+   * stays as it is; a key no longer reserved at all is recorded again, for the event that was
+   * written.
    */
   async markWritten(events: EventAccepted[]): Promise<void> {
-    await this.db.query(sql.unsafe`
-      INSERT INTO idempotency_keys (project_id, key, event_id, written) ${keyRows(events, true)}
-      ON CONFLICT (project_id, key) DO UPDATE SET written = true WHERE idempotency_keys.event_id = EXCLUDED.event_id`);
+    for (const e of events) this.unmarked.set(slot(e.projectId, e.idempotencyKey), e.eventId);
+    while (this.unmarked.size > MAX_UNMARKED) this.unmarked.delete(this.unmarked.keys().next().value!);
+    await this.marks.submit(events);
+    for (const e of events) {
+      const k = slot(e.projectId, e.idempotencyKey);
+      if (this.unmarked.get(k) === e.eventId) this.unmarked.delete(k);
+    }
   }
 }
 
-/** The (project, key, event, written) rows of `events`, for an INSERT into idempotency_keys. */
+/** The (project, key, event, written) rows of `events` (of any projects), for an INSERT into idempotency_keys. */
 function keyRows(events: EventAccepted[], written: boolean) {
-  return sql.fragment`SELECT ${events[0]!.projectId}, k, e, ${written} FROM ${sql.unnest(events.map((e) => [e.idempotencyKey, e.eventId]), ['text', 'uuid'])} AS t(k, e)`;
+  return sql.fragment`SELECT p, k, e, ${written} FROM ${sql.unnest(events.map((e) => [e.projectId, e.idempotencyKey, e.eventId]), ['uuid', 'text', 'uuid'])} AS t(p, k, e)`;
 }
 
+/** Inserts the keys not taken yet; answers the ids of the events that got theirs. */
 async function insertKeys(db: DatabasePool | DatabaseTransactionConnection, events: EventAccepted[]): Promise<Set<string>> {
-  const rows = await db.any(sql.type(z.object({ key: z.string() }))`
+  const rows = await db.any(sql.type(z.object({ event_id: z.string() }))`
     INSERT INTO idempotency_keys (project_id, key, event_id, written) ${keyRows(events, false)}
-    ON CONFLICT (project_id, key) DO NOTHING RETURNING key`);
-  return new Set(rows.map((r) => r.key));
+    ON CONFLICT (project_id, key) DO NOTHING RETURNING event_id`);
+  return new Set(rows.map((r) => r.event_id));
+}
+
+/**
+ * An upsert, not an UPDATE: each row is found through the primary key whatever the planner
+ * estimates (an UPDATE by `key = ANY(...)`, before the table had statistics, read every key of
+ * the project: 8-12 ms a batch at 50,000 keys, growing with the table). One row per key: an
+ * upsert may not touch a row twice.
+ */
+async function markKeys(db: DatabasePool, events: EventAccepted[]): Promise<void> {
+  const once = [...new Map(events.map((e) => [slot(e.projectId, e.idempotencyKey), e])).values()];
+  await db.query(sql.unsafe`
+    INSERT INTO idempotency_keys (project_id, key, event_id, written) ${keyRows(once, true)}
+    ON CONFLICT (project_id, key) DO UPDATE SET written = true WHERE idempotency_keys.event_id = EXCLUDED.event_id`);
 }
 
 /** Deletes the reservations `events` hold (only the unwritten ones if `onlyUnwritten`). */
