@@ -20,6 +20,7 @@ export function usageProjection(topics: { events: string }): Projection {
   return {
     name: USAGE_PROJECTOR,
     topics: [topics.events],
+    types: ['EventAccepted'],
     tables: ['usage_counted', 'usage_monthly'],
     async apply(tx, events) {
       const accepted = new Map<string, EventAccepted>();
