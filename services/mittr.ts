@@ -66,11 +66,10 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   }
   if (has('project')) {
     const { ProjectionRunner } = await import('./platform/projection/runner.ts');
-    for (const projection of await allProjections(topics)) {
-      const runner = new ProjectionRunner(kafka, serde, projectionDb!, projection, config.topicPrefix);
-      await runner.start();
-      stops.unshift(() => runner.stop());
-    }
+    // Every read model on one consumer: each record is fetched and decoded once.
+    const runner = new ProjectionRunner(kafka, serde, projectionDb!, await allProjections(topics), config.topicPrefix, 'all');
+    await runner.start();
+    stops.unshift(() => runner.stop());
   }
   let app: FastifyInstance | undefined;
   let url: string | undefined;

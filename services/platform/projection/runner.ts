@@ -28,13 +28,22 @@ export type Projection = {
 /** How long a partition's checkpoint may stay behind batches that held nothing to apply. */
 const IDLE_CHECKPOINT_MS = 5_000;
 
-const checkpointRow = z.object({ next_offset: z.coerce.bigint() });
 const checkpointsRow = z.object({ projector: z.string(), topic: z.string(), partition: z.number(), next_offset: z.coerce.bigint() });
+const partitionCheckpointRow = z.object({ projector: z.string(), next_offset: z.coerce.bigint() });
+
+type Decoded = Awaited<ReturnType<typeof decodeBatch>>;
 
 /**
- * Runs a projection exactly-once: each batch's read-model writes and the checkpoint
- * (topic, partition, next offset) commit in one Postgres transaction; events below the stored
- * checkpoint are skipped, so redelivery after a crash or rebalance changes nothing.
+ * Runs projections exactly-once: each batch's read-model writes and the checkpoints
+ * (projection, topic, partition, next offset) commit in one Postgres transaction; events below a
+ * projection's stored checkpoint are skipped for it, so redelivery after a crash or rebalance
+ * changes nothing.
+ *
+ * The projections of one runner share its consumer: a record is fetched and decoded once, and a
+ * partition batch is one transaction for every projection that reads its topic (mittr runs all
+ * its read models on one runner: the events topic was fetched and decoded by four consumers,
+ * the outcomes topic by several). Each projection keeps its own checkpoints, so one added later
+ * starts from the beginning of the log while the others go on from theirs.
  */
 export class ProjectionRunner {
   private consumer?: Consumer;
@@ -44,15 +53,37 @@ export class ProjectionRunner {
   private readonly kafka: Kafka;
   private readonly serde: Serde;
   private readonly db: DatabasePool;
-  private readonly projection: Projection;
-  private readonly groupPrefix: string;
+  private readonly projections: readonly Projection[];
+  private readonly groupId: string;
+  /** Per topic: the projections that read it, and the record types they need (null: all). */
+  private readonly readers = new Map<string, { projections: Projection[]; types: readonly string[] | undefined }>();
 
-  constructor(kafka: Kafka, serde: Serde, db: DatabasePool, projection: Projection, groupPrefix: string) {
+  private readonly fetchBytesPerPartition: number | undefined;
+
+  /**
+   * `group`: the consumer group's name after `groupPrefix` (the projection's own name when it
+   * runs alone). `fetchBytesPerPartition`: kafkajs's 1 MiB unless given (a rebuild reads more
+   * at once: fewer, larger transactions).
+   */
+  constructor(kafka: Kafka, serde: Serde, db: DatabasePool, projections: Projection | readonly Projection[], groupPrefix: string, group?: string, fetchBytesPerPartition?: number) {
+    this.fetchBytesPerPartition = fetchBytesPerPartition;
     this.kafka = kafka;
     this.serde = serde;
     this.db = db;
-    this.projection = projection;
-    this.groupPrefix = groupPrefix;
+    this.projections = Array.isArray(projections) ? projections : [projections as Projection];
+    this.groupId = `${groupPrefix}projector.${group ?? this.projections.map((p) => p.name).join('+')}`;
+    for (const p of this.projections) {
+      for (const topic of p.topics) {
+        const r = this.readers.get(topic) ?? { projections: [], types: [] };
+        r.projections.push(p);
+        r.types = r.types === undefined || p.types === undefined ? undefined : [...new Set([...r.types, ...p.types])];
+        this.readers.set(topic, r);
+      }
+    }
+  }
+
+  private get topics(): string[] {
+    return [...this.readers.keys()];
   }
 
   private stopping = false;
@@ -62,23 +93,26 @@ export class ProjectionRunner {
   private readonly checkpointedAt = new Map<string, number>();
 
   async start(): Promise<void> {
-    await this.noticeResetLog();
+    for (const p of this.projections) await this.noticeResetLog(p);
     this.rewound = new Set();
     const consumer = this.kafka.consumer({
-      groupId: `${this.groupPrefix}projector.${this.projection.name}`,
+      groupId: this.groupId,
       // Under load, fetches wait for 64 KiB (or 100 ms): fewer, larger batches, so fewer
       // transactions per event; when idle a record is projected within ~100 ms.
       maxWaitTimeInMs: 100,
       minBytes: 64 * 1024,
+      ...(this.fetchBytesPerPartition ? { maxBytesPerPartition: this.fetchBytesPerPartition, maxBytes: this.fetchBytesPerPartition * 16 } : {}),
       sessionTimeout: 30_000,
       retry: { retries: 10 },
     });
     this.consumer = consumer;
-    superviseConsumer(consumer, `projector.${this.projection.name}`, () => this.start(), () => this.stopping);
+    const label = this.groupId.slice(this.groupId.indexOf('projector.'));
+    superviseConsumer(consumer, label, () => this.start(), () => this.stopping);
     await consumer.connect();
-    await consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
+    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
     await consumer.run({
-      partitionsConsumedConcurrently: 4,
+      // Partition batches of different topics and partitions apply in concurrent transactions.
+      partitionsConsumedConcurrently: 8,
       // Where a projector is lives in Postgres (projection_checkpoints, in the same transaction
       // as its rows); the group's Kafka offsets only say where to fetch from after a restart, and
       // records before the checkpoint are skipped. So they are committed every 5 s, not after
@@ -88,10 +122,12 @@ export class ProjectionRunner {
       autoCommitInterval: 5_000,
       eachBatch: async ({ batch, heartbeat, commitOffsetsIfNecessary, isStale }) => {
         if (isStale()) return;
-        const decoded = await decodeBatch(this.serde, batch, this.projection.types);
+        const readers = this.readers.get(batch.topic);
+        if (!readers) return;
+        const decoded = await decodeBatch(this.serde, batch, readers.types);
         const key = `${batch.topic}:${batch.partition}`;
-        // A batch with nothing this projection applies (its `types` skipped them all) moves the
-        // checkpoint only now and then: a transaction a batch for the audit log's pass over the
+        // A batch with nothing any projection applies (their `types` skipped it all) moves the
+        // checkpoints only now and then: a transaction a batch for the audit log's pass over the
         // events topic was ~150 commits a second under load for nothing. A restart fetches those
         // few seconds again and skips them again.
         if (decoded.records.length === 0 && decoded.undecodable.length === 0 && this.rewound.has(key)
@@ -103,12 +139,12 @@ export class ProjectionRunner {
         }
         let applied: { rewindTo?: bigint };
         try {
-          applied = await this.applyBatch(batch, decoded, false);
+          applied = await this.applyBatch(batch, readers.projections, decoded, false);
         } catch (err) {
           if (isTransient(err)) throw err;
           // Something in the batch cannot be applied: again, record by record, setting aside
           // what still fails (ARCHITECTURE 12).
-          applied = await this.applyBatch(batch, decoded, true);
+          applied = await this.applyBatch(batch, readers.projections, decoded, true);
         }
         if (applied.rewindTo !== undefined) {
           consumer.seek({ topic: batch.topic, partition: batch.partition, offset: applied.rewindTo.toString() });
@@ -123,53 +159,63 @@ export class ProjectionRunner {
   }
 
   /**
-   * One batch in one transaction with its checkpoint. Records below the checkpoint are skipped.
-   * A batch that starts above it (the group's offsets are ahead of Postgres: a read model that
-   * was reset or restored) is not applied: the answer says where to fetch from instead, once per
+   * One batch in one transaction with the checkpoints of every projection reading its topic.
+   * Records below a projection's checkpoint are skipped for it. A batch that starts above the
+   * lowest of them (the group's offsets are ahead of Postgres: a read model that was reset,
+   * restored or added) is not applied: the answer says where to fetch from instead, once per
    * partition (a transaction marker at the checkpoint makes a batch start just past it).
    * `isolated` applies each record in a savepoint of its own and sets aside those that fail.
    */
-  private async applyBatch(batch: Batch, { records, undecodable }: Awaited<ReturnType<typeof decodeBatch>>, isolated: boolean): Promise<{ rewindTo?: bigint }> {
+  private async applyBatch(batch: Batch, projections: readonly Projection[], { records, undecodable }: Decoded, isolated: boolean): Promise<{ rewindTo?: bigint }> {
     const next = BigInt(batch.lastOffset()) + 1n;
     const key = `${batch.topic}:${batch.partition}`;
+    const names = projections.map((p) => p.name);
     return this.db.transaction(async (tx) => {
-      const cp = await tx.maybeOne(sql.type(checkpointRow)`
-        SELECT next_offset FROM projection_checkpoints
-        WHERE projector = ${this.projection.name} AND topic = ${batch.topic} AND partition = ${batch.partition}
+      const rows = await tx.any(sql.type(partitionCheckpointRow)`
+        SELECT projector, next_offset FROM projection_checkpoints
+        WHERE projector = ANY(${sql.array(names, 'text')}) AND topic = ${batch.topic} AND partition = ${batch.partition}
+        ORDER BY projector
         FOR UPDATE`);
-      const from = cp?.next_offset ?? 0n;
+      const at = new Map(rows.map((r) => [r.projector, r.next_offset]));
+      const fromOf = (p: Projection) => at.get(p.name) ?? 0n;
+      const lowest = projections.reduce((m, p) => (fromOf(p) < m ? fromOf(p) : m), next);
       const first = BigInt(batch.firstOffset() ?? next.toString());
-      if (first > from && !this.rewound.has(key)) {
+      if (first > lowest && !this.rewound.has(key)) {
         this.rewound.add(key);
-        return { rewindTo: from };
+        return { rewindTo: lowest };
       }
       this.rewound.add(key);
-      const fresh = records.filter((m) => BigInt(m.offset) >= from);
-      if (fresh.length > 0 && !isolated) await this.projection.apply(tx, fresh.map((m) => m.event));
-      if (isolated) {
-        for (const m of fresh) {
-          try {
-            await tx.transaction((sp) => this.projection.apply(sp, [m.event]));
-          } catch (error) {
-            if (isTransient(error)) throw error;
-            await this.setAside(tx, unapplied(m, error));
+      const moved: string[] = [];
+      for (const p of projections) {
+        const from = fromOf(p);
+        const fresh = records.filter((m) => BigInt(m.offset) >= from && (p.types === undefined || p.types.includes(m.event.type)));
+        if (fresh.length > 0 && !isolated) await p.apply(tx, fresh.map((m) => m.event));
+        if (isolated) {
+          for (const m of fresh) {
+            try {
+              await tx.transaction((sp) => p.apply(sp, [m.event]));
+            } catch (error) {
+              if (isTransient(error)) throw error;
+              await this.setAside(tx, p, unapplied(m, error));
+            }
           }
         }
+        for (const u of undecodable) if (BigInt(u.offset) >= from) await this.setAside(tx, p, u);
+        if (next > from) moved.push(p.name);
       }
-      for (const u of undecodable) if (BigInt(u.offset) >= from) await this.setAside(tx, u);
-      if (next > from) {
+      if (moved.length > 0) {
         await tx.query(sql.unsafe`
           INSERT INTO projection_checkpoints (projector, topic, partition, next_offset)
-          VALUES (${this.projection.name}, ${batch.topic}, ${batch.partition}, ${next.toString()})
+          SELECT name, ${batch.topic}, ${batch.partition}, ${next.toString()} FROM unnest(${sql.array(moved, 'text')}::text[]) AS t(name)
           ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`);
       }
       return {};
     });
   }
 
-  private async setAside(tx: DatabaseTransactionConnection, u: Unapplied): Promise<void> {
-    console.error(`mittr projector.${this.projection.name}: set aside ${u.topic}[${u.partition}]@${u.offset} (${u.recordType ?? 'no type'}): ${describeError(u.error)}`);
-    await insertUnapplied(tx, this.projection.name, u, u.timestamp);
+  private async setAside(tx: DatabaseTransactionConnection, p: Projection, u: Unapplied): Promise<void> {
+    console.error(`mittr projector.${p.name}: set aside ${u.topic}[${u.partition}]@${u.offset} (${u.recordType ?? 'no type'}): ${describeError(u.error)}`);
+    await insertUnapplied(tx, p.name, u, u.timestamp);
   }
 
   /**
@@ -181,20 +227,20 @@ export class ProjectionRunner {
    * kept in projection_resets for /health. Under an advisory lock: several processes of one
    * projector starting at once decide once.
    */
-  private async noticeResetLog(): Promise<void> {
+  private async noticeResetLog(projection: Projection): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     let clusterId: string;
     const ends = new Map<string, bigint>();
     try {
       clusterId = (await retryRetriable(() => admin.describeCluster())).clusterId;
-      for (const topic of this.projection.topics) {
+      for (const topic of projection.topics) {
         for (const o of await retryRetriable(() => admin.fetchTopicOffsets(topic))) ends.set(`${topic}:${o.partition}`, BigInt(o.high));
       }
     } finally {
       await admin.disconnect();
     }
-    const name = this.projection.name;
+    const name = projection.name;
     await this.db.transaction(async (tx) => {
       await tx.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtext(${`mittr-projector:${name}`}))`);
       const known = await tx.maybeOneFirst(sql.type(z.object({ cluster_id: z.string() }))`
@@ -206,15 +252,15 @@ export class ProjectionRunner {
       for (const c of checkpoints) {
         const end = ends.get(`${c.topic}:${c.partition}`);
         if (end === undefined) {
-          if (this.projection.topics.includes(c.topic)) reasons.push(`${c.topic}[${c.partition}] is gone`);
+          if (projection.topics.includes(c.topic)) reasons.push(`${c.topic}[${c.partition}] is gone`);
         } else if (c.next_offset > end) {
           reasons.push(`its checkpoint ${c.next_offset} is past the end (${end}) of ${c.topic}[${c.partition}]`);
         }
       }
       if (reasons.length > 0 && checkpoints.length > 0) {
         const reason = reasons.slice(0, 5).join('; ');
-        console.error(`mittr projector.${name}: the log was reset (${reason}); rebuilding its read model (${this.projection.tables.join(', ')}) from this log`);
-        await tx.query(sql.unsafe`TRUNCATE ${sql.join(this.projection.tables.map((t) => sql.identifier([t])), sql.fragment`, `)}`);
+        console.error(`mittr projector.${name}: the log was reset (${reason}); rebuilding its read model (${projection.tables.join(', ')}) from this log`);
+        await tx.query(sql.unsafe`TRUNCATE ${sql.join(projection.tables.map((t) => sql.identifier([t])), sql.fragment`, `)}`);
         await tx.query(sql.unsafe`DELETE FROM projection_checkpoints WHERE projector = ${name}`);
         await tx.query(sql.unsafe`INSERT INTO projection_resets (projector, reason) VALUES (${name}, ${reason})`);
       }
