@@ -2,6 +2,7 @@ import type { ApiTag, MessagesOf, RoleDefinition, RolesOf, RoutesPlugin, StateOf
 import type { TopicSpec } from './platform/kafka/topics.ts';
 import type { Projection } from './platform/projection/runner.ts';
 import { accounts } from './accounts/manifest.ts';
+import { analytics } from './analytics/manifest.ts';
 import { audit } from './audit/manifest.ts';
 import { deliveries } from './deliveries/manifest.ts';
 import { endpoints } from './endpoints/manifest.ts';
@@ -16,7 +17,7 @@ import { setAside } from './set-aside/manifest.ts';
  * The event union, the topics, the in-memory configuration, the routes, the read models and the
  * roles are all assembled from this list: adding a capability is its folders and one line here.
  */
-export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit] as const;
+export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit, analytics] as const;
 type Any = (typeof CAPABILITIES)[number];
 
 /** The domain events mittr writes to Kafka: facts in the past tense, one Avro schema each. */
