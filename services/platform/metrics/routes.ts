@@ -36,22 +36,19 @@ function scrapeGauges(ctx: ApiContext): void {
     name: 'mittr_circuit_breakers_open', help: 'Endpoints whose circuit breaker is open, as the engines last recorded it', registers,
     collect() { this.set(ctx.store.state.endpoints.openCircuits()); },
   });
-  new Gauge({
-    name: 'mittr_consumer_lag', help: 'Records between a consumer group\'s committed offsets and the end of its partitions', labelNames: ['group'] as const, registers,
+  /** A gauge of one lag list, labelled by each entry's name, reset at every scrape (a group gone leaves no series). */
+  const lagGauge = (name: string, help: string, label: string, of: (l: Lag) => Array<{ name: string; lag: number }>) => new Gauge({
+    name, help, labelNames: [label], registers,
     async collect() {
       const l = await lag();
       this.reset();
-      for (const g of l?.consumerGroups ?? []) this.set({ group: g.group }, g.lag);
+      for (const x of l ? of(l) : []) this.set({ [label]: x.name }, x.lag);
     },
   });
-  new Gauge({
-    name: 'mittr_projection_lag', help: 'Records between a projector\'s Postgres checkpoint and the end of its topics', labelNames: ['projector'] as const, registers,
-    async collect() {
-      const l = await lag();
-      this.reset();
-      for (const p of l?.projections ?? []) this.set({ projector: p.projector }, p.lag);
-    },
-  });
+  lagGauge('mittr_consumer_lag', 'Records between a consumer group\'s committed offsets and the end of its partitions', 'group',
+    (l) => l.consumerGroups.map((g) => ({ name: g.group, lag: g.lag })));
+  lagGauge('mittr_projection_lag', 'Records between a projector\'s Postgres checkpoint and the end of its topics', 'projector',
+    (l) => l.projections.map((p) => ({ name: p.projector, lag: p.lag })));
 }
 
 /** GET /metrics: Prometheus metrics, behind MITTR_METRICS_TOKEN; without one configured the route is not there (404). */
