@@ -53,6 +53,8 @@ async function run(roles: readonly Role[], threadRoles: readonly Role[] = []): P
     startMittr(config, roles, { prepared: threaded }),
     threaded ? ProcessingThread.start(threadRoles) : undefined,
   ]);
+  // The engine's metrics live on the processing thread: /metrics, served here, asks it at each scrape.
+  if (thread) mittr.metrics.addRemote(() => thread.metrics());
   const running = [...roles, ...threadRoles];
   const mode = config.allowPrivateNetworks
     ? 'DEVELOPMENT MODE: deliveries to loopback and private addresses are ALLOWED'

@@ -6,6 +6,7 @@ import { Serde } from './platform/kafka/serde.ts';
 import { allProjections, allRoutes, streamRole, topicNames, topicSpecs, type Role } from './capabilities.ts';
 import type { Processor } from './platform/capability.ts';
 import type { RoleEnv } from './platform/role-env.ts';
+import { Metrics } from './platform/metrics/registry.ts';
 import { SecretBox } from './platform/security/secrets.ts';
 import type { ConfigStore } from './platform/state/config-store.ts';
 
@@ -16,7 +17,7 @@ import type { ConfigStore } from './platform/state/config-store.ts';
 
 export { ROLES, type Role } from './capabilities.ts';
 
-export type Mittr = { app?: FastifyInstance; url?: string; stop(): Promise<void> };
+export type Mittr = { app?: FastifyInstance; url?: string; metrics: Metrics; stop(): Promise<void> };
 
 /** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
 export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
@@ -36,6 +37,8 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   if (!prepared) await prepareMittr(config, roles);
   await serde.registerAll();
   const secrets = new SecretBox(config.masterKey);
+  // The process's own metrics (CPU, memory, event loop) where /metrics is served: the API's thread.
+  const metrics = new Metrics({ processMetrics: has('api') });
   const stops: Array<() => Promise<unknown>> = [];
   let db: DatabasePool | undefined;
   let projectionDb: DatabasePool | undefined;
@@ -61,7 +64,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const processors: Processor[] = [];
   for (const definition of streamRoles) {
     const role = await definition.load();
-    const env: RoleEnv = { config, kafka, serde, topics, secrets, store: store!, group, onStop: (stop) => stops.push(stop) };
+    const env: RoleEnv = { config, kafka, serde, topics, secrets, store: store!, group, onStop: (stop) => stops.push(stop), metrics };
     processors.push(...await role.start(env as never));
   }
   if (has('project')) {
@@ -87,7 +90,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     // The development fallback logs each mail's file and links, unless the process logs nothing.
     const mailer = createMailer(config, { log: (line) => { if (config.logLevel !== 'silent') console.error(line); } });
     stops.push(async () => mailer.close());
-    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer };
+    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer, metrics };
     const peers = new ApiPeers(db!);
     await peers.start();
     stops.unshift(() => peers.stop());
@@ -104,7 +107,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     await startRetrying(p);
   }
   return {
-    app, url,
+    app, url, metrics,
     async stop() {
       for (const s of stops) await s().catch(() => undefined);
     },

@@ -39,3 +39,23 @@ export async function usageSnapshot(db: DatabasePool, eventsTopic: string, keys:
     };
   });
 }
+
+const monthRow = z.object({ month: z.string(), messages: z.number(), attempts: z.number() });
+
+/** What the usage read models counted for an account in one calendar month (UTC). */
+export type MonthCounts = { messages: number; deliveryAttempts: number };
+
+/**
+ * An account's messages (usage_monthly) and delivery attempts (usage_attempts_monthly) per month
+ * from `fromMonth` (`YYYY-MM`) on, by month; a month without a row in either has counted nothing.
+ */
+export async function usageMonths(db: DatabasePool, accountId: string, fromMonth: string): Promise<Map<string, MonthCounts>> {
+  const from = `${fromMonth}-01`;
+  const rows = await db.any(sql.type(monthRow)`
+    SELECT to_char(month, 'YYYY-MM') AS month, sum(messages)::float8 AS messages, sum(attempts)::float8 AS attempts FROM (
+      SELECT month, messages, 0 AS attempts FROM usage_monthly WHERE account_id = ${accountId} AND month >= ${from}::date
+      UNION ALL
+      SELECT month, 0, attempts FROM usage_attempts_monthly WHERE account_id = ${accountId} AND month >= ${from}::date
+    ) m GROUP BY month`);
+  return new Map(rows.map((r) => [r.month, { messages: r.messages, deliveryAttempts: r.attempts }]));
+}

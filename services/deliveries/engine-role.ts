@@ -5,12 +5,13 @@ import { GroupSize } from '../platform/kafka/group-size.ts';
 import { ParallelProcessor } from '../platform/kafka/parallel-processor.ts';
 import { engineHandler } from './engine.ts';
 import { LANE_WEIGHTS, LANES } from './lanes.ts';
+import { deliveryMetrics } from './metrics.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { AgentPool } from './sender.ts';
 import { TransformPool } from './transform/index.ts';
 
 /** The deliver role: one engine consumer per lane, sending over address-checked connections. */
-export async function start({ config, kafka, serde, topics, store, secrets, group, onStop }: RoleEnv): Promise<Processor[]> {
+export async function start({ config, kafka, serde, topics, store, secrets, group, onStop, metrics }: RoleEnv): Promise<Processor[]> {
   const agents = new AgentPool({ allowPrivateNetworks: config.allowPrivateNetworks, operatorCidrs: config.allowedCidrs }, config.tlsCaFile ? await readFile(config.tlsCaFile, 'utf8') : undefined);
   onStop(() => agents.close());
   const engines = new GroupSize(kafka, group('engine.high'));
@@ -18,7 +19,8 @@ export async function start({ config, kafka, serde, topics, store, secrets, grou
   onStop(() => engines.stop());
   const transforms = new TransformPool();
   onStop(() => transforms.close());
-  const handler = engineHandler({ topics, agents, store, secrets, limiter: new RateLimiter(), transforms, engines: () => engines.size });
+  const handler = engineHandler({ topics, agents, store, secrets, limiter: new RateLimiter(), transforms, engines: () => engines.size,
+    recordAttempt: deliveryMetrics(metrics.registry) });
   // One consumer per priority lane (ARCHITECTURE 8): a backlog in one lane never stands in
   // front of another; each lane's share of held deliveries is weighted.
   return LANES.map((lane) => new ParallelProcessor({

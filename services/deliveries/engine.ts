@@ -16,6 +16,7 @@ import { signingSecrets } from '../platform/domain/rotation.ts';
 import type { ConfigStore } from '../platform/state/config-store.ts';
 import { circuitChange, localFailure, localOutcome, outcomeOf, type AttemptTiming } from './domain/outcome.ts';
 import { queueForPoll } from '../poll/queue.ts';
+import type { AttemptRecorder } from './metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { TransformPool } from './transform/index.ts';
 import { OriginSlots } from './origin-slots.ts';
@@ -37,6 +38,8 @@ export type EngineDeps = {
   transforms: TransformPool;
   /** How many engine processes share the work (an endpoint's rate limit is split between them). */
   engines: () => number;
+  /** Counts each attempt made (services/deliveries/metrics.ts); none in specs that do not look. */
+  recordAttempt?: AttemptRecorder;
   timeoutMs?: number;
   retry?: RetryPolicy;
   now?: () => number;
@@ -53,6 +56,7 @@ export type EngineDeps = {
 export function engineHandler(d: EngineDeps): KeyedHandler {
   const now = d.now ?? Date.now;
   const random = d.random ?? Math.random;
+  const recordAttempt = d.recordAttempt ?? (() => undefined);
   const opened = new Map<string, string>();
   const breakers = new Map<string, Breaker>();
   const slots = new OriginSlots(CONNECTIONS_PER_ORIGIN);
@@ -175,6 +179,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       const ep = await endpointOf(r);
       if (r.endpointId && (!ep || ep.deleted)) {
         const dead = outcomeOf(r, ep, localFailure('endpoint deleted', 'endpoint_deleted'), { ...timing(now(), 0), retry: undefined });
+        recordAttempt(dead);
         return [{ topic: d.topics.outcomes, key: r.eventId, event: dead }];
       }
       if (ep?.config.deliveryMode === 'poll') return [queueForPoll(d.topics, r, ep, now())];
@@ -186,6 +191,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         continue;
       }
       const outcome = await attempt(r, ep);
+      recordAttempt(outcome);
       const circuit = recordResult(ep, outcome.disposition === 'delivered');
       const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: outcome }];
       if (circuit) out.push({ topic: d.topics.endpoints, key: circuit.endpointId, event: circuit });

@@ -28,6 +28,13 @@ export class EndpointsState implements ConfigSlice {
     return this.endpoints.get(endpointId);
   }
 
+  /** Live endpoints whose circuit is recorded open (by this engine or another): the operators' gauge, read at a scrape. */
+  openCircuits(): number {
+    let n = 0;
+    for (const ep of this.endpoints.values()) if (!ep.deleted && ep.circuit.state === 'open') n++;
+    return n;
+  }
+
   /** Live endpoints of a project subscribed to `eventType`. */
   subscribers(projectId: string, eventType: string): EndpointState[] {
     const out: EndpointState[] = [];

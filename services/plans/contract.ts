@@ -30,3 +30,15 @@ export const Entitlements = Type.Object({
 export const EgressIps = Type.Object({
   ips: Type.Array(Type.String(), { description: 'The addresses deliveries leave from, to allow in a firewall; empty: not published by this deployment' }),
 });
+
+/** One calendar month (UTC) of the workspace's usage (services/plans/domain/usage.ts). */
+export const UsageMonth = Type.Object({
+  month: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'The calendar month (UTC), YYYY-MM' }),
+  messages: Type.Integer({ minimum: 0, description: 'Messages accepted in the month (one per event sent, as the quota counts them)' }),
+  deliveryAttempts: Type.Integer({ minimum: 0, description: 'Delivery attempts made in the month, retries included, as the events\' attempt histories list them' }),
+  limit: Type.Object({ monthlyMessages: Limit('Messages the plan allows per month') }, { description: 'The plan\'s limits that apply to the month (the current plan\'s)' }),
+});
+
+export const UsageHistory = Type.Object({
+  data: Type.Array(UsageMonth, { description: 'The months asked for, newest (the current one) first; a month with no use is there with zeros' }),
+});

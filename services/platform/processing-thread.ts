@@ -2,10 +2,14 @@ import v8 from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadConfig } from './config/config.ts';
 import { startMittr, type Role } from '../mittr.ts';
+import type { MetricsSnapshot } from './metrics/registry.ts';
 
 /** Messages between `mittr all`'s main thread and its processing thread. */
-type ToThread = { type: 'stop' };
-type FromThread = { type: 'started' } | { type: 'failed'; error: string };
+type ToThread = { type: 'stop' } | { type: 'metrics'; id: number };
+type FromThread = { type: 'started' } | { type: 'failed'; error: string } | { type: 'metrics'; id: number; metrics: MetricsSnapshot };
+
+/** How long a scrape waits for the thread's metrics before it serves the last ones it had. */
+const METRICS_WAIT_MS = 2_000;
 
 /**
  * `mittr all` runs the API alone on the main thread and the stream processors (router,
@@ -31,6 +35,9 @@ export class ProcessingThread {
   private readonly roles: readonly Role[];
   private readonly onStarted: () => void;
   private readonly log: (msg: string) => void;
+  private readonly asked = new Map<number, (m: MetricsSnapshot) => void>();
+  private lastAsked = 0;
+  private lastMetrics: MetricsSnapshot = [];
 
   private constructor(roles: readonly Role[], onStarted: () => void, log: (msg: string) => void) {
     this.roles = roles;
@@ -66,9 +73,33 @@ export class ProcessingThread {
     worker.on('message', (m: FromThread) => {
       if (m.type === 'started') { this.backoffMs = 1_000; this.onStarted(); }
       if (m.type === 'failed') fail(m.error);
+      if (m.type === 'metrics') this.asked.get(m.id)?.(m.metrics);
     });
     worker.on('error', (err: Error) => fail(err.stack ?? err.message));
     worker.once('exit', (code) => fail(`exited with code ${code}`));
+  }
+
+  /**
+   * The thread's metrics (its registry's values), for the main thread's /metrics to merge with
+   * its own (services/platform/metrics/registry.ts). A thread that does not answer in time (busy,
+   * or being replaced) gets its last answer served again, so its counters do not seem to drop
+   * to zero for a scrape; a thread replaced starts its counters over, as a restarted process does.
+   */
+  metrics(): Promise<MetricsSnapshot> {
+    const worker = this.worker;
+    if (!worker || this.stopping) return Promise.resolve(this.lastMetrics);
+    const id = ++this.lastAsked;
+    return new Promise((resolve) => {
+      const answered = (m: MetricsSnapshot) => {
+        clearTimeout(timer);
+        this.asked.delete(id);
+        this.lastMetrics = m;
+        resolve(m);
+      };
+      const timer = setTimeout(() => { this.asked.delete(id); resolve(this.lastMetrics); }, METRICS_WAIT_MS);
+      this.asked.set(id, answered);
+      worker.postMessage({ type: 'metrics', id } satisfies ToThread);
+    });
   }
 
   /** Stops the thread's roles (bounded), then the thread. */
@@ -104,7 +135,10 @@ if (!isMainThread && parentPort) {
     (mittr) => {
       post({ type: 'started' });
       port.on('message', (m: ToThread) => {
-        if (m.type !== 'stop') return;
+        if (m.type === 'metrics') {
+          void mittr.metrics.snapshot().then((metrics) => post({ type: 'metrics', id: m.id, metrics }), () => undefined);
+          return;
+        }
         // process.exit in a worker ends this thread only, whatever handles are left open.
         void mittr.stop().finally(() => process.exit(0));
       });

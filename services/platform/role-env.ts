@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Topics } from '../capabilities.ts';
 import type { Config } from './config/config.ts';
 import type { Serde } from './kafka/serde.ts';
+import type { Metrics } from './metrics/registry.ts';
 import type { SecretBox } from './security/secrets.ts';
 import type { ConfigStore } from './state/config-store.ts';
 
@@ -12,6 +13,8 @@ export type RoleEnv = {
   store: ConfigStore;
   /** A consumer group's name under the deployment's prefix. */
   group(name: string): string;
+  /** This mittr's metrics (services/platform/metrics/registry.ts): a role registers its own in it. */
+  metrics: Metrics;
   /** Registers what to close when the process stops (after the processors). */
   onStop(stop: () => Promise<unknown>): void;
 };

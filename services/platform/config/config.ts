@@ -58,6 +58,11 @@ const schema = z.object({
   /** The addresses deliveries leave from (comma-separated), shown to tenants for their firewalls (GET /egress-ips). */
   MITTR_EGRESS_IPS: z.string().default('').transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
     .refine((list) => list.every((a) => ipaddr.IPv4.isValidFourPartDecimal(a) || ipaddr.IPv6.isValid(a)), 'must be comma-separated IP addresses such as 203.0.113.7,2001:db8::7'),
+  /**
+   * The bearer token GET /metrics (Prometheus) is served to: `Authorization: Bearer <token>`.
+   * Unset: the route is not there (404). At least 16 characters, e.g. `openssl rand -hex 24`.
+   */
+  MITTR_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').regex(/^\S+$/, 'must hold no whitespace').optional(),
 });
 
 export type Config = {
@@ -92,6 +97,8 @@ export type Config = {
   egressIps: string[];
   /** MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR; 0: unlimited. */
   signupsPerAddressPerHour: number;
+  /** MITTR_METRICS_TOKEN; undefined: no /metrics. */
+  metricsToken: string | undefined;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -150,5 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupPlan: e.MITTR_SIGNUP_PLAN,
     egressIps: e.MITTR_EGRESS_IPS,
     signupsPerAddressPerHour: e.MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR,
+    metricsToken: e.MITTR_METRICS_TOKEN,
   };
 }

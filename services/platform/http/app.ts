@@ -6,6 +6,8 @@ import { clientErrorHandler, frameworkErrors, PARAM_MAX } from './client-errors.
 import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { instrumentRequests } from '../metrics/http.ts';
+import { metricsRoutes } from '../metrics/routes.ts';
 import { installOpenApi } from './openapi.ts';
 import { acceptEmptyJsonBodies } from './json-body.ts';
 import { beginRequest } from './actor.ts';
@@ -43,6 +45,8 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   refuseUnstorableText(app);
   acceptEmptyJsonBodies(app);
   if (ctx.config.checkResponses) checkResponses(app);
+  // Before any route registers: each gets its latency hook as it does.
+  instrumentRequests(app, ctx.metrics.registry);
   await app.register(cookie);
   await installOpenApi(app, surface.tags);
   const plugin = (routes: RoutesPlugin) => routes(ctx as never);
@@ -51,6 +55,7 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   app.decorateRequest('actorSlot', null as never);
   app.addHook('onRequest', (req, _reply, done) => { req.actorSlot = beginRequest(req.ip); done(); });
   await app.register(healthRoutes(ctx));
+  await app.register(metricsRoutes(ctx));
   for (const routes of surface.publicRoutes) await app.register(plugin(routes));
   await app.register(async (v1) => {
     v1.decorateRequest('principal', null as never);

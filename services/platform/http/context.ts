@@ -6,6 +6,7 @@ import { hasPassed, type Checkpoints } from '../projection/runner.ts';
 import type { Config } from '../config/config.ts';
 import type { Appender, Position } from '../kafka/appender.ts';
 import type { Serde } from '../kafka/serde.ts';
+import type { Metrics } from '../metrics/registry.ts';
 import type { Topics } from '../../capabilities.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { ConfigStore } from '../state/config-store.ts';
@@ -23,6 +24,8 @@ export type ApiContext = {
   recent: RecentWrites;
   /** Mail to people (services/platform/mail/mailer.ts): SMTP_URL, or .eml files in development. */
   mailer: Mailer;
+  /** This mittr's metrics, served by GET /metrics. */
+  metrics: Metrics;
 };
 
 /** A recent write: where its records landed, and the projector a read of it waits for. */

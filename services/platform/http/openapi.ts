@@ -46,10 +46,11 @@ export async function installOpenApi(app: FastifyInstance, tags: readonly ApiTag
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
           session: { type: 'apiKey', in: 'cookie', name: 'mittr_session', description: 'From POST /auth/login; changes also need X-CSRF-Token' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'MITTR_METRICS_TOKEN, for GET /metrics' },
         },
       },
       // Each capability's tags, and the platform's own.
-      tags: [...tags, { name: 'Operations', description: 'Health and this document' }],
+      tags: [...tags, { name: 'Operations', description: 'Health, metrics and this document' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -1,0 +1,42 @@
+import { Type } from 'typebox';
+import { Nullable } from '../platform/http/contract.ts';
+
+/** The stats room's HTTP contract: what GET /stats answers (and the stats stream will push). */
+
+const Count = (description: string) => Type.Integer({ minimum: 0, description });
+
+const LAG = 'The whole deployment\'s lag, in records (offsets: a transaction\'s commit marker counts as one, so an idle partition written in transactions can show 1)';
+const Lag = Type.Object({
+  measuredAt: Type.String({ format: 'date-time', description: 'When the offsets were read (at most once a second, whoever asks)' }),
+  consumerGroups: Type.Array(Type.Object({
+    group: Type.String({ description: 'The consumer group, without the deployment\'s topic prefix: router, engine.high, projector.events, ...' }),
+    lag: Count('End offset minus committed offset, summed over the partitions the group committed'),
+  }), { description: 'Every consumer group of the deployment' }),
+  projections: Type.Array(Type.Object({
+    projector: Type.String({ description: 'A read model\'s projector: events, usage, audit, ...' }),
+    lag: Count('Records between its checkpoint in Postgres and the end of its topics (a projector reading only a few record types moves its checkpoint over the others every few seconds)'),
+  }), { description: 'Every projector' }),
+}, { description: LAG });
+
+export const Stats = Type.Object({
+  projectId: Type.String({ description: 'The project counted (X-Project-ID, or the key\'s)' }),
+  at: Type.String({ format: 'date-time', description: 'When the counts were read (the last minute ends here); at most a second old' }),
+  events: Type.Object({
+    total: Count('Events of the project'),
+    queued: Count('Not routed yet, or nothing attempted yet'),
+    delivering: Count('Some destinations done, others in progress'),
+    delivered: Count('Every destination succeeded'),
+    failed: Count('A retry is scheduled'),
+    dead: Count('Done, at least one destination exhausted its attempts (the dead letter queue)'),
+  }, { description: 'Events by status, as the events read model shows them' }),
+  deliveries: Type.Object({
+    notAttempted: Count('Routed, not attempted yet: waiting for the engine, held by a paused endpoint or an open circuit, or a poll message not acked'),
+    retryScheduled: Count('The last attempt failed; a retry is scheduled'),
+    dead: Count('Attempts exhausted, or a permanent failure'),
+  }, { description: 'Destinations of the events\' current routings (an event not routed yet has none yet)' }),
+  lastMinute: Type.Object({
+    attempts: Count('Delivery attempts made in the last 60 seconds, as projected'),
+    successes: Count('Of those, the ones that succeeded'),
+  }),
+  lag: Nullable({ ...Lag, description: `${LAG}; null when Kafka could not be asked` }),
+});
