@@ -55,7 +55,7 @@ describe('GET /api/v1/audit-logs', () => {
     const owner = await signup(env.url);
     const admin = api(env.url, owner.apiKey);
     // Port 9 on loopback refuses: one attempt, then dead.
-    const sent = await admin('POST', '/api/v1/events', { destination: 'http://127.0.0.1:9/x', payload: { card: '4242' }, maxAttempts: 1 }, { 'x-idempotency-key': 'audit-1' });
+    const sent = await admin('POST', '/api/v1/events', { destination: 'http://127.0.0.1:9/x', payload: { card: 'pan-4111-secret' }, maxAttempts: 1 }, { 'x-idempotency-key': 'audit-1' });
     expect(sent.status).toBe(201);
     await eventually(async () => (await admin('GET', `/api/v1/events/${sent.body.id}`)).body.status === 'dead');
     expect((await admin('PATCH', `/api/v1/events/${sent.body.id}`, { payload: { card: '[fixed]' } })).status).toBe(200);
@@ -67,7 +67,7 @@ describe('GET /api/v1/audit-logs', () => {
     expect(lines.map((l) => [l.action, l.resourceId])).toEqual([['event.replayed', sent.body.id], ['event.edited', sent.body.id]]);
     expect(lines[0]!.actor).toEqual({ type: 'api_key', id: expect.any(String), address: '127.0.0.1' });
     expect(lines[1]!.after).toEqual({ destination: null, payloadChanged: true, headers: null });
-    expect(JSON.stringify(lines)).not.toContain('4242');
+    expect(JSON.stringify(lines)).not.toContain('pan-4111');
     // A send is not a line: the events list is its record.
     expect(((await admin('GET', '/api/v1/audit-logs?limit=200')).body.data as Line[]).filter((l) => l.resourceId === sent.body.id)).toHaveLength(2);
   });
