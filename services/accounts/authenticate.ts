@@ -17,6 +17,17 @@ export function setSessionCookie(reply: FastifyReply, production: boolean, sessi
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A browser cannot set headers on a WebSocket, so an upgrade request may carry its key as
+ * `?key=` (the stats stream). Only an upgrade: anywhere else a key in the URL would land in
+ * logs and histories.
+ */
+function webSocketKey(req: FastifyRequest): string | undefined {
+  if (req.headers.upgrade?.toLowerCase() !== 'websocket') return undefined;
+  const key = (req.query as { key?: unknown } | undefined)?.key;
+  return typeof key === 'string' ? key : undefined;
+}
 type Authenticated = { principal: Principal; credential: Credential };
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -60,7 +71,7 @@ function projectOf(store: ConfigStore, who: Authenticated, asked: string | undef
 export function authenticator(ctx: ApiContext): (req: FastifyRequest) => Promise<Authenticated> {
   const { resolve } = loginCommands(ctx);
   return async (req) => {
-    const key = header(req, 'x-api-key') ?? req.headers.authorization?.match(/^Bearer\s+(mtr_\S+)$/)?.[1];
+    const key = header(req, 'x-api-key') ?? req.headers.authorization?.match(/^Bearer\s+(mtr_\S+)$/)?.[1] ?? webSocketKey(req);
     let who: Authenticated;
     if (key) {
       who = authenticateKey(ctx.store, key);

@@ -1,12 +1,13 @@
 import { defineCapability } from '../platform/capability.ts';
 
 /**
- * Stats: a snapshot of a project's queues (GET /stats) from the events read model, with the
- * deployment's consumer and projection lag. It writes no events and keeps no read model.
+ * Stats: a snapshot of a project's queues (GET /stats, and pushed every second over the
+ * WebSocket GET /stats/ws) from the events read model, with the deployment's consumer and
+ * projection lag. It writes no events and keeps no read model.
  */
 export const stats = defineCapability<never>({
   name: 'stats',
   messageTypes: [],
   apiTags: [{ name: 'Stats', description: 'Queue statistics of a project and the deployment\'s lag' }],
-  routes: async () => [(await import('./routes.ts')).statsRoutes],
+  routes: async () => [(await import('./routes.ts')).statsRoutes, (await import('./stream.ts')).statsStreamRoutes],
 });

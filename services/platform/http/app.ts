@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiTag, RoutesPlugin } from '../capability.ts';
@@ -48,6 +49,10 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   // Before any route registers: each gets its latency hook as it does.
   instrumentRequests(app, ctx.metrics.registry);
   await app.register(cookie);
+  // WebSocket routes (the stats stream): the upgrade request goes through the same hooks as any
+  // request, so it is authenticated, scoped and rate limited before the socket opens. A frame
+  // from a client is at most 4 KiB (the stream only sends).
+  await app.register(websocket, { options: { maxPayload: 4_096 } });
   await installOpenApi(app, surface.tags);
   const plugin = (routes: RoutesPlugin) => routes(ctx as never);
   // Every change a request makes records its actor (services/platform/http/actor.ts): anonymous

@@ -38,6 +38,7 @@ const ERRORS: Record<number, string> = {
   409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
   413: 'The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE)',
   415: 'The body is not JSON (Content-Type must be application/json) (BAD_REQUEST)',
+  426: 'This is a WebSocket: connect with `Upgrade: websocket` (UPGRADE_REQUIRED)',
   503: 'A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE)',
 };
 
