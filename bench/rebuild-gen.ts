@@ -6,6 +6,10 @@
  * project's own Serde against the schema registry. Writing the log directly is what makes a
  * history of a million records possible in a bench run; the projections cannot tell the
  * difference. One JSON argument; writes {records, seconds} as JSON to `out`.
+ *
+ * The analytics scenario gives it `endpointIds` (each attempt is to one of them, round-robin),
+ * `spanMs` (the history spread evenly over that much of the past) and `failEvery` (every n-th
+ * attempt a 500, retried) and varied latencies.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -15,7 +19,10 @@ import { sendChunked, type Outgoing } from '../services/platform/kafka/processor
 import { Serde } from '../services/platform/kafka/serde.ts';
 import { topicNames } from '../services/capabilities.ts';
 
-type Args = { brokers: string[]; registryUrl: string; prefix: string; accountId: string; projectId: string; url: string; events: number; out: string };
+type Args = {
+  brokers: string[]; registryUrl: string; prefix: string; accountId: string; projectId: string; url: string; events: number; out: string;
+  endpointIds?: string[]; spanMs?: number; failEvery?: number;
+};
 
 const BATCH = 3_000;
 const IN_FLIGHT = 4;
@@ -32,13 +39,17 @@ function lifecycle(a: Args, i: number, t: number): Outgoing[] {
   };
   const routed: DomainEvent = {
     type: 'EventRouted', eventId, accountId: a.accountId, projectId: a.projectId,
-    destinations: [{ dispatchId, endpointId: null, url: a.url }], routedAt: t + 1,
+    destinations: [{ dispatchId, endpointId: a.endpointIds?.length ? a.endpointIds[i % a.endpointIds.length]! : null, url: a.url }], routedAt: t + 1,
   };
+  const endpointId = a.endpointIds?.length ? a.endpointIds[i % a.endpointIds.length]! : null;
+  const fails = a.failEvery !== undefined && i % a.failEvery === a.failEvery - 1;
   const attempted: DomainEvent = {
     type: 'DeliveryAttempted', attemptId: randomUUID(), dispatchId, eventId, accountId: a.accountId, projectId: a.projectId,
-    endpointId: null, eventType: null, url: a.url, attemptNumber: 1, maxAttempts: 5, outcome: 'success', disposition: 'delivered',
-    statusCode: 200, responseBody: 'OK', error: '', errorCategory: null, durationMs: 3 + (i % 20), processingOverheadUs: 400 + (i % 300),
-    attemptedAt: t + 5, nextAttemptAt: null, eventCreatedAt: t,
+    endpointId, eventType: null, url: a.url, attemptNumber: 1, maxAttempts: 5, outcome: fails ? 'failure' : 'success', disposition: fails ? 'retry' : 'delivered',
+    statusCode: fails ? 500 : 200, responseBody: fails ? 'boom' : 'OK', error: '', errorCategory: null,
+    // Latencies over two orders of magnitude when spread (the analytics percentiles have a shape to find).
+    durationMs: a.spanMs ? 2 + ((i * 7_919) % 997) : 3 + (i % 20), processingOverheadUs: 400 + (i % 300),
+    attemptedAt: t + 5, nextAttemptAt: fails ? t + 60_000 : null, eventCreatedAt: t,
   };
   return [
     { topic: topics.events, key: a.projectId, event: accepted },
@@ -55,7 +66,8 @@ async function main(): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: IN_FLIGHT });
   await producer.connect();
   const t0 = Date.now();
-  const base = t0 - a.events * 10; // a history spread over the recent past, oldest first
+  const step = a.spanMs ? a.spanMs / a.events : 10;
+  const base = t0 - a.events * step; // a history spread over the recent past, oldest first
   let next = 0;
   let records = 0;
   const deadline = t0 + 30 * 60_000;
@@ -64,7 +76,7 @@ async function main(): Promise<void> {
       const from = next;
       next = Math.min(a.events, next + BATCH / 3);
       const out: Outgoing[] = [];
-      for (let i = from; i < next; i++) out.push(...lifecycle(a, i, base + i * 10));
+      for (let i = from; i < next; i++) out.push(...lifecycle(a, i, Math.floor(base + i * step)));
       await sendChunked({ sendBatch: (b) => producer.sendBatch({ ...b, acks: -1, compression: CompressionTypes.None }) }, serde, out);
       records += out.length;
     }

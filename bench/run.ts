@@ -22,6 +22,7 @@ import { fifo } from './scenarios/fifo.ts';
 import { ingest } from './scenarios/ingest.ts';
 import { ingestRate } from './scenarios/ingest-rate.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
+import { analyticsScenario } from './scenarios/analytics.ts';
 
 function parseArgs(argv: string[]): Opts {
   const opts: Opts = { scenarios: [], quick: false, split: false, profile: false, keep: false, rev: null, source: { dir: ROOT, commit: '' } };
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
         case 'fanout': return fanout(env);
         case 'fifo': return fifo(env);
         case 'rebuild': return rebuildScenario(env);
+        case 'analytics': return analyticsScenario(env);
       }
     });
     if (scenario === 'ingest-single') singleRate = { value: Number(outcome.figures.eventsPerSec), basis: 'this run' };

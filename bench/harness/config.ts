@@ -4,7 +4,7 @@ import type { TopRow } from '../lib/monitor.ts';
 import type { Machine, Source } from '../lib/source.ts';
 import { ROOT } from '../lib/stack.ts';
 
-export const SCENARIOS = ['ingest-single', 'ingest-batch', 'ingest-rate', 'e2e', 'e2e-single', 'e2e-one', 'e2e-latency', 'fanout', 'fifo', 'rebuild'] as const;
+export const SCENARIOS = ['ingest-single', 'ingest-batch', 'ingest-rate', 'e2e', 'e2e-single', 'e2e-one', 'e2e-latency', 'fanout', 'fifo', 'rebuild', 'analytics'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type Opts = { scenarios: Scenario[]; quick: boolean; split: boolean; profile: boolean; keep: boolean; rev: string | null; source: Source };
 
@@ -30,6 +30,8 @@ const SIZES = {
   fanout: { full: { events: 1_000, endpoints: 50, concurrency: 16 }, quick: { events: 20, endpoints: 50, concurrency: 8 } },
   fifo: { full: { keys: 1_000, perKey: 20, failureRate: 0.1, concurrency: 32 }, quick: { keys: 50, perKey: 6, failureRate: 0.1, concurrency: 16 } },
   rebuild: { full: { events: 333_334 }, quick: { events: 5_000 } },
+  /** Recorded attempts over `days` and `endpoints`, then `requests` answers per analytics route. */
+  analytics: { full: { attempts: 1_000_000, endpoints: 50, days: 30, requests: 100 }, quick: { attempts: 2_000, endpoints: 5, days: 30, requests: 5 } },
 };
 
 /** The size of scenario part `name` in this run (full or --quick). */
@@ -59,6 +61,7 @@ export const TARGETS: Record<Scenario, Target[]> = {
   fanout: [],
   fifo: [{ figure: 'orderViolations', op: '<=', value: 0 }, { figure: 'lost', op: '<=', value: 0 }],
   rebuild: [{ figure: 'eventsPerSec', op: '>=', value: 20_000 }, { figure: 'identical', op: '>=', value: 1 }],
+  analytics: ['summary', 'outcomes', 'throughput', 'latency', 'failures', 'endpoint-health'].map((r) => ({ figure: `answerMs.${r}.p95`, op: '<=' as const, value: 50 })),
 };
 
 export type Figures = Record<string, unknown>;
