@@ -61,17 +61,17 @@ export class ProjectionRunner {
   private readonly fetchBytesPerPartition: number | undefined;
 
   /**
-   * `group`: the consumer group's name after `groupPrefix` (the projection's own name when it
-   * runs alone). `fetchBytesPerPartition`: kafkajs's 1 MiB unless given (a rebuild reads more
-   * at once: fewer, larger transactions).
+   * `group`: the consumer group's name after `groupPrefix` and `projector.`.
+   * `fetchBytesPerPartition`: kafkajs's 1 MiB unless given (a rebuild reads more at once: fewer,
+   * larger transactions).
    */
-  constructor(kafka: Kafka, serde: Serde, db: DatabasePool, projections: Projection | readonly Projection[], groupPrefix: string, group?: string, fetchBytesPerPartition?: number) {
+  constructor(kafka: Kafka, serde: Serde, db: DatabasePool, projections: readonly Projection[], groupPrefix: string, group: string, fetchBytesPerPartition?: number) {
     this.fetchBytesPerPartition = fetchBytesPerPartition;
     this.kafka = kafka;
     this.serde = serde;
     this.db = db;
-    this.projections = Array.isArray(projections) ? projections : [projections as Projection];
-    this.groupId = `${groupPrefix}projector.${group ?? this.projections.map((p) => p.name).join('+')}`;
+    this.projections = projections;
+    this.groupId = `${groupPrefix}projector.${group}`;
     for (const p of this.projections) {
       for (const topic of p.topics) {
         const r = this.readers.get(topic) ?? { projections: [], types: [] };
