@@ -6,6 +6,7 @@ import { ParallelProcessor } from '../platform/kafka/parallel-processor.ts';
 import { engineHandler } from './engine.ts';
 import { LANE_WEIGHTS, LANES } from './lanes.ts';
 import { deliveryMetrics } from './metrics.ts';
+import { RateLimitPublisher } from './rate-limit-snapshots.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { AgentPool } from './sender.ts';
 import { TransformPool } from './transform/index.ts';
@@ -19,7 +20,12 @@ export async function start({ config, kafka, serde, topics, store, secrets, grou
   onStop(() => engines.stop());
   const transforms = new TransformPool();
   onStop(() => transforms.close());
-  const handler = engineHandler({ topics, agents, store, secrets, limiter: new RateLimiter(), transforms, engines: () => engines.size,
+  const limiter = new RateLimiter();
+  // The limiters' live state, for GET /metrics/rate-limits on any API process (rate-limit-snapshots.ts).
+  const snapshots = new RateLimitPublisher(kafka, topics.rateLimits, limiter);
+  await snapshots.start();
+  onStop(() => snapshots.stop());
+  const handler = engineHandler({ topics, agents, store, secrets, limiter, transforms, engines: () => engines.size,
     recordAttempt: deliveryMetrics(metrics.registry) });
   // One consumer per priority lane (ARCHITECTURE 8): a backlog in one lane never stands in
   // front of another; each lane's share of held deliveries is weighted.

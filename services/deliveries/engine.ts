@@ -120,7 +120,10 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
    * slot is the configured URL's origin, even when a transformation sends elsewhere.
    */
   async function attempt(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
-    if (ep?.config.rateLimitPerSec) await d.limiter.acquire(ep.endpointId, ep.config.rateLimitPerSec / Math.max(1, d.engines()));
+    // Every endpoint's delivery is counted (the rate-limit metrics' send rate); only a limited one may wait.
+    const limit = ep?.config.rateLimitPerSec;
+    const paced = ep && d.limiter.acquire(ep.endpointId, limit ? limit / Math.max(1, d.engines()) : 0);
+    if (paced) await paced;
     return slots.run(ep?.config.url ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep));
   }
 

@@ -35,6 +35,16 @@ export class EndpointsState implements ConfigSlice {
     return n;
   }
 
+  /** Live (not deleted) endpoints of a project, oldest first. */
+  ofProject(projectId: string): EndpointState[] {
+    const out: EndpointState[] = [];
+    for (const id of this.byProject.get(projectId) ?? []) {
+      const ep = this.endpoints.get(id)!;
+      if (!ep.deleted) out.push(ep);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt || a.endpointId.localeCompare(b.endpointId));
+  }
+
   /** Live endpoints of a project subscribed to `eventType`. */
   subscribers(projectId: string, eventType: string): EndpointState[] {
     const out: EndpointState[] = [];

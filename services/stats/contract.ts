@@ -40,3 +40,23 @@ export const Stats = Type.Object({
   }),
   lag: Nullable({ ...Lag, description: `${LAG}; null when Kafka could not be asked` }),
 });
+
+const Ms = (description: string) => Type.Integer({ minimum: 0, description });
+
+/** One endpoint's rate limit and how it is being spent now, over every engine. */
+export const RateLimitRow = Type.Object({
+  endpointId: Type.String({ format: 'uuid' }),
+  url: Type.String({ description: 'Where the endpoint delivers' }),
+  limit: Nullable(Type.Number({ exclusiveMinimum: 0, description: 'The endpoint\'s rate limit (rateLimitPerSec), in deliveries a second; null: no limit' })),
+  sendRate: Type.Number({ minimum: 0, description: 'Deliveries a second sent to it now: every engine\'s sends over its last five seconds (at most the limit)' }),
+  waiting: Count('Deliveries held back by the limit now, each in an engine waiting for its slot (deliveries not yet read from Kafka are not counted: GET /api/v1/stats shows those)'),
+  longestWaitMs: Ms('How long the oldest of the waiting deliveries has waited so far; 0 when none waits'),
+  expectedWaitMs: Ms('How long a delivery arriving now would wait for its slot (the waiting ones\' drain time); 0 when it would go at once'),
+  engines: Count('Engine processes that sent or held a delivery of the endpoint in the last seconds (each takes limit / engines)'),
+});
+
+export const RateLimits = Type.Object({
+  projectId: Type.String({ description: 'The project shown (X-Project-ID, or the key\'s)' }),
+  at: Type.String({ format: 'date-time', description: 'When the engines\' snapshots were merged (each engine publishes one a second)' }),
+  endpoints: Type.Array(RateLimitRow, { description: 'Every endpoint of the project, oldest first, with a limit or not' }),
+});
