@@ -59,7 +59,7 @@ async function run(roles: readonly Role[], threadRoles: readonly Role[] = []): P
   const mode = config.allowPrivateNetworks
     ? 'DEVELOPMENT MODE: deliveries to loopback and private addresses are ALLOWED'
     : `deliveries to loopback/private addresses are refused${config.allowedCidrs.length > 0 ? ` but for MITTR_ALLOWED_CIDRS ${config.allowedCidrs.join(',')}` : ''}`;
-  console.log(`mittr ${running.join(',')} started${mittr.url ? ` on ${mittr.url}` : ''}; ${mode}`);
+  console.log(`mittr ${running.join(',')} started${mittr.url ? ` on ${mittr.url}` : ''}${mittr.metricsUrl ? `, metrics on ${mittr.metricsUrl}/metrics` : ''}; ${mode}`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

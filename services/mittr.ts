@@ -17,7 +17,8 @@ import type { ConfigStore } from './platform/state/config-store.ts';
 
 export { ROLES, type Role } from './capabilities.ts';
 
-export type Mittr = { app?: FastifyInstance; url?: string; metrics: Metrics; stop(): Promise<void> };
+/** A running mittr; `metricsUrl` is its own /metrics listener's (a process without the API, MITTR_METRICS_PORT). */
+export type Mittr = { app?: FastifyInstance; url?: string; metricsUrl?: string; metrics: Metrics; stop(): Promise<void> };
 
 /** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
 export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
@@ -28,8 +29,10 @@ export async function prepareMittr(config: Config, roles: readonly Role[]): Prom
 /**
  * Boots the given roles in this process: topics and migrations first (unless `prepared` says a
  * caller did so for them), the schemas, then each role's consumers and, for `api`, the HTTP server.
+ * Without `api`, with MITTR_METRICS_PORT, a small listener serves its /metrics, unless `ownMetrics`
+ * is false: `mittr all`'s processing thread, whose metrics the API's thread serves.
  */
-export async function startMittr(config: Config, roles: readonly Role[], { prepared = false } = {}): Promise<Mittr> {
+export async function startMittr(config: Config, roles: readonly Role[], { prepared = false, ownMetrics = true } = {}): Promise<Mittr> {
   const has = (r: Role) => roles.includes(r);
   const kafka = createKafka(config, `mittr-${roles.join('-')}`);
   const serde = new Serde(config.registryUrl);
@@ -37,8 +40,10 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   if (!prepared) await prepareMittr(config, roles);
   await serde.registerAll();
   const secrets = new SecretBox(config.masterKey);
-  // The process's own metrics (CPU, memory, event loop) where /metrics is served: the API's thread.
-  const metrics = new Metrics({ processMetrics: has('api') });
+  const metricsListener = ownMetrics && !has('api') && config.metricsPort !== undefined && config.metricsToken !== undefined
+    ? { token: config.metricsToken, port: config.metricsPort, host: config.host } : undefined;
+  // The process's own metrics (CPU, memory, event loop) where /metrics is served: the API's thread, or the listener.
+  const metrics = new Metrics({ processMetrics: has('api') || metricsListener !== undefined });
   const stops: Array<() => Promise<unknown>> = [];
   let db: DatabasePool | undefined;
   let projectionDb: DatabasePool | undefined;
@@ -99,6 +104,12 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     url = typeof addr === 'object' && addr ? `http://${config.host}:${addr.port}` : undefined;
     stops.unshift(() => app!.close());
   }
+  let metricsUrl: string | undefined;
+  if (metricsListener) {
+    const listener = await (await import('./platform/metrics/listener.ts')).listenForMetrics(metrics, metricsListener);
+    metricsUrl = listener.url;
+    stops.unshift(() => listener.close());
+  }
   // The API answers first (accepted events are safe in Kafka); consumers join their groups after,
   // which after a crash can take up to the session timeout. A dependency outage meanwhile must
   // not end a process that already answers: a failed start is undone and tried again.
@@ -107,7 +118,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     await startRetrying(p);
   }
   return {
-    app, url, metrics,
+    app, url, metricsUrl, metrics,
     async stop() {
       for (const s of stops) await s().catch(() => undefined);
     },

@@ -130,8 +130,8 @@ export function useThreadV8Flags(flags = process.env.MITTR_THREAD_V8_FLAGS): voi
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const post = (m: FromThread) => port.postMessage(m);
-  // The main thread prepared topics and migrations for both (services/main.ts runAll).
-  startMittr(loadConfig(), (workerData as { roles: Role[] }).roles, { prepared: true }).then(
+  // The main thread prepared topics and migrations for both (services/main.ts runAll), and serves this thread's metrics.
+  startMittr(loadConfig(), (workerData as { roles: Role[] }).roles, { prepared: true, ownMetrics: false }).then(
     (mittr) => {
       post({ type: 'started' });
       port.on('message', (m: ToThread) => {

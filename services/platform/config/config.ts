@@ -63,6 +63,12 @@ const schema = z.object({
    * Unset: the route is not there (404). At least 16 characters, e.g. `openssl rand -hex 24`.
    */
   MITTR_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').regex(/^\S+$/, 'must hold no whitespace').optional(),
+  /**
+   * The port a process without the API (`mittr deliver`, `mittr route`, ...) serves GET /metrics
+   * on, to the same token; a process with the API serves it on PORT and ignores this. Unset: such
+   * a process serves no metrics.
+   */
+  MITTR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type Config = {
@@ -99,6 +105,8 @@ export type Config = {
   signupsPerAddressPerHour: number;
   /** MITTR_METRICS_TOKEN; undefined: no /metrics. */
   metricsToken: string | undefined;
+  /** MITTR_METRICS_PORT: where a process without the API serves /metrics; undefined: it does not. */
+  metricsPort: number | undefined;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -129,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.MITTR_MASTER_KEY) {
     throw new ConfigError('MITTR_MASTER_KEY is required when NODE_ENV=production');
   }
+  if (e.MITTR_METRICS_PORT !== undefined && e.MITTR_METRICS_TOKEN === undefined) {
+    throw new ConfigError('MITTR_METRICS_PORT needs MITTR_METRICS_TOKEN: the metrics are served only to that bearer token');
+  }
   const masterKey = parseKey(e.MITTR_MASTER_KEY ?? DEV_MASTER_KEY);
   if (e.NODE_ENV === 'production' && PUBLISHED_KEYS.some((k) => k.equals(masterKey))) {
     throw new ConfigError('MITTR_MASTER_KEY is a published development key; generate one for production (openssl rand -base64 32)');
@@ -158,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     egressIps: e.MITTR_EGRESS_IPS,
     signupsPerAddressPerHour: e.MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR,
     metricsToken: e.MITTR_METRICS_TOKEN,
+    metricsPort: e.MITTR_METRICS_PORT,
   };
 }

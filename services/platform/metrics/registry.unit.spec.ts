@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExposition, total } from '../../../test/support/prometheus.ts';
 import { deliveryMetrics } from '../../deliveries/metrics.ts';
 import { boundChildren, Metrics } from './registry.ts';
-import { bearerMatches } from './routes.ts';
+import { bearerMatches } from './token.ts';
 
 const attempt = (outcome: 'success' | 'failure' | 'timeout', disposition: 'delivered' | 'retry' | 'dead', errorCategory: string | null, durationMs: number) =>
   ({ outcome, disposition, errorCategory, durationMs });

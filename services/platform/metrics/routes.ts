@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Gauge } from 'prom-client';
 import { Type } from 'typebox';
@@ -6,6 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { ApiContext } from '../http/context.ts';
 import { contract } from '../http/contract.ts';
 import { lagReader, type Lag } from '../projection/lag.ts';
+import { bearerMatches, UNAUTHORIZED } from './token.ts';
 
 const schema = contract({
   tag: 'Operations', summary: 'Prometheus metrics: API latency, deliveries, circuit breakers, consumer and projection lag, the process',
@@ -14,14 +14,6 @@ const schema = contract({
 }, {
   response: { 200: { description: 'The Prometheus text exposition format (version 0.0.4)', content: { 'text/plain': { schema: Type.String() } } } },
 });
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Whether an Authorization header carries the token, compared in constant time. */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
-  return given !== undefined && timingSafeEqual(digest(given), digest(token));
-}
 
 /**
  * The gauges computed at a scrape, in the API: open circuit breakers from the endpoint
@@ -60,8 +52,8 @@ export function metricsRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get('/metrics', { schema }, async (req, reply) => {
       if (token === undefined) throw new DomainError('NOT_FOUND', `no route for ${req.method} /metrics`);
       if (!bearerMatches(req.headers.authorization, token)) {
-        reply.header('www-authenticate', 'Bearer realm="mittr metrics"');
-        throw new DomainError('UNAUTHORIZED', 'the metrics need Authorization: Bearer <MITTR_METRICS_TOKEN>');
+        reply.header('www-authenticate', UNAUTHORIZED.challenge);
+        throw new DomainError('UNAUTHORIZED', UNAUTHORIZED.error);
       }
       return reply.type(ctx.metrics.contentType).send(await ctx.metrics.exposition());
     });
