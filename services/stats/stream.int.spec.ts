@@ -1,6 +1,8 @@
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { api, signup, startTestMittr } from '../../test/support/mittr.ts';
+import { api, eventually, isolatedConfig, signup, startTestMittr } from '../../test/support/mittr.ts';
+import { parseExposition, total } from '../../test/support/prometheus.ts';
 import { CLOSE } from './stream.ts';
 
 type Opened = { ws: WebSocket; frames: Array<Record<string, unknown>>; closed: Promise<{ code: number; reason: string }> };
@@ -73,4 +75,50 @@ describe('the stats stream', () => {
     expect((await api(env.url)('GET', `/api/v1/stats?key=${owner.apiKey}`)).status).toBe(401);
     expect(await admin('GET', '/api/v1/stats/ws')).toMatchObject({ status: 426, body: { code: 'UPGRADE_REQUIRED' } });
   });
+});
+
+/**
+ * A client that stops reading, on the real stack: its socket is paused, so what the server sends
+ * fills the kernel's buffers and then the server's own, until the stream drops it. Frames come
+ * as fast as the stream makes them (every millisecond asked) and the bound is 64 KiB: the
+ * defaults, a frame a second and 256 KiB, would take over an hour to fill the kernel's buffers
+ * first. A client that reads, on the same server, goes on getting frames.
+ */
+describe('the stats stream and a client that stops reading', () => {
+  const TOKEN = 'spec-metrics-token-slow-client-1';
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  const dropped = async () => {
+    const res = await fetch(`${env.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    return total(parseExposition(await res.text()), 'mittr_stats_stream_dropped_total');
+  };
+
+  beforeAll(async () => {
+    env = await startTestMittr({ ...isolatedConfig({ MITTR_METRICS_TOKEN: TOKEN }), statsStream: { everyMs: 1, maxUnsentBytes: 64 * 1024 } });
+  }, 60_000);
+  afterAll(async () => { await env?.stop(); });
+
+  it('drops it within seconds, never buffering without bound, while a client that reads keeps getting frames', async () => {
+    const owner = await signup(env.url);
+    const url = `${env.url.replace(/^http/, 'ws')}/api/v1/stats/ws?key=${owner.apiKey}`;
+    const reader = await connect(url);
+    const slow = await connect(url);
+    // ws reads its TCP socket in flowing mode: paused, nothing more is read from the kernel.
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    const pausedAt = Date.now();
+    // Here ~15 s: ~4,400 frames (~5 MB) fill the loopback socket's kernel buffers before any stays in the server's.
+    await eventually(async () => (await dropped()) === 1, 45_000, 250);
+    expect(Date.now() - pausedAt).toBeLessThan(45_000);
+    // Read again: what the kernel held, then the end (the close frame, or the cut 2 s after it).
+    const before = reader.frames.length;
+    socket.resume();
+    const closed = await within(slow.closed, 5_000);
+    expect([CLOSE.tooSlow, 1006]).toContain(closed.code);
+    // What reached the slow client is bounded by the kernel's buffers and the stream's bound, not by time.
+    expect(slow.frames.length * JSON.stringify(slow.frames[0]).length).toBeLessThan(16 * 1024 * 1024);
+    expect(await until(() => reader.frames.length >= before + 20, 3_000)).toBe(true);
+    expect(reader.ws.readyState).toBe(WebSocket.OPEN);
+    expect(await dropped()).toBe(1);
+    reader.ws.close();
+  }, 70_000);
 });

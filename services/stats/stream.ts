@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { Counter } from 'prom-client';
 import { Type } from 'typebox';
 import type { WebSocket } from 'ws';
 import { authenticator } from '../accounts/authenticate.ts';
@@ -9,13 +10,14 @@ import { contract } from '../platform/http/contract.ts';
 import { Stats } from './contract.ts';
 import { statsSource } from './snapshot.ts';
 
-/** How often a frame is pushed. */
-const EVERY_MS = 1_000;
+/** How often a frame is pushed, and the bytes a client may leave unread before it is dropped. */
+export type StreamOptions = { everyMs: number; maxUnsentBytes: number };
+
 /**
- * Bytes a client may leave unread before it is dropped: a frame is ~1 KB, so this is minutes of
- * frames. The stream never buffers without bound for a client that does not read.
+ * A frame a second. A frame is ~1 KB, so 256 KiB unsent (beyond what the kernel's socket buffers
+ * hold) is minutes of frames: the stream never buffers without bound for a client that does not read.
  */
-export const MAX_UNSENT_BYTES = 256 * 1024;
+export const STREAM_DEFAULTS: StreamOptions = { everyMs: 1_000, maxUnsentBytes: 256 * 1024 };
 
 /** WebSocket close codes of the stream (4000-4999: the application's own). */
 export const CLOSE = { credentialEnded: 4001, tooSlow: 4008, unavailable: 1011 } as const;
@@ -41,9 +43,13 @@ function checkOrigin(ctx: ApiContext, req: FastifyRequest): void {
  * hooks run before the socket opens); before each frame the credential is checked again, so a
  * revoked key or an ended session closes the stream within a second. A plain GET answers 426.
  */
-export function statsStreamRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+export function statsStreamRoutes(ctx: ApiContext, options: StreamOptions = { ...STREAM_DEFAULTS, ...ctx.config.statsStream }): FastifyPluginAsyncTypebox {
   const stats = statsSource(ctx);
   const authenticate = authenticator(ctx);
+  const dropped = new Counter({
+    name: 'mittr_stats_stream_dropped_total', registers: [ctx.metrics.registry],
+    help: `Stats stream clients closed for reading too slowly (more than ${options.maxUnsentBytes} bytes left unsent)`,
+  });
   return async (app) => {
     app.route({
       method: 'GET',
@@ -52,7 +58,7 @@ export function statsStreamRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         tag: 'Stats', summary: 'The project\'s stats, pushed every second over a WebSocket',
         description: 'Connect with `Upgrade: websocket` (e.g. `wscat -c "wss://HOST/api/v1/stats/ws?key=mtr_..."`), with X-API-Key, `?key=` or the session cookie. '
           + 'Each text frame is the JSON of GET /api/v1/stats. Closed with 4001 when the key is revoked or expires or the session ends, and 4008 when the client reads too slowly '
-          + `(more than ${MAX_UNSENT_BYTES / 1024} KiB unsent). A page of another origin than mittr's is refused (403). A plain GET answers 426.`,
+          + `(more than ${options.maxUnsentBytes / 1024} KiB unsent). A page of another origin than mittr's is refused (403). A plain GET answers 426.`,
         access: { scope: 'stats:read', role: 'viewer' }, errors: [426],
       }, { querystring: StreamQuery, response: { 101: Type.Unsafe<unknown>({ ...Stats, description: 'Switching Protocols: the stream opens; every text frame is this JSON (as GET /api/v1/stats answers)' }) } }),
       onRequest: async (req) => checkOrigin(ctx, req),
@@ -72,7 +78,8 @@ export function statsStreamRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
               socket.close(CLOSE.credentialEnded, 'the API key or session is no longer valid');
               return;
             }
-            if (socket.bufferedAmount > MAX_UNSENT_BYTES) {
+            if (socket.bufferedAmount > options.maxUnsentBytes) {
+              dropped.inc();
               socket.close(CLOSE.tooSlow, 'the client reads too slowly');
               // A client that reads nothing does not read the close frame either.
               setTimeout(() => socket.terminate(), 2_000).unref();
@@ -88,7 +95,7 @@ export function statsStreamRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
             sending = false;
           }
         };
-        const timer = setInterval(() => void push(), EVERY_MS);
+        const timer = setInterval(() => void push(), options.everyMs);
         socket.on('close', () => clearInterval(timer));
         socket.on('error', () => clearInterval(timer));
         // Messages from the client mean nothing to the stream; they are read and dropped.

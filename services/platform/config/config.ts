@@ -107,6 +107,11 @@ export type Config = {
   metricsToken: string | undefined;
   /** MITTR_METRICS_PORT: where a process without the API serves /metrics; undefined: it does not. */
   metricsPort: number | undefined;
+  /**
+   * The stats stream's pace and its slow-client bound (services/stats/stream.ts), when not its
+   * defaults. Not from the environment: a spec sets it to drop a slow client in seconds, not minutes.
+   */
+  statsStream?: { everyMs?: number; maxUnsentBytes?: number };
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
