@@ -9,7 +9,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * rateLimitPerSec holds across engine processes: two `mittr all` processes share the endpoint's
  * deliveries (each takes the limit divided by the engines it sees in the group), and the receiver
- * never sees more than the limit, within 10% over any 10 s; nothing is dropped or failed.
+ * never sees more than the limit, within 10% over any 10 s; nothing is dropped or failed. Either
+ * process's GET /metrics/rate-limits shows the two engines' pacing merged.
  */
 describe('rateLimitPerSec with two engine processes', () => {
   const sink = new RecordingSink();
@@ -42,7 +43,8 @@ describe('rateLimitPerSec with two engine processes', () => {
     }
     await sleep(6_000);
 
-    const call = api(first.url, (await signup(first.url)).apiKey);
+    const apiKey = (await signup(first.url)).apiKey;
+    const call = api(first.url, apiKey);
     const rate = 20;
     const total = 300;
     const ep = await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/limited`, eventTypes: ['rate.two'], rateLimitPerSec: rate });
@@ -53,7 +55,17 @@ describe('rateLimitPerSec with two engine processes', () => {
         call('POST', '/api/v1/events', { eventType: 'rate.two', payload: { i: i + j } }, { 'x-idempotency-key': `rate-two-${i + j}` })));
       expect(sent.every((r) => r.status === 201)).toBe(true);
     }
+    // Meanwhile either process's API shows both engines' pacing merged (GET /metrics/rate-limits):
+    // each engine, on its process's processing thread, publishes its limiter through Kafka.
+    const pace = async () => (await api(second.url, apiKey)('GET', `/api/v1/metrics/rate-limits/endpoint/${ep.body.id}`)).body;
+    const live = await eventually(async () => {
+      const r = await pace();
+      return r.engines === 2 && r.waiting > 0 && r.sendRate >= rate * 0.6 ? r : null;
+    }, 30_000, 500);
+    expect(live).toMatchObject({ limit: rate });
+    expect(live.sendRate).toBeLessThanOrEqual(rate * 1.3);
     const received = await sink.waitFor((r) => r.length >= total, 90_000);
+    expect(await eventually(async () => ((await pace()).waiting === 0 ? true : null), 5_000, 250)).toBe(true);
     expect(received).toHaveLength(total);
     const times = received.map((r) => r.at).sort((a, b) => a - b);
     const worst = busiestWindow(times, 10_000);
