@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { retryRetriable } from '../platform/kafka/client.ts';
+import { superviseConsumer } from '../platform/kafka/supervise.ts';
 import { EVERY_MS, type SnapshotRecord, type SnapshotRow } from './rate-limit-snapshots.ts';
 
 /** An engine's snapshot older than this is of an engine gone (stopped without a word, or cut off). */
@@ -89,6 +90,8 @@ export class RateLimitView {
   }
 
   private async follow(): Promise<void> {
+    // Read anew (a restarted consumer), the history counts from its timestamps again.
+    this.caughtUp = false;
     const admin = this.kafka.admin();
     await admin.connect();
     const [end] = await retryRetriable(() => admin.fetchTopicOffsets(this.topic)).finally(() => admin.disconnect());
@@ -99,6 +102,8 @@ export class RateLimitView {
     if (high === 0n || BigInt(end!.low) >= high) done();
     const consumer = this.kafka.consumer({ groupId: `mittr-rate-limits-${randomUUID()}`, maxWaitTimeInMs: 200 });
     this.consumer = consumer;
+    // A consumer kafkajs gives up on is started again (what it read stays; the topic is read anew).
+    superviseConsumer(consumer, 'rate-limits', () => this.follow(), () => this.consumer !== consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
     await consumer.run({
