@@ -63,6 +63,13 @@ const schema = z.object({
    * Unset: the route is not there (404). At least 16 characters, e.g. `openssl rand -hex 24`.
    */
   MITTR_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').regex(/^\S+$/, 'must hold no whitespace').optional(),
+  /**
+   * An OTLP/HTTP collector (e.g. http://otel-collector:4318): set, mittr exports traces to its
+   * /v1/traces (services/platform/tracing/). Unset (or empty): no tracing, at no cost.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** The service.name of mittr's spans. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('mittr'),
 });
 
 export type Config = {
@@ -99,6 +106,10 @@ export type Config = {
   signupsPerAddressPerHour: number;
   /** MITTR_METRICS_TOKEN; undefined: no /metrics. */
   metricsToken: string | undefined;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT; undefined: no tracing. */
+  otlpEndpoint: string | undefined;
+  /** OTEL_SERVICE_NAME. */
+  serviceName: string;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -158,5 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     egressIps: e.MITTR_EGRESS_IPS,
     signupsPerAddressPerHour: e.MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR,
     metricsToken: e.MITTR_METRICS_TOKEN,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: e.OTEL_SERVICE_NAME,
   };
 }
