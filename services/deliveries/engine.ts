@@ -231,7 +231,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
   };
 }
 
-/** The HTTP client span of an attempt; its W3C headers go into the request's (replacing a tenant's). */
+/** The HTTP client span of an attempt; its W3C headers go into the request's, in place of any a tenant set. */
 function clientSpan(attempt: Span, url: string, headers: Record<string, string>): Span {
   const u = new URL(url);
   // The query is left out: receivers' URLs often carry a token there.
@@ -239,6 +239,8 @@ function clientSpan(attempt: Span, url: string, headers: Record<string, string>)
     'http.request.method': 'POST', 'url.full': `${u.origin}${u.pathname}`, 'server.address': u.hostname,
     'server.port': Number(u.port) || (u.protocol === 'https:' ? 443 : 80),
   });
+  // One traceparent on the wire (W3C: several make it invalid), whatever case a tenant's header had.
+  for (const name of Object.keys(headers)) if (/^trace(?:parent|state)$/i.test(name)) delete headers[name];
   Object.assign(headers, client.headers);
   return client;
 }

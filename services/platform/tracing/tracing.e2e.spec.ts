@@ -100,12 +100,17 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(got.map((r) => parseTraceparent(r.headers.traceparent).parentId)).toEqual(clients.map((c) => c.spanId));
   });
 
-  it('a batch is one request span and one append, with a routing and an attempt per event', async () => {
-    const sent = await call('POST', '/api/v1/events/batch', { events: [1, 2].map((n) => ({ destination: `${harness.sinkUrl()}/batch`, payload: { n }, idempotencyKey: `b-${n}` })) });
+  it("a batch is one request span and one append, with a routing and an attempt per event; mittr's traceparent replaces an event's own", async () => {
+    const foreign = { Traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` };
+    const sent = await call('POST', '/api/v1/events/batch', { events: [1, 2].map((n) => ({
+      destination: `${harness.sinkUrl()}/batch`, payload: { n }, idempotencyKey: `b-${n}`, ...(n === 2 ? { headers: foreign } : {}),
+    })) });
     expect(sent.status).toBe(201);
     const got = await Promise.all(sent.body.events.map((e: { id: string }) => deliveriesOf(e.id).then((r) => r[0]!)));
     const [a, b] = got.map((r) => parseTraceparent(r.headers.traceparent));
     expect(a!.traceId).toBe(b!.traceId);
+    // One traceparent reached the receiver (two would arrive joined and not parse), and it is mittr's.
+    expect(foreign.Traceparent).not.toContain(b!.traceId);
     const spans = await spansOf(a!.traceId, { 'POST /api/v1/events/batch': 1, append: 1, route: 2, attempt: 2, POST: 2 });
     const append = one(spans, 'append');
     expect(append.parentSpanId).toBe(one(spans, 'POST /api/v1/events/batch').spanId);
