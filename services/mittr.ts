@@ -34,6 +34,8 @@ export async function prepareMittr(config: Config, roles: readonly Role[]): Prom
  */
 export async function startMittr(config: Config, roles: readonly Role[], { prepared = false, ownMetrics = true } = {}): Promise<Mittr> {
   const has = (r: Role) => roles.includes(r);
+  // First, so that every hook (the API's, the producers', the consumers') sees it on.
+  const stopTracing = config.otlpEndpoint ? await (await import('./platform/tracing/setup.ts')).startTracing(config, roles) : undefined;
   const kafka = createKafka(config, `mittr-${roles.join('-')}`);
   const serde = new Serde(config.registryUrl);
   const topics = topicNames(config.topicPrefix);
@@ -121,6 +123,8 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     app, url, metricsUrl, metrics,
     async stop() {
       for (const s of stops) await s().catch(() => undefined);
+      // Last: the spans of the work stopped above are exported before it ends.
+      await stopTracing?.();
     },
   };
 }

@@ -21,6 +21,8 @@ import type { RateLimiter } from './rate-limiter.ts';
 import type { TransformPool } from './transform/index.ts';
 import { OriginSlots } from './origin-slots.ts';
 import { CONNECTIONS_PER_ORIGIN, send, type AgentPool } from './sender.ts';
+import type { SendResult } from './domain/outcome.ts';
+import { tracing, type Span, type TraceHeaders } from '../platform/tracing/tracing.ts';
 
 /** How soon a held delivery (paused endpoint, open circuit) is looked at again. */
 const HOLD_RECHECK_MS = 5_000;
@@ -119,15 +121,34 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
    * connection to its origin is not our processing: the overhead clock starts after both. The
    * slot is the configured URL's origin, even when a transformation sends elsewhere.
    */
-  async function attempt(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
+  async function attempt(r: DeliveryRequested, ep: EndpointState | undefined, span?: Span): Promise<DeliveryAttempted> {
     // Every endpoint's delivery is counted (the rate-limit metrics' send rate); only a limited one may wait.
     const limit = ep?.config.rateLimitPerSec;
     const paced = ep && d.limiter.acquire(ep.endpointId, limit ? limit / Math.max(1, d.engines()) : 0);
     if (paced) await paced;
-    return slots.run(ep?.config.url ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep));
+    return slots.run(ep?.config.url ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep, span));
   }
 
-  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
+  /** `attempt` as a span (tracing on), the child of the span the record names: every attempt of a delivery is a sibling. */
+  async function tracedAttempt(r: DeliveryRequested, ep: EndpointState | undefined, parent: TraceHeaders | undefined): Promise<DeliveryAttempted> {
+    const span = tracing!.start('attempt', 'consumer', parent, {
+      'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'mittr.event_id': r.eventId,
+      'mittr.dispatch_id': r.dispatchId, 'mittr.attempt': r.attempt, ...(r.endpointId ? { 'mittr.endpoint_id': r.endpointId } : {}),
+    });
+    try {
+      const outcome = await attempt(r, ep, span);
+      span.set({ 'mittr.disposition': outcome.disposition });
+      if (outcome.disposition !== 'delivered') span.fail(outcome.error || outcome.disposition);
+      return outcome;
+    } catch (err) {
+      span.fail(err instanceof Error ? err.message : String(err));
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined, span?: Span): Promise<DeliveryAttempted> {
     const t0 = performance.now();
     const at = now();
     let body = r.payload;
@@ -152,7 +173,10 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       ? d.agents.get(ep.config.allowedCidrs, ep.config.blockedCidrs,
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
       : d.agents.get();
+    // Tracing on: the request is a client span, and the receiver gets it as its W3C parent.
+    const client = span && clientSpan(span, url, headers);
     const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
+    if (client) endClientSpan(client, result);
     const outcome = outcomeOf({ ...r, url }, ep, result, timing(at));
     outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
     return outcome;
@@ -172,7 +196,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
   function park(m: Incoming, r: DeliveryRequested): Outgoing {
     const at = now();
     const parked = { ...r, dueAt: at + HOLD_RECHECK_MS };
-    return { topic: requestTopic(d.topics, parked, at), key: m.key, event: parked };
+    return { topic: requestTopic(d.topics, parked, at), key: m.key, event: parked, trace: m.trace };
   }
 
   return async (m, ctx) => {
@@ -193,14 +217,14 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         if (!ctx.active()) throw new Error('partition revoked while holding');
         continue;
       }
-      const outcome = await attempt(r, ep);
+      const outcome = await (tracing ? tracedAttempt(r, ep, m.trace) : attempt(r, ep));
       recordAttempt(outcome);
       const circuit = recordResult(ep, outcome.disposition === 'delivered');
       const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: outcome }];
       if (circuit) out.push({ topic: d.topics.endpoints, key: circuit.endpointId, event: circuit });
       if (outcome.disposition !== 'retry') return out;
       const next: DeliveryRequested = { ...r, attempt: r.attempt + 1, dueAt: outcome.nextAttemptAt! };
-      if (!fifo) return [...out, { topic: requestTopic(d.topics, next, now()), key: m.key, event: next }];
+      if (!fifo) return [...out, { topic: requestTopic(d.topics, next, now()), key: m.key, event: next, trace: m.trace }];
       // FIFO: record this attempt now, then retry in place when due; the key waits, other keys go on.
       await ctx.emit(out);
       await holdInPlace(() => now() < next.dueAt, ctx);
@@ -208,4 +232,27 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       r = next;
     }
   };
+}
+
+/** The HTTP client span of an attempt; its W3C headers go into the request's, in place of any a tenant set. */
+function clientSpan(attempt: Span, url: string, headers: Record<string, string>): Span {
+  const u = new URL(url);
+  // The query is left out: receivers' URLs often carry a token there.
+  const client = tracing!.start('POST', 'client', attempt, {
+    'http.request.method': 'POST', 'url.full': `${u.origin}${u.pathname}`, 'server.address': u.hostname,
+    'server.port': Number(u.port) || (u.protocol === 'https:' ? 443 : 80),
+  });
+  // One traceparent on the wire (W3C: several make it invalid), whatever case a tenant's header had.
+  for (const name of Object.keys(headers)) if (/^trace(?:parent|state)$/i.test(name)) delete headers[name];
+  Object.assign(headers, client.headers);
+  return client;
+}
+
+function endClientSpan(client: Span, result: SendResult): void {
+  if (result.statusCode !== null) client.set({ 'http.response.status_code': result.statusCode });
+  if (result.errorCategory) {
+    client.set({ 'error.type': result.statusCode !== null ? String(result.statusCode) : result.errorCategory, 'mittr.error_category': result.errorCategory });
+    client.fail(result.error || `answered ${result.statusCode}`);
+  }
+  client.end();
 }

@@ -21,7 +21,8 @@ export function schedulerHandler(topics: Topics, now: () => number = Date.now): 
       const r: DeliveryRequested = m.event;
       const at = releaseAt(m.timestamp, tierOf.get(m.topic) ?? 0, r.dueAt);
       if (at > t) return { out, handled: i, pauseMs: at - t };
-      out.push({ topic: requestTopic(topics, r, t), key: m.key, event: r });
+      // The trace context moves on with the record: the attempt continues the trace that routed it.
+      out.push({ topic: requestTopic(topics, r, t), key: m.key, event: r, trace: m.trace });
     }
     return { out, handled: messages.length };
   };

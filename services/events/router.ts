@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryRequested } from '../deliveries/domain/messages.ts';
 import type { EventAccepted, EventReplayed, RoutedDestination } from './domain/messages.ts';
 import { tierFor } from '../deliveries/domain/tiers.ts';
-import type { BatchHandler, Outgoing } from '../platform/kafka/processor.ts';
+import type { BatchHandler, Incoming, Outgoing } from '../platform/kafka/processor.ts';
+import { tracing, type TraceHeaders } from '../platform/tracing/tracing.ts';
 import type { EndpointState } from '../endpoints/domain/evolve.ts';
 import { filterFor, type DeliveryContext } from '../endpoints/domain/filter.ts';
 import { keyPathFor } from '../endpoints/domain/partition-key.ts';
@@ -70,33 +71,53 @@ const CONFIG_WAIT_MS = 10_000;
 
 /**
  * The router: one EventRouted per accepted event and one DeliveryRequested per destination,
- * keyed by the dispatch key (the ordering unit of the delivery engine).
+ * keyed by the dispatch key (the ordering unit of the delivery engine). While tracing is on,
+ * each event's routing is a span, the child of the span its record names, and the records it
+ * appends carry that span on.
  */
 export function routerHandler(topics: Topics, store: ConfigStore, now: () => number = Date.now): BatchHandler {
+  /** Appends to `out` what routing `m` produces; answers how many destinations it found. */
+  function route(m: Incoming, e: EventAccepted | EventReplayed, out: Outgoing[], t: number, trace?: TraceHeaders): number {
+    const found = destinationsOf(e, store);
+    const destinations = found.map(({ dispatchId, endpointId, url }) => ({ dispatchId, endpointId, url }));
+    const dueAt = e.type === 'EventAccepted' ? e.createdAt + e.delaySeconds * 1000 : e.replayedAt;
+    // On the events topic, keyed like the event: the projection sees it after the event it routes.
+    out.push({ topic: topics.events, key: m.key, trace, event: {
+      type: 'EventRouted', eventId: e.eventId, accountId: e.accountId, projectId: e.projectId, destinations, routedAt: t,
+    } });
+    for (const d of found) {
+      const request: DeliveryRequested = {
+        type: 'DeliveryRequested', dispatchId: d.dispatchId, eventId: e.eventId, accountId: e.accountId,
+        projectId: e.projectId, endpointId: d.endpointId, eventType: e.eventType, url: d.url, payload: e.payload,
+        headers: e.headers, attempt: 1, maxAttempts: d.maxAttempts, priority: e.priority,
+        dueAt, createdAt: e.createdAt, fifo: d.fifo,
+      };
+      out.push({ topic: requestTopic(topics, request, t), key: d.key, event: request, trace });
+    }
+    return found.length;
+  }
+
   return async (messages) => {
     const out: Outgoing[] = [];
     const t = now();
     for (const m of messages) {
       const e = m.event;
       if (e.type !== 'EventAccepted' && e.type !== 'EventReplayed') continue;
-      if (e.type === 'EventAccepted' && store.offset(topics.endpoints) < e.configOffset) {
-        await store.waitUntil(() => store.offset(topics.endpoints) >= e.configOffset, CONFIG_WAIT_MS);
-      }
-      const found = destinationsOf(e, store);
-      const destinations = found.map(({ dispatchId, endpointId, url }) => ({ dispatchId, endpointId, url }));
-      const dueAt = e.type === 'EventAccepted' ? e.createdAt + e.delaySeconds * 1000 : e.replayedAt;
-      // On the events topic, keyed like the event: the projection sees it after the event it routes.
-      out.push({ topic: topics.events, key: m.key, event: {
-        type: 'EventRouted', eventId: e.eventId, accountId: e.accountId, projectId: e.projectId, destinations, routedAt: t,
-      } });
-      for (const d of found) {
-        const request: DeliveryRequested = {
-          type: 'DeliveryRequested', dispatchId: d.dispatchId, eventId: e.eventId, accountId: e.accountId,
-          projectId: e.projectId, endpointId: d.endpointId, eventType: e.eventType, url: d.url, payload: e.payload,
-          headers: e.headers, attempt: 1, maxAttempts: d.maxAttempts, priority: e.priority,
-          dueAt, createdAt: e.createdAt, fifo: d.fifo,
-        };
-        out.push({ topic: requestTopic(topics, request, t), key: d.key, event: request });
+      const span = tracing?.start('route', 'consumer', m.trace, {
+        'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': m.topic,
+        'mittr.event_id': e.eventId, 'mittr.event_record': e.type,
+      });
+      try {
+        if (e.type === 'EventAccepted' && store.offset(topics.endpoints) < e.configOffset) {
+          await store.waitUntil(() => store.offset(topics.endpoints) >= e.configOffset, CONFIG_WAIT_MS);
+        }
+        const destinations = route(m, e, out, t, span?.headers);
+        span?.set({ 'mittr.destinations': destinations });
+      } catch (err) {
+        span?.fail(err instanceof Error ? err.message : String(err));
+        throw err;
+      } finally {
+        span?.end();
       }
     }
     return { out, handled: messages.length };

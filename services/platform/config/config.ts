@@ -69,6 +69,13 @@ const schema = z.object({
    * a process serves no metrics.
    */
   MITTR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * An OTLP/HTTP collector (e.g. http://otel-collector:4318): set, mittr exports traces to its
+   * /v1/traces (services/platform/tracing/). Unset (or empty): no tracing, at no cost.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** The service.name of mittr's spans. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('mittr'),
 });
 
 export type Config = {
@@ -112,6 +119,10 @@ export type Config = {
    * defaults. Not from the environment: a spec sets it to drop a slow client in seconds, not minutes.
    */
   statsStream?: { everyMs?: number; maxUnsentBytes?: number };
+  /** OTEL_EXPORTER_OTLP_ENDPOINT; undefined: no tracing. */
+  otlpEndpoint: string | undefined;
+  /** OTEL_SERVICE_NAME. */
+  serviceName: string;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -175,5 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupsPerAddressPerHour: e.MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR,
     metricsToken: e.MITTR_METRICS_TOKEN,
     metricsPort: e.MITTR_METRICS_PORT,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: e.OTEL_SERVICE_NAME,
   };
 }

@@ -8,6 +8,7 @@ import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { instrumentRequests } from '../metrics/http.ts';
+import { tracing } from '../tracing/tracing.ts';
 import { metricsRoutes } from '../metrics/routes.ts';
 import { installOpenApi } from './openapi.ts';
 import { acceptEmptyJsonBodies } from './json-body.ts';
@@ -48,6 +49,7 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
   if (ctx.config.checkResponses) checkResponses(app);
   // Before any route registers: each gets its latency hook as it does.
   instrumentRequests(app, ctx.metrics.registry);
+  tracing?.instrument(app);
   await app.register(cookie);
   // WebSocket routes (the stats stream): the upgrade request goes through the same hooks as any
   // request, so it is authenticated, scoped and rate limited before the socket opens. A frame

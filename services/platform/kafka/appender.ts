@@ -3,6 +3,7 @@ import { kafkaPartitioner } from './partitioner.ts';
 import { toMessage, type Outgoing } from './processor.ts';
 import { PRODUCE_BYTES, recordBytes, toTopicMessages } from './produce-chunks.ts';
 import type { Serde } from './serde.ts';
+import { tracing, type Span } from '../tracing/tracing.ts';
 
 /** Where a record landed: enough to wait for a projector to reach it (read-your-writes). */
 export type Position = { topic: string; partition: number; offset: string };
@@ -51,6 +52,11 @@ export class Appender {
    * it has seen this caller's records.
    */
   append(out: Outgoing[]): Promise<Position[]> {
+    const request = tracing?.current();
+    return request ? this.traced(out, request) : this.enqueue(out);
+  }
+
+  private enqueue(out: Outgoing[]): Promise<Position[]> {
     // Encoded now, so a record the schema rejects fails its own caller only.
     const records = out.map((o) => ({ topic: o.topic, message: toMessage(this.serde, o) }));
     const bytes = records.reduce((n, r) => n + recordBytes(r.message), 0);
@@ -58,6 +64,23 @@ export class Appender {
       this.queue.push({ records, bytes, resolve, reject });
       if (!this.sending) void this.drain();
     });
+  }
+
+  /** An append from a traced request: a producer span around it, carried by each record to its consumers. */
+  private async traced(out: Outgoing[], request: Span): Promise<Position[]> {
+    const topics = [...new Set(out.map((o) => o.topic))];
+    const span = tracing!.start('append', 'producer', request, {
+      'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topics.join(','),
+      'messaging.batch.message_count': out.length,
+    });
+    try {
+      return await this.enqueue(out.map((o) => ({ ...o, trace: span.headers })));
+    } catch (err) {
+      span.fail(err instanceof Error ? err.message : String(err));
+      throw err;
+    } finally {
+      span.end();
+    }
   }
 
   private async drain(): Promise<void> {

@@ -8,13 +8,19 @@ import { TxProducer } from './tx-producer.ts';
 import { TYPE_HEADER, type Serde } from './serde.ts';
 import { isTransient } from '../failures.ts';
 import { ATTEMPTS_BEFORE_SETTING_ASIDE, setAside, type Unapplied } from './set-aside.ts';
+import { tracing, type TraceHeaders } from '../tracing/tracing.ts';
 
-/** A record to append: the key is the Kafka ordering unit. */
-export type Outgoing = { topic: string; key: string; event: DomainEvent };
+/**
+ * A record to append: the key is the Kafka ordering unit. `trace` (while tracing is on) names
+ * the span the record's consumer continues, in the record's headers.
+ */
+export type Outgoing = { topic: string; key: string; event: DomainEvent; trace?: TraceHeaders };
 export type Incoming = {
   topic: string; partition: number; offset: string; key: string; event: DomainEvent;
   /** Append time in epoch ms (CreateTime set by our producers). */
   timestamp: number;
+  /** The trace context the record carries; read only while tracing is on. */
+  trace?: TraceHeaders;
 };
 
 /**
@@ -46,7 +52,7 @@ export type ProcessorOptions = {
 };
 
 export function toMessage(serde: Serde, o: Outgoing): Message {
-  return { key: o.key, value: serde.encode(o.event), headers: { [TYPE_HEADER]: o.event.type } };
+  return { key: o.key, value: serde.encode(o.event), headers: o.trace ? { [TYPE_HEADER]: o.event.type, ...o.trace } : { [TYPE_HEADER]: o.event.type } };
 }
 
 /**
@@ -74,10 +80,12 @@ export async function decodeBatch(serde: Serde, batch: Batch, types?: readonly s
     if (types && !types.includes(typeName)) continue; // not a type the reader applies
     const key = m.key?.toString() ?? '';
     try {
-      records.push({
+      const record: Incoming = {
         topic: batch.topic, partition: batch.partition, offset: m.offset,
         key, event: await serde.decode(typeName, m.value), timestamp: Number(m.timestamp),
-      });
+      };
+      if (tracing) record.trace = tracing.fromRecord(m.headers);
+      records.push(record);
     } catch (error) {
       if (isTransient(error)) throw error; // the registry is away: the batch is fetched again
       undecodable.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key, recordType: typeName, value: m.value, decoded: null, timestamp: Number(m.timestamp), error });
