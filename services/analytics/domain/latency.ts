@@ -1,4 +1,9 @@
+import { createRequire } from 'node:module';
 import { DDSketch } from '@datadog/sketches-js';
+
+/** The library's own protobuf decoder (what DDSketch.fromProto runs before filling a store bin by bin). */
+type ProtoSketch = { positiveValues?: { contiguousBinCounts?: number[]; contiguousBinIndexOffset?: number } | null; zeroCount?: number };
+const ProtoDDSketch = (createRequire(import.meta.url)('@datadog/sketches-js/dist/ddsketch/proto/compiled') as { DDSketch: { decode(b: Uint8Array): ProtoSketch } }).DDSketch;
 
 /** Each percentile a sketch answers is within 1 % of the exact one (DDSketch's relative-error guarantee). */
 export const RELATIVE_ACCURACY = 0.01;
@@ -41,10 +46,48 @@ export function withDurations(stored: Uint8Array | null, durationsMs: readonly n
   return encodeSketch(s);
 }
 
-/** One sketch of all the stored ones: the sketch of every duration any of them holds. */
+/**
+ * One sketch of all the stored ones: the sketch of every duration any of them holds. The stored
+ * bytes are decoded by the library's protobuf decoder and their bins summed into one dense array
+ * here: DDSketch.fromProto then merge cost ~0.1-0.3 ms a sketch (it adds each bin one by one,
+ * growing the store as it goes), which made a 30-day endpoint-health answer seconds; summing
+ * the decoded bins is ~10 µs a sketch. Bin counts are whole numbers, so the sum is exact and
+ * the same in any order. Every stored sketch has this module's mapping (RELATIVE_ACCURACY) and
+ * an empty negative store (encodeSketch's canonical form).
+ */
 export function mergeSketches(parts: Iterable<Uint8Array>): DDSketch {
+  let zeros = 0;
+  const decoded: Array<{ offset: number; counts: number[] }> = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of parts) {
+    const d = ProtoDDSketch.decode(p);
+    zeros += d.zeroCount ?? 0;
+    const counts = d.positiveValues?.contiguousBinCounts ?? [];
+    if (counts.length === 0) continue;
+    const offset = d.positiveValues?.contiguousBinIndexOffset ?? 0;
+    decoded.push({ offset, counts });
+    lo = Math.min(lo, offset);
+    hi = Math.max(hi, offset + counts.length);
+  }
   const merged = emptySketch();
-  for (const p of parts) merged.merge(decodeSketch(p));
+  merged.zeroCount = zeros;
+  if (decoded.length === 0) return merged;
+  const bins = new Array<number>(hi - lo).fill(0);
+  let count = 0;
+  for (const { offset, counts } of decoded) {
+    for (let i = 0; i < counts.length; i++) {
+      bins[offset - lo + i] += counts[i]!;
+      count += counts[i]!;
+    }
+  }
+  const store = merged.store;
+  store.bins = bins;
+  store.offset = store.minKey = lo;
+  store.maxKey = hi - 1;
+  store.count = count;
+  // The sketch's own total (what getValueAtQuantile ranks against), as fromProto sets it.
+  merged.count = zeros + count;
   return merged;
 }
 
