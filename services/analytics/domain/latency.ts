@@ -73,14 +73,15 @@ export function mergeSketches(parts: Iterable<Uint8Array>): DDSketch {
   const merged = emptySketch();
   merged.zeroCount = zeros;
   if (decoded.length === 0) return merged;
-  const bins = new Array<number>(hi - lo).fill(0);
+  const sums = new Float64Array(hi - lo);
   let count = 0;
   for (const { offset, counts } of decoded) {
     for (let i = 0; i < counts.length; i++) {
-      bins[offset - lo + i] += counts[i]!;
+      sums[offset - lo + i]! += counts[i]!;
       count += counts[i]!;
     }
   }
+  const bins = Array.from(sums);
   const store = merged.store;
   store.bins = bins;
   store.offset = store.minKey = lo;
