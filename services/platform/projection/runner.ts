@@ -85,7 +85,11 @@ export class ProjectionRunner {
     this.kafka = kafka;
     this.serde = serde;
     this.db = db;
-    this.projections = projections;
+    // A counting projection (oncePerPosition) adds to a few hot rows (a project's hour and day,
+    // whatever the partition) whose locks, taken by its upsert, are held till the transaction
+    // commits; applied after the others, it holds them for the commit alone, so the partitions'
+    // concurrent transactions queue on them for less time.
+    this.projections = [...projections.filter((p) => !p.oncePerPosition), ...projections.filter((p) => p.oncePerPosition)];
     this.groupId = `${groupPrefix}projector.${group}`;
     for (const p of this.projections) {
       for (const topic of p.topics) {
