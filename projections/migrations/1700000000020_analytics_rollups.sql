@@ -24,8 +24,9 @@ ALTER TABLE analytics_daily SET (fillfactor = 50);
 -- The '*' rows serve what analytics_hourly_project_hour served (a project's hours over its endpoints).
 DROP INDEX analytics_hourly_project_hour;
 
--- The hourly rows written so far have no '*' rows and no days: the analytics read model is
--- projected again from the log (its checkpoints gone, the runner rewinds to the start).
+-- The hourly rows written so far have no '*' rows and no days, and their sketches are the
+-- library's protobuf, not services/analytics/domain/latency.ts's varints: the analytics read
+-- model is projected again from the log (its checkpoints gone, the runner rewinds to the start).
 TRUNCATE analytics_hourly;
 DELETE FROM projection_checkpoints WHERE projector = 'analytics';
 
