@@ -19,13 +19,13 @@ const storedRow = z.object({ span: z.enum(['hour', 'day']), project_id: z.string
 
 const isCounted = (e: DomainEvent): e is EventAccepted | DeliveryAttempted => e.type === 'EventAccepted' || e.type === 'DeliveryAttempted';
 
-/** endpoint_key of a project's rows over every endpoint and the direct destinations (not a uuid, nor ''). */
+/** endpoint_key of a project's rows over every endpoint and the direct destinations: not a uuid (what ?endpointId= takes), nor ''. */
 export const ALL_ENDPOINTS = '*';
 
 /** The two tables a record adds to, each under its endpoint and under ALL_ENDPOINTS: its hour and its day. */
 const SPANS = [
-  { span: 'hour', table: 'analytics_hourly', column: 'hour', ms: 'hour_ms' },
-  { span: 'day', table: 'analytics_daily', column: 'day', ms: 'day_ms' },
+  { span: 'hour', table: 'analytics_hourly', column: 'hour' },
+  { span: 'day', table: 'analytics_daily', column: 'day' },
 ] as const;
 type Span = (typeof SPANS)[number];
 
@@ -35,9 +35,9 @@ type Span = (typeof SPANS)[number];
  * (project, endpoint, hour) and (project, endpoint, day), and the same under ALL_ENDPOINTS, so
  * that a long or all-endpoint range reads a row a day or an hour (queries.ts) instead of one per
  * endpoint and hour. The batch is summed per row here (rowAdds); then two statements: the first
- * adds the sums to their rows and answers, for the rows that got new network attempts, the stored latency sketch and the new
- * durations; the second writes the sketches with them added. The rows' locks, taken by the
- * first statement's upserts, hold the sketches' read-modify-write. Batches of different
+ * adds the sums to their rows and answers, for the rows that got new network attempts, their
+ * stored latency sketch; the second writes the sketches with the new durations added. The rows'
+ * locks, taken by the first statement's upserts, hold the sketches' read-modify-write. Batches of different
  * partitions add to the same rows (the '*' rows above all): each table's rows are taken in key
  * order, the tables in one order, so they wait on each other instead of deadlocking.
  *
