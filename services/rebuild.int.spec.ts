@@ -34,7 +34,7 @@ describe('read models rebuilt from the log', () => {
     let lastProgress = 0;
     const result = await rebuild(env.config, { verify: true, onProgress: (done) => { lastProgress = done; } });
     expect(result.tables).toBeDefined();
-    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_counted', 'usage_attempts_monthly', 'analytics_counted', 'analytics_hourly']));
+    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily']));
     expect(result).toMatchObject({ identical: true });
     expect(result.events).toBeGreaterThan(ids.length * 2);
     expect(lastProgress).toBe(result.events);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { mergeSketches, percentilesOf } from '../../services/analytics/domain/latency.ts';
-import { HOUR_MS } from '../../services/analytics/domain/range.ts';
+import { DAY_MS, HOUR_MS } from '../../services/analytics/domain/range.ts';
 import type { DomainEvent } from '../../services/capabilities.ts';
 import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
 import type { EventAccepted } from '../../services/events/domain/messages.ts';
 import { projectionFixture } from '../../test/support/mittr.ts';
-import { redeliverySpec } from '../../test/support/redelivery.ts';
+import { atPositions, redeliverySpec } from '../../test/support/redelivery.ts';
 import { analyticsProjection } from './projector.ts';
-import { hourlyCounts, hourlySketches } from './queries.ts';
+import { endpointSketches, hourlyCounts, hourlySketches } from './queries.ts';
 
 const topics = { events: 'events', outcomes: 'outcomes' };
 const A = '0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01';
@@ -46,13 +46,17 @@ const history: DomainEvent[][] = [
 ];
 
 describe('analytics projection', () => {
-  const { db, apply } = projectionFixture(analyticsProjection(topics));
+  const projection = analyticsProjection(topics);
+  const { db } = projectionFixture(projection);
+  const { deliver, redeliver } = atPositions(projection, db);
   const scope = { accountId: A, projectId: A };
-  const range = { firstHour: H, endHour: H + 2 * HOUR_MS };
+  const range = { firstHour: H, endHour: H + 2 * HOUR_MS, granularity: 'hour' as const };
+  const DAY = Math.floor(H / DAY_MS) * DAY_MS;
 
   it('counts each record once, in its hour and endpoint; the other workspace\'s apart', async () => {
-    for (const batch of history) await apply(batch);
-    for (const batch of history) await apply(batch);
+    const delivered: Awaited<ReturnType<typeof deliver>>[] = [];
+    for (const batch of history) delivered.push(await deliver(batch));
+    for (const batch of delivered) await redeliver(batch);
     const hours = await hourlyCounts(db(), scope, range);
     expect(hours.map((h) => ({ ...h, failures: Object.fromEntries(Object.entries(h.failures).filter(([, v]) => v > 0)) }))).toEqual([
       { hour: H, accepted: 2, dispatched: 6, delivered: 1, retried: 2, dead: 2, cancelled: 1, failed: 4, failures: { '5xx': 1, refused: 1, '4xx': 1, transform: 1 } },
@@ -63,32 +67,68 @@ describe('analytics projection', () => {
     // Another account's scope sees nothing of A's project.
     expect(await hourlyCounts(db(), { accountId: B, projectId: A }, range)).toEqual([]);
     // Latency: network attempts only (not the cancel nor the failed transformation).
-    const sketches = await hourlySketches(db(), scope, range);
+    const sketches = await endpointSketches(db(), scope, range);
     expect(sketches.map((s) => [s.hour, s.endpoint]).sort()).toEqual([[H, ''], [H, EP1], [H, EP2], [H + HOUR_MS, EP1]].sort());
     expect(percentilesOf(mergeSketches(sketches.map((s) => s.sketch))).count).toBe(5);
+    // All endpoints together: the project's own row an hour, holding the same durations.
+    const all = await hourlySketches(db(), scope, range);
+    expect(all.map((s) => s.hour)).toEqual([H, H + HOUR_MS]);
+    expect(mergeSketches(all.map((s) => s.sketch)).toProto()).toEqual(mergeSketches(sketches.map((s) => s.sketch)).toProto());
   });
 
-  it('answers a 30-day all-endpoint latency from the hours\' sketches, each percentile within 1 % of the exact one', async () => {
+  it('answers whole days from the day\'s rows and the hours at the ends from the hours\', the same counts as hour by hour', async () => {
+    const day = { firstHour: DAY, endHour: DAY + DAY_MS, granularity: 'day' as const };
+    expect(await hourlyCounts(db(), scope, day)).toEqual([{
+      hour: DAY, accepted: 2, dispatched: 6, delivered: 1, retried: 2, dead: 3, cancelled: 1, failed: 5,
+      failures: { timeout: 0, '4xx': 1, '5xx': 2, dns: 0, tls: 0, refused: 1, reset: 0, blocked: 0, transform: 1, other: 0 },
+    }]);
+    const sum = (rows: Awaited<ReturnType<typeof hourlyCounts>>) => rows.reduce((n, h) => n + h.delivered + 10 * h.dead + 100 * h.failed + 1_000 * h.accepted, 0);
+    for (const [from, to, hoursIn] of [[DAY - 5 * HOUR_MS, DAY + 3 * DAY_MS, 0], [H + HOUR_MS, DAY + 9 * DAY_MS, 1], [DAY - 9 * DAY_MS, H + HOUR_MS, 1]] as const) {
+      const byDay = await hourlyCounts(db(), scope, { firstHour: from, endHour: to, granularity: 'day' });
+      const byHour = await hourlyCounts(db(), scope, { firstHour: from, endHour: to, granularity: 'hour' });
+      expect(sum(byDay), `${new Date(from).toISOString()}..${new Date(to).toISOString()}`).toBe(sum(byHour));
+      expect(byDay.filter((h) => h.hour % DAY_MS !== 0)).toHaveLength(hoursIn);
+      expect((await endpointSketches(db(), scope, { firstHour: from, endHour: to, granularity: 'day' })).map((s) => s.endpoint).sort())
+        .toEqual((await endpointSketches(db(), scope, { firstHour: from, endHour: to, granularity: 'hour' })).map((s) => s.endpoint).filter((e, i, a) => a.indexOf(e) === i).sort());
+    }
+  });
+
+  it('answers a 30-day all-endpoint latency from the hours\' sketches, and from the days\' and the end hours\', each percentile within 1 % of the exact one', async () => {
     const project = '3d0c9b1e-5a7f-4c2d-8e6b-1f2a3b4c5d6e';
     const start = H - 30 * 24 * HOUR_MS;
-    const raw: number[] = [];
+    const raw: { ms: number; at: number; endpoint: string | null }[] = [];
     const batches: DomainEvent[][] = [];
     for (let i = 0; i < 3_000; i++) {
       const ms = i % 97 === 0 ? 0 : Math.round(5 + ((i * 7_919) % 1_000) ** 1.3 / 10);
-      raw.push(ms);
+      const at = start + ((i * 3_613) % (30 * 24)) * HOUR_MS + i;
+      const endpoint = [EP1, EP2, null][i % 3]!;
+      raw.push({ ms, at, endpoint });
       if (i % 250 === 0) batches.push([]);
-      batches.at(-1)!.push(attempt(project, [EP1, EP2, null][i % 3]!, start + ((i * 3_613) % (30 * 24)) * HOUR_MS + i, { durationMs: ms }));
+      batches.at(-1)!.push(attempt(project, endpoint, at, { durationMs: ms }));
     }
-    for (const b of batches) await apply(b);
-    const sketches = await hourlySketches(db(), { accountId: project, projectId: project }, { firstHour: start, endHour: H + HOUR_MS });
-    expect(sketches.length).toBeGreaterThan(500);
-    const p = percentilesOf(mergeSketches(sketches.map((s) => s.sketch)));
-    const sorted = [...raw].sort((x, y) => x - y);
-    expect(p.count).toBe(raw.length);
-    for (const [q, est] of [[0.5, p.p50], [0.95, p.p95], [0.99, p.p99]] as const) {
-      const truth = sorted[Math.floor(q * (raw.length - 1))]!;
-      expect(Math.abs(est! - truth) / truth, `p${q * 100}`).toBeLessThanOrEqual(0.01);
-    }
+    for (const b of batches) await deliver(b);
+    const projectScope = { accountId: project, projectId: project };
+    const within1pc = (sketches: { sketch: Uint8Array }[], values: number[], what: string) => {
+      const p = percentilesOf(mergeSketches(sketches.map((s) => s.sketch)));
+      const sorted = [...values].sort((x, y) => x - y);
+      expect(p.count, what).toBe(values.length);
+      for (const [q, est] of [[0.5, p.p50], [0.95, p.p95], [0.99, p.p99]] as const) {
+        const truth = sorted[Math.floor(q * (values.length - 1))]!;
+        expect(Math.abs(est! - truth) / truth, `${what} p${q * 100}`).toBeLessThanOrEqual(0.01);
+      }
+    };
+    const whole = { firstHour: start, endHour: H + HOUR_MS };
+    const hourly = await hourlySketches(db(), projectScope, { ...whole, granularity: 'hour' });
+    expect(hourly.length).toBeGreaterThan(500);
+    within1pc(hourly, raw.map((r) => r.ms), 'hour by hour');
+    // By day, over a range that starts and ends inside a day: whole days and the hours at the ends.
+    const cut = { firstHour: start + 7 * HOUR_MS, endHour: H - 5 * HOUR_MS };
+    const inCut = raw.filter((r) => r.at >= cut.firstHour && r.at < cut.endHour);
+    const daily = await hourlySketches(db(), projectScope, { ...cut, granularity: 'day' });
+    expect(daily.length).toBeLessThan(60);
+    within1pc(daily, inCut.map((r) => r.ms), 'days and end hours');
+    const ep1 = await endpointSketches(db(), projectScope, { ...cut, endpointId: EP1, granularity: 'day' });
+    within1pc(ep1, inCut.filter((r) => r.endpoint === EP1).map((r) => r.ms), 'one endpoint by day');
   });
 });
 

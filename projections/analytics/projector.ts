@@ -1,6 +1,7 @@
 import { sql, type DatabaseTransactionConnection, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { withDurations } from '../../services/analytics/domain/latency.ts';
+import { DAY_MS } from '../../services/analytics/domain/range.ts';
 import { FAILURE_CATEGORIES, tallyOf, type Tally } from '../../services/analytics/domain/tally.ts';
 import type { DomainEvent } from '../../services/capabilities.ts';
 import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
@@ -8,90 +9,144 @@ import type { EventAccepted } from '../../services/events/domain/messages.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
 import { rowsJson } from '../events/projector.ts';
 
-/** analytics_hourly's column of a failure category. */
+/** analytics_hourly's (and analytics_daily's) column of a failure category. */
 export const failColumn = (c: string) => `fail_${c}`;
 /** analytics_hourly's counters, each the sum of what its records added. */
 export const COUNTERS = ['accepted', 'dispatched', 'delivered', 'retried', 'dead', 'cancelled', 'failed', ...FAILURE_CATEGORIES.map(failColumn)];
 const atMs = (ms: FragmentSqlToken) => sql.fragment`(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
 
-const sketchRow = z.object({ project_id: z.string(), endpoint: z.string(), hour_ms: z.number(), sketch: z.string().nullable(), latencies: z.array(z.number()) });
+const storedRow = z.object({ span: z.enum(['hour', 'day']), project_id: z.string(), endpoint: z.string(), at_ms: z.number(), sketch: z.string().nullable() });
 
 const isCounted = (e: DomainEvent): e is EventAccepted | DeliveryAttempted => e.type === 'EventAccepted' || e.type === 'DeliveryAttempted';
 
+/** endpoint_key of a project's rows over every endpoint and the direct destinations: not a uuid (what ?endpointId= takes), nor ''. */
+export const ALL_ENDPOINTS = '*';
+
+/** The two tables a record adds to, each under its endpoint and under ALL_ENDPOINTS: its hour and its day. */
+const SPANS = [
+  { span: 'hour', table: 'analytics_hourly', column: 'hour' },
+  { span: 'day', table: 'analytics_daily', column: 'day' },
+] as const;
+type Span = (typeof SPANS)[number];
+
 /**
- * analytics_counted and analytics_hourly, from the events topic (EventAccepted, the others
- * skipped undecoded) and the outcomes topic (DeliveryAttempted). A batch is two statements:
- * the first inserts the ids of its records not counted before, adds only those to their
- * (project, endpoint, hour) rows and answers, for the rows that got new network attempts, the
- * stored latency sketch and the new durations; the second writes the sketches with them added.
- * So a record applied again changes nothing, and the row's lock, taken by the first statement's
- * upsert, holds the sketch's read-modify-write. Batches of different partitions add to the same
- * rows (a project's direct destinations take accepted events and attempts alike): rows are
- * taken in key order, so they wait on each other instead of deadlocking.
+ * analytics_hourly and analytics_daily, from the events topic (EventAccepted, the others skipped
+ * undecoded) and the outcomes topic (DeliveryAttempted). Each record adds to four rows: its
+ * (project, endpoint, hour) and (project, endpoint, day), and the same under ALL_ENDPOINTS, so
+ * that a long or all-endpoint range reads a row a day or an hour (queries.ts) instead of one per
+ * endpoint and hour. The batch is summed per row here (rowAdds); then two statements: the first
+ * adds the sums to their rows and answers, for the rows that got new network attempts, their
+ * stored latency sketch; the second writes the sketches with the new durations added. The rows'
+ * locks, taken by the first statement's upserts, hold the sketches' read-modify-write. Batches of different
+ * partitions add to the same rows (the '*' rows above all): each table's rows are taken in key
+ * order, the tables in one order, so they wait on each other instead of deadlocking.
+ *
+ * Counting is not idempotent by itself: the projection is applied once per log position
+ * (oncePerPosition; projections/usage/count-once.ts says why that is once per record).
  */
 export function analyticsProjection(topics: { events: string; outcomes: string }): Projection {
   return {
     name: 'analytics',
     topics: [topics.events, topics.outcomes],
     types: ['EventAccepted', 'DeliveryAttempted'],
-    tables: ['analytics_counted', 'analytics_hourly'],
+    tables: ['analytics_hourly', 'analytics_daily'],
+    oncePerPosition: true,
     async apply(tx, events) {
-      const tallies = new Map<string, Tally>();
-      for (const e of events.filter(isCounted)) {
-        const t = tallyOf(e);
-        tallies.set(t.id, t);
-      }
-      if (tallies.size === 0) return;
-      const sketches = await count(tx, [...tallies.values()]);
+      const tallies = events.filter(isCounted).map(tallyOf);
+      if (tallies.length === 0) return;
+      const sketches = await count(tx, tallies);
       if (sketches.length === 0) return;
-      await tx.query(sql.unsafe`
-        UPDATE analytics_hourly h SET latency_sketch = decode(t.sketch, 'base64')
-        FROM json_to_recordset(${rowsJson(sketches.map((r) => ({
-          project_id: r.project_id, endpoint: r.endpoint, hour_ms: r.hour_ms,
-          sketch: Buffer.from(withDurations(r.sketch === null ? null : Buffer.from(r.sketch, 'base64'), r.latencies)).toString('base64'),
-        })))}) AS t(project_id uuid, endpoint text, hour_ms int8, sketch text)
-        WHERE h.project_id = t.project_id AND h.endpoint_key = t.endpoint AND h.hour = ${atMs(sql.fragment`t.hour_ms`)}`);
+      const rows = (span: Span['span']) => rowsJson(sketches.filter((r) => r.span === span).map((r) => ({
+        project_id: r.project_id, endpoint: r.endpoint, at_ms: r.at_ms,
+        sketch: Buffer.from(withDurations(r.sketch === null ? null : Buffer.from(r.sketch, 'base64'), r.latencies)).toString('base64'),
+      })));
+      const [hourly, daily] = SPANS.map((s) => sql.fragment`
+        UPDATE ${sql.identifier([s.table])} r SET latency_sketch = decode(t.sketch, 'base64')
+        FROM json_to_recordset(${rows(s.span)}) AS t(project_id uuid, endpoint text, at_ms int8, sketch text)
+        WHERE r.project_id = t.project_id AND r.endpoint_key = t.endpoint AND r.${sql.identifier([s.column])} = ${atMs(sql.fragment`t.at_ms`)}`);
+      await tx.query(sql.unsafe`WITH hourly AS (${hourly!} RETURNING 1) ${daily!}`);
     },
   };
 }
 
-/** The first statement: counts the records not counted before; answers the rows whose sketch takes new durations. */
-function count(tx: DatabaseTransactionConnection, tallies: Tally[]) {
-  const fails = FAILURE_CATEGORIES.map((c) => sql.fragment`count(*) FILTER (WHERE failure = ${c})`);
-  const adds = COUNTERS.map((c) => sql.fragment`${sql.identifier([c])} = analytics_hourly.${sql.identifier([c])} + EXCLUDED.${sql.identifier([c])}`);
-  return tx.any(sql.type(sketchRow)`
+/** What a batch adds to one row: its key, its counters, its latest success and failure, its new durations. */
+type RowAdd = {
+  span: Span['span']; project_id: string; endpoint: string; at_ms: number; account_id: string;
+  counts: Record<string, number>; success_ms: number | null; failure_ms: number | null; latencies: number[];
+};
+
+/**
+ * The batch summed per row it adds to (each record under its endpoint and ALL_ENDPOINTS, in its
+ * hour and its day), in key order: summed here rather than grouped by Postgres, which every
+ * partition's projector shares.
+ */
+function rowAdds(tallies: readonly Tally[]): RowAdd[] {
+  const rows = new Map<string, RowAdd>();
+  for (const t of tallies) {
+    for (const s of SPANS) {
+      const at = s.span === 'hour' ? t.hour : Math.floor(t.hour / DAY_MS) * DAY_MS;
+      for (const endpoint of [t.endpoint, ALL_ENDPOINTS]) {
+        const key = `${s.span}|${t.projectId}|${endpoint}|${at}`;
+        let r = rows.get(key);
+        if (r === undefined) {
+          r = { span: s.span, project_id: t.projectId, endpoint, at_ms: at, account_id: t.accountId, counts: Object.fromEntries(COUNTERS.map((c) => [c, 0])), success_ms: null, failure_ms: null, latencies: [] };
+          rows.set(key, r);
+        }
+        add(r, t);
+      }
+    }
+  }
+  const order = (r: RowAdd) => [r.project_id, r.endpoint, String(r.at_ms).padStart(16, '0')].join('|');
+  return [...rows.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
+function add(r: RowAdd, t: Tally): void {
+  r.counts.accepted! += t.accepted;
+  r.counts.dispatched! += t.dispatched;
+  if (t.end !== null) r.counts[t.end]! += 1;
+  if (t.failure !== null) {
+    r.counts.failed! += 1;
+    r.counts[failColumn(t.failure)]! += 1;
+    r.failure_ms = Math.max(r.failure_ms ?? t.at, t.at);
+  }
+  if (t.end === 'delivered') r.success_ms = Math.max(r.success_ms ?? t.at, t.at);
+  if (t.latencyMs !== null) r.latencies.push(t.latencyMs);
+}
+
+/** One table's upsert of its rows of `t` (the batch's RowAdds); answers the stored sketches of the rows that take new durations. */
+function upsert(s: Span) {
+  const adds = COUNTERS.map((c) => sql.fragment`${sql.identifier([c])} = ${sql.identifier([s.table, c])} + EXCLUDED.${sql.identifier([c])}`);
+  const [table, column] = [sql.identifier([s.table]), sql.identifier([s.column])];
+  const at = (ms: string) => atMs(sql.fragment`${sql.identifier(['t', ms])}`);
+  return sql.fragment`
+      INSERT INTO ${table} (project_id, endpoint_key, ${column}, account_id, ${sql.join(COUNTERS.map((c) => sql.identifier([c])), sql.fragment`, `)},
+                            last_success_at, last_failure_at, latency_sketch)
+      SELECT t.project_id, t.endpoint, ${at('at_ms')}, t.account_id, ${sql.join(COUNTERS.map((c) => sql.fragment`(t.counts->>${c})::int8`), sql.fragment`, `)},
+             ${at('success_ms')}, ${at('failure_ms')}, NULL
+      FROM t WHERE t.span = ${s.span} ORDER BY t.ord
+      ON CONFLICT (project_id, endpoint_key, ${column}) DO UPDATE SET ${sql.join(adds, sql.fragment`, `)},
+        last_success_at = greatest(${sql.identifier([s.table, 'last_success_at'])}, EXCLUDED.last_success_at),
+        last_failure_at = greatest(${sql.identifier([s.table, 'last_failure_at'])}, EXCLUDED.last_failure_at)
+      RETURNING project_id, endpoint_key, (extract(epoch FROM ${column}) * 1000)::int8 AS at_ms, latency_sketch`;
+}
+
+/** The first statement: adds the batch to its rows; answers the rows whose sketch takes new durations, with the sketch stored. */
+async function count(tx: DatabaseTransactionConnection, tallies: readonly Tally[]) {
+  const rows = rowAdds(tallies);
+  const stored = await tx.any(sql.type(storedRow)`
     WITH t AS (
-      SELECT * FROM json_to_recordset(${rowsJson(tallies.map((t) => ({
-        id: t.id, hour_ms: t.hour, account_id: t.accountId, project_id: t.projectId, endpoint: t.endpoint, accepted: t.accepted,
-        dispatched: t.dispatched, ended: t.end, failure: t.failure, latency_ms: t.latencyMs, at_ms: t.at })))})
-        AS t(id uuid, hour_ms int8, account_id uuid, project_id uuid, endpoint text, accepted int4, dispatched int4,
-             ended text, failure text, latency_ms int4, at_ms int8)
-    ), fresh AS (
-      INSERT INTO analytics_counted (hour, record_id)
-      SELECT ${atMs(sql.fragment`t.hour_ms`)}, t.id FROM t
-      ON CONFLICT DO NOTHING
-      RETURNING record_id
-    ), counted AS (
-      SELECT t.* FROM t JOIN fresh ON fresh.record_id = t.id
-    ), hourly AS (
-      INSERT INTO analytics_hourly (project_id, endpoint_key, hour, account_id, ${sql.join(COUNTERS.map((c) => sql.identifier([c])), sql.fragment`, `)},
-                                    last_success_at, last_failure_at, latency_sketch)
-      SELECT project_id, endpoint, ${atMs(sql.fragment`hour_ms`)}, account_id, sum(accepted), sum(dispatched),
-             count(*) FILTER (WHERE ended = 'delivered'), count(*) FILTER (WHERE ended = 'retried'),
-             count(*) FILTER (WHERE ended = 'dead'), count(*) FILTER (WHERE ended = 'cancelled'),
-             count(*) FILTER (WHERE failure IS NOT NULL), ${sql.join(fails, sql.fragment`, `)},
-             ${atMs(sql.fragment`max(at_ms) FILTER (WHERE ended = 'delivered')`)}, ${atMs(sql.fragment`max(at_ms) FILTER (WHERE failure IS NOT NULL)`)}, NULL
-      FROM counted
-      GROUP BY project_id, endpoint, hour_ms, account_id
-      ORDER BY project_id, endpoint, hour_ms
-      ON CONFLICT (project_id, endpoint_key, hour) DO UPDATE SET ${sql.join(adds, sql.fragment`, `)},
-        last_success_at = greatest(analytics_hourly.last_success_at, EXCLUDED.last_success_at),
-        last_failure_at = greatest(analytics_hourly.last_failure_at, EXCLUDED.last_failure_at)
-      RETURNING project_id, endpoint_key, hour, latency_sketch
-    ), samples AS (
-      SELECT project_id, endpoint, hour_ms, json_agg(latency_ms) AS latencies
-      FROM counted WHERE latency_ms IS NOT NULL GROUP BY project_id, endpoint, hour_ms
+      SELECT * FROM json_to_recordset(${sql.fragment`${JSON.stringify(rows.map((r, ord) => ({ ...r, ord, latencies: undefined, sampled: r.latencies.length > 0 })))}::json`})
+        AS t(ord int4, span text, project_id uuid, endpoint text, at_ms int8, account_id uuid, counts json, success_ms int8, failure_ms int8, sampled bool)
+    ), hourly AS (${upsert(SPANS[0])}
+    ), daily AS (${upsert(SPANS[1])}
+    ), written AS (
+      SELECT 'hour' AS span, * FROM hourly UNION ALL SELECT 'day', * FROM daily
     )
-    SELECT s.project_id::text, s.endpoint, s.hour_ms::float8 AS hour_ms, encode(h.latency_sketch, 'base64') AS sketch, s.latencies
-    FROM samples s JOIN hourly h ON h.project_id = s.project_id AND h.endpoint_key = s.endpoint AND h.hour = ${atMs(sql.fragment`s.hour_ms`)}`);
+    SELECT w.span, w.project_id::text, w.endpoint_key AS endpoint, w.at_ms::float8 AS at_ms, encode(w.latency_sketch, 'base64') AS sketch
+    FROM written w JOIN t ON t.sampled AND t.span = w.span AND t.project_id = w.project_id AND t.endpoint = w.endpoint_key AND t.at_ms = w.at_ms`);
+  const sketchOf = new Map(stored.map((r) => [`${r.span}|${r.project_id}|${r.endpoint}|${r.at_ms}`, r.sketch]));
+  return rows.filter((r) => r.latencies.length > 0).map((r) => ({
+    span: r.span, project_id: r.project_id, endpoint: r.endpoint, at_ms: r.at_ms, latencies: r.latencies,
+    sketch: sketchOf.get(`${r.span}|${r.project_id}|${r.endpoint}|${r.at_ms}`) ?? null,
+  }));
 }

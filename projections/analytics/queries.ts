@@ -1,13 +1,11 @@
-import { sql, type DatabasePool } from 'slonik';
+import { sql, type DatabasePool, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { EndpointCounts, HourCounts, HourSketch } from '../../services/analytics/domain/reports.ts';
 import { FAILURE_CATEGORIES, type FailureCategory } from '../../services/analytics/domain/tally.ts';
 import type { Scope } from '../events/queries.ts';
 import { ts } from '../events/projector.ts';
-import { COUNTERS, failColumn } from './projector.ts';
-
-/** The hours [firstHour, endHour) of the caller's project, of one endpoint or all (epoch ms, whole UTC hours). */
-export type HoursQuery = { firstHour: number; endHour: number; endpointId?: string };
+import { DAY_MS, type Granularity } from '../../services/analytics/domain/range.ts';
+import { ALL_ENDPOINTS, COUNTERS, failColumn } from './projector.ts';
 
 const hourRow = z.object({ hour: z.number() }).catchall(z.number());
 const sketchRow = z.object({ hour: z.number(), endpoint: z.string(), sketch: z.string() });
@@ -16,21 +14,46 @@ const endpointRow = z.object({
   delivered: z.number(), failed: z.number(), last_success_at: z.number().nullable(), last_failure_at: z.number().nullable(),
 });
 
-function hoursOf(scope: Scope, q: HoursQuery) {
-  const conds = [
-    sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`,
-    sql.fragment`hour >= ${ts(q.firstHour)}`, sql.fragment`hour < ${ts(q.endHour)}`,
-  ];
-  if (q.endpointId !== undefined) conds.push(sql.fragment`endpoint_key = ${q.endpointId}`);
-  return sql.join(conds, sql.fragment` AND `);
+/**
+ * The hours [firstHour, endHour) of the caller's project, of one endpoint or all (epoch ms, whole
+ * UTC hours). `granularity` is the coarsest rows the answer may be summed from: 'hour' when it
+ * is bucketed by hour; 'day' when by day or not bucketed, so whole days come from one row each.
+ */
+export type HoursQuery = { firstHour: number; endHour: number; endpointId?: string; granularity: Granularity };
+
+/** A stretch of a range answered from one table: its rows [from, to). */
+type Piece = { table: 'analytics_hourly' | 'analytics_daily'; column: 'hour' | 'day'; from: number; to: number };
+
+/**
+ * The rows that answer the range exactly, fewest first: its whole UTC days from analytics_daily
+ * (when days may be summed) and the hours before the first and after the last from
+ * analytics_hourly. A 30-day range is 29 or 30 days and at most 47 hours.
+ */
+export function piecesOf(q: Pick<HoursQuery, 'firstHour' | 'endHour' | 'granularity'>): Piece[] {
+  const hours = (from: number, to: number): Piece[] => (from < to ? [{ table: 'analytics_hourly', column: 'hour', from, to }] : []);
+  const firstDay = Math.ceil(q.firstHour / DAY_MS) * DAY_MS;
+  const endDay = Math.floor(q.endHour / DAY_MS) * DAY_MS;
+  if (q.granularity === 'hour' || firstDay >= endDay) return hours(q.firstHour, q.endHour);
+  return [{ table: 'analytics_daily', column: 'day', from: firstDay, to: endDay }, ...hours(q.firstHour, firstDay), ...hours(endDay, q.endHour)];
 }
 
-/** Every hour of the range that counted something, summed over the endpoints asked for, in order. */
+/** `select` (of a row `r` with its start as `at`) from every piece of the range, one UNION ALL. */
+function fromPieces(q: HoursQuery, where: FragmentSqlToken, select: (p: Piece) => FragmentSqlToken) {
+  return sql.join(piecesOf(q).map((p) => sql.fragment`
+    SELECT ${select(p)} FROM ${sql.identifier([p.table])} r
+    WHERE ${where} AND r.${sql.identifier([p.column])} >= ${ts(p.from)} AND r.${sql.identifier([p.column])} < ${ts(p.to)}`), sql.fragment` UNION ALL `);
+}
+
+/** The rows of the caller's project and of the endpoint asked for, or its ALL_ENDPOINTS rows. */
+const scoped = (scope: Scope, q: HoursQuery) => sql.fragment`r.account_id = ${scope.accountId} AND r.project_id = ${scope.projectId}
+  AND r.endpoint_key = ${q.endpointId ?? ALL_ENDPOINTS}`;
+const at = (p: Piece) => sql.fragment`r.${sql.identifier([p.column])} AS hour`;
+
+/** Every hour (or whole day, with granularity 'day') of the range that counted something, of the endpoints asked for, in order. */
 export async function hourlyCounts(db: DatabasePool, scope: Scope, q: HoursQuery): Promise<HourCounts[]> {
-  const sums = COUNTERS.map((c) => sql.fragment`sum(${sql.identifier([c])})::float8 AS ${sql.identifier([c])}`);
+  const cols = COUNTERS.map((c) => sql.fragment`r.${sql.identifier([c])}::float8 AS ${sql.identifier([c])}`);
   const rows = await db.any(sql.type(hourRow)`
-    SELECT hour, ${sql.join(sums, sql.fragment`, `)} FROM analytics_hourly WHERE ${hoursOf(scope, q)}
-    GROUP BY hour ORDER BY hour`);
+    SELECT * FROM (${fromPieces(q, scoped(scope, q), (p) => sql.fragment`${at(p)}, ${sql.join(cols, sql.fragment`, `)}`)}) u ORDER BY hour`);
   return rows.map((r) => ({
     hour: r.hour, accepted: r.accepted!, dispatched: r.dispatched!, delivered: r.delivered!, retried: r.retried!, dead: r.dead!,
     cancelled: r.cancelled!, failed: r.failed!,
@@ -38,18 +61,28 @@ export async function hourlyCounts(db: DatabasePool, scope: Scope, q: HoursQuery
   }));
 }
 
-/** The latency sketches of the range's hours, per endpoint ('' for direct destinations). */
+/** The latency sketches of the range's hours (or whole days), of the endpoints asked for together (endpoint ALL_ENDPOINTS) or of the one. */
 export async function hourlySketches(db: DatabasePool, scope: Scope, q: HoursQuery): Promise<HourSketch[]> {
-  const rows = await db.any(sql.type(sketchRow)`
-    SELECT hour, endpoint_key AS endpoint, encode(latency_sketch, 'base64') AS sketch FROM analytics_hourly
-    WHERE ${hoursOf(scope, q)} AND latency_sketch IS NOT NULL`);
+  return sketchesWhere(db, q, sql.fragment`${scoped(scope, q)} AND r.latency_sketch IS NOT NULL`);
+}
+
+/** The latency sketches of the range's hours (or whole days), each endpoint's apart ('' for direct destinations): what endpoint health merges per endpoint. */
+export async function endpointSketches(db: DatabasePool, scope: Scope, q: HoursQuery): Promise<HourSketch[]> {
+  return sketchesWhere(db, q, sql.fragment`r.account_id = ${scope.accountId} AND r.project_id = ${scope.projectId}
+    AND ${q.endpointId === undefined ? sql.fragment`r.endpoint_key <> ${ALL_ENDPOINTS}` : sql.fragment`r.endpoint_key = ${q.endpointId}`}
+    AND r.latency_sketch IS NOT NULL`);
+}
+
+async function sketchesWhere(db: DatabasePool, q: HoursQuery, where: FragmentSqlToken): Promise<HourSketch[]> {
+  const rows = await db.any(sql.type(sketchRow)`${fromPieces(q, where, (p) => sql.fragment`${at(p)}, r.endpoint_key AS endpoint, encode(r.latency_sketch, 'base64') AS sketch`)}`);
   return rows.map((r) => ({ hour: r.hour, endpoint: r.endpoint, sketch: Buffer.from(r.sketch, 'base64') }));
 }
 
 /**
  * The project's endpoints (not deleted; one, with endpointId) in the order they were created,
  * with their delivered and failed attempts in the range, their circuit as the endpoints read
- * model has it, and their latest success and failure ever (each the newest hour that has one).
+ * model has it, and their latest success and failure ever (each the newest day's that has one:
+ * a day's row keeps the latest of its hours).
  */
 export async function endpointCounts(db: DatabasePool, scope: Scope, q: HoursQuery): Promise<EndpointCounts[]> {
   const rows = await db.any(sql.type(endpointRow)`
@@ -57,16 +90,16 @@ export async function endpointCounts(db: DatabasePool, scope: Scope, q: HoursQue
            coalesce(c.delivered, 0) AS delivered, coalesce(c.failed, 0) AS failed, s.at AS last_success_at, f.at AS last_failure_at
     FROM endpoints e
     LEFT JOIN LATERAL (
-      SELECT sum(h.delivered)::float8 AS delivered, sum(h.failed)::float8 AS failed FROM analytics_hourly h
-      WHERE h.project_id = e.project_id AND h.endpoint_key = e.id::text AND h.hour >= ${ts(q.firstHour)} AND h.hour < ${ts(q.endHour)}
+      SELECT sum(u.delivered)::float8 AS delivered, sum(u.failed)::float8 AS failed FROM (
+        ${fromPieces(q, sql.fragment`r.project_id = e.project_id AND r.endpoint_key = e.id::text`, () => sql.fragment`r.delivered, r.failed`)}) u
     ) c ON true
     LEFT JOIN LATERAL (
-      SELECT h.last_success_at AS at FROM analytics_hourly h
-      WHERE h.project_id = e.project_id AND h.endpoint_key = e.id::text AND h.last_success_at IS NOT NULL ORDER BY h.hour DESC LIMIT 1
+      SELECT d.last_success_at AS at FROM analytics_daily d
+      WHERE d.project_id = e.project_id AND d.endpoint_key = e.id::text AND d.last_success_at IS NOT NULL ORDER BY d.day DESC LIMIT 1
     ) s ON true
     LEFT JOIN LATERAL (
-      SELECT h.last_failure_at AS at FROM analytics_hourly h
-      WHERE h.project_id = e.project_id AND h.endpoint_key = e.id::text AND h.last_failure_at IS NOT NULL ORDER BY h.hour DESC LIMIT 1
+      SELECT d.last_failure_at AS at FROM analytics_daily d
+      WHERE d.project_id = e.project_id AND d.endpoint_key = e.id::text AND d.last_failure_at IS NOT NULL ORDER BY d.day DESC LIMIT 1
     ) f ON true
     WHERE e.account_id = ${scope.accountId} AND e.project_id = ${scope.projectId} AND NOT e.deleted
       ${q.endpointId === undefined ? sql.fragment`` : sql.fragment`AND e.id = ${q.endpointId}`}

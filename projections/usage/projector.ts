@@ -7,22 +7,22 @@ import { countOnce } from './count-once.ts';
 /** The usage projector's name: its checkpoints are what services/plans/usage-counter.ts reads against. */
 export const USAGE_PROJECTOR = 'usage';
 
-const MESSAGES = { counted: 'usage_counted', id: 'event_id', monthly: 'usage_monthly', total: 'messages' };
+const MESSAGES = { monthly: 'usage_monthly', total: 'messages' };
 
 /**
- * usage_counted and usage_monthly, from the events topic: one EventAccepted is one message, in
- * the month (UTC) it was accepted, counted once per event id (countOnce), so applying a record
- * again changes nothing.
+ * usage_monthly, from the events topic: one EventAccepted is one message, in the month (UTC) it
+ * was accepted, counted once per log position (countOnce says why that is once per message).
  */
 export function usageProjection(topics: { events: string }): Projection {
   return {
     name: USAGE_PROJECTOR,
     topics: [topics.events],
     types: ['EventAccepted'],
-    tables: ['usage_counted', 'usage_monthly'],
+    tables: ['usage_monthly'],
+    oncePerPosition: true,
     async apply(tx, events) {
       const accepted = events.filter((x: DomainEvent): x is EventAccepted => x.type === 'EventAccepted');
-      await countOnce(tx, MESSAGES, accepted.map((e) => ({ id: e.eventId, account_id: e.accountId, month: `${monthOf(e.createdAt)}-01` })));
+      await countOnce(tx, MESSAGES, accepted.map((e) => ({ account_id: e.accountId, month: `${monthOf(e.createdAt)}-01` })));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static, TSchema } from 'typebox';
-import { endpointCounts, hourlyCounts, hourlySketches, type HoursQuery } from '../../projections/analytics/queries.ts';
+import { endpointCounts, endpointSketches, hourlyCounts, hourlySketches, type HoursQuery } from '../../projections/analytics/queries.ts';
 import { contract } from '../platform/http/contract.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import type { Principal } from '../platform/http/principal.ts';
@@ -13,7 +13,8 @@ type Read = { range: AnalyticsRange; hours: HoursQuery; scope: Principal };
 
 /**
  * GET /api/v1/analytics/*: aggregates of the caller's project over a time range, read from
- * hourly rows (projections/analytics), bucketed and merged by services/analytics/domain. Like
+ * hourly and daily rows (projections/analytics: whole days from a day's row unless bucketed by
+ * hour), bucketed and merged by services/analytics/domain. Like
  * every read model they trail the log by the projector's lag.
  */
 export function analyticsRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
@@ -27,14 +28,16 @@ export function analyticsRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           { querystring: AnalyticsQuery, response: { 200: answer as TSchema } }),
       }, async (req) => {
         const range = analyticsRange(req.query, Date.now());
-        return read({ range, hours: { firstHour: range.firstHour, endHour: range.endHour, endpointId: req.query.endpointId }, scope: req.principal });
+        return read({ range, hours: { firstHour: range.firstHour, endHour: range.endHour, endpointId: req.query.endpointId, granularity: range.granularity }, scope: req.principal });
       });
     };
     const counts = (q: Read) => hourlyCounts(ctx.db, q.scope, q.hours);
+    /** A report over the whole range, not per bucket: it may sum whole days from a row each whatever the buckets. */
+    const whole = (q: Read): Read => ({ ...q, hours: { ...q.hours, granularity: 'day' } });
     const oneEndpoint = (q: Read) => q.hours.endpointId !== undefined;
 
     report('summary', 'Top-line counts over a range: sent, delivered, failed, dead-lettered', 'Deliveries are counted once, when they end; failures per attempt.',
-      Summary, async (q) => summaryReport(q.range, await counts(q), oneEndpoint(q)));
+      Summary, async (q) => summaryReport(q.range, await counts(whole(q)), oneEndpoint(q)));
     report('outcomes', 'Attempt outcomes per bucket (hourly up to 7 days, daily beyond)', 'Drives a stacked chart of delivered, retried and dead attempts.',
       Outcomes, async (q) => outcomesReport(q.range, await counts(q)));
     report('throughput', 'Events sent per bucket, and per second', 'Accepted events (or, for one endpoint, deliveries started) per bucket.',
@@ -45,7 +48,8 @@ export function analyticsRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       Failures, async (q) => failuresReport(q.range, await counts(q)));
     report('endpoint-health', 'Each endpoint\'s health: delivery rate, p95 latency, circuit, latest success and failure',
       'Rates and latency over the range; circuit and latest attempts as of now.', EndpointHealth, async (q) => {
-        const [endpoints, sketches] = await Promise.all([endpointCounts(ctx.db, q.scope, q.hours), hourlySketches(ctx.db, q.scope, q.hours)]);
+        const { hours } = whole(q);
+        const [endpoints, sketches] = await Promise.all([endpointCounts(ctx.db, q.scope, hours), endpointSketches(ctx.db, q.scope, hours)]);
         return healthReport(q.range, endpoints, sketches);
       });
   };

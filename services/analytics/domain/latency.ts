@@ -5,13 +5,19 @@ export const RELATIVE_ACCURACY = 0.01;
 
 const emptySketch = () => new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
 
+/** A sketch's content: how many zeros, and the counts of the bins from key `offset` on (first and last non-zero). */
+type Bins = { zeros: number; offset: number; counts: ArrayLike<number> };
+
 /**
- * A sketch's protobuf bytes (DDSketch.fromProto reads them), in a canonical form: the bins
- * trimmed to the first and last non-empty one. The library's own toProto writes its whole
- * working array, whose padding and offset depend on the order values came in; trimmed, the
- * bytes depend only on the values (counts are whole numbers, added exactly), so a read model
- * rebuilt from the log in other batches, or merged in another order, holds the same bytes.
- * Durations are never negative: the negative store stays empty.
+ * A sketch's stored bytes, in a canonical form: unsigned LEB128 varints of the layout, the zero
+ * count, the first bin's key (zigzag), the number of bins, and the bins (trimmed to the first and
+ * last non-empty one) in the shorter of two layouts (writeBins): an hour's few durations spread
+ * over hundreds of bins are written as the non-empty ones. Counts are whole numbers (each duration adds 1, sums are
+ * exact), so the bytes depend only on the durations: a read model rebuilt from the log in other
+ * batches, or merged in another order, holds the same bytes. Not the library's protobuf
+ * (toProto), whose counts are 8-byte doubles: a day's sketch of an endpoint there was ~2.4 KB,
+ * mostly small counts, and a 30-day endpoint-health answer reads and decodes ~2,700 of them;
+ * here it is ~300-400 bytes, and an hour's ~30 durations ~60. Durations are never negative: the negative store stays empty.
  */
 export function encodeSketch(s: DDSketch): Uint8Array {
   const { bins, offset } = s.store;
@@ -19,20 +25,92 @@ export function encodeSketch(s: DDSketch): Uint8Array {
   while (lo < bins.length && bins[lo] === 0) lo++;
   let hi = bins.length;
   while (hi > lo && bins[hi - 1] === 0) hi--;
-  const canonical = emptySketch();
-  canonical.zeroCount = s.zeroCount;
-  if (hi > lo) {
-    const store = canonical.store;
-    store.bins = bins.slice(lo, hi);
-    store.offset = store.minKey = offset + lo;
-    store.maxKey = offset + hi - 1;
-    store.count = s.store.count;
-  }
-  return canonical.toProto();
+  return writeBins({ zeros: s.zeroCount, offset: hi > lo ? offset + lo : 0, counts: bins.slice(lo, hi) });
 }
 
 /** The sketch of stored bytes (encodeSketch's). */
-export const decodeSketch = (bytes: Uint8Array): DDSketch => DDSketch.fromProto(bytes);
+export const decodeSketch = (bytes: Uint8Array): DDSketch => mergeSketches([bytes]);
+
+/** Unsigned LEB128 varints, written and read. */
+function varints() {
+  const out: number[] = [];
+  return {
+    out,
+    write(n: number) {
+      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`a sketch holds whole counts, not ${n}`);
+      while (n >= 0x80) {
+        out.push((n % 0x80) | 0x80);
+        n = Math.floor(n / 0x80);
+      }
+      out.push(n);
+    },
+  };
+}
+
+function reader(bytes: Uint8Array) {
+  let at = 0;
+  return () => {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = bytes[at++];
+      if (byte === undefined) throw new Error('a stored sketch ends inside a number');
+      n += (byte & 0x7f) * scale;
+      if (byte < 0x80) return n;
+      scale *= 0x80;
+    }
+  };
+}
+
+/** The two layouts of the bins: each count in turn, or (zeros skipped, count) for each non-empty bin; the shorter is written. */
+const DENSE = 0;
+const SPARSE = 1;
+
+function writeBins(b: Bins): Uint8Array {
+  const head = (layout: number) => {
+    const v = varints();
+    v.write(layout);
+    v.write(b.zeros);
+    v.write(b.offset < 0 ? -2 * b.offset - 1 : 2 * b.offset);
+    v.write(b.counts.length);
+    return v;
+  };
+  const dense = head(DENSE);
+  for (let i = 0; i < b.counts.length; i++) dense.write(b.counts[i]!);
+  const sparse = head(SPARSE);
+  let gap = 0;
+  for (let i = 0; i < b.counts.length; i++) {
+    if (b.counts[i] === 0) gap++;
+    else {
+      sparse.write(gap);
+      sparse.write(b.counts[i]!);
+      gap = 0;
+    }
+  }
+  return Uint8Array.from(sparse.out.length < dense.out.length ? sparse.out : dense.out);
+}
+
+/** A stored sketch's head: its layout, zero count, first key and number of bins, and a reader at its bins. */
+function readHead(bytes: Uint8Array) {
+  const next = reader(bytes);
+  const layout = next();
+  const zeros = next();
+  const z = next();
+  return { layout, zeros, offset: z % 2 === 1 ? -(z + 1) / 2 : z / 2, length: next(), next };
+}
+
+/** Adds a stored sketch's bins (its head read) to `sums`, whose first bin is key `lo`; answers their total. */
+function addBins(h: ReturnType<typeof readHead>, sums: number[], lo: number): number {
+  let total = 0;
+  const base = h.offset - lo;
+  for (let i = 0; i < h.length; i++) {
+    if (h.layout === SPARSE) i += h.next();
+    const c = h.next();
+    sums[base + i]! += c;
+    total += c;
+  }
+  return total;
+}
 
 /** The stored sketch (null: none yet) with more durations added, as stored bytes again. */
 export function withDurations(stored: Uint8Array | null, durationsMs: readonly number[]): Uint8Array {
@@ -41,10 +119,40 @@ export function withDurations(stored: Uint8Array | null, durationsMs: readonly n
   return encodeSketch(s);
 }
 
-/** One sketch of all the stored ones: the sketch of every duration any of them holds. */
+/**
+ * One sketch of all the stored ones: the sketch of every duration any of them holds, their bins
+ * summed into one dense array (whole numbers: exact, and the same in any order) and set as the
+ * store of a sketch of this module's mapping (RELATIVE_ACCURACY). The library's fromProto and
+ * merge fill a store bin by bin for every sketch, ~0.1-0.3 ms each.
+ */
 export function mergeSketches(parts: Iterable<Uint8Array>): DDSketch {
+  let zeros = 0;
+  const heads: Array<ReturnType<typeof readHead>> = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of parts) {
+    const h = readHead(p);
+    zeros += h.zeros;
+    if (h.length === 0) continue;
+    heads.push(h);
+    lo = Math.min(lo, h.offset);
+    hi = Math.max(hi, h.offset + h.length);
+  }
   const merged = emptySketch();
-  for (const p of parts) merged.merge(decodeSketch(p));
+  merged.zeroCount = zeros;
+  merged.count = zeros;
+  if (heads.length === 0) return merged;
+  // Summed straight into one array, the bins of every sketch read once.
+  const bins = new Array<number>(hi - lo).fill(0);
+  let count = 0;
+  for (const h of heads) count += addBins(h, bins, lo);
+  const store = merged.store;
+  store.bins = bins;
+  store.offset = store.minKey = lo;
+  store.maxKey = hi - 1;
+  store.count = count;
+  // The sketch's own total (what getValueAtQuantile ranks against).
+  merged.count = zeros + count;
   return merged;
 }
 

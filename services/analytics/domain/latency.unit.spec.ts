@@ -1,3 +1,4 @@
+import { DDSketch } from '@datadog/sketches-js';
 import { describe, expect, it } from 'vitest';
 import { decodeSketch, encodeSketch, mergeSketches, percentilesOf, RELATIVE_ACCURACY, withDurations } from './latency.ts';
 
@@ -60,5 +61,21 @@ describe('latency sketches', () => {
 
   it('given nothing, when asking percentiles, then none', () => {
     expect(percentilesOf(mergeSketches([]))).toEqual({ count: 0, p50: null, p95: null, p99: null });
+  });
+
+  it('given a day of many durations and an hour of a few, when stored, then compact, and read back as the same sketch (sub-millisecond keys and counts past 127 too)', () => {
+    const day = [...durations(20_000, 3), ...Array.from({ length: 300 }, () => 0.2), ...Array.from({ length: 200 }, () => 7)];
+    const hour = durations(30, 5);
+    for (const values of [day, hour]) {
+      const stored = withDurations(null, values);
+      const library = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+      for (const v of values) library.accept(v);
+      const read = decodeSketch(stored);
+      expect(read.count).toBe(values.length);
+      for (const q of [0, 0.01, 0.5, 0.95, 0.99, 1]) expect(read.getValueAtQuantile(q)).toBe(library.getValueAtQuantile(q));
+      expect(Buffer.from(encodeSketch(read)).equals(Buffer.from(stored))).toBe(true);
+    }
+    expect(withDurations(null, hour).length).toBeLessThan(100);
+    expect(withDurations(null, day).length).toBeLessThan(1_500);
   });
 });

@@ -1,4 +1,4 @@
-import { decodeSketch, mergeSketches, percentilesOf } from './latency.ts';
+import { mergeSketches, percentilesOf } from './latency.ts';
 import { foldBuckets, secondsCovered, type AnalyticsRange } from './range.ts';
 import { FAILURE_CATEGORIES, type FailureCategory } from './tally.ts';
 
@@ -81,8 +81,10 @@ export function failuresReport(r: AnalyticsRange, hours: readonly HourCounts[]) 
 export function latencyReport(r: AnalyticsRange, sketches: readonly HourSketch[]) {
   return {
     ...span(r), granularity: r.granularity,
-    buckets: foldBuckets(r, sketches, () => mergeSketches([]), (acc, h) => acc.merge(decodeSketch(h.sketch)))
-      .map(({ start, acc }) => ({ start: iso(start), ...percentilesOf(acc) })),
+    // Each bucket's sketches merged at once (mergeSketches sums their bins; decoding and merging
+    // one by one through the library fills a store bin by bin, for every sketch).
+    buckets: foldBuckets(r, sketches, (): Uint8Array[] => [], (acc, h) => { acc.push(h.sketch); })
+      .map(({ start, acc }) => ({ start: iso(start), ...percentilesOf(mergeSketches(acc)) })),
   };
 }
 

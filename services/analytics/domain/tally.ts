@@ -22,7 +22,7 @@ const NAMED = new Set<string>(FAILURE_CATEGORIES);
  * '' for an accepted event and a direct destination's attempt. Counts are 0 or 1.
  */
 export type Tally = {
-  /** The record's own id (event id, attempt id): it is counted once however often it is delivered. */
+  /** The record's own id (event id, attempt id). */
   id: string; hour: number; accountId: string; projectId: string; endpoint: string;
   accepted: 0 | 1;
   /** A delivery's first attempt: an event sent to the endpoint. */

@@ -23,7 +23,22 @@ export type Projection = {
   tables: string[];
   /** Applies a batch of one partition's events inside the projector's transaction. */
   apply(tx: DatabaseTransactionConnection, events: DomainEvent[]): Promise<void>;
+  /**
+   * True when applying a record is not idempotent by itself (it adds to counters) and the
+   * projection relies on being applied once per log position: by the runner, which applies a
+   * record only at or above the projection's checkpoint and moves the checkpoint past it in the
+   * same transaction (applyAtPositions). Redelivery then means the same records at the same
+   * positions again, which this skips; test/support/redelivery.ts checks such a projection that
+   * way, and every other one by applying its records again, anywhere.
+   *
+   * It holds for records whose producer never writes one record twice at two offsets: see
+   * projections/usage/count-once.ts for why DeliveryAttempted and EventAccepted are such records.
+   */
+  oncePerPosition?: true;
 };
+
+/** A decoded record at its offset in the partition being applied. */
+export type Positioned = { offset: string; event: DomainEvent };
 
 /** How long a partition's checkpoint may stay behind batches that held nothing to apply. */
 const IDLE_CHECKPOINT_MS = 5_000;
@@ -70,7 +85,11 @@ export class ProjectionRunner {
     this.kafka = kafka;
     this.serde = serde;
     this.db = db;
-    this.projections = projections;
+    // A counting projection (oncePerPosition) adds to a few hot rows (a project's hour and day,
+    // whatever the partition) whose locks, taken by its upsert, are held till the transaction
+    // commits; applied after the others, it holds them for the commit alone, so the partitions'
+    // concurrent transactions queue on them for less time.
+    this.projections = [...projections.filter((p) => !p.oncePerPosition), ...projections.filter((p) => p.oncePerPosition)];
     this.groupId = `${groupPrefix}projector.${group}`;
     for (const p of this.projections) {
       for (const topic of p.topics) {
@@ -171,12 +190,7 @@ export class ProjectionRunner {
     const key = `${batch.topic}:${batch.partition}`;
     const names = projections.map((p) => p.name);
     return this.db.transaction(async (tx) => {
-      const rows = await tx.any(sql.type(partitionCheckpointRow)`
-        SELECT projector, next_offset FROM projection_checkpoints
-        WHERE projector = ANY(${sql.array(names, 'text')}) AND topic = ${batch.topic} AND partition = ${batch.partition}
-        ORDER BY projector
-        FOR UPDATE`);
-      const at = new Map(rows.map((r) => [r.projector, r.next_offset]));
+      const at = await lockCheckpoints(tx, names, batch.topic, batch.partition);
       const fromOf = (p: Projection) => at.get(p.name) ?? 0n;
       const lowest = projections.reduce((m, p) => (fromOf(p) < m ? fromOf(p) : m), next);
       const first = BigInt(batch.firstOffset() ?? next.toString());
@@ -188,7 +202,7 @@ export class ProjectionRunner {
       const moved: string[] = [];
       for (const p of projections) {
         const from = fromOf(p);
-        const fresh = records.filter((m) => BigInt(m.offset) >= from && (p.types === undefined || p.types.includes(m.event.type)));
+        const fresh = freshFor(p, records, from);
         if (fresh.length > 0 && !isolated) await p.apply(tx, fresh.map((m) => m.event));
         if (isolated) {
           for (const m of fresh) {
@@ -203,12 +217,7 @@ export class ProjectionRunner {
         for (const u of undecodable) if (BigInt(u.offset) >= from) await this.setAside(tx, p, u);
         if (next > from) moved.push(p.name);
       }
-      if (moved.length > 0) {
-        await tx.query(sql.unsafe`
-          INSERT INTO projection_checkpoints (projector, topic, partition, next_offset)
-          SELECT name, ${batch.topic}, ${batch.partition}, ${next.toString()} FROM unnest(${sql.array(moved, 'text')}::text[]) AS t(name)
-          ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`);
-      }
+      await moveCheckpoints(tx, moved, batch.topic, batch.partition, next);
       return {};
     });
   }
@@ -274,6 +283,48 @@ export class ProjectionRunner {
     this.stopping = true;
     await this.consumer?.disconnect();
   }
+}
+
+/**
+ * The next offset each of `names` applies in (topic, partition), locked till the transaction
+ * ends: a rebuild and a live projector, or two consumers in a rebalance, apply a partition's
+ * records one after the other, each from where the other left it.
+ */
+export async function lockCheckpoints(tx: DatabaseTransactionConnection, names: readonly string[], topic: string, partition: number): Promise<Map<string, bigint>> {
+  const rows = await tx.any(sql.type(partitionCheckpointRow)`
+    SELECT projector, next_offset FROM projection_checkpoints
+    WHERE projector = ANY(${sql.array([...names], 'text')}) AND topic = ${topic} AND partition = ${partition}
+    ORDER BY projector
+    FOR UPDATE`);
+  return new Map(rows.map((r) => [r.projector, r.next_offset]));
+}
+
+/** The records `p` has not applied (at or above its checkpoint `from`) and applies (its types). */
+export function freshFor<R extends Positioned>(p: Projection, records: readonly R[], from: bigint): R[] {
+  return records.filter((m) => BigInt(m.offset) >= from && (p.types === undefined || p.types.includes(m.event.type)));
+}
+
+/** Moves the checkpoints of `names` in (topic, partition) to `next`, in the transaction that applied the records below it. */
+export async function moveCheckpoints(tx: DatabaseTransactionConnection, names: readonly string[], topic: string, partition: number, next: bigint): Promise<void> {
+  if (names.length === 0) return;
+  await tx.query(sql.unsafe`
+    INSERT INTO projection_checkpoints (projector, topic, partition, next_offset)
+    SELECT name, ${topic}, ${partition}, ${next.toString()} FROM unnest(${sql.array([...names], 'text')}::text[]) AS t(name)
+    ON CONFLICT (projector, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`);
+}
+
+/**
+ * The exactly-once step of ProjectionRunner.applyBatch without Kafka, for one projection: the
+ * records of (topic, partition) at or above its checkpoint applied, and the checkpoint moved to
+ * `next` (past the last record when not given), in `tx`. What test/support/redelivery.ts
+ * delivers records through, so "delivered again" is what the runner would do with them.
+ */
+export async function applyAtPositions(tx: DatabaseTransactionConnection, p: Projection, topic: string, partition: number, records: readonly Positioned[], next?: bigint): Promise<void> {
+  const from = (await lockCheckpoints(tx, [p.name], topic, partition)).get(p.name) ?? 0n;
+  const end = next ?? records.reduce((n, m) => (BigInt(m.offset) + 1n > n ? BigInt(m.offset) + 1n : n), 0n);
+  const fresh = freshFor(p, records, from);
+  if (fresh.length > 0) await p.apply(tx, fresh.map((m) => m.event));
+  if (end > from) await moveCheckpoints(tx, [p.name], topic, partition, end);
 }
 
 /** Where `projector` is: the next offset it will apply in (topic, partition), if it has applied any. */
