@@ -1,0 +1,15 @@
+import type { Processor } from '../platform/capability.ts';
+import type { RoleEnv } from '../platform/role-env.ts';
+import { TransactionalProcessor } from '../platform/kafka/processor.ts';
+import { sendConnectorMail } from './mail.ts';
+import { notifierHandler } from './notifier.ts';
+
+/**
+ * The notify role: its own consumer group on the events topic, beside the router (which it
+ * neither waits for nor slows), turning accepted events into connector notifications.
+ */
+export async function start({ config, kafka, serde, topics, store, secrets, group }: RoleEnv): Promise<Processor[]> {
+  const policy = { allowPrivateNetworks: config.allowPrivateNetworks, operatorCidrs: config.allowedCidrs, allowedCidrs: [], blockedCidrs: [] };
+  const handler = notifierHandler({ topics, store, open: (s) => secrets.open(s), sendMail: (c, m) => sendConnectorMail(c, m, policy) });
+  return [new TransactionalProcessor({ kafka, serde, groupId: group('notifier'), topics: [topics.events], handler, setAsideTopic: topics.setAside })];
+}
