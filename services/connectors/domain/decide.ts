@@ -12,14 +12,14 @@ export type ConnectorCommand =
 
 /**
  * Decides what happens to a connector. Pure: the clock comes in, and so does the sealer of
- * secrets (the domain holds no key). A create beyond the plan's connectors is PLAN_LIMIT_EXCEEDED;
+ * secrets (the domain holds no key). A create beyond the plan's connectors is QUOTA_EXCEEDED;
  * commands on a missing or deleted connector are NOT_FOUND; a change to nothing is no event.
  */
 export function decide(state: ConnectorState | undefined, cmd: ConnectorCommand, now: number, seal: Sealer): ConnectorEvent[] {
   if (cmd.type === 'Create') {
     if (state) throw new DomainError('CONFLICT', 'connector already exists');
     if (cmd.limit !== null && cmd.count >= cmd.limit) {
-      throw new DomainError('PLAN_LIMIT_EXCEEDED', `the ${cmd.plan} plan allows ${cmd.limit} connector(s); delete one or upgrade`, { limit: cmd.limit, used: cmd.count, resource: 'connectors' });
+      throw new DomainError('QUOTA_EXCEEDED', `the ${cmd.plan} plan allows ${cmd.limit} connector(s); delete one or upgrade`, { limit: cmd.limit, used: cmd.count, resource: 'connectors' });
     }
     return [{ type: 'ConnectorCreated', connectorId: cmd.connectorId, accountId: cmd.accountId, projectId: cmd.projectId,
       version: 1, definition: buildDefinition(undefined, cmd.input, seal), at: now }];

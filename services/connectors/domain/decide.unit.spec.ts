@@ -50,8 +50,8 @@ describe('connector decider', () => {
       /template.colour is not a template field/, /template.subject: cannot parse/, /operator/, /severity_filter/]) expect(problems).toMatch(p);
     expect(when([], create({ name: 'w', type: 'webhook', config: {} }))).toMatchObject({ problems: ['config.url is required'] });
   });
-  it('given the plan\'s connectors are all used, when one more is created, then PLAN_LIMIT_EXCEEDED with the limit', () => {
-    expect(when([], create(slack, 5, 5))).toMatchObject({ code: 'PLAN_LIMIT_EXCEEDED', details: { limit: 5, used: 5, resource: 'connectors' } });
+  it('given the plan\'s connectors are all used, when one more is created, then QUOTA_EXCEEDED with the limit', () => {
+    expect(when([], create(slack, 5, 5))).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 5, used: 5, resource: 'connectors' } });
     expect(when([], create(slack, 4, 5))).toHaveLength(1);
     expect(when([], create(slack, 1000, null))).toHaveLength(1);
   });

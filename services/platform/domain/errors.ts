@@ -1,7 +1,7 @@
 /** Domain error codes; services/platform/http/errors.ts maps each to its HTTP status. */
 export type ErrorCode =
   | 'BAD_REQUEST' | 'VALIDATION_ERROR' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'INSUFFICIENT_SCOPE' | 'INSUFFICIENT_ROLE' | 'NOT_FOUND' | 'CONFLICT'
-  | 'INVALID_STATE' | 'DUPLICATE_EVENT' | 'BATCH_TOO_LARGE' | 'QUOTA_EXCEEDED' | 'PLAN_LIMIT_EXCEEDED' | 'RATE_LIMITED'
+  | 'INVALID_STATE' | 'DUPLICATE_EVENT' | 'BATCH_TOO_LARGE' | 'QUOTA_EXCEEDED' | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE' | 'UPGRADE_REQUIRED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_ERROR';
 
 export class DomainError extends Error {

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
+import { RecordingSink } from '../../test/support/sink.ts';
+import { RecordingSmtp } from '../../test/support/smtp.ts';
+
+/**
+ * Events sent through POST /api/v1/events reach connectors on the real stack: a Slack-shaped
+ * receiver on loopback through the notifier and the delivery engine, and a real SMTP server
+ * through the notifier's own mail, both with the default templates; filters keep others away.
+ */
+describe('the notifier: events to connectors, end to end', () => {
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  let call: ReturnType<typeof api>;
+  const slack = new RecordingSink();
+  const smtp = new RecordingSmtp();
+  let slackUrl: string;
+  let n = 0;
+  const send = (eventType: string, payload: Record<string, unknown>) =>
+    call('POST', '/api/v1/events', { eventType, payload }, { 'x-idempotency-key': `n${++n}-${Date.now()}` });
+
+  beforeAll(async () => {
+    [slackUrl] = await Promise.all([slack.start(), smtp.start()]);
+    slack.responder = () => ({ status: 200, body: 'ok' });
+    env = await startTestMittr();
+    call = api(env.url, (await signup(env.url)).apiKey);
+    const filter = [{ field: '$.data.amount', operator: 'gte', value: 100 }];
+    expect((await call('POST', '/api/v1/connectors', { name: 'orders-slack', type: 'slack', events: ['order.*', 'warmup'], filter: null,
+      config: { webhookUrl: `${slackUrl}/services/T0/B0/x`, channel: '#orders', username: 'Mittr', iconEmoji: ':satellite:' } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/connectors', { name: 'big-orders-mail', type: 'email', eventTypes: ['order.*'], filter, categories: ['shop'],
+      config: { smtpHost: '127.0.0.1', smtpPort: smtp.port, fromEmail: 'alerts@example.test', toEmails: ['oncall@example.test'] } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/connectors', { name: 'bad-template', type: 'slack', eventTypes: ['order.*'],
+      template: { text: '{{range .items}}{{range $.items}}{{range $.items}}{{range $.items}}{{.}}{{end}}{{end}}{{end}}{{end}}' },
+      config: { webhookUrl: `${slackUrl}/never` } })).status).toBe(201);
+    // The notifier follows the connectors topic in its own process: once a warm-up event reaches
+    // Slack, it knows the three connectors (they were all written before the warm-up).
+    await eventually(async () => {
+      await send('warmup', { message: 'warm' });
+      return slack.received.some((r) => JSON.parse(r.body).text === 'warmup: warm');
+    }, 30_000, 1_000);
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await Promise.all([slack.stop(), smtp.stop()]);
+  });
+
+  it('delivers a matching event as Slack\'s native message and as mail, each with its default template; a filtered-out event reaches neither', async () => {
+    const items = Array.from({ length: 200 }, (_, i) => 'x'.repeat(200) + i);
+    const small = await send('order.created', { message: 'small order', amount: 5, category: 'shop', items });
+    const big = await send('order.created', { message: 'big order', amount: 500, category: 'shop', customer: 'Ann', items });
+    const other = await send('user.created', { message: 'not an order', amount: 1000, category: 'shop' });
+    expect([small.status, big.status, other.status]).toEqual([201, 201, 201]);
+
+    const got = await slack.waitFor((rs) => rs.some((r) => r.body.includes('big order')) && rs.some((r) => r.body.includes('small order')), 30_000);
+    const bigMessage = JSON.parse(got.find((r) => r.body.includes('big order'))!.body);
+    expect(bigMessage).toMatchObject({ text: 'order.created: big order', channel: '#orders', username: 'Mittr', icon_emoji: ':satellite:', attachments: [{ color: '#36a64f' }] });
+    expect(bigMessage.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section']);
+    const hit = got.find((r) => r.body.includes('big order'))!;
+    expect(hit.url).toBe('/services/T0/B0/x');
+    // Through the delivery engine: signed as every delivery is, and recorded as the event's delivery.
+    expect(hit.headers['x-mittr-event-id']).toBe(big.body.id);
+    expect(hit.headers['x-mittr-signature']).toBeDefined();
+    const attempts = await eventually(async () => {
+      const r = await call('GET', `/api/v1/events/${big.body.id}/deliveries`);
+      return r.body.data?.length > 0 && r.body.data;
+    }, 15_000);
+    expect(attempts[0]).toMatchObject({ statusCode: 200 });
+
+    const mail = await smtp.waitFor((m) => m.subject === '[Mittr] order.created', 15_000);
+    expect(mail).toMatchObject({ from: 'alerts@example.test', to: ['oncall@example.test'] });
+    expect(mail.text).toContain('amount: 500\n');
+    expect(mail.text).toContain('customer: Ann\n');
+    expect(mail.text).toContain('message: big order\n');
+
+    // Nothing more comes: the small order is below the mail's filter, user.created is no one's type.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(smtp.received.filter((m) => m.subject.startsWith('[Mittr] order'))).toHaveLength(1);
+    expect(slack.received.some((r) => r.body.includes('not an order'))).toBe(false);
+    // The template that blows its render limit sends nothing, and the others went on regardless.
+    expect(slack.received.some((r) => r.url === '/never')).toBe(false);
+  });
+});
