@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Topics } from '../capabilities.ts';
 import type { DeliveryRequested } from '../deliveries/domain/messages.ts';
+import { sealedTarget } from '../deliveries/domain/sealed-target.ts';
 import type { EventAccepted } from '../events/domain/messages.ts';
 import { requestTopic } from '../events/router.ts';
 import type { BatchHandler, Outgoing } from '../platform/kafka/processor.ts';
 import type { ConfigStore } from '../platform/state/config-store.ts';
+import { targetField, type ConnectorType } from './domain/catalog.ts';
 import type { ConnectorState } from './domain/evolve.ts';
 import { statusOf, type Notice } from './domain/formats/common.ts';
 import { receivesEvent } from './domain/match.ts';
@@ -17,6 +19,17 @@ import { prepareNotification } from './prepare.ts';
 const CONNECTOR_MAX_ATTEMPTS = 5;
 /** Mail is the notifier's own to retry: waits before the 2nd and 3rd attempts. */
 export const MAIL_RETRY_MS = [1_000, 4_000] as const;
+
+/**
+ * The connector's URL as the engine takes it: sealed as stored, beside its masked form (the lanes
+ * and the attempts recorded forever never hold the credential).
+ */
+function sealedTargetOf(c: ConnectorState): string {
+  const field = targetField(c.definition.type as ConnectorType)!;
+  const sealed = (JSON.parse(c.definition.config) as Record<string, string>)[field]!;
+  const masked = (JSON.parse(c.definition.masked) as Record<string, string>)[field]!;
+  return sealedTarget(masked, sealed);
+}
 
 export type NotifierDeps = {
   topics: Topics; store: ConfigStore; open: (sealed: string) => string;
@@ -69,7 +82,7 @@ export function notifierHandler(d: NotifierDeps): BatchHandler {
     if (prepared.kind === 'mail') return mail(c, e.eventId, prepared);
     const request: DeliveryRequested = {
       type: 'DeliveryRequested', dispatchId: randomUUID(), eventId: e.eventId, accountId: e.accountId, projectId: e.projectId,
-      endpointId: null, eventType: e.eventType, url: prepared.url, payload: prepared.body, headers: prepared.headers,
+      endpointId: null, eventType: e.eventType, url: sealedTargetOf(c), payload: prepared.body, headers: prepared.headers,
       attempt: 1, maxAttempts: CONNECTOR_MAX_ATTEMPTS, priority: e.priority, dueAt: t, createdAt: e.createdAt, fifo: false,
     };
     return [{ topic: requestTopic(d.topics, request, t), key: request.dispatchId, event: request }];

@@ -3,6 +3,7 @@ import type { EndpointCircuitChanged } from '../endpoints/domain/messages.ts';
 import type { EndpointState } from '../endpoints/domain/evolve.ts';
 import { admit, CLOSED, record, type Breaker } from './domain/breaker.ts';
 import type { RetryPolicy } from './domain/retry.ts';
+import { parseSealedTarget, type SealedTarget } from './domain/sealed-target.ts';
 import { signatureHeaders } from './domain/signing.ts';
 import { sendableHeaders } from './domain/delivery-headers.ts';
 import type { DeliveryAttempted, DeliveryRequested } from './domain/messages.ts';
@@ -121,15 +122,16 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
    */
   async function attempt(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
     if (ep?.config.rateLimitPerSec) await d.limiter.acquire(ep.endpointId, ep.config.rateLimitPerSec / Math.max(1, d.engines()));
-    return slots.run(ep?.config.url ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep));
+    const sealed = ep ? null : parseSealedTarget(r.url);
+    return slots.run(ep?.config.url ?? sealed?.masked ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep, sealed));
   }
 
-  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined): Promise<DeliveryAttempted> {
+  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined, sealed: SealedTarget | null): Promise<DeliveryAttempted> {
     const t0 = performance.now();
     const at = now();
     let body = r.payload;
     let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers });
-    let url = ep?.config.url ?? r.url;
+    let url = ep?.config.url ?? (sealed ? JSON.parse(open(sealed.sealed)) as string : r.url);
     if (ep?.config.transformation) {
       const t = await d.transforms.run(ep.config.transformation, { eventType: r.eventType, payload: JSON.parse(body), headers: userHeaders, url });
       if (t.kind === 'error') return failedLocally(r, ep, url, `transformation failed: ${t.error}`, 'transform', at, t0);
@@ -150,7 +152,8 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
       : d.agents.get();
     const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
-    const outcome = outcomeOf({ ...r, url }, ep, result, timing(at));
+    // A sealed target is recorded as its masked form: the attempt is kept forever, the credential is not.
+    const outcome = outcomeOf({ ...r, url: sealed?.masked ?? url }, ep, result, timing(at));
     outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
     return outcome;
   }
