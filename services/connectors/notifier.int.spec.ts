@@ -28,6 +28,8 @@ describe('the notifier: events to connectors, end to end', () => {
       config: { webhookUrl: `${slackUrl}/services/T0/B0/x`, channel: '#orders', username: 'Mittr', iconEmoji: ':satellite:' } })).status).toBe(201);
     expect((await call('POST', '/api/v1/connectors', { name: 'big-orders-mail', type: 'email', eventTypes: ['order.*'], filter, categories: ['shop'],
       config: { smtpHost: '127.0.0.1', smtpPort: smtp.port, fromEmail: 'alerts@example.test', toEmails: ['oncall@example.test'] } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/connectors', { name: 'orders-hook', type: 'webhook', eventTypes: ['order.created'],
+      config: { url: `${slackUrl}/hook?token=t0k3n`, headers: { authorization: 'Bearer s3cr3t' } } })).status).toBe(201);
     expect((await call('POST', '/api/v1/connectors', { name: 'bad-template', type: 'slack', eventTypes: ['order.*'],
       template: { text: '{{range .items}}{{range $.items}}{{range $.items}}{{range $.items}}{{.}}{{end}}{{end}}{{end}}{{end}}' },
       config: { webhookUrl: `${slackUrl}/never` } })).status).toBe(201);
@@ -66,6 +68,17 @@ describe('the notifier: events to connectors, end to end', () => {
     // The attempt kept forever names the masked URL, never the webhook's secret path.
     expect(attempts[0]).toMatchObject({ statusCode: 200, url: `${new URL(slackUrl).origin}/****` });
     expect(JSON.stringify(attempts)).not.toContain('/services/T0/B0/x');
+
+    // The webhook connector: the payload as-is, with its sealed headers, also through the engine.
+    const hooked = await slack.waitFor((rs) => rs.some((r) => r.url === '/hook?token=t0k3n' && r.body.includes('big order')), 15_000);
+    const hookHit = hooked.find((r) => r.url === '/hook?token=t0k3n' && r.body.includes('big order'))!;
+    expect(JSON.parse(hookHit.body)).toEqual({ message: 'big order', amount: 500, category: 'shop', customer: 'Ann', items });
+    expect(hookHit.headers.authorization).toBe('Bearer s3cr3t');
+    const allAttempts = await eventually(async () => {
+      const r = await call('GET', `/api/v1/events/${big.body.id}/deliveries`);
+      return r.body.data?.length >= 2 && r.body.data;
+    }, 15_000);
+    expect(JSON.stringify(allAttempts)).not.toMatch(/t0k3n|s3cr3t/);
 
     const mail = await smtp.waitFor((m) => m.subject === '[Mittr] order.created', 15_000);
     expect(mail).toMatchObject({ from: 'alerts@example.test', to: ['oncall@example.test'] });

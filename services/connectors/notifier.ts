@@ -21,14 +21,14 @@ const CONNECTOR_MAX_ATTEMPTS = 5;
 export const MAIL_RETRY_MS = [1_000, 4_000] as const;
 
 /**
- * The connector's URL as the engine takes it: sealed as stored, beside its masked form (the lanes
- * and the attempts recorded forever never hold the credential).
+ * The connector's URL (and headers) as the engine takes them: sealed as stored, beside the URL's
+ * masked form (the lanes and the attempts recorded forever never hold the credential).
  */
 function sealedTargetOf(c: ConnectorState): string {
   const field = targetField(c.definition.type as ConnectorType)!;
-  const sealed = (JSON.parse(c.definition.config) as Record<string, string>)[field]!;
+  const config = JSON.parse(c.definition.config) as Record<string, string>;
   const masked = (JSON.parse(c.definition.masked) as Record<string, string>)[field]!;
-  return sealedTarget(masked, sealed);
+  return sealedTarget(masked, config[field]!, config.headers ?? null);
 }
 
 export type NotifierDeps = {
@@ -82,7 +82,8 @@ export function notifierHandler(d: NotifierDeps): BatchHandler {
     if (prepared.kind === 'mail') return mail(c, e.eventId, prepared);
     const request: DeliveryRequested = {
       type: 'DeliveryRequested', dispatchId: randomUUID(), eventId: e.eventId, accountId: e.accountId, projectId: e.projectId,
-      endpointId: null, eventType: e.eventType, url: sealedTargetOf(c), payload: prepared.body, headers: prepared.headers,
+      // The connector's headers travel sealed with its URL (sealedTargetOf), not in the clear here.
+      endpointId: null, eventType: e.eventType, url: sealedTargetOf(c), payload: prepared.body, headers: {},
       attempt: 1, maxAttempts: CONNECTOR_MAX_ATTEMPTS, priority: e.priority, dueAt: t, createdAt: e.createdAt, fifo: false,
     };
     return [{ topic: requestTopic(d.topics, request, t), key: request.dispatchId, event: request }];

@@ -130,7 +130,8 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const t0 = performance.now();
     const at = now();
     let body = r.payload;
-    let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers });
+    const sealedHeaders = sealed?.sealedHeaders ? JSON.parse(open(sealed.sealedHeaders)) as Record<string, string> : undefined;
+    let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers, ...sealedHeaders });
     let url = ep?.config.url ?? (sealed ? JSON.parse(open(sealed.sealed)) as string : r.url);
     if (ep?.config.transformation) {
       const t = await d.transforms.run(ep.config.transformation, { eventType: r.eventType, payload: JSON.parse(body), headers: userHeaders, url });
