@@ -7,7 +7,7 @@ import { planOf } from '../plans/account-plan.ts';
 import { decide, type ConnectorCommand } from './domain/decide.ts';
 import type { ConnectorInput, Sealer } from './domain/definition.ts';
 import { evolve, type ConnectorState } from './domain/evolve.ts';
-import { ConnectorReservations } from './reservations.ts';
+import { NameReservations, type Reservable } from '../platform/postgres/name-reservations.ts';
 import { templateProblems } from './templates.ts';
 
 const uuid = z.uuid();
@@ -15,7 +15,9 @@ const uuid = z.uuid();
 /** The connectors' commands: load (this process's store) → decide (pure) → reserve name and versions → append → apply. */
 export function connectorCommands(ctx: ApiContext) {
   const state = () => ctx.store.state.connectors;
-  const reservations = new ConnectorReservations(ctx.db, (id) => { const c = state().get(id); return c ? !c.deleted : undefined; });
+  const reservations = new NameReservations(ctx.db, { names: 'connector_names', commands: 'connector_commands', idColumn: 'connector_id', what: 'connector' },
+    (id) => state().get(id));
+  const reservable = (s: ConnectorState): Reservable => ({ id: s.connectorId, projectId: s.projectId, name: s.definition.name });
   const sealer: Sealer = { seal: (plain) => ctx.secrets.seal(plain), checkTemplate: templateProblems };
 
   /** The caller's project's live connector addressed by id or by name. */
@@ -39,14 +41,14 @@ export function connectorCommands(ctx: ApiContext) {
     const versions = events.map((e) => e.version);
     const renamed = current !== undefined && !next.deleted && next.definition.name !== current.definition.name;
     const newName = current === undefined || renamed;
-    await reservations.reserve(versions, next, newName);
+    await reservations.reserve(versions, reservable(next), newName);
     await appendReserved(ctx, {
       records: events.map((event) => ({ topic: ctx.topics.connectors, key: next.connectorId, event })),
-      readModel: 'connectors', ids: [next.connectorId], release: () => reservations.release(versions, next, newName),
+      readModel: 'connectors', ids: [next.connectorId], release: () => reservations.release(versions, reservable(next), newName),
     });
     events.forEach((e) => ctx.store.apply(e));
     // The old name (deleted, renamed) is free once the change is in the log.
-    if (current && (next.deleted || renamed)) await reservations.freeName(current.projectId, current.definition.name, current.connectorId).catch(() => undefined);
+    if (current && (next.deleted || renamed)) await reservations.freeName(reservable(current)).catch(() => undefined);
     return next;
   }
 
