@@ -11,5 +11,6 @@ import { notifierHandler } from './notifier.ts';
 export async function start({ config, kafka, serde, topics, store, secrets, group }: RoleEnv): Promise<Processor[]> {
   const policy = { allowPrivateNetworks: config.allowPrivateNetworks, operatorCidrs: config.allowedCidrs, allowedCidrs: [], blockedCidrs: [] };
   const handler = notifierHandler({ topics, store, open: (s) => secrets.open(s), sendMail: (c, m) => sendConnectorMail(c, m, policy) });
-  return [new TransactionalProcessor({ kafka, serde, groupId: group('notifier'), topics: [topics.events], handler, setAsideTopic: topics.setAside })];
+    // Only accepted events are its business: the rest of the topic (EventRouted, edits, replays) is not even decoded.
+  return [new TransactionalProcessor({ kafka, serde, groupId: group('notifier'), topics: [topics.events], types: ['EventAccepted'], handler, setAsideTopic: topics.setAside })];
 }

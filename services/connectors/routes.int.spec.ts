@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, isolatedConfig, signup, startTestMittr } from '../../test/support/mittr.ts';
 import { freePort } from '../../test/support/ports.ts';
@@ -97,6 +98,56 @@ describe('connectors: CRUD by name or id, secrets masked, the test call', () => 
     expect(mail.text).toContain('message: Test notification from mittr for connector mail');
     await call('PUT', '/api/v1/connectors/mail', { config: { smtpPassword: 'wrong' } });
     expect(await call('POST', '/api/v1/connectors/mail/test')).toMatchObject({ status: 200, body: { success: false, status_code: 535 } });
+  });
+});
+
+describe('each type\'s native message, as its platform receives it', () => {
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  let call: ReturnType<typeof api>;
+  const sink = new RecordingSink();
+  let sinkUrl: string;
+  beforeAll(async () => {
+    sinkUrl = await sink.start();
+    env = await startTestMittr();
+    call = api(env.url, (await signup(env.url)).apiKey);
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await sink.stop();
+  });
+
+  /** Creates the connector, calls its test, and answers the request its target received. */
+  async function tested(type: string, config: Record<string, unknown>, path: string, extra: Record<string, unknown> = {}) {
+    expect((await call('POST', '/api/v1/connectors', { name: `t-${type}-${path}`, type, config, ...extra })).status).toBe(201);
+    expect(await call('POST', `/api/v1/connectors/t-${type}-${path}/test`)).toMatchObject({ body: { success: true, status_code: 200 } });
+    return sink.received.find((r) => r.url.startsWith(`/${path}`))!;
+  }
+
+  it('discord: content, username and an embed colored by status; teams: a MessageCard, or an Adaptive Card the adaptivecards library parses cleanly', async () => {
+    const discord = JSON.parse((await tested('discord', { webhookUrl: `${sinkUrl}/discord`, username: 'Mittr Bot' }, 'discord')).body);
+    expect(discord).toMatchObject({ content: expect.stringContaining('connector.test'), username: 'Mittr Bot', embeds: [{ title: 'connector.test', color: 0x3498db }] });
+    const card = JSON.parse((await tested('teams', { webhookUrl: `${sinkUrl}/teams` }, 'teams')).body);
+    expect(card).toMatchObject({ '@type': 'MessageCard', '@context': 'https://schema.org/extensions', title: 'connector.test', themeColor: '0076D7' });
+    const adaptive = JSON.parse((await tested('teams', { webhookUrl: `${sinkUrl}/adaptive`, format: 'adaptivecard' }, 'adaptive')).body);
+    expect(adaptive).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.4' } }] });
+    const AC = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');
+    const ctx = new AC.SerializationContext();
+    const parsed = new AC.AdaptiveCard();
+    parsed.parse(adaptive.attachments[0].content, ctx);
+    expect([ctx.eventCount, parsed.validateProperties().validationEvents.length]).toEqual([0, 0]);
+  });
+
+  it('zapier: flattened keys; generic: its headers and its body template; webhook: the payload as-is', async () => {
+    const zap = JSON.parse((await tested('zapier', { webhook_url: `${sinkUrl}/zap` }, 'zap')).body);
+    expect(zap).toMatchObject({ event_type: 'connector.test', message: expect.stringContaining('Test notification'), status: 'info' });
+    const generic = await tested('generic', { url: `${sinkUrl}/generic`, method: 'POST', headers: { 'x-token': 'abc' },
+      bodyTemplate: '{"kind":"{{.event_type}}","said":"{{.message}}"}' }, 'generic');
+    expect(generic.headers['x-token']).toBe('abc');
+    expect(JSON.parse(generic.body)).toEqual({ kind: 'connector.test', said: 'Test notification from mittr for connector t-generic-generic' });
+    const read = await call('GET', '/api/v1/connectors/t-generic-generic');
+    expect(read.body.config).toMatchObject({ url: `${new URL(sinkUrl).origin}/****`, headers: { 'x-token': '****' }, method: 'POST' });
+    const hook = await tested('webhook', { url: `${sinkUrl}/hook` }, 'hook');
+    expect(JSON.parse(hook.body)).toEqual({ message: 'Test notification from mittr for connector t-webhook-hook', status: 'info' });
   });
 });
 
