@@ -42,11 +42,13 @@ export function connectorCommands(ctx: ApiContext) {
     const renamed = current !== undefined && !next.deleted && next.definition.name !== current.definition.name;
     const newName = current === undefined || renamed;
     await reservations.reserve(versions, reservable(next), newName);
-    await appendReserved(ctx, {
+    const positions = await appendReserved(ctx, {
       records: events.map((event) => ({ topic: ctx.topics.connectors, key: next.connectorId, event })),
       readModel: 'connectors', ids: [next.connectorId], release: () => reservations.release(versions, reservable(next), newName),
     });
-    events.forEach((e) => ctx.store.apply(e));
+    // With their offsets: an event accepted next names them (connectorsOffset), and the notifier waits for them.
+    const last = Number(positions[0]!.offset);
+    events.forEach((e, i) => ctx.store.apply(e, last - (events.length - 1 - i)));
     // The old name (deleted, renamed) is free once the change is in the log.
     if (current && (next.deleted || renamed)) await reservations.freeName(reservable(current)).catch(() => undefined);
     return next;

@@ -17,6 +17,8 @@ import { prepareNotification } from './prepare.ts';
 
 /** A connector's HTTP notifications get the engine's default attempts (its retry schedule, 002). */
 const CONNECTOR_MAX_ATTEMPTS = 5;
+/** The notifier waits this long at most for its configuration to catch up with an event's. */
+const CONFIG_WAIT_MS = 10_000;
 /** Mail is the notifier's own to retry: waits before the 2nd and 3rd attempts. */
 export const MAIL_RETRY_MS = [1_000, 4_000] as const;
 
@@ -97,6 +99,9 @@ export function notifierHandler(d: NotifierDeps): BatchHandler {
       const e = m.event;
       // Direct events (a destination URL) name their one receiver; only typed events reach connectors.
       if (e.type !== 'EventAccepted' || e.eventType === null || e.destination !== null) continue;
+      // Read-your-writes for configuration, as the router's: the connectors the API had when it accepted the event.
+      const seen = e.connectorsOffset ?? -1;
+      if (d.store.offset(d.topics.connectors) < seen) await d.store.waitUntil(() => d.store.offset(d.topics.connectors) >= seen, CONFIG_WAIT_MS);
       const candidates = d.store.state.connectors.ofProject(e.projectId);
       if (candidates.length === 0) continue;
       const data = JSON.parse(e.payload) as unknown;

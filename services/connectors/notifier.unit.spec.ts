@@ -20,7 +20,7 @@ function storeWith(...inputs: Record<string, unknown>[]) {
   const connectors = new ConnectorsState('connectors');
   inputs.forEach((input, i) => decide(undefined, { type: 'Create', connectorId: `c${i}`, accountId: 'a', projectId: 'p', input: normalizeInput(input), count: 0, limit: null, plan: 'x' }, T,
     { seal: (s) => box.seal(s), checkTemplate: templateProblems }).forEach((e) => connectors.apply(e)));
-  return { state: { connectors } } as unknown as ConfigStore;
+  return { state: { connectors }, offset: () => 0, waitUntil: async () => true } as unknown as ConfigStore;
 }
 const accepted = (eventType: string, payload: object): Incoming => ({
   topic: 'events', partition: 0, offset: '0', key: 'e1', timestamp: T,
