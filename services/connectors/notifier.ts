@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Topics } from '../capabilities.ts';
 import type { DeliveryRequested } from '../deliveries/domain/messages.ts';
 import { sealedTarget } from '../deliveries/domain/sealed-target.ts';
@@ -31,6 +31,18 @@ function sealedTargetOf(c: ConnectorState): string {
   const config = JSON.parse(c.definition.config) as Record<string, string>;
   const masked = (JSON.parse(c.definition.masked) as Record<string, string>)[field]!;
   return sealedTarget(masked, config[field]!, config.headers ?? null);
+}
+
+/**
+ * The id a connector's notification of an event is delivered under (X-Mittr-Event-ID, the
+ * attempts' eventId): the same for every retry and redelivery, so receivers can dedupe; not the
+ * event's own id, whose status counts only the destinations the router gave it (a Slack message
+ * delivered first must not show the event delivered before its endpoints are).
+ */
+export function notificationId(eventId: string, connectorId: string): string {
+  const h = createHash('sha256').update(`${eventId}/${connectorId}`).digest('hex');
+  // An RFC 9562 version 8 (custom) UUID.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export type NotifierDeps = {
@@ -83,7 +95,7 @@ export function notifierHandler(d: NotifierDeps): BatchHandler {
     }
     if (prepared.kind === 'mail') return mail(c, e.eventId, prepared);
     const request: DeliveryRequested = {
-      type: 'DeliveryRequested', dispatchId: randomUUID(), eventId: e.eventId, accountId: e.accountId, projectId: e.projectId,
+      type: 'DeliveryRequested', dispatchId: randomUUID(), eventId: notificationId(e.eventId, c.connectorId), accountId: e.accountId, projectId: e.projectId,
       // The connector's headers travel sealed with its URL (sealedTargetOf), not in the clear here.
       endpointId: null, eventType: e.eventType, url: sealedTargetOf(c), payload: prepared.body, headers: {},
       attempt: 1, maxAttempts: CONNECTOR_MAX_ATTEMPTS, priority: e.priority, dueAt: t, createdAt: e.createdAt, fifo: false,

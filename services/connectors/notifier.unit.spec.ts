@@ -7,7 +7,7 @@ import type { ConfigStore } from '../platform/state/config-store.ts';
 import { decide } from './domain/decide.ts';
 import { normalizeInput } from './domain/definition.ts';
 import type { MailResult } from './mail.ts';
-import { MAIL_RETRY_MS, notifierHandler } from './notifier.ts';
+import { MAIL_RETRY_MS, notificationId, notifierHandler } from './notifier.ts';
 import { ConnectorsState } from './state.ts';
 import { templateProblems } from './templates.ts';
 
@@ -30,12 +30,19 @@ const accepted = (eventType: string, payload: object): Incoming => ({
 const mailConnector = { name: 'm', type: 'email', eventTypes: ['*'], config: { smtpHost: 'relay.example', fromEmail: 'a@example.test', toEmails: ['b@example.test'] } };
 
 describe('the notifier', () => {
+  it('gives each (event, connector) one stable UUID of its own, apart from the event\'s', () => {
+    const id = notificationId('0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01', 'c1');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(notificationId('0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01', 'c1')).toBe(id);
+    expect(notificationId('0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01', 'c2')).not.toBe(id);
+  });
+
   it('given a slack connector, when a matching event is accepted, then one DeliveryRequested to a lane with the native body and the URL sealed', async () => {
     const handler = notifierHandler({ topics, store: storeWith({ name: 's', type: 'slack', eventTypes: ['order.*'], config: { webhookUrl: 'https://hooks.slack.com/services/T/B/secret' } }),
       open: (s) => box.open(s), sendMail: async () => { throw new Error('no mail here'); }, now: () => T });
     const { out } = await handler([accepted('order.created', { message: 'hi' }), accepted('user.created', {})], { heartbeat: async () => undefined });
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ topic: 'lane.normal', event: { type: 'DeliveryRequested', endpointId: null, eventId: 'e1', attempt: 1, maxAttempts: 5 } });
+    expect(out[0]).toMatchObject({ topic: 'lane.normal', event: { type: 'DeliveryRequested', endpointId: null, eventId: notificationId('e1', 'c0'), attempt: 1, maxAttempts: 5 } });
     const r = out[0]!.event as { url: string; payload: string };
     expect(r.url).toMatch(/^sealed:https:\/\/hooks\.slack\.com\/\*\*\*\*\|v1\./);
     expect(r.url).not.toContain('secret');
