@@ -61,6 +61,16 @@ describe('connectors: CRUD by name or id, secrets masked, the test call', () => 
     expect((await call('POST', '/api/v1/connectors', slack)).status).toBe(201);
   });
 
+  it('takes 004\'s shape too, and a name with # in it is addressed URL-encoded', async () => {
+    const created = await call('POST', '/api/v1/connectors', { name: '#data-quality-alerts', connector_type: 'teams', webhook_url: 'https://example.webhook.office.com/w/abc',
+      severity_filter: ['critical'], alert_type_filter: null });
+    expect(created).toMatchObject({ status: 201, body: { type: 'teams', severity_filter: ['critical'], alert_type_filter: null, is_active: true,
+      config: { webhookUrl: 'https://example.webhook.office.com/****' } } });
+    const path = `/api/v1/connectors/${encodeURIComponent('#data-quality-alerts')}`;
+    expect((await call('GET', path)).body.id).toBe(created.body.id);
+    expect(await call('PUT', path, { is_active: false, severity_filter: ['high'] })).toMatchObject({ status: 200, body: { is_active: false, severity_filter: ['high'] } });
+  });
+
   it('refuses a name taken in the project (409), bad fields and templates that cannot parse (400), naming each problem', async () => {
     await call('POST', '/api/v1/connectors', { name: 'ops-hook', type: 'webhook', config: { url: `${sinkUrl}/hook` } });
     expect(await call('POST', '/api/v1/connectors', { name: 'ops-hook', type: 'zapier', config: { webhookUrl: `${sinkUrl}/z` } })).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
