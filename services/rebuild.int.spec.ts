@@ -17,6 +17,8 @@ describe('read models rebuilt from the log', () => {
     call = api(env.url, (await signup(env.url)).apiKey);
     const ep = (await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/ok`, eventTypes: ['r.*'], description: 'v1' })).body;
     await call('PATCH', `/api/v1/endpoints/${ep.id}`, { description: 'v2' });
+    await call('POST', '/api/v1/connectors', { name: 'ops', type: 'webhook', config: { url: `${sinkUrl}/ok` } });
+    await call('PUT', '/api/v1/connectors/ops', { description: 'v2' });
     for (let i = 0; i < 20; i++) {
       ids.push((await call('POST', '/api/v1/events', { eventType: 'r.made', payload: { i } }, { 'x-idempotency-key': `r${i}` })).body.id);
     }
@@ -34,7 +36,7 @@ describe('read models rebuilt from the log', () => {
     let lastProgress = 0;
     const result = await rebuild(env.config, { verify: true, onProgress: (done) => { lastProgress = done; } });
     expect(result.tables).toBeDefined();
-    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily']));
+    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily', 'connectors']));
     expect(result).toMatchObject({ identical: true });
     expect(result.events).toBeGreaterThan(ids.length * 2);
     expect(lastProgress).toBe(result.events);

@@ -3,6 +3,7 @@ import type { EndpointCircuitChanged } from '../endpoints/domain/messages.ts';
 import type { EndpointState } from '../endpoints/domain/evolve.ts';
 import { admit, CLOSED, record, type Breaker } from './domain/breaker.ts';
 import type { RetryPolicy } from './domain/retry.ts';
+import { parseSealedTarget, type SealedTarget } from './domain/sealed-target.ts';
 import { signatureHeaders } from './domain/signing.ts';
 import { sendableHeaders } from './domain/delivery-headers.ts';
 import type { DeliveryAttempted, DeliveryRequested } from './domain/messages.ts';
@@ -126,7 +127,8 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const limit = ep?.config.rateLimitPerSec;
     const paced = ep && d.limiter.acquire(ep.endpointId, limit ? limit / Math.max(1, d.engines()) : 0);
     if (paced) await paced;
-    return slots.run(ep?.config.url ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep, span));
+    const sealed = ep ? null : parseSealedTarget(r.url);
+    return slots.run(ep?.config.url ?? sealed?.masked ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep, sealed, span));
   }
 
   /** `attempt` as a span (tracing on), the child of the span the record names: every attempt of a delivery is a sibling. */
@@ -148,12 +150,13 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     }
   }
 
-  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined, span?: Span): Promise<DeliveryAttempted> {
+  async function attemptNow(r: DeliveryRequested, ep: EndpointState | undefined, sealed: SealedTarget | null, span?: Span): Promise<DeliveryAttempted> {
     const t0 = performance.now();
     const at = now();
     let body = r.payload;
-    let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers });
-    let url = ep?.config.url ?? r.url;
+    const sealedHeaders = sealed?.sealedHeaders ? JSON.parse(open(sealed.sealedHeaders)) as Record<string, string> : undefined;
+    let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers, ...sealedHeaders });
+    let url = ep?.config.url ?? (sealed ? JSON.parse(open(sealed.sealed)) as string : r.url);
     if (ep?.config.transformation) {
       const t = await d.transforms.run(ep.config.transformation, { eventType: r.eventType, payload: JSON.parse(body), headers: userHeaders, url });
       if (t.kind === 'error') return failedLocally(r, ep, url, `transformation failed: ${t.error}`, 'transform', at, t0);
@@ -174,10 +177,11 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
       : d.agents.get();
     // Tracing on: the request is a client span, and the receiver gets it as its W3C parent.
-    const client = span && clientSpan(span, url, headers);
+    const client = span && clientSpan(span, sealed?.masked ?? url, headers);
     const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
     if (client) endClientSpan(client, result);
-    const outcome = outcomeOf({ ...r, url }, ep, result, timing(at));
+    // A sealed target is recorded as its masked form: the attempt is kept forever, the credential is not.
+    const outcome = outcomeOf({ ...r, url: sealed?.masked ?? url }, ep, result, timing(at));
     outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
     return outcome;
   }

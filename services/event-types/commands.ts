@@ -6,13 +6,15 @@ import type { Principal } from '../platform/http/principal.ts';
 import { decide, type EventTypeCommand } from './domain/decide.ts';
 import { evolve, type EventTypeState } from './domain/evolve.ts';
 import { checkSchema } from './json-schema.ts';
-import { EventTypeReservations } from './reservations.ts';
+import { NameReservations, type Reservable } from '../platform/postgres/name-reservations.ts';
 
 const uuid = z.uuid();
 
 /** The event types' commands: load (this process's store) → decide (pure) → reserve name and versions → append → apply. */
 export function eventTypeCommands(ctx: ApiContext) {
-  const reservations = new EventTypeReservations(ctx.db, (id) => ctx.store.state.eventTypes.get(id));
+  const reservations = new NameReservations(ctx.db, { names: 'event_type_names', commands: 'event_type_commands', idColumn: 'event_type_id', what: 'event type' },
+    (id) => ctx.store.state.eventTypes.get(id));
+  const reservable = (s: EventTypeState): Reservable => ({ id: s.eventTypeId, projectId: s.projectId, name: s.definition.name });
 
   /** The event type as this process knows it, if it belongs to the caller's project. */
   function found(p: Principal, id: string): EventTypeState {
@@ -27,13 +29,13 @@ export function eventTypeCommands(ctx: ApiContext) {
     const next = events.reduce<EventTypeState | undefined>(evolve, state)!;
     const versions = events.map((e) => e.version);
     const creates = events[0]!.type === 'EventTypeCreated';
-    await reservations.reserve(versions, next, creates);
+    await reservations.reserve(versions, reservable(next), creates);
     await appendReserved(ctx, {
       records: events.map((event) => ({ topic: ctx.topics.eventTypes, key: next.eventTypeId, event })),
-      readModel: 'event-types', ids: [next.eventTypeId], release: () => reservations.release(versions, next, creates),
+      readModel: 'event-types', ids: [next.eventTypeId], release: () => reservations.release(versions, reservable(next), creates),
     });
     events.forEach((e) => ctx.store.apply(e));
-    if (next.deleted) await reservations.freeName(next).catch(() => undefined);
+    if (next.deleted) await reservations.freeName(reservable(next)).catch(() => undefined);
     return next;
   }
 

@@ -78,6 +78,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         ...decideSendEvent({ ...req.principal, idempotencyKey: Array.isArray(key) ? key[0] : key, input: req.body }, { now: Date.now(), newId: randomUUID }),
         // The router routes with at least the endpoints this process has seen (read-your-writes for config).
         configOffset: ctx.store.offset(ctx.topics.endpoints),
+        connectorsOffset: ctx.store.offset(ctx.topics.connectors),
       };
       validatePayload(ctx.store.state.eventTypes, req.principal.projectId, event.eventType, req.body.payload);
       await reserveAndAccept([event], (taken) => {

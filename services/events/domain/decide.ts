@@ -53,7 +53,7 @@ export function decideSendEvent(cmd: SendEvent, deps: Deps): EventAccepted {
     delaySeconds,
     createdAt: deps.now,
     maxAttemptsSet: i.maxAttempts !== undefined,
-    configOffset: -1,
+    configOffset: -1, connectorsOffset: -1,
   };
 }
 

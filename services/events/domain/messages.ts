@@ -8,6 +8,8 @@ export type EventAccepted = {
   destination: string | null; eventType: string | null; payload: string;
   headers: Record<string, string>; maxAttempts: number; priority: number; delaySeconds: number;
   createdAt: number; maxAttemptsSet: boolean; configOffset: number;
+  /** The connectors-topic offset the API had applied: the notifier waits for it. Decoded records always have it (-1 for those written before it). */
+  connectorsOffset?: number;
   /** Set by the append step (the request's actor), not by the decider. */
   actor?: EventActor;
 };

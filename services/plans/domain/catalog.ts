@@ -12,8 +12,9 @@
  * | self-hosted |              - |               - |           - |          - |     - |        - | yes | yes  |
  *
  * SCIM is "Scale plan and above" (002, SCIM). Only `monthlyMessages` (POST /events, /events/batch)
- * and `endpointRateLimitPerSec` (endpoint create and update) are enforced today; the others are
- * shown by GET /entitlements for the capabilities that will enforce them.
+ * and `endpointRateLimitPerSec` (endpoint create and update) are enforced today, with `connectors`
+ * (a connector's create, counting the account's live ones: services/connectors/domain/decide.ts);
+ * the others are shown by GET /entitlements for the capabilities that will enforce them.
  */
 export type PlanLimits = {
   /** Messages accepted per calendar month (UTC): one EventAccepted is one message. */

@@ -49,6 +49,8 @@ export type ProcessorOptions = {
   /** Told after each committed transaction how many partition batches it carried. */
   onCommitted?: (batches: number) => void;
   fromBeginning?: boolean;
+  /** The record types the handler reads; the others are skipped undecoded (their offsets still move). All when unset. */
+  types?: readonly string[];
 };
 
 export function toMessage(serde: Serde, o: Outgoing): Message {
@@ -172,7 +174,7 @@ export class TransactionalProcessor {
       partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 16,
       eachBatch: async ({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;
-        const { records: incoming, undecodable } = await decodeBatch(this.o.serde, batch);
+        const { records: incoming, undecodable } = await decodeBatch(this.o.serde, batch, this.o.types);
         const result = await this.handle(incoming, { heartbeat });
         const all = result.handled >= incoming.length;
         // The last offset of a batch may be a transaction marker that never reaches us.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameTakeover } from './name.ts';
+import { nameTakeover } from './name-takeover.ts';
 
 describe('nameTakeover', () => {
   it('given the name held by a deleted event type, when creating, then it is taken at once', () => {

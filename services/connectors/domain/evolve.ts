@@ -1,0 +1,22 @@
+import { assertNever } from '../../platform/domain/never.ts';
+import type { ConnectorDefinition, ConnectorEvent } from './messages.ts';
+
+export type ConnectorState = {
+  connectorId: string; accountId: string; projectId: string; version: number; definition: ConnectorDefinition;
+  deleted: boolean; createdAt: number; updatedAt: number;
+};
+
+/** Folds one event into the connector's state (undefined before it exists). */
+export function evolve(s: ConnectorState | undefined, e: ConnectorEvent): ConnectorState | undefined {
+  if (e.type === 'ConnectorCreated') {
+    return { connectorId: e.connectorId, accountId: e.accountId, projectId: e.projectId, version: e.version,
+      definition: e.definition, deleted: false, createdAt: e.at, updatedAt: e.at };
+  }
+  if (!s) return s;
+  const next = { ...s, version: e.version, updatedAt: e.at };
+  switch (e.type) {
+    case 'ConnectorUpdated': return { ...next, definition: e.definition };
+    case 'ConnectorDeleted': return { ...next, deleted: true };
+    default: return assertNever(e);
+  }
+}

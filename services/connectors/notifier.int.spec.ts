@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
+import { RecordingSink } from '../../test/support/sink.ts';
+import { RecordingSmtp } from '../../test/support/smtp.ts';
+import { notificationId } from './notifier.ts';
+
+/**
+ * Events sent through POST /api/v1/events reach connectors on the real stack: a Slack-shaped
+ * receiver on loopback through the notifier and the delivery engine, and a real SMTP server
+ * through the notifier's own mail, both with the default templates; filters keep others away.
+ */
+describe('the notifier: events to connectors, end to end', () => {
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  let call: ReturnType<typeof api>;
+  const slack = new RecordingSink();
+  const smtp = new RecordingSmtp();
+  let slackUrl: string;
+  let n = 0;
+  const send = (eventType: string, payload: Record<string, unknown>) =>
+    call('POST', '/api/v1/events', { eventType, payload }, { 'x-idempotency-key': `n${++n}-${Date.now()}` });
+
+  beforeAll(async () => {
+    [slackUrl] = await Promise.all([slack.start(), smtp.start()]);
+    slack.responder = () => ({ status: 200, body: 'ok' });
+    env = await startTestMittr();
+    call = api(env.url, (await signup(env.url)).apiKey);
+    const filter = [{ field: '$.data.amount', operator: 'gte', value: 100 }];
+    expect((await call('POST', '/api/v1/connectors', { name: 'orders-slack', type: 'slack', events: ['order.*'], filter: null,
+      config: { webhookUrl: `${slackUrl}/services/T0/B0/x`, channel: '#orders', username: 'Mittr', iconEmoji: ':satellite:' } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/connectors', { name: 'big-orders-mail', type: 'email', eventTypes: ['order.*'], filter, categories: ['shop'],
+      config: { smtpHost: '127.0.0.1', smtpPort: smtp.port, fromEmail: 'alerts@example.test', toEmails: ['oncall@example.test'] } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/connectors', { name: 'orders-hook', type: 'webhook', eventTypes: ['order.created'],
+      config: { url: `${slackUrl}/hook?token=t0k3n`, headers: { authorization: 'Bearer s3cr3t' } } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/connectors', { name: 'bad-template', type: 'slack', eventTypes: ['order.*'],
+      template: { text: '{{range .items}}{{range $.items}}{{range $.items}}{{range $.items}}{{.}}{{end}}{{end}}{{end}}{{end}}' },
+      config: { webhookUrl: `${slackUrl}/never` } })).status).toBe(201);
+    // No warm-up: each event names the connectors offset the API had applied, and the notifier
+    // waits (bounded) until it has them too, so the events sent next see all four connectors.
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await Promise.all([slack.stop(), smtp.stop()]);
+  });
+
+  it('delivers a matching event as Slack\'s native message and as mail, each with its default template; a filtered-out event reaches neither', async () => {
+    const items = Array.from({ length: 200 }, (_, i) => 'x'.repeat(200) + i);
+    const small = await send('order.created', { message: 'small order', amount: 5, category: 'shop', items });
+    const big = await send('order.created', { message: 'big order', amount: 500, category: 'shop', customer: 'Ann', items });
+    const other = await send('user.created', { message: 'not an order', amount: 1000, category: 'shop' });
+    expect([small.status, big.status, other.status]).toEqual([201, 201, 201]);
+
+    const got = await slack.waitFor((rs) => rs.some((r) => r.body.includes('big order')) && rs.some((r) => r.body.includes('small order')), 30_000);
+    const bigMessage = JSON.parse(got.find((r) => r.body.includes('big order'))!.body);
+    expect(bigMessage).toMatchObject({ text: 'order.created: big order', channel: '#orders', username: 'Mittr', icon_emoji: ':satellite:', attachments: [{ color: '#36a64f' }] });
+    expect(bigMessage.blocks.map((b: { type: string }) => b.type)).toEqual(['header', 'section']);
+    const hit = got.find((r) => r.body.includes('big order'))!;
+    expect(hit.url).toBe('/services/T0/B0/x');
+    // Through the delivery engine: signed as every delivery is, under the notification's own id,
+    // and recorded as a delivery of its own (the event's status counts only its endpoints).
+    const slackId = notificationId(big.body.id, (await call('GET', '/api/v1/connectors/orders-slack')).body.id);
+    expect(hit.headers['x-mittr-event-id']).toBe(slackId);
+    expect(hit.headers['x-mittr-signature']).toBeDefined();
+    /** The recorded attempts of one notification (GET /deliveries lists every attempt of the project). */
+    const attemptsOf = (id: string) => eventually(async () => {
+      const r = await call('GET', '/api/v1/deliveries?event_type=order.created&limit=200');
+      const mine = (r.body.data ?? []).filter((a: { eventId: string }) => a.eventId === id);
+      return mine.length > 0 && mine;
+    }, 15_000);
+    const attempts = await attemptsOf(slackId);
+    await eventually(async () => (await call('GET', `/api/v1/events/${big.body.id}`)).body.status === 'delivered', 15_000);
+    // The attempt kept forever names the masked URL, never the webhook's secret path.
+    expect(attempts[0]).toMatchObject({ statusCode: 200, url: `${new URL(slackUrl).origin}/****` });
+    expect(JSON.stringify(attempts)).not.toContain('/services/T0/B0/x');
+
+    // The webhook connector: the payload as-is, with its sealed headers, also through the engine.
+    const hooked = await slack.waitFor((rs) => rs.some((r) => r.url === '/hook?token=t0k3n' && r.body.includes('big order')), 15_000);
+    const hookHit = hooked.find((r) => r.url === '/hook?token=t0k3n' && r.body.includes('big order'))!;
+    expect(JSON.parse(hookHit.body)).toEqual({ message: 'big order', amount: 500, category: 'shop', customer: 'Ann', items });
+    expect(hookHit.headers.authorization).toBe('Bearer s3cr3t');
+    const hookId = notificationId(big.body.id, (await call('GET', '/api/v1/connectors/orders-hook')).body.id);
+    expect(hookHit.headers['x-mittr-event-id']).toBe(hookId);
+    const hookAttempts = await attemptsOf(hookId);
+    expect(JSON.stringify(hookAttempts)).not.toMatch(/t0k3n|s3cr3t/);
+
+    const mail = await smtp.waitFor((m) => m.subject === '[Mittr] order.created', 15_000);
+    expect(mail).toMatchObject({ from: 'alerts@example.test', to: ['oncall@example.test'] });
+    expect(mail.text).toContain('amount: 500\n');
+    expect(mail.text).toContain('customer: Ann\n');
+    expect(mail.text).toContain('message: big order\n');
+
+    // Nothing more comes: the small order is below the mail's filter, user.created is no one's type.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(smtp.received.filter((m) => m.subject.startsWith('[Mittr] order'))).toHaveLength(1);
+    expect(slack.received.some((r) => r.body.includes('not an order'))).toBe(false);
+    // The template that blows its render limit sends nothing, and the others went on regardless.
+    expect(slack.received.some((r) => r.url === '/never')).toBe(false);
+  });
+});
