@@ -25,4 +25,17 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // A domain/ may have one level of sub-folders (inbound's verify/ and presets/): a file there
+    // may also import from its domain's root and its sibling folders, still never outside.
+    files: ['services/*/domain/*/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['kafkajs', '@kafkajs/*', 'pg', 'slonik', 'fastify', '@fastify/*', 'undici', 'node:net', 'node:http', 'node:fs', 'node:fs/*', 'node:child_process', 'node:worker_threads'], message: 'domain/ is pure: no infrastructure imports.' },
+          { regex: '^\\.\\./(?!(?:[\\w.-]+|[\\w-]+/[\\w.-]+|\\.\\./\\.\\./[\\w-]+/domain/[\\w.-]+)$)', message: 'domain/ imports only from domain/ folders (its own, another capability\'s, the platform\'s).' },
+        ],
+      }],
+    },
+  },
 );
