@@ -21,6 +21,15 @@ function publicKey(text: string, params: AsymmetricParams): KeyObject | undefine
   }
 }
 
+/** A malformed signature is a refusal, never an exception out of the receiver. */
+function verifies(algorithm: string | null, content: Buffer, key: KeyObject, signature: Buffer): boolean {
+  try {
+    return verify(algorithm, content, key, signature);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A provider's signature with its private key over a recipe: Ed25519 (Discord, Telnyx) or ECDSA
  * P-256 with SHA-256, DER-encoded (SendGrid). The user configures the provider's public key.
@@ -35,7 +44,7 @@ export const checkAsymmetric: ModeCheck<AsymmetricParams> = (params, config, req
   if (typeof timestamp === 'object') return timestamp;
   const content = signedContent(params.recipe, req, { timestamp });
   const algorithm = params.mode === 'ed25519' ? null : 'sha256';
-  const valid = keys.some((key) => verify(algorithm, content, key as KeyObject, signature));
+  const valid = keys.some((key) => verifies(algorithm, content, key as KeyObject, signature));
   if (!valid) return refuse('bad_signature', `the ${params.mode} signature does not match the request`);
   return timestamp === undefined ? undefined : checkFresh(timestamp, params.timestampFormat, params.toleranceSeconds, nowMs);
 };
