@@ -8,6 +8,8 @@ export type EventAccepted = {
   destination: string | null; eventType: string | null; payload: string;
   headers: Record<string, string>; maxAttempts: number; priority: number; delaySeconds: number;
   createdAt: number; maxAttemptsSet: boolean; configOffset: number;
+  /** Endpoints to send to directly (an inbound endpoint's destinationIds); absent or empty: destination or fan-out. */
+  endpointIds?: string[];
   /** Set by the append step (the request's actor), not by the decider. */
   actor?: EventActor;
 };
