@@ -14,7 +14,7 @@ export const INBOUND_BODY_LIMIT = 1_048_576;
 
 const op: Operation = {
   tag: 'Inbound receiver', summary: 'Receive a webhook from a provider (public: the preset\'s signature scheme authenticates it)', access: 'public',
-  errors: [401, 404, 429],
+  errors: [401, 404, 413, 429],
   description: 'Point the provider (Stripe, GitHub, Shopify, ...) at the inbound endpoint\'s `url`. The body is kept byte for byte, whatever its '
     + 'Content-Type, up to 1 MiB (413 PAYLOAD_TOO_LARGE beyond). An unknown or inactive path suffix is 404; more requests a minute than '
     + 'MITTR_INBOUND_REQUESTS_PER_MINUTE is 429 with Retry-After (not recorded). The request is verified with the preset\'s scheme: a missing, '

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, signup, startTestMittr } from '../../test/support/mittr.ts';
+import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
 
 describe('inbound endpoints: receiver URLs for providers, each verified by its preset', () => {
   let env: Awaited<ReturnType<typeof startTestMittr>>;
@@ -22,7 +22,7 @@ describe('inbound endpoints: receiver URLs for providers, each verified by its p
     expect(res.body.count).toBe(res.body.data.length);
     const stripe = res.body.data.find((p: { source: string }) => p.source === 'stripe');
     expect(stripe).toMatchObject({ name: expect.any(String), mode: expect.any(String), fields: expect.arrayContaining([expect.objectContaining({ name: 'secret', required: true, secret: true })]) });
-    for (const source of ['github', 'shopify', 'slack', 'twilio']) expect(res.body.data.map((p: { source: string }) => p.source)).toContain(source);
+    for (const source of ['github', 'standard-webhooks']) expect(res.body.data.map((p: { source: string }) => p.source)).toContain(source);
   });
 
   it('creates with every field, answers the receiver URL, masks the secret, reads and lists it', async () => {
@@ -42,15 +42,20 @@ describe('inbound endpoints: receiver URLs for providers, each verified by its p
     expect(JSON.stringify(created.body)).not.toContain(secret);
     const got = await call('GET', `/api/v1/inbound-endpoints/${created.body.id}`);
     expect(got).toMatchObject({ status: 200, body: created.body });
-    const list = await call('GET', '/api/v1/inbound-endpoints?limit=1');
-    expect(list.body.data[0]).toEqual(created.body);
+    // The list reads the projection, which follows the write shortly after.
+    const listed = await eventually(async () => (await call('GET', '/api/v1/inbound-endpoints?limit=1')).body.data[0]?.id === created.body.id);
+    expect(listed).toBe(true);
+    expect((await call('GET', '/api/v1/inbound-endpoints?limit=1')).body.data[0]).toEqual(created.body);
   });
 
   it('generates a URL-safe suffix when none is given, and pages the list with a cursor', async () => {
     const a = (await call('POST', '/api/v1/inbound-endpoints', { name: 'a', source: 'stripe', sourceConfig: { secret } })).body;
     expect(a.pathSuffix).toMatch(/^[A-Za-z0-9][A-Za-z0-9._~-]*$/);
     const b = (await call('POST', '/api/v1/inbound-endpoints', { name: 'b', source: 'stripe', sourceConfig: { secret } })).body;
-    const first = await call('GET', '/api/v1/inbound-endpoints?limit=1');
+    const first = await eventually(async () => {
+      const page = await call('GET', '/api/v1/inbound-endpoints?limit=1');
+      return page.body.data[0]?.id === b.id ? page : null;
+    });
     expect(first.body.data[0].id).toBe(b.id);
     expect(first.body.pagination.hasMore).toBe(true);
     const second = await call('GET', `/api/v1/inbound-endpoints?limit=1&cursor=${first.body.pagination.cursor}`);
