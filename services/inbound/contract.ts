@@ -9,7 +9,7 @@ const Fields = {
   name: Type.String({ minLength: 1, maxLength: 255 }),
   pathSuffix: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'The receiver URL\'s last segment (/inbound/{pathSuffix}), unique across the deployment; letters, digits, . _ ~ -. Generated when absent' })),
   source: Type.String({ minLength: 1, maxLength: 64, description: 'A preset (GET /api/v1/inbound-presets): how requests are verified' }),
-  sourceConfig: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), { description: 'The preset\'s fields (secrets, tokens); on a change, keys merge and null removes one' })),
+  sourceConfig: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 5 }), Type.Null()]), { description: 'The preset\'s fields (secrets, tokens); a list of values while a secret rotates (any verifies); on a change, keys merge and null removes one' })),
   destinationIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20, description: 'Endpoints of the project each event is sent to; empty: the event fans out by type' })),
   eventTypeMapping: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 255, description: 'JSONPath over {headers, data, query}, e.g. $.headers.X-GitHub-Event or $.data.type' })])),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -27,7 +27,7 @@ export const InboundEndpoint = Type.Object({
   id: Type.String(), name: Type.String(), pathSuffix: Type.String(),
   url: Type.String({ description: 'The receiver URL to give the provider: MITTR_PUBLIC_URL + /inbound/{pathSuffix}' }),
   source: Type.String(),
-  sourceConfig: Type.Record(Type.String(), Type.String(), { description: 'The preset\'s fields; secret ones masked (****, then their last 4 characters)' }),
+  sourceConfig: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), { description: 'The preset\'s fields; secret ones masked (****, then their last 4 characters)' }),
   destinationIds: Type.Array(Type.String()), eventTypeMapping: Nullable(Type.String()), description: Type.String(),
   transformation: Nullable(Type.String()), status: Status, version: Type.Integer(), createdAt: DateTime, updatedAt: DateTime,
 });

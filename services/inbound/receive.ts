@@ -5,7 +5,7 @@ import { eventCommands } from '../events/commands.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { withinDeadline } from '../platform/http/deadline.ts';
-import { secretFields } from './domain/config.ts';
+import { mapValue, secretFields } from './domain/config.ts';
 import type { InboundState } from './domain/evolve.ts';
 import type { InboundRequestReceived } from './domain/messages.ts';
 import { presetOf } from './domain/presets/index.ts';
@@ -40,14 +40,14 @@ export function receive(ctx: ApiContext) {
   const refusals = new PerKeyLimiter(REFUSALS_RECORDED_PER_MINUTE);
   let pool: TransformPool | undefined;
   /** Unsealed sourceConfigs by inbound endpoint, for the version they were opened at. */
-  const opened = new Map<string, { version: number; config: Record<string, string> }>();
+  const opened = new Map<string, { version: number; config: Record<string, string | string[]> }>();
 
-  function sourceConfigOf(s: InboundState): Record<string, string> {
+  function sourceConfigOf(s: InboundState): Record<string, string | string[]> {
     const hit = opened.get(s.inboundEndpointId);
     if (hit?.version === s.version) return hit.config;
     const secret = secretFields(s.config.source);
-    const stored = JSON.parse(s.config.sourceConfig) as Record<string, string>;
-    const config = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, secret.has(k) ? ctx.secrets.open(v) : v]));
+    const stored = JSON.parse(s.config.sourceConfig) as Record<string, string | string[]>;
+    const config = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, secret.has(k) ? mapValue(v, (one) => ctx.secrets.open(one)) : v]));
     opened.set(s.inboundEndpointId, { version: s.version, config });
     return config;
   }

@@ -112,6 +112,25 @@ describe('the inbound receiver: provider-signed requests verified, recorded and 
     expect(JSON.parse(at('/invoices')[0]!.body)).toEqual({ type: 'invoice.updated', status: 'paid', seen: true });
   });
 
+  it('takes a form post as an object of its fields, typed from the query string, and verifies a token while it rotates', async () => {
+    const [oldToken, newToken] = [randomBytes(16).toString('hex'), randomBytes(16).toString('hex')];
+    const ib = await inboundEndpoint({ source: 'generic-bearer', sourceConfig: { token: [newToken, oldToken] }, eventTypeMapping: '$.query.kind' });
+    const shown = (await call('GET', `/api/v1/inbound-endpoints/${ib.id}`)).body;
+    expect(shown.sourceConfig.token).toEqual([`****${newToken.slice(-4)}`, `****${oldToken.slice(-4)}`]);
+    const form = 'From=%2B15551234567&Body=hello+world&MediaUrl=a&MediaUrl=b';
+    const res = await fetch(`${env.url}/inbound/${ib.pathSuffix}?kind=invoice.paid`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${oldToken}` }, body: form,
+    });
+    expect(res.status).toBe(202);
+    await sink.waitFor(() => at('/invoices').some((r) => r.body.includes('hello world')));
+    expect(JSON.parse(at('/invoices').find((r) => r.body.includes('hello world'))!.body)).toEqual({ From: '+15551234567', Body: 'hello world', MediaUrl: ['a', 'b'] });
+    const bad = await fetch(`${env.url}/inbound/${ib.pathSuffix}`, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: form });
+    expect(bad.status).toBe(401);
+    const seen = await eventually(async () => { const r = await requests(ib.id); return r.length === 2 ? r : null; });
+    expect(seen[1]).toMatchObject({ url: `${ib.url}?kind=invoice.paid`, body: form, verified: true });
+    expect(seen[0]).toMatchObject({ verified: false, reason: expect.stringMatching(/credentials|signature/) });
+  });
+
   it('answers 404 for an unknown or inactive suffix, 413 over 1 MiB, and 429 with Retry-After to a flood, recording no more than it admits', async () => {
     expect((await post('no-such-suffix', '{}', { 'content-type': 'application/json' })).status).toBe(404);
     const ib = await inboundEndpoint({ source: 'stripe', sourceConfig: { secret: stripeSecret } });

@@ -1,4 +1,4 @@
-import { secretFields } from './domain/config.ts';
+import { mapValue, secretFields } from './domain/config.ts';
 import type { InboundState } from './domain/evolve.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -14,8 +14,8 @@ export function mask(secret: string): string {
  */
 export function inboundView(s: InboundState, publicUrl: string, open: (sealed: string) => string) {
   const secret = secretFields(s.config.source);
-  const stored = JSON.parse(s.config.sourceConfig) as Record<string, string>;
-  const sourceConfig = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, secret.has(k) ? mask(open(v)) : v]));
+  const stored = JSON.parse(s.config.sourceConfig) as Record<string, string | string[]>;
+  const sourceConfig = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, secret.has(k) ? mapValue(v, (one) => mask(open(one))) : v]));
   return {
     id: s.inboundEndpointId, ...s.config, sourceConfig, url: receiverUrl(publicUrl, s.config.pathSuffix),
     version: s.version, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt),

@@ -23,6 +23,19 @@ export type ConfigDeps = {
 export const PATH_SUFFIX = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 export const MAX_DESTINATIONS = 20;
 const MAX_FIELD_CHARS = 4_096;
+/** Values a field may hold at once: the new secret and the ones it replaces, any of which verifies. */
+const MAX_ROTATING = 5;
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_FIELD_CHARS;
+/** A field's value: a string, or a list of strings (rotation: verifyInbound accepts any of them). */
+function isFieldValue(v: unknown): v is string | string[] {
+  return isText(v) || (Array.isArray(v) && v.length > 0 && v.length <= MAX_ROTATING && v.every(isText));
+}
+
+/** `f` applied to a field's value, or to each of its values. */
+export function mapValue<T>(v: string | string[], f: (s: string) => T): T | T[] {
+  return Array.isArray(v) ? v.map(f) : f(v);
+}
 
 /**
  * Merges `input` over `base` (undefined when creating) and checks every field; throws
@@ -41,8 +54,8 @@ export function buildConfig(base: InboundConfig | undefined, input: InboundInput
     const field = preset?.fields.find((f) => f.name === key);
     if (preset && !field) problems.push(`sourceConfig.${key} is not a field of the ${source} preset`);
     else if (value === null) delete sourceConfig[key];
-    else if (typeof value !== 'string' || value.length === 0 || value.length > MAX_FIELD_CHARS) problems.push(`sourceConfig.${key} must be a string of 1-${MAX_FIELD_CHARS} characters`);
-    else sourceConfig[key] = field?.secret ? deps.seal(value) : value;
+    else if (!isFieldValue(value)) problems.push(`sourceConfig.${key} must be a string of 1-${MAX_FIELD_CHARS} characters, or a list of up to ${MAX_ROTATING} (a secret while it rotates)`);
+    else sourceConfig[key] = field?.secret ? mapValue(value, deps.seal) : value;
   }
   for (const f of preset?.fields ?? []) if (f.required && sourceConfig[f.name] === undefined) problems.push(`sourceConfig.${f.name} is required by the ${source} preset (${f.description})`);
   const c: InboundConfig = {
@@ -64,7 +77,8 @@ export function buildConfig(base: InboundConfig | undefined, input: InboundInput
   if (new Set(c.destinationIds).size !== c.destinationIds.length) problems.push('destinationIds must not repeat an endpoint');
   if (c.eventTypeMapping !== null) problems.push(...mappingProblems(c.eventTypeMapping));
   if (problems.length > 0) throw new DomainError('VALIDATION_ERROR', problems.join('; '), { problems });
-  const foreign = c.destinationIds.filter((id) => !deps.isOwnEndpoint(id));
+  // Only the destinations given now: one deleted since an earlier change does not block every later one.
+  const foreign = (input.destinationIds ?? []).filter((id) => !deps.isOwnEndpoint(id));
   if (foreign.length > 0) throw new DomainError('NOT_FOUND', `endpoint not found: ${foreign.join(', ')}`, { endpointIds: foreign });
   return c;
 }

@@ -48,6 +48,15 @@ describe('inbound endpoint decider', () => {
     // The signing secret is required: removing it is refused.
     expect(when(created, { type: 'Update', input: { sourceConfig: { [secretName]: null } } })).toBe('VALIDATION_ERROR');
   });
+  it('given a secret that rotates, when given as a list, then each value sealed; a destination deleted since blocks no other change', () => {
+    const [e] = when(created, { type: 'Update', input: { sourceConfig: { [secretName]: ['new-secret-1234', 'old-secret-5678'] } } }) as InboundEndpointEvent[];
+    expect(JSON.parse((e as { config: { sourceConfig: string } }).config.sourceConfig)[secretName]).toEqual(['sealed(new-secret-1234)', 'sealed(old-secret-5678)']);
+    expect(when(created, { type: 'Update', input: { sourceConfig: { [secretName]: [] } } })).toBe('VALIDATION_ERROR');
+    const withDestination = decide(undefined, { ...create, input: { ...create.input, destinationIds: ['ep-mine'] } }, T, deps);
+    const gone = { ...deps, isOwnEndpoint: () => false };
+    expect(decide(fold(withDestination), { type: 'Update', input: { name: 'renamed' } }, T + 1, gone)).toHaveLength(1);
+    expect(() => decide(fold(withDestination), { type: 'Update', input: { destinationIds: ['ep-mine'] } }, T + 1, gone)).toThrow(DomainError);
+  });
   it('given an endpoint, when updated to the same, then no event; when deleted, then deleted, and gone after', () => {
     expect(when(created, { type: 'Update', input: { name: 'Stripe' } })).toEqual([]);
     const deleted = when(created, { type: 'Delete' }) as InboundEndpointEvent[];
