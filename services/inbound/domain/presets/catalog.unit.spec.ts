@@ -28,6 +28,16 @@ const timestamped = (p: Preset) =>
 const signsBody = (p: Preset) => ['hmac', 'keyed-header', 'standard-webhooks', 'url-params', 'ed25519', 'ecdsa'].includes(p.mode);
 const credentialsOnly = (p: Preset) => ['basic-auth', 'token-header', 'query-token'].includes(p.mode);
 
+/** Every header a preset reads, to fill with junk. */
+function headersRead(p: Preset): string[] {
+  const own = 'header' in p ? [p.header].flat() : [];
+  const timestamp = 'timestampHeader' in p && p.timestampHeader !== undefined ? [p.timestampHeader] : [];
+  const standard = p.mode === 'standard-webhooks' ? ['id', 'timestamp', 'signature'].flatMap((h) => [`webhook-${h}`, `svix-${h}`]) : [];
+  return [...own, ...timestamp, ...standard, 'authorization', 'content-type'];
+}
+const JUNK = ['', ' ', 'garbage', 'sha256=', 'v0=', 't=,v1=', 't=1,v1=zz', 'v1,', 'v1,!!!', 'Basic', 'Basic !!!', 'Bearer ', '\u0000\u00ff', '9'.repeat(40), 'x'.repeat(20_000)];
+const JUNK_BODIES = ['', '{', 'null', '[]', '{"notificationItems":[null]}', '{"signature":{"timestamp":1}}', Buffer.from([0xff, 0xfe, 0x00, 0x80])];
+
 describe('the preset catalog', () => {
   it('holds 130+ presets with unique URL-safe sources, each found by presetOf', () => {
     expect(PRESETS.length).toBeGreaterThanOrEqual(130);
@@ -81,6 +91,16 @@ describe.each(PRESETS.map((p) => [p.source, p] as const))('preset %s', (_source,
     });
   }
   if (preset.mode !== 'none') {
+    it('given hostile headers, bodies and URLs, then it refuses them and never throws', () => {
+      const { config } = signFor(preset, 'right', NOW);
+      for (const junk of JUNK) {
+        for (const body of JUNK_BODIES) {
+          const headers = Object.fromEntries(headersRead(preset).map((h) => [h, junk]));
+          const req = { method: 'POST', url: junk === '' ? 'not a url' : `https://m.example/inbound/x?token=${encodeURIComponent(junk)}&signature=${encodeURIComponent(junk)}`, headers, rawBody: Buffer.from(body) };
+          expect(verifyInbound(preset, config, req, NOW)).toMatchObject({ ok: false });
+        }
+      }
+    });
     it('given no config at all, then it is misconfigured, never accepted', () => {
       const { req } = signFor(preset, 'right', NOW);
       expect(verifyInbound(preset, {}, req, NOW)).toMatchObject({ ok: false, reason: 'misconfigured' });
