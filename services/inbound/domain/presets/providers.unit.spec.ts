@@ -1,8 +1,11 @@
 import { createHmac, generateKeyPairSync, sign as edSign } from 'node:crypto';
 import { hmacValidator } from '@adyen/api-library';
+import Mux from '@mux/mux-node';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import { EventWebhook } from '@sendgrid/eventwebhook';
+// Bolt's verifier alone: the package's index would load its HTTP receivers.
+import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
 import { verifyKey } from 'discord-interactions';
 import Razorpay from 'razorpay';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -85,6 +88,25 @@ describe('signed by the providers\' SDKs', () => {
 
 describe('checked by the providers\' SDKs (they verify but publish no signer)', () => {
   const body = '{"event":"payment.captured","payload":{}}';
+  it('Slack: a request @slack/bolt\'s isValidSlackRequest accepts is accepted, and one it finds stale is stale', () => {
+    const signed = (ts: number) => `v0=${createHmac('sha256', 'slack-signing').update(`v0:${ts}:${body}`).digest('hex')}`;
+    const ts = NOW / 1000;
+    expect(isValidSlackRequest({ signingSecret: 'slack-signing', body, headers: { 'x-slack-signature': signed(ts), 'x-slack-request-timestamp': ts }, nowMilliseconds: NOW })).toBe(true);
+    expect(verifyInbound(of('slack'), { secret: 'slack-signing' }, inbound(body, { 'x-slack-signature': signed(ts), 'x-slack-request-timestamp': String(ts) }), NOW)).toMatchObject({ ok: true });
+    const old = ts - 600;
+    expect(isValidSlackRequest({ signingSecret: 'slack-signing', body, headers: { 'x-slack-signature': signed(old), 'x-slack-request-timestamp': old }, nowMilliseconds: NOW })).toBe(false);
+    expect(verifyInbound(of('slack'), { secret: 'slack-signing' }, inbound(body, { 'x-slack-signature': signed(old), 'x-slack-request-timestamp': String(old) }), NOW)).toMatchObject({ ok: false, reason: 'stale_timestamp' });
+  });
+  it('Mux: a header mux.webhooks.verifySignature accepts is accepted, and it rejects what we reject', async () => {
+    const now = Date.now();
+    const ts = Math.floor(now / 1000);
+    const mux = new Mux({ tokenId: 'unused', tokenSecret: 'unused' });
+    const header = (payload: string) => `t=${ts},v1=${createHmac('sha256', 'mux-secret').update(`${ts}.${payload}`).digest('hex')}`;
+    await expect(mux.webhooks.verifySignature(body, { 'mux-signature': header(body) }, 'mux-secret')).resolves.toBeUndefined();
+    expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(body, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: true });
+    await expect(mux.webhooks.verifySignature(`${body} `, { 'mux-signature': header(body) }, 'mux-secret')).rejects.toThrow();
+    expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(`${body} `, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
   it('Razorpay: a request validateWebhookSignature accepts is accepted', () => {
     const signature = createHmac('sha256', 'rzp-secret').update(body).digest('hex');
     expect(Razorpay.validateWebhookSignature(body, signature, 'rzp-secret')).toBe(true);
