@@ -1,51 +1,187 @@
 import type { Preset } from '../verify/types.ts';
-import { basicAuth, headerName, secret, token } from './fields.ts';
+import { basicAuth, headerName, publicKey, secret, token } from './fields.ts';
+import { hmac, hubSignature, keyed, preset, standardWebhooks, tokenHeader } from './shapes.ts';
 
-/**
+/*
  * One entry per provider, each with the scheme its documentation describes: header, algorithm,
  * encoding, signed content (recipe), timestamp and tolerance, delivery-id and event-type headers.
- * Providers whose scheme cannot be checked offline (PayPal, Plaid, AWS SNS: keys fetched from
- * the provider at verification time) are left out rather than weakened.
+ * Left out rather than weakened: providers whose keys are fetched from the provider at
+ * verification time (PayPal's cert URL or verify API, Plaid's JWK endpoint, AWS SNS's signing
+ * cert, Google Pub/Sub push OIDC tokens), and those whose scheme we could not confirm.
  */
-export const CATALOG: Preset[] = [
-  {
-    source: 'stripe', name: 'Stripe', description: 'Stripe-Signature: t=timestamp,v1=HMAC-SHA256 hex of "{t}.{body}" (several v1 while rolling)',
-    mode: 'keyed-header', algorithm: 'sha256', header: 'stripe-signature', pairSeparator: ',', timestampKey: 't', signatureKey: 'v1', encoding: 'hex', recipe: '{timestamp}.{body}',
-    idField: 'id', eventTypeField: 'type', fields: [secret('The endpoint\'s signing secret, whsec_...')],
-  },
-  {
-    source: 'github', name: 'GitHub', description: 'X-Hub-Signature-256: sha256=HMAC-SHA256 hex of the body',
-    mode: 'hmac', algorithm: 'sha256', header: 'x-hub-signature-256', prefix: 'sha256=', encoding: 'hex',
-    idHeader: 'x-github-delivery', eventTypeHeader: 'x-github-event', fields: [secret('The webhook secret')],
-  },
-  {
-    source: 'shopify', name: 'Shopify', description: 'X-Shopify-Hmac-Sha256: HMAC-SHA256 base64 of the body',
-    mode: 'hmac', algorithm: 'sha256', header: 'x-shopify-hmac-sha256', encoding: 'base64',
-    idHeader: 'x-shopify-webhook-id', eventTypeHeader: 'x-shopify-topic', fields: [secret('The app\'s client secret (or the store\'s webhook signing key)')],
-  },
-  {
-    source: 'slack', name: 'Slack', description: 'X-Slack-Signature: v0=HMAC-SHA256 hex of "v0:{X-Slack-Request-Timestamp}:{body}"',
-    mode: 'hmac', algorithm: 'sha256', header: 'x-slack-signature', prefix: 'v0=', encoding: 'hex', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-slack-request-timestamp',
-    idField: 'event_id', eventTypeField: 'type', fields: [secret('The app\'s signing secret')],
-  },
-  {
-    source: 'standard-webhooks', name: 'Standard Webhooks', description: 'webhook-id, webhook-timestamp, webhook-signature: v1,HMAC-SHA256 base64 of "{id}.{timestamp}.{body}", whsec_ secret',
-    mode: 'standard-webhooks', headerPrefix: 'webhook', idHeader: 'webhook-id', eventTypeField: 'type', fields: [secret('The whsec_... signing secret')],
-  },
-  {
-    source: 'generic-hmac-sha256', name: 'Generic HMAC-SHA256', description: 'HMAC-SHA256 hex of the body in X-Signature (or the configured header); an optional sha256= prefix is not accepted: use generic-hmac-sha256-prefixed',
-    mode: 'hmac', algorithm: 'sha256', header: 'x-signature', headerField: 'header', encoding: 'hex', fields: [secret('The shared secret'), headerName('x-signature')],
-  },
-  {
-    source: 'generic-bearer', name: 'Generic bearer token', description: 'Authorization: Bearer <token>',
-    mode: 'token-header', header: 'authorization', scheme: 'Bearer ', fields: [token('The token the sender puts after Bearer')],
-  },
-  {
-    source: 'generic-basic-auth', name: 'Generic HTTP Basic auth', description: 'Authorization: Basic user:password',
-    mode: 'basic-auth', fields: basicAuth,
-  },
-  {
-    source: 'none', name: 'No verification', description: 'Accepts every request unverified: anyone who knows the URL can post. Only for senders that cannot sign or authenticate.',
-    mode: 'none', fields: [],
-  },
+const SIGNING_SECRET = secret('The webhook signing secret');
+const SHARED_TOKEN = token('The shared token configured at the provider');
+
+const payments: Preset[] = [
+  preset('stripe', 'Stripe', keyed('stripe-signature'), [secret('The endpoint\'s signing secret, whsec_...')], { idField: 'id', eventTypeField: 'type' }),
+  preset('paddle', 'Paddle Billing', keyed('paddle-signature', { pairSeparator: ';', timestampKey: 'ts', signatureKey: 'h1', recipe: '{timestamp}:{body}' }), [secret('The notification destination\'s secret key')], { idField: 'event_id', eventTypeField: 'event_type' }),
+  preset('square', 'Square', hmac('sha256', 'x-square-hmacsha256-signature', 'base64', { recipe: '{url}{body}' }), [secret('The subscription\'s signature key')], { idField: 'event_id', eventTypeField: 'type' }),
+  preset('adyen', 'Adyen', { mode: 'adyen' }, [secret('The HMAC key (hex) of the webhook', 'hmacKey')]),
+  preset('checkout-com', 'Checkout.com', hmac('sha256', 'cko-signature', 'hex'), [SIGNING_SECRET], { idField: 'id', eventTypeField: 'type' }),
+  preset('razorpay', 'Razorpay', hmac('sha256', 'x-razorpay-signature', 'hex'), [SIGNING_SECRET], { idHeader: 'x-razorpay-event-id', eventTypeField: 'event' }),
+  preset('paystack', 'Paystack', hmac('sha512', 'x-paystack-signature', 'hex'), [secret('The secret key')], { eventTypeField: 'event' }),
+  preset('flutterwave', 'Flutterwave', tokenHeader('verif-hash'), [token('The secret hash set in the dashboard')], { eventTypeField: 'event' }),
+  preset('xendit', 'Xendit', tokenHeader('x-callback-token'), [token('The callback verification token')], { idHeader: 'webhook-id' }),
+  preset('gocardless', 'GoCardless', hmac('sha256', 'webhook-signature', 'hex'), [SIGNING_SECRET]),
+  preset('dwolla', 'Dwolla', hmac('sha256', 'x-request-signature-sha-256', 'hex'), [secret('The webhook subscription secret')], { eventTypeHeader: 'x-dwolla-topic', idField: 'id' }),
+  preset('modern-treasury', 'Modern Treasury', hmac('sha256', 'x-signature', 'hex'), [SIGNING_SECRET]),
+  preset('revolut-business', 'Revolut Business', hmac('sha256', 'revolut-signature', 'hex', { prefix: 'v1=', listSeparator: ',', recipe: 'v1.{timestamp}.{body}', timestampHeader: 'revolut-request-timestamp', timestampFormat: 'unix-ms' }), [SIGNING_SECRET], { eventTypeField: 'event' }),
+  preset('coinbase-commerce', 'Coinbase Commerce', hmac('sha256', 'x-cc-webhook-signature', 'hex'), [secret('The shared webhook secret')]),
+  preset('fastspring', 'FastSpring', hmac('sha256', 'x-fs-signature', 'base64'), [secret('The webhook HMAC SHA256 secret')]),
+  preset('maxio', 'Maxio (Chargify)', hmac('sha256', 'x-chargify-webhook-signature-hmac-sha-256', 'hex'), [secret('The site shared key')], { idHeader: 'x-chargify-webhook-id' }),
+  preset('chargebee', 'Chargebee', { mode: 'basic-auth' }, basicAuth),
+  preset('lemon-squeezy', 'Lemon Squeezy', hmac('sha256', 'x-signature', 'hex'), [secret('The webhook signing secret')], { eventTypeHeader: 'x-event-name' }),
+  preset('polar', 'Polar', standardWebhooks('webhook', { secretFormat: 'utf8' }), [secret('The webhook secret, as shown')], { eventTypeField: 'type' }),
+  preset('woocommerce', 'WooCommerce', hmac('sha256', 'x-wc-webhook-signature', 'base64'), [secret('The webhook secret')], { idHeader: 'x-wc-webhook-delivery-id', eventTypeHeader: 'x-wc-webhook-topic' }),
+  preset('shopify', 'Shopify', hmac('sha256', 'x-shopify-hmac-sha256', 'base64'), [secret('The app\'s client secret (or the store\'s webhook signing key)')], { idHeader: 'x-shopify-webhook-id', eventTypeHeader: 'x-shopify-topic' }),
+  preset('squarespace', 'Squarespace', hmac('sha256', 'squarespace-signature', 'hex', { secretEncoding: 'hex' }), [secret('The subscription secret (hex)')], { idField: 'id', eventTypeField: 'topic' }),
+  preset('brex', 'Brex', standardWebhooks(), [secret('The webhook secret, whsec_...')]),
+  preset('lithic', 'Lithic', standardWebhooks('webhook'), [secret('The event subscription secret, whsec_...')], { eventTypeField: 'event_type' }),
+  preset('marqeta', 'Marqeta', { mode: 'basic-auth' }, basicAuth),
+  preset('orb', 'Orb', hmac('sha256', 'x-orb-signature', 'hex', { prefix: 'v1=', recipe: 'v1:{timestamp}:{body}', timestampHeader: 'x-orb-timestamp', timestampFormat: 'iso8601' }), [SIGNING_SECRET], { idField: 'id', eventTypeField: 'type' }),
+  preset('easypost', 'EasyPost', hmac('sha256', 'x-hmac-signature', 'hex', { prefix: 'hmac-sha256-hex=' }), [secret('The webhook secret')], { idField: 'id', eventTypeField: 'description' }),
+  preset('aftership', 'AfterShip', hmac('sha256', 'aftership-hmac-sha256', 'base64'), [secret('The webhook secret')]),
+  preset('persona', 'Persona', keyed('persona-signature'), [SIGNING_SECRET]),
+  preset('onfido', 'Onfido', hmac('sha256', 'x-sha2-signature', 'hex'), [secret('The webhook token')]),
+  preset('veriff', 'Veriff', hmac('sha256', 'x-hmac-signature', 'hex'), [secret('The shared secret key')]),
 ];
+
+const development: Preset[] = [
+  preset('github', 'GitHub', hubSignature('sha256'), [secret('The webhook secret')], { idHeader: 'x-github-delivery', eventTypeHeader: 'x-github-event' }),
+  preset('gitlab', 'GitLab', tokenHeader('x-gitlab-token'), [token('The webhook secret token')], { idHeader: 'x-gitlab-event-uuid', eventTypeHeader: 'x-gitlab-event' }),
+  preset('bitbucket', 'Bitbucket Cloud', hubSignature('sha256', 'x-hub-signature'), [secret('The webhook secret')], { idHeader: 'x-request-uuid', eventTypeHeader: 'x-event-key' }),
+  preset('gitea', 'Gitea', hmac('sha256', 'x-gitea-signature', 'hex'), [secret('The webhook secret')], { idHeader: 'x-gitea-delivery', eventTypeHeader: 'x-gitea-event' }),
+  preset('forgejo', 'Forgejo', hmac('sha256', 'x-forgejo-signature', 'hex'), [secret('The webhook secret')], { idHeader: 'x-forgejo-delivery', eventTypeHeader: 'x-forgejo-event' }),
+  preset('gogs', 'Gogs', hmac('sha256', 'x-gogs-signature', 'hex'), [secret('The webhook secret')], { idHeader: 'x-gogs-delivery', eventTypeHeader: 'x-gogs-event' }),
+  preset('azure-devops', 'Azure DevOps', { mode: 'basic-auth' }, basicAuth, { idField: 'id', eventTypeField: 'eventType' }),
+  preset('jira', 'Jira Cloud', hubSignature('sha256', 'x-hub-signature'), [secret('The webhook secret')], { idHeader: 'x-atlassian-webhook-identifier', eventTypeField: 'webhookEvent' }),
+  preset('linear', 'Linear', hmac('sha256', 'linear-signature', 'hex', { timestampField: 'webhookTimestamp', timestampFormat: 'unix-ms' }), [SIGNING_SECRET], { idHeader: 'linear-delivery', eventTypeHeader: 'linear-event' }),
+  preset('sentry', 'Sentry', hmac('sha256', 'sentry-hook-signature', 'hex'), [secret('The integration\'s client secret')], { idHeader: 'request-id', eventTypeHeader: 'sentry-hook-resource' }),
+  preset('vercel', 'Vercel', hmac('sha1', 'x-vercel-signature', 'hex'), [secret('The webhook secret (or integration client secret)')], { idField: 'id', eventTypeField: 'type' }),
+  preset('circleci', 'CircleCI', hmac('sha256', 'circleci-signature', 'hex', { prefix: 'v1=', listSeparator: ',' }), [secret('The webhook secret')], { idField: 'id', eventTypeHeader: 'circleci-event-type' }),
+  preset('buildkite', 'Buildkite (signature)', keyed('x-buildkite-signature', { timestampKey: 'timestamp', signatureKey: 'signature' }), [secret('The webhook signature secret')], { eventTypeHeader: 'x-buildkite-event' }),
+  preset('buildkite-token', 'Buildkite (token)', tokenHeader('x-buildkite-token'), [token('The webhook token')], { eventTypeHeader: 'x-buildkite-event' }),
+  preset('pagerduty', 'PagerDuty', hmac('sha256', 'x-pagerduty-signature', 'hex', { prefix: 'v1=', listSeparator: ',' }), [secret('The webhook subscription secret')]),
+  preset('launchdarkly', 'LaunchDarkly', hmac('sha256', 'x-ld-signature', 'hex'), [secret('The webhook secret')]),
+  preset('snyk', 'Snyk', hubSignature('sha256', 'x-hub-signature'), [secret('The webhook secret')], { eventTypeHeader: 'x-snyk-event' }),
+  preset('sonarqube', 'SonarQube / SonarCloud', hmac('sha256', 'x-sonar-webhook-hmac-sha256', 'hex'), [secret('The webhook secret')]),
+  preset('terraform-cloud', 'HCP Terraform', hmac('sha512', 'x-tfe-notification-signature', 'hex'), [secret('The notification token')]),
+  preset('pulumi', 'Pulumi Cloud', hmac('sha256', 'pulumi-webhook-signature', 'hex'), [secret('The webhook secret')], { idHeader: 'pulumi-webhook-id', eventTypeHeader: 'pulumi-webhook-kind' }),
+  preset('heroku', 'Heroku', hmac('sha256', 'heroku-webhook-hmac-sha256', 'base64'), [secret('The webhook secret')]),
+  preset('render', 'Render', standardWebhooks(), [secret('The webhook secret, whsec_...')], { eventTypeField: 'type' }),
+  preset('expo', 'Expo (EAS)', hmac('sha1', 'expo-signature', 'hex', { prefix: 'sha1=' }), [secret('The webhook secret')]),
+  preset('optimizely', 'Optimizely', hubSignature('sha1'), [secret('The webhook secret')]),
+  preset('incident-io', 'incident.io', standardWebhooks(), [secret('The webhook signing secret, whsec_...')], { eventTypeField: 'event_type' }),
+  preset('revenuecat', 'RevenueCat', tokenHeader('authorization'), [token('The Authorization header value set in RevenueCat')]),
+  preset('supabase-auth-hooks', 'Supabase Auth hooks', standardWebhooks(), [secret('The hook secret, v1,whsec_...')]),
+  preset('supabase-database', 'Supabase database webhooks', tokenHeader('authorization', { headerField: 'header' }), [token('The header value the webhook sends'), headerName('authorization')]),
+  preset('replicate', 'Replicate', standardWebhooks(), [secret('The webhook signing secret, whsec_...')]),
+  preset('openai', 'OpenAI', standardWebhooks(), [secret('The webhook signing secret, whsec_...')], { eventTypeField: 'type' }),
+  preset('hookdeck', 'Hookdeck', hmac('sha256', 'x-hookdeck-signature', 'base64'), [secret('The project signing secret')]),
+];
+
+const content: Preset[] = [
+  preset('sanity', 'Sanity', keyed('sanity-webhook-signature', { encoding: 'base64url', timestampFormat: 'unix-ms' }), [secret('The webhook secret')], { idHeader: 'idempotency-key', eventTypeHeader: 'sanity-operation' }),
+  preset('storyblok', 'Storyblok', hmac('sha1', 'webhook-signature', 'hex'), [secret('The webhook secret')], { eventTypeField: 'action' }),
+  preset('ghost', 'Ghost', keyed('x-ghost-signature', { timestampKey: 't', signatureKey: 'sha256', recipe: '{body}{timestamp}', timestampFormat: 'unix-ms' }), [secret('The webhook secret')]),
+  preset('webflow', 'Webflow', hmac('sha256', 'x-webflow-signature', 'hex', { recipe: '{timestamp}:{body}', timestampHeader: 'x-webflow-timestamp', timestampFormat: 'unix-ms' }), [secret('The webhook secret (or app client secret)')], { eventTypeField: 'triggerType' }),
+  preset('strapi', 'Strapi', tokenHeader('authorization', { headerField: 'header' }), [token('The header value configured in Strapi'), headerName('authorization')], { eventTypeField: 'event' }),
+  preset('frame-io', 'Frame.io', hmac('sha256', 'x-frameio-signature', 'hex', { prefix: 'v0=', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-frameio-request-timestamp' }), [SIGNING_SECRET], { eventTypeField: 'type' }),
+  preset('mux', 'Mux', keyed('mux-signature'), [SIGNING_SECRET], { idField: 'id', eventTypeField: 'type' }),
+  preset('dropbox', 'Dropbox', hmac('sha256', 'x-dropbox-signature', 'hex'), [secret('The app secret')]),
+  preset('box', 'Box', hmac('sha256', ['box-signature-primary', 'box-signature-secondary'], 'base64', { recipe: '{body}{timestamp}', timestampHeader: 'box-delivery-timestamp', timestampFormat: 'iso8601', toleranceSeconds: 600, secretFields: ['primaryKey', 'secondaryKey'] }),
+    [secret('The primary signature key', 'primaryKey'), { ...secret('The secondary signature key', 'secondaryKey'), required: false }], { idHeader: 'box-delivery-id', eventTypeField: 'trigger' }),
+  preset('docusign', 'Docusign Connect', hmac('sha256', ['x-docusign-signature-1', 'x-docusign-signature-2', 'x-docusign-signature-3', 'x-docusign-signature-4', 'x-docusign-signature-5'], 'base64'), [secret('The Connect HMAC key')], { eventTypeField: 'event' }),
+  preset('pandadoc', 'PandaDoc', hmac('sha256', [], 'hex', { queryParam: 'signature' }), [secret('The webhook shared key')]),
+  preset('asana', 'Asana', hmac('sha256', 'x-hook-signature', 'hex'), [secret('The X-Hook-Secret from the handshake')]),
+  preset('trello', 'Trello', hmac('sha1', 'x-trello-webhook', 'base64', { recipe: '{body}{url}' }), [secret('The app secret')]),
+  preset('clickup', 'ClickUp', hmac('sha256', 'x-signature', 'hex'), [secret('The webhook secret')], { eventTypeField: 'event' }),
+  preset('notion', 'Notion', hubSignature('sha256', 'x-notion-signature'), [secret('The verification token')], { idField: 'id', eventTypeField: 'type' }),
+  preset('airtable', 'Airtable', hmac('sha256', 'x-airtable-content-mac', 'hex', { prefix: 'hmac-sha256=', secretEncoding: 'base64' }), [secret('The webhook macSecretBase64')]),
+  preset('smartsheet', 'Smartsheet', hmac('sha256', 'smartsheet-hmac-sha256', 'hex'), [secret('The webhook sharedSecret')]),
+  preset('todoist', 'Todoist', hmac('sha256', 'x-todoist-hmac-sha256', 'base64'), [secret('The app client secret')], { idHeader: 'x-todoist-delivery-id', eventTypeField: 'event_name' }),
+  preset('shortcut', 'Shortcut', hmac('sha256', 'payload-signature', 'hex'), [secret('The webhook secret')]),
+  preset('contentful-basic', 'Contentful (HTTP Basic)', { mode: 'basic-auth' }, basicAuth, { eventTypeHeader: 'x-contentful-topic' }),
+];
+
+const communication: Preset[] = [
+  preset('slack', 'Slack', hmac('sha256', 'x-slack-signature', 'hex', { prefix: 'v0=', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-slack-request-timestamp' }), [secret('The app\'s signing secret')], { idField: 'event_id', eventTypeField: 'type' }),
+  preset('twilio', 'Twilio', { mode: 'url-params', header: 'x-twilio-signature', secretField: 'authToken', bodySha256Param: true }, [secret('The account\'s auth token', 'authToken')], { idHeader: 'i-twilio-idempotency-token' }),
+  preset('sendgrid', 'SendGrid event webhook', { mode: 'ecdsa', header: 'x-twilio-email-event-webhook-signature', encoding: 'base64', recipe: '{timestamp}{body}', timestampHeader: 'x-twilio-email-event-webhook-timestamp', keyField: 'publicKey' }, [publicKey('The verification key (base64 DER) from Mail Settings')]),
+  preset('mailgun', 'Mailgun', { mode: 'mailgun' }, [secret('The HTTP webhook signing key')]),
+  preset('postmark', 'Postmark', { mode: 'basic-auth' }, basicAuth, { eventTypeField: 'RecordType' }),
+  preset('mandrill', 'Mailchimp Transactional (Mandrill)', { mode: 'url-params', header: 'x-mandrill-signature', secretField: 'secret' }, [secret('The webhook key')]),
+  preset('sparkpost', 'SparkPost', { mode: 'basic-auth' }, basicAuth),
+  preset('mailjet', 'Mailjet', { mode: 'basic-auth' }, basicAuth),
+  preset('mailersend', 'MailerSend', hmac('sha256', 'signature', 'hex'), [secret('The webhook signing secret')], { eventTypeField: 'type' }),
+  preset('mailerlite', 'MailerLite', hmac('sha256', 'signature', 'hex'), [secret('The webhook secret')]),
+  preset('customer-io', 'Customer.io', hmac('sha256', 'x-cio-signature', 'hex', { recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-cio-timestamp' }), [secret('The reporting webhook signing key')], { idField: 'event_id', eventTypeField: 'metric' }),
+  preset('telnyx', 'Telnyx', { mode: 'ed25519', header: 'telnyx-signature-ed25519', encoding: 'base64', recipe: '{timestamp}|{body}', timestampHeader: 'telnyx-timestamp', keyField: 'publicKey', keyEncoding: 'base64' }, [publicKey('The account\'s public key (base64)')]),
+  preset('bandwidth', 'Bandwidth', { mode: 'basic-auth' }, basicAuth),
+  preset('discord', 'Discord interactions', { mode: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex', recipe: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp', keyField: 'publicKey', keyEncoding: 'hex' }, [publicKey('The application\'s public key (hex)')], { idField: 'id' }),
+  preset('telegram', 'Telegram Bot API', tokenHeader('x-telegram-bot-api-secret-token'), [token('The secret_token given to setWebhook')], { idField: 'update_id' }),
+  preset('whatsapp', 'WhatsApp Business (Meta)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
+  preset('facebook', 'Facebook (Meta Graph)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
+  preset('instagram', 'Instagram (Meta Graph)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
+  preset('messenger', 'Messenger (Meta)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
+  preset('zoom', 'Zoom', hmac('sha256', 'x-zm-signature', 'hex', { prefix: 'v0=', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-zm-request-timestamp' }), [secret('The app\'s secret token')], { eventTypeField: 'event' }),
+  preset('webex', 'Webex', hmac('sha1', 'x-spark-signature', 'hex'), [secret('The webhook secret')], { idField: 'id', eventTypeField: 'resource' }),
+  preset('ringcentral', 'RingCentral', tokenHeader('verification-token'), [token('The subscription\'s verification token')], { idField: 'uuid', eventTypeField: 'event' }),
+  preset('microsoft-teams', 'Microsoft Teams outgoing webhook', hmac('sha256', 'authorization', 'base64', { prefix: 'HMAC ', secretEncoding: 'base64' }), [secret('The security token (base64) Teams showed')]),
+  preset('intercom', 'Intercom', hubSignature('sha1'), [secret('The app\'s client secret')], { idField: 'id', eventTypeField: 'topic' }),
+  preset('help-scout', 'Help Scout', hmac('sha1', 'x-helpscout-signature', 'base64'), [secret('The webhook secret key')], { eventTypeHeader: 'x-helpscout-event' }),
+  preset('zendesk', 'Zendesk', hmac('sha256', 'x-zendesk-webhook-signature', 'base64', { recipe: '{timestamp}{body}', timestampHeader: 'x-zendesk-webhook-signature-timestamp', timestampFormat: 'iso8601' }), [secret('The webhook signing secret')], { idHeader: 'x-zendesk-webhook-invocation-id', eventTypeField: 'type' }),
+  preset('pusher', 'Pusher Channels', hmac('sha256', 'x-pusher-signature', 'hex'), [secret('The app secret')]),
+  preset('stream', 'Stream (getstream.io)', hmac('sha256', 'x-signature', 'hex'), [secret('The API secret')], { idHeader: 'x-webhook-id', eventTypeField: 'type' }),
+  preset('sendbird', 'Sendbird', hmac('sha256', 'x-sendbird-signature', 'hex'), [secret('The master API token')], { eventTypeField: 'category' }),
+  preset('nylas', 'Nylas', hmac('sha256', 'x-nylas-signature', 'hex'), [secret('The webhook secret')], { idField: 'id', eventTypeField: 'type' }),
+  preset('cronofy', 'Cronofy', hmac('sha256', 'cronofy-hmac-sha256', 'base64'), [secret('The client secret')]),
+  preset('liveblocks', 'Liveblocks', standardWebhooks(), [secret('The webhook secret, whsec_...')], { eventTypeField: 'type' }),
+  preset('google-workspace-push', 'Google Workspace push notifications', tokenHeader('x-goog-channel-token'), [token('The channel token given to watch')], { eventTypeHeader: 'x-goog-resource-state' }),
+  preset('twitch', 'Twitch EventSub', hmac('sha256', 'twitch-eventsub-message-signature', 'hex', { prefix: 'sha256=', recipe: '{id}{timestamp}{body}', timestampHeader: 'twitch-eventsub-message-timestamp', timestampFormat: 'iso8601', toleranceSeconds: 600 }), [secret('The subscription secret')], { idHeader: 'twitch-eventsub-message-id', eventTypeHeader: 'twitch-eventsub-subscription-type' }),
+  preset('youtube', 'YouTube (WebSub)', hubSignature('sha1'), [secret('The hub.secret of the subscription')]),
+  preset('patreon', 'Patreon', hmac('md5', 'x-patreon-signature', 'hex'), [secret('The webhook secret')], { eventTypeHeader: 'x-patreon-event' }),
+  preset('elevenlabs', 'ElevenLabs', keyed('elevenlabs-signature', { signatureKey: 'v0' }), [SIGNING_SECRET], { eventTypeField: 'type' }),
+];
+
+const business: Preset[] = [
+  preset('hubspot', 'HubSpot (v3 signature)', hmac('sha256', 'x-hubspot-signature-v3', 'base64', { recipe: '{method}{url}{body}{timestamp}', timestampHeader: 'x-hubspot-request-timestamp', timestampFormat: 'unix-ms' }), [secret('The app\'s client secret')]),
+  preset('typeform', 'Typeform', hmac('sha256', 'typeform-signature', 'base64', { prefix: 'sha256=' }), [secret('The webhook secret')], { idField: 'event_id', eventTypeField: 'event_type' }),
+  preset('calendly', 'Calendly', keyed('calendly-webhook-signature'), [secret('The webhook signing key')], { eventTypeField: 'event' }),
+  preset('cal-com', 'Cal.com', hmac('sha256', 'x-cal-signature-256', 'hex'), [secret('The webhook secret')], { eventTypeField: 'triggerEvent' }),
+  preset('acuity', 'Acuity Scheduling', hmac('sha256', 'x-acuity-signature', 'base64'), [secret('The API key')]),
+  preset('tally', 'Tally', hmac('sha256', 'tally-signature', 'base64'), [secret('The signing secret')], { idField: 'eventId', eventTypeField: 'eventType' }),
+  preset('gusto', 'Gusto', hmac('sha256', 'x-gusto-signature', 'hex'), [secret('The subscription verification token')], { idField: 'uuid', eventTypeField: 'event_type' }),
+  preset('greenhouse', 'Greenhouse', hmac('sha256', 'signature', 'hex', { prefix: 'sha256 ' }), [secret('The web hook secret key')], { eventTypeField: 'action' }),
+  preset('ashby', 'Ashby', hubSignature('sha256', 'ashby-signature'), [secret('The webhook secret token')], { eventTypeField: 'action' }),
+  preset('okta', 'Okta event hooks', tokenHeader('authorization', { headerField: 'header' }), [token('The authentication secret value'), headerName('authorization')], { idField: 'eventId', eventTypeField: 'eventType' }),
+  preset('auth0', 'Auth0 log streams', tokenHeader('authorization'), [token('The Authorization Token of the log stream')]),
+  preset('workos', 'WorkOS', keyed('workos-signature', { timestampFormat: 'unix-ms' }), [SIGNING_SECRET], { idField: 'id', eventTypeField: 'event' }),
+  preset('clerk', 'Clerk', standardWebhooks('svix'), [secret('The endpoint signing secret, whsec_...')], { eventTypeField: 'type' }),
+  preset('resend', 'Resend', standardWebhooks('svix'), [secret('The webhook signing secret, whsec_...')], { eventTypeField: 'type' }),
+  preset('quickbooks', 'QuickBooks Online (Intuit)', hmac('sha256', 'intuit-signature', 'base64'), [secret('The webhook verifier token')]),
+  preset('xero', 'Xero', hmac('sha256', 'x-xero-signature', 'base64'), [secret('The webhooks key')]),
+  preset('close', 'Close', hmac('sha256', 'close-sig-hash', 'hex', { recipe: '{timestamp}{body}', timestampHeader: 'close-sig-timestamp', secretEncoding: 'hex' }), [secret('The subscription signature key (hex)')]),
+  preset('pipedrive', 'Pipedrive', { mode: 'basic-auth' }, basicAuth),
+  preset('segment', 'Segment (webhook destination)', hmac('sha1', 'x-signature', 'hex'), [secret('The shared secret')], { idField: 'messageId', eventTypeField: 'type' }),
+  preset('grafana', 'Grafana alerting', { mode: 'basic-auth' }, basicAuth),
+];
+
+const generic: Preset[] = [
+  preset('standard-webhooks', 'Standard Webhooks', standardWebhooks(), [secret('The whsec_... signing secret')], { eventTypeField: 'type' }),
+  preset('svix', 'Svix', standardWebhooks('svix'), [secret('The endpoint signing secret, whsec_...')], { eventTypeField: 'type' }),
+  preset('websub', 'WebSub (X-Hub-Signature sha1)', hubSignature('sha1'), [secret('The hub.secret of the subscription')]),
+  preset('generic-hmac-sha256', 'Generic HMAC-SHA256 (hex)', hmac('sha256', 'x-signature', 'hex', { headerField: 'header' }), [secret('The shared secret'), headerName('x-signature')]),
+  preset('generic-hmac-sha256-prefixed', 'Generic HMAC-SHA256 (sha256=hex)', hmac('sha256', 'x-signature', 'hex', { headerField: 'header', prefix: 'sha256=' }), [secret('The shared secret'), headerName('x-signature')]),
+  preset('generic-hmac-sha256-base64', 'Generic HMAC-SHA256 (base64)', hmac('sha256', 'x-signature', 'base64', { headerField: 'header' }), [secret('The shared secret'), headerName('x-signature')]),
+  preset('generic-hmac-sha1', 'Generic HMAC-SHA1 (hex)', hmac('sha1', 'x-signature', 'hex', { headerField: 'header' }), [secret('The shared secret'), headerName('x-signature')]),
+  preset('generic-hmac-sha512', 'Generic HMAC-SHA512 (hex)', hmac('sha512', 'x-signature', 'hex', { headerField: 'header' }), [secret('The shared secret'), headerName('x-signature')]),
+  preset('generic-timestamped-hmac', 'Generic timestamped HMAC-SHA256 ("{timestamp}.{body}")', hmac('sha256', 'x-signature', 'hex', { recipe: '{timestamp}.{body}', timestampHeader: 'x-timestamp' }), [secret('The shared secret')]),
+  preset('generic-bearer', 'Generic bearer token', tokenHeader('authorization', { scheme: 'Bearer ' }), [token('The token the sender puts after Bearer')]),
+  preset('generic-token-header', 'Generic shared-token header', tokenHeader('x-webhook-token', { headerField: 'header' }), [SHARED_TOKEN, headerName('x-webhook-token')]),
+  preset('generic-basic-auth', 'Generic HTTP Basic auth', { mode: 'basic-auth' }, basicAuth),
+  preset('generic-query-token', 'Generic query-string token', { mode: 'query-token', param: 'token', paramField: 'param' }, [SHARED_TOKEN, { name: 'param', description: 'The query parameter, default token', required: false, secret: false }]),
+  preset('none', 'No verification', { mode: 'none' }, []),
+];
+
+export const CATALOG: Preset[] = [...payments, ...development, ...content, ...communication, ...business, ...generic];

@@ -10,3 +10,5 @@ const BY_SOURCE = new Map(PRESETS.map((preset) => [preset.source, preset]));
 export function presetOf(source: string): Preset | undefined {
   return BY_SOURCE.get(source);
 }
+
+export { redactSourceConfig, sourceConfigProblems } from './config.ts';

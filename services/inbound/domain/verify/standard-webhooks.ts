@@ -4,12 +4,20 @@ import { anyKeySigns } from './hmac.ts';
 import { signedContent } from './recipe.ts';
 import { refuse } from './refuse.ts';
 import { valuesOf } from './secrets.ts';
-import type { ModeCheck, StandardWebhooksParams } from './types.ts';
+import type { InboundRequest, ModeCheck, StandardWebhooksParams } from './types.ts';
 
 /** `whsec_<base64>` (or bare base64) to key bytes; Polar-style `utf8` secrets are the text itself. */
 function keyBytes(secret: string, format: StandardWebhooksParams['secretFormat']): Buffer | undefined {
   if (format === 'utf8') return Buffer.from(secret, 'utf8');
-  return decode(secret.trim().replace(/^whsec_/, ''), 'base64');
+  // Supabase shows the secret as `v1,whsec_...`: the version tag is not part of the key.
+  return decode(secret.trim().replace(/^v1,/, '').replace(/^whsec_/, ''), 'base64');
+}
+
+/** The three headers under the preset's prefix, else the other one: Svix sends `svix-*`, white-labelled senders `webhook-*`. */
+function headersOf(params: StandardWebhooksParams, req: InboundRequest) {
+  const prefixes = params.headerPrefix === 'svix' ? ['svix', 'webhook'] : ['webhook', 'svix'];
+  const prefix = prefixes.find((p) => req.headers[`${p}-signature`] !== undefined) ?? params.headerPrefix;
+  return { prefix, id: req.headers[`${prefix}-id`], timestamp: req.headers[`${prefix}-timestamp`], signature: req.headers[`${prefix}-signature`] };
 }
 
 /**
@@ -20,18 +28,17 @@ function keyBytes(secret: string, format: StandardWebhooksParams['secretFormat']
 export const checkStandardWebhooks: ModeCheck<StandardWebhooksParams> = (params, config, req, nowMs) => {
   const keys = (valuesOf(config, 'secret') ?? []).map((s) => keyBytes(s, params.secretFormat));
   if (keys.length === 0 || keys.some((k) => k === undefined || k.length === 0)) return refuse('misconfigured', 'sourceConfig.secret is missing or not whsec_<base64>');
-  const id = req.headers[`${params.headerPrefix}-id`];
-  const timestamp = req.headers[`${params.headerPrefix}-timestamp`];
-  const signature = req.headers[`${params.headerPrefix}-signature`];
+  const { prefix, id, timestamp, signature } = headersOf(params, req);
   if (id === undefined || timestamp === undefined || signature === undefined) {
-    return refuse('missing_signature', `needs ${params.headerPrefix}-id, ${params.headerPrefix}-timestamp and ${params.headerPrefix}-signature`);
+    return refuse('missing_signature', `needs ${prefix}-id, ${prefix}-timestamp and ${prefix}-signature`);
   }
   const sent = signature.split(' ').flatMap((entry) => {
     const [version, value] = entry.split(',', 2);
     return version === 'v1' && value !== undefined ? (decode(value, 'base64') ?? []) : [];
   });
-  if (sent.length === 0) return refuse('missing_signature', `${params.headerPrefix}-signature has no v1 signature`);
+  if (sent.length === 0) return refuse('missing_signature', `${prefix}-signature has no v1 signature`);
   const content = signedContent('{id}.{timestamp}.{body}', req, { id, timestamp });
   if (!anyKeySigns('sha256', keys as Buffer[], content, sent)) return refuse('bad_signature', 'no v1 signature matches the request');
-  return checkFresh(timestamp, 'unix-s', params.toleranceSeconds, nowMs);
+  // The message id is the same across retries of one message: the spec's own dedupe key.
+  return checkFresh(timestamp, 'unix-s', params.toleranceSeconds, nowMs) ?? { ok: true, deliveryId: id };
 };

@@ -1,0 +1,141 @@
+import { createHmac, generateKeyPairSync, sign as edSign } from 'node:crypto';
+import { hmacValidator } from '@adyen/api-library';
+import Mux from '@mux/mux-node';
+import { sign as githubSign } from '@octokit/webhooks-methods';
+import { Paddle } from '@paddle/paddle-node-sdk';
+import { EventWebhook } from '@sendgrid/eventwebhook';
+// Bolt's verifier alone: the package's index would load its HTTP receivers.
+import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
+import { verifyKey } from 'discord-interactions';
+import Razorpay from 'razorpay';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import Stripe from 'stripe';
+import { Webhook as SvixWebhook } from 'svix';
+import twilio from 'twilio';
+import { describe, expect, it } from 'vitest';
+import { inbound } from '../verify/fixture.ts';
+import { verifyInbound } from '../verify/index.ts';
+import type { Preset } from '../verify/types.ts';
+import { presetOf } from './index.ts';
+
+/*
+ * The catalog's presets against what the providers themselves publish: the examples in their
+ * documentation, and requests signed (or checked) by their own SDKs. The table-driven catalog
+ * spec proves each preset is consistent; this one proves the recipes are the providers'.
+ */
+const NOW = Date.UTC(2026, 11, 7, 1, 0, 0);
+const of = (source: string): Preset => presetOf(source) ?? expect.fail(`no preset ${source}`);
+
+describe('documented examples', () => {
+  it('GitHub: the docs\' "Hello, World!" example', () => {
+    const req = inbound('Hello, World!', { 'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17', 'x-github-event': 'ping', 'x-github-delivery': 'd1' });
+    expect(verifyInbound(of('github'), { secret: 'It\'s a Secret to Everybody' }, req, NOW)).toEqual({ ok: true, deliveryId: 'd1', eventType: 'ping' });
+  });
+  it('Twilio: the security docs\' example (auth token 12345, a call\'s form params)', () => {
+    const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+    const form = 'CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212';
+    const req = inbound(form, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': '0/KCTR6DLpKmkAf8muzZqo1nDgQ=' }, url);
+    expect(verifyInbound(of('twilio'), { authToken: '12345' }, req, NOW)).toEqual({ ok: true });
+    expect(verifyInbound(of('twilio'), { authToken: '12345' }, { ...req, rawBody: Buffer.from(form.replace('1234&', '1235&')) }, NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+  it('Standard Webhooks / Svix: the docs\' example message', () => {
+    const headers = { 'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek', 'webhook-timestamp': '1614265330', 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+    const req = inbound('{"test": 2432232314}', headers);
+    expect(verifyInbound(of('standard-webhooks'), { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, req, 1614265330_000)).toMatchObject({ ok: true, deliveryId: 'msg_p5jXN8AQM9LWM0D4loKWxJek' });
+  });
+});
+
+describe('signed by the providers\' SDKs', () => {
+  const body = JSON.stringify({ id: 'evt_1', type: 'invoice.paid', data: { object: { id: 'in_1' } } });
+
+  it('Stripe: stripe.webhooks.generateTestHeaderString', () => {
+    const header = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_abc', timestamp: NOW / 1000 });
+    expect(verifyInbound(of('stripe'), { secret: 'whsec_abc' }, inbound(body, { 'stripe-signature': header }), NOW)).toEqual({ ok: true, deliveryId: 'evt_1', eventType: 'invoice.paid' });
+  });
+  it('GitHub: @octokit/webhooks-methods sign', async () => {
+    const req = inbound(body, { 'x-hub-signature-256': await githubSign('gh-secret', body), 'x-github-event': 'push' });
+    expect(verifyInbound(of('github'), { secret: 'gh-secret' }, req, NOW)).toMatchObject({ ok: true, eventType: 'push' });
+  });
+  it.each(['clerk', 'resend', 'svix'])('%s: svix Webhook.sign with svix-* headers', (source) => {
+    const secret = 'whsec_' + Buffer.from(`${source}-key`).toString('base64');
+    const headers = { 'svix-id': 'msg_1', 'svix-timestamp': String(NOW / 1000), 'svix-signature': new SvixWebhook(secret).sign('msg_1', new Date(NOW), body) };
+    expect(verifyInbound(of(source), { secret }, inbound(body, headers), NOW)).toMatchObject({ ok: true, deliveryId: 'msg_1', eventType: 'invoice.paid' });
+  });
+  it.each(['standard-webhooks', 'brex', 'render', 'openai', 'replicate', 'liveblocks', 'incident-io', 'lithic', 'supabase-auth-hooks'])('%s: standardwebhooks Webhook.sign', (source) => {
+    const secret = 'whsec_' + Buffer.from(`${source}-key`).toString('base64');
+    const headers = { 'webhook-id': 'msg_2', 'webhook-timestamp': String(NOW / 1000), 'webhook-signature': new StandardWebhook(secret).sign('msg_2', new Date(NOW), body) };
+    expect(verifyInbound(of(source), { secret }, inbound(body, headers), NOW)).toMatchObject({ ok: true, deliveryId: 'msg_2' });
+  });
+  it('Polar: standardwebhooks with the secret\'s text base64-encoded, as Polar\'s SDK does', () => {
+    const secret = 'polar_whs_example';
+    const headers = { 'webhook-id': 'msg_3', 'webhook-timestamp': String(NOW / 1000), 'webhook-signature': new StandardWebhook(Buffer.from(secret).toString('base64')).sign('msg_3', new Date(NOW), body) };
+    expect(verifyInbound(of('polar'), { secret }, inbound(body, headers), NOW)).toMatchObject({ ok: true });
+  });
+  it('Twilio: getExpectedTwilioSignature over the URL and form params', () => {
+    const url = 'https://mittr.example/inbound/twilio-prod?x=1';
+    const params = { MessageSid: 'SM1', Body: 'hi there', From: '+15551230000' };
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('tw-token', url, params), 'i-twilio-idempotency-token': 'idem-1' };
+    expect(verifyInbound(of('twilio'), { authToken: 'tw-token' }, inbound(new URLSearchParams(params).toString(), headers, url), NOW)).toEqual({ ok: true, deliveryId: 'idem-1' });
+  });
+  it('Adyen: hmacValidator.calculateHmac over a notification item', () => {
+    const hmacKey = 'AB'.repeat(32);
+    const item = { pspReference: '991', merchantAccountCode: 'Acme', merchantReference: 'o-1', amount: { value: 500, currency: 'USD' }, eventCode: 'CAPTURE', success: 'true' };
+    const signed = { ...item, additionalData: { hmacSignature: new hmacValidator().calculateHmac(item as never, hmacKey) } };
+    const req = inbound(JSON.stringify({ live: 'false', notificationItems: [{ NotificationRequestItem: signed }] }));
+    expect(verifyInbound(of('adyen'), { hmacKey }, req, NOW)).toEqual({ ok: true, deliveryId: 'CAPTURE:991', eventType: 'CAPTURE' });
+  });
+});
+
+describe('checked by the providers\' SDKs (they verify but publish no signer)', () => {
+  const body = '{"event":"payment.captured","payload":{}}';
+  it('Slack: a request @slack/bolt\'s isValidSlackRequest accepts is accepted, and one it finds stale is stale', () => {
+    const signed = (ts: number) => `v0=${createHmac('sha256', 'slack-signing').update(`v0:${ts}:${body}`).digest('hex')}`;
+    const ts = NOW / 1000;
+    expect(isValidSlackRequest({ signingSecret: 'slack-signing', body, headers: { 'x-slack-signature': signed(ts), 'x-slack-request-timestamp': ts }, nowMilliseconds: NOW })).toBe(true);
+    expect(verifyInbound(of('slack'), { secret: 'slack-signing' }, inbound(body, { 'x-slack-signature': signed(ts), 'x-slack-request-timestamp': String(ts) }), NOW)).toMatchObject({ ok: true });
+    const old = ts - 600;
+    expect(isValidSlackRequest({ signingSecret: 'slack-signing', body, headers: { 'x-slack-signature': signed(old), 'x-slack-request-timestamp': old }, nowMilliseconds: NOW })).toBe(false);
+    expect(verifyInbound(of('slack'), { secret: 'slack-signing' }, inbound(body, { 'x-slack-signature': signed(old), 'x-slack-request-timestamp': String(old) }), NOW)).toMatchObject({ ok: false, reason: 'stale_timestamp' });
+  });
+  it('Mux: a header mux.webhooks.verifySignature accepts is accepted, and it rejects what we reject', async () => {
+    const now = Date.now();
+    const ts = Math.floor(now / 1000);
+    const mux = new Mux({ tokenId: 'unused', tokenSecret: 'unused' });
+    const header = (payload: string) => `t=${ts},v1=${createHmac('sha256', 'mux-secret').update(`${ts}.${payload}`).digest('hex')}`;
+    await expect(mux.webhooks.verifySignature(body, { 'mux-signature': header(body) }, 'mux-secret')).resolves.toBeUndefined();
+    expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(body, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: true });
+    await expect(mux.webhooks.verifySignature(`${body} `, { 'mux-signature': header(body) }, 'mux-secret')).rejects.toThrow();
+    expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(`${body} `, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+  it('Razorpay: a request validateWebhookSignature accepts is accepted', () => {
+    const signature = createHmac('sha256', 'rzp-secret').update(body).digest('hex');
+    expect(Razorpay.validateWebhookSignature(body, signature, 'rzp-secret')).toBe(true);
+    expect(verifyInbound(of('razorpay'), { secret: 'rzp-secret' }, inbound(body, { 'x-razorpay-signature': signature }), NOW)).toMatchObject({ ok: true, eventType: 'payment.captured' });
+  });
+  it('Paddle: a header paddle.webhooks.isSignatureValid accepts is accepted', async () => {
+    const now = Date.now();
+    const ts = Math.floor(now / 1000);
+    const header = `ts=${ts};h1=${createHmac('sha256', 'pdl_ntfset_key').update(`${ts}:${body}`).digest('hex')}`;
+    expect(await new Paddle('pdl_sdbx_apikey_x').webhooks.isSignatureValid(body, 'pdl_ntfset_key', header)).toBe(true);
+    expect(verifyInbound(of('paddle'), { secret: 'pdl_ntfset_key' }, inbound(body, { 'paddle-signature': header }), now)).toMatchObject({ ok: true });
+  });
+  it('SendGrid: a request @sendgrid/eventwebhook verifies is accepted', () => {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const publicKey = pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const ts = String(NOW / 1000);
+    const signature = edSign('sha256', Buffer.from(ts + body), pair.privateKey).toString('base64');
+    const webhook = new EventWebhook();
+    expect(webhook.verifySignature(webhook.convertPublicKeyToECDSA(publicKey), body, signature, ts)).toBe(true);
+    const headers = { 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': ts };
+    expect(verifyInbound(of('sendgrid'), { publicKey }, inbound(body, headers), NOW)).toMatchObject({ ok: true });
+  });
+  it('Discord: a request discord-interactions\' verifyKey accepts is accepted', async () => {
+    const pair = generateKeyPairSync('ed25519');
+    const publicKey = Buffer.from(pair.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('hex');
+    const ts = String(NOW / 1000);
+    const signature = edSign(null, Buffer.from(ts + body), pair.privateKey).toString('hex');
+    expect(await verifyKey(body, signature, ts, publicKey)).toBe(true);
+    const headers = { 'x-signature-ed25519': signature, 'x-signature-timestamp': ts };
+    expect(verifyInbound(of('discord'), { publicKey }, inbound(body, headers), NOW)).toMatchObject({ ok: true });
+  });
+});
