@@ -26,6 +26,7 @@ export function inboundCommands(ctx: ApiContext) {
   function depsFor(p: Principal): ConfigDeps {
     return {
       seal: (plain) => ctx.secrets.seal(plain),
+      open: (sealed) => ctx.secrets.open(sealed),
       isOwnEndpoint: (id) => {
         const ep = uuid.safeParse(id).success ? ctx.store.state.endpoints.get(id) : undefined;
         return ep !== undefined && !ep.deleted && ep.accountId === p.accountId && ep.projectId === p.projectId;

@@ -1,7 +1,7 @@
 import parse from 'jsonpath-rfc9535/parser';
 import { DomainError } from '../../platform/domain/errors.ts';
 import { normalizePath } from '../../endpoints/domain/partition-key.ts';
-import { presetOf } from './presets/index.ts';
+import { presetOf, sourceConfigProblems } from './presets/index.ts';
 import type { InboundConfig, InboundStatus } from './messages.ts';
 
 /** The API's view of a change: sourceConfig in clear (secret fields are sealed here, by `seal`). */
@@ -14,6 +14,8 @@ export type InboundInput = {
 /** What a configuration is checked with: the caller's sealing, its project's endpoints and a fresh suffix. */
 export type ConfigDeps = {
   seal: (plain: string) => string;
+  /** Unseals a stored secret (the preset checks the whole sourceConfig, kept values too). */
+  open: (sealed: string) => string;
   /** Whether the id names a live endpoint of the caller's project. */
   isOwnEndpoint: (endpointId: string) => boolean;
   newSuffix: () => string;
@@ -22,16 +24,6 @@ export type ConfigDeps = {
 /** URL-safe: RFC 3986 unreserved characters, starting with a letter or digit. */
 export const PATH_SUFFIX = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 export const MAX_DESTINATIONS = 20;
-const MAX_FIELD_CHARS = 4_096;
-/** Values a field may hold at once: the new secret and the ones it replaces, any of which verifies. */
-const MAX_ROTATING = 5;
-
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_FIELD_CHARS;
-/** A field's value: a string, or a list of strings (rotation: verifyInbound accepts any of them). */
-function isFieldValue(v: unknown): v is string | string[] {
-  return isText(v) || (Array.isArray(v) && v.length > 0 && v.length <= MAX_ROTATING && v.every(isText));
-}
-
 /** `f` applied to a field's value, or to each of its values. */
 export function mapValue<T>(v: string | string[], f: (s: string) => T): T | T[] {
   return Array.isArray(v) ? v.map(f) : f(v);
@@ -48,21 +40,25 @@ export function buildConfig(base: InboundConfig | undefined, input: InboundInput
   const source = input.source ?? base?.source ?? '';
   const preset = presetOf(source);
   if (!preset) problems.push(`source ${JSON.stringify(source)} is not a known preset (GET /api/v1/inbound-presets lists them)`);
-  const keep = base && source === base.source ? (JSON.parse(base.sourceConfig) as Record<string, unknown>) : {};
-  const sourceConfig: Record<string, unknown> = { ...keep };
+  const secret = secretFields(source);
+  // Kept as stored (sealed) unless changed, so a change to something else re-seals nothing.
+  const stored = base && source === base.source ? (JSON.parse(base.sourceConfig) as Record<string, unknown>) : {};
+  const plain: Record<string, unknown> = Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, secret.has(k) ? mapValue(v as string | string[], deps.open) : v]));
   for (const [key, value] of Object.entries(input.sourceConfig ?? {})) {
-    const field = preset?.fields.find((f) => f.name === key);
-    if (preset && !field) problems.push(`sourceConfig.${key} is not a field of the ${source} preset`);
-    else if (value === null) delete sourceConfig[key];
-    else if (!isFieldValue(value)) problems.push(`sourceConfig.${key} must be a string of 1-${MAX_FIELD_CHARS} characters, or a list of up to ${MAX_ROTATING} (a secret while it rotates)`);
-    else sourceConfig[key] = field?.secret ? mapValue(value, deps.seal) : value;
+    if (value === null) delete plain[key];
+    else plain[key] = value;
   }
-  for (const f of preset?.fields ?? []) if (f.required && sourceConfig[f.name] === undefined) problems.push(`sourceConfig.${f.name} is required by the ${source} preset (${f.description})`);
+  // The preset's own rules: required fields, values it can decode (a whsec_ secret, a hex key), no field it does not read.
+  if (preset) problems.push(...sourceConfigProblems(preset, plain).map((p) => `sourceConfig.${p}`));
+  const given = new Set(Object.keys(input.sourceConfig ?? {}));
+  /** Sealed once every value is known good (strings, or short lists of them). */
+  const sealed = () => JSON.stringify(Object.fromEntries(Object.entries(plain).map(([k, v]) =>
+    [k, !given.has(k) ? stored[k] : secret.has(k) ? mapValue(v as string | string[], deps.seal) : v])));
   const c: InboundConfig = {
     name: input.name ?? base?.name ?? '',
     pathSuffix: input.pathSuffix ?? base?.pathSuffix ?? deps.newSuffix(),
     source,
-    sourceConfig: JSON.stringify(sourceConfig),
+    sourceConfig: '',
     destinationIds: input.destinationIds ?? base?.destinationIds ?? [],
     eventTypeMapping: input.eventTypeMapping === undefined ? (base?.eventTypeMapping ?? null) : input.eventTypeMapping,
     description: input.description ?? base?.description ?? '',
@@ -77,6 +73,7 @@ export function buildConfig(base: InboundConfig | undefined, input: InboundInput
   if (new Set(c.destinationIds).size !== c.destinationIds.length) problems.push('destinationIds must not repeat an endpoint');
   if (c.eventTypeMapping !== null) problems.push(...mappingProblems(c.eventTypeMapping));
   if (problems.length > 0) throw new DomainError('VALIDATION_ERROR', problems.join('; '), { problems });
+  c.sourceConfig = sealed();
   // Only the destinations given now: one deleted since an earlier change does not block every later one.
   const foreign = (input.destinationIds ?? []).filter((id) => !deps.isOwnEndpoint(id));
   if (foreign.length > 0) throw new DomainError('NOT_FOUND', `endpoint not found: ${foreign.join(', ')}`, { endpointIds: foreign });

@@ -11,7 +11,7 @@ const stripe = presetOf('stripe')!;
 /** Every field the stripe preset requires, with a value. */
 const required = Object.fromEntries(stripe.fields.filter((f) => f.required).map((f) => [f.name, `whsec_${f.name}_value_123456`]));
 const secretName = stripe.fields.find((f) => f.secret)!.name;
-const deps = { seal: (s: string) => `sealed(${s})`, isOwnEndpoint: (id: string) => id === 'ep-mine', newSuffix: () => 'generated-suffix' };
+const deps = { seal: (s: string) => `sealed(${s})`, open: (s: string) => s.replace(/^sealed\((.*)\)$/, '$1'), isOwnEndpoint: (id: string) => id === 'ep-mine', newSuffix: () => 'generated-suffix' };
 const create: InboundCommand = { type: 'Create', inboundEndpointId: 'ib1', accountId: 'a', projectId: 'p', input: { name: 'Stripe', source: 'stripe', sourceConfig: required } };
 const fold = (events: InboundEndpointEvent[]) => events.reduce<InboundState | undefined>(evolve, undefined);
 /** given events, when command, then events or an error code */
