@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
+import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, isolatedConfig, signup, startTestMittr } from '../../test/support/mittr.ts';
 import { RecordingSink } from '../../test/support/sink.ts';
@@ -30,7 +31,8 @@ describe('the inbound receiver: provider-signed requests verified, recorded and 
 
   beforeAll(async () => {
     sinkUrl = await sink.start();
-    env = await startTestMittr(isolatedConfig({ MITTR_INBOUND_REQUESTS_PER_MINUTE: String(FLOOD_LIMIT) }));
+    // The URL providers call (Twilio signs it) is the public one, not the loopback address the test posts to.
+    env = await startTestMittr(isolatedConfig({ MITTR_INBOUND_REQUESTS_PER_MINUTE: String(FLOOD_LIMIT), MITTR_PUBLIC_URL: 'https://hooks.mittr.example' }));
     call = api(env.url, (await signup(env.url)).apiKey);
     await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/charges`, eventTypes: ['charge.*'] });
     await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/invoices`, eventTypes: ['invoice.paid'] });
@@ -129,6 +131,21 @@ describe('the inbound receiver: provider-signed requests verified, recorded and 
     const seen = await eventually(async () => { const r = await requests(ib.id); return r.length === 2 ? r : null; });
     expect(seen[1]).toMatchObject({ url: `${ib.url}?kind=invoice.paid`, body: form, verified: true });
     expect(seen[0]).toMatchObject({ verified: false, reason: expect.stringMatching(/credentials|signature/) });
+  });
+
+  it('verifies a Twilio form post against the public URL it was sent to, query string included', async () => {
+    const authToken = randomBytes(16).toString('hex');
+    const ib = await inboundEndpoint({ source: 'twilio', sourceConfig: { authToken }, eventTypeMapping: '$.query.kind' });
+    const form = { MessageSid: `SM${randomBytes(8).toString('hex')}`, From: '+15557654321', Body: 'paid' };
+    const url = `${ib.url}?kind=invoice.paid`;
+    expect(url.startsWith('https://hooks.mittr.example/inbound/')).toBe(true);
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, form) };
+    const ok = await fetch(`${env.url}/inbound/${ib.pathSuffix}?kind=invoice.paid`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+    expect(ok.status).toBe(202);
+    await sink.waitFor(() => at('/invoices').some((r) => r.body.includes(form.MessageSid)));
+    // Signed for another URL (the query changed): refused.
+    const moved = await fetch(`${env.url}/inbound/${ib.pathSuffix}?kind=other`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+    expect(moved.status).toBe(401);
   });
 
   it('answers 404 for an unknown or inactive suffix, 413 over 1 MiB, and 429 with Retry-After to a flood, recording no more than it admits', async () => {
