@@ -148,12 +148,23 @@ describe('the inbound receiver: provider-signed requests verified, recorded and 
     expect(moved.status).toBe(401);
   });
 
-  it('answers 404 for an unknown or inactive suffix, 413 over 1 MiB, and 429 with Retry-After to a flood, recording no more than it admits', async () => {
+  it('answers 404 for an unknown or inactive suffix, 413 over 512 KiB, and 429 with Retry-After to a flood, recording no more than it admits', async () => {
     expect((await post('no-such-suffix', '{}', { 'content-type': 'application/json' })).status).toBe(404);
     const ib = await inboundEndpoint({ source: 'stripe', sourceConfig: { secret: stripeSecret } });
-    const big = await post(ib.pathSuffix, Buffer.alloc(1_048_577, 0x61), { 'content-type': 'application/octet-stream' });
+    const big = await post(ib.pathSuffix, Buffer.alloc(524_289, 0x61), { 'content-type': 'application/octet-stream' });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    // At the limit, a binary body is taken whole: recorded byte for byte, its event carrying it in base64.
+    const token = randomBytes(16).toString('hex');
+    const binary = await inboundEndpoint({ source: 'generic-bearer', sourceConfig: { token } });
+    const bytes = randomBytes(524_288);
+    const taken = await post(binary.pathSuffix, bytes, { 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` });
+    expect(taken.status).toBe(202);
+    const [kept] = await eventually(async () => { const r = await requests(binary.id); return r.length === 1 ? r : null; });
+    expect(Buffer.from(kept!.bodyBase64 as string, 'base64').equals(bytes)).toBe(true);
+    const { eventId } = await taken.json() as { eventId: string };
+    const event = await eventually(async () => { const e = await call('GET', `/api/v1/events/${eventId}`); return e.status === 200 ? e.body : null; });
+    expect(event.payload).toEqual({ contentType: 'application/octet-stream', encoding: 'base64', body: bytes.toString('base64') });
     const codes: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < FLOOD_LIMIT + 5; i++) {

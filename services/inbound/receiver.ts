@@ -9,14 +9,18 @@ import type { InboundState } from './domain/evolve.ts';
 import { receive } from './receive.ts';
 import { PerKeyLimiter } from './limiter.ts';
 
-/** The largest body a provider may post; larger is 413 PAYLOAD_TOO_LARGE, unread and unrecorded. */
-export const INBOUND_BODY_LIMIT = 1_048_576;
+/**
+ * The largest body a provider may post; larger is 413 PAYLOAD_TOO_LARGE, unread and unrecorded.
+ * Half of Kafka's default record limit (1 MiB): the event (a binary body in base64 is 4/3 of it)
+ * and the request's record must each fit in the log. Providers send far less.
+ */
+export const INBOUND_BODY_LIMIT = 524_288;
 
 const op: Operation = {
   tag: 'Inbound receiver', summary: 'Receive a webhook from a provider (public: the preset\'s signature scheme authenticates it)', access: 'public',
   errors: [401, 404, 413, 429],
   description: 'Point the provider (Stripe, GitHub, Shopify, ...) at the inbound endpoint\'s `url`. The body is kept byte for byte, whatever its '
-    + 'Content-Type, up to 1 MiB (413 PAYLOAD_TOO_LARGE beyond). An unknown or inactive path suffix is 404; more requests a minute than '
+    + 'Content-Type, up to 512 KiB (413 PAYLOAD_TOO_LARGE beyond). An unknown or inactive path suffix is 404; more requests a minute than '
     + 'MITTR_INBOUND_REQUESTS_PER_MINUTE is 429 with Retry-After (not recorded). The request is verified with the preset\'s scheme: a missing, '
     + 'wrong or replayed (timestamp outside the 5-minute tolerance) signature is 401 INVALID_SIGNATURE with its `reason`; a verified one 202. '
     + 'Every request that reaches verification is recorded (GET /api/v1/inbound-endpoints/{id}/requests). A verified request becomes an event: '
