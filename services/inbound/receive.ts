@@ -9,6 +9,7 @@ import { mapValue, secretFields } from './domain/config.ts';
 import type { InboundState } from './domain/evolve.ts';
 import type { InboundRequestReceived } from './domain/messages.ts';
 import { presetOf } from './domain/presets/index.ts';
+import { redactCredentials } from './domain/redact.ts';
 import { bodyData, eventTypeOf, formFields, idempotencyKeyOf, inboundEvent, payloadText } from './domain/receipt.ts';
 import type { Verdict } from './domain/verify/types.ts';
 import { verifyInbound } from './domain/verify/index.ts';
@@ -53,9 +54,11 @@ export function receive(ctx: ApiContext) {
   }
 
   async function record(s: InboundState, a: Arrival, headers: Record<string, string>, url: string, receivedAt: number, o: Outcome) {
+    // The log keeps no credential of the inbound endpoint's (a bearer token, a token in the query).
+    const kept = redactCredentials(presetOf(s.config.source), sourceConfigOf(s), headers, url);
     const event: InboundRequestReceived = {
       type: 'InboundRequestReceived', requestId: a.requestId, inboundEndpointId: s.inboundEndpointId, accountId: s.accountId,
-      projectId: s.projectId, receivedAt, method: a.method, url, headers, body: a.rawBody, ...o,
+      projectId: s.projectId, receivedAt, method: a.method, url: kept.url, headers: kept.headers, body: a.rawBody, ...o,
     };
     await withinDeadline(ctx.appender.append([{ topic: ctx.topics.inboundRequests, key: s.inboundEndpointId, event }]), 'the event log');
   }

@@ -129,7 +129,8 @@ describe('the inbound receiver: provider-signed requests verified, recorded and 
     const bad = await fetch(`${env.url}/inbound/${ib.pathSuffix}`, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: form });
     expect(bad.status).toBe(401);
     const seen = await eventually(async () => { const r = await requests(ib.id); return r.length === 2 ? r : null; });
-    expect(seen[1]).toMatchObject({ url: `${ib.url}?kind=invoice.paid`, body: form, verified: true });
+    expect(seen[1]).toMatchObject({ url: `${ib.url}?kind=invoice.paid`, body: form, verified: true, headers: { authorization: '[redacted]' } });
+    expect(JSON.stringify(seen)).not.toContain(oldToken);
     expect(seen[0]).toMatchObject({ verified: false, reason: expect.stringMatching(/credentials|signature/) });
   });
 
