@@ -105,7 +105,7 @@ const content: Preset[] = [
 ];
 
 const communication: Preset[] = [
-  preset('slack', 'Slack', hmac('sha256', 'x-slack-signature', 'hex', { prefix: 'v0=', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-slack-request-timestamp' }), [secret('The app\'s signing secret')], { idField: 'event_id', eventTypeField: 'type' }),
+  preset('slack', 'Slack', hmac('sha256', 'x-slack-signature', 'hex', { prefix: 'v0=', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-slack-request-timestamp' }), [secret('The app\'s signing secret')], { idField: 'event_id', eventTypeField: 'type', handshake: 'slack-url-verification' }),
   preset('twilio', 'Twilio', { mode: 'url-params', header: 'x-twilio-signature', secretField: 'authToken', bodySha256Param: true }, [secret('The account\'s auth token', 'authToken')], { idHeader: 'i-twilio-idempotency-token' }),
   preset('sendgrid', 'SendGrid event webhook', { mode: 'ecdsa', header: 'x-twilio-email-event-webhook-signature', encoding: 'base64', recipe: '{timestamp}{body}', timestampHeader: 'x-twilio-email-event-webhook-timestamp', keyField: 'publicKey' }, [publicKey('The verification key (base64 DER) from Mail Settings')]),
   preset('mailgun', 'Mailgun', { mode: 'mailgun' }, [secret('The HTTP webhook signing key')]),
@@ -118,13 +118,13 @@ const communication: Preset[] = [
   preset('customer-io', 'Customer.io', hmac('sha256', 'x-cio-signature', 'hex', { recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-cio-timestamp' }), [secret('The reporting webhook signing key')], { idField: 'event_id', eventTypeField: 'metric' }),
   preset('telnyx', 'Telnyx', { mode: 'ed25519', header: 'telnyx-signature-ed25519', encoding: 'base64', recipe: '{timestamp}|{body}', timestampHeader: 'telnyx-timestamp', keyField: 'publicKey', keyEncoding: 'base64' }, [publicKey('The account\'s public key (base64)')]),
   preset('bandwidth', 'Bandwidth', { mode: 'basic-auth' }, basicAuth),
-  preset('discord', 'Discord interactions', { mode: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex', recipe: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp', keyField: 'publicKey', keyEncoding: 'hex' }, [publicKey('The application\'s public key (hex)')], { idField: 'id' }),
+  preset('discord', 'Discord interactions', { mode: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex', recipe: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp', keyField: 'publicKey', keyEncoding: 'hex' }, [publicKey('The application\'s public key (hex)')], { idField: 'id', handshake: 'discord-ping' }),
   preset('telegram', 'Telegram Bot API', tokenHeader('x-telegram-bot-api-secret-token'), [token('The secret_token given to setWebhook')], { idField: 'update_id' }),
   preset('whatsapp', 'WhatsApp Business (Meta)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
   preset('facebook', 'Facebook (Meta Graph)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
   preset('instagram', 'Instagram (Meta Graph)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
   preset('messenger', 'Messenger (Meta)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
-  preset('zoom', 'Zoom', hmac('sha256', 'x-zm-signature', 'hex', { prefix: 'v0=', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-zm-request-timestamp' }), [secret('The app\'s secret token')], { eventTypeField: 'event' }),
+  preset('zoom', 'Zoom', hmac('sha256', 'x-zm-signature', 'hex', { prefix: 'v0=', recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-zm-request-timestamp' }), [secret('The app\'s secret token')], { eventTypeField: 'event', handshake: 'zoom-url-validation' }),
   preset('webex', 'Webex', hmac('sha1', 'x-spark-signature', 'hex'), [secret('The webhook secret')], { idField: 'id', eventTypeField: 'resource' }),
   preset('ringcentral', 'RingCentral', tokenHeader('verification-token'), [token('The subscription\'s verification token')], { idField: 'uuid', eventTypeField: 'event' }),
   preset('microsoft-teams', 'Microsoft Teams outgoing webhook', hmac('sha256', 'authorization', 'base64', { prefix: 'HMAC ', secretEncoding: 'base64' }), [secret('The security token (base64) Teams showed')]),
@@ -138,7 +138,7 @@ const communication: Preset[] = [
   preset('cronofy', 'Cronofy', hmac('sha256', 'cronofy-hmac-sha256', 'base64'), [secret('The client secret')]),
   preset('liveblocks', 'Liveblocks', standardWebhooks(), [secret('The webhook secret, whsec_...')], { eventTypeField: 'type' }),
   preset('google-workspace-push', 'Google Workspace push notifications', tokenHeader('x-goog-channel-token'), [token('The channel token given to watch')], { eventTypeHeader: 'x-goog-resource-state' }),
-  preset('twitch', 'Twitch EventSub', hmac('sha256', 'twitch-eventsub-message-signature', 'hex', { prefix: 'sha256=', recipe: '{id}{timestamp}{body}', timestampHeader: 'twitch-eventsub-message-timestamp', timestampFormat: 'iso8601', toleranceSeconds: 600 }), [secret('The subscription secret')], { idHeader: 'twitch-eventsub-message-id', eventTypeHeader: 'twitch-eventsub-subscription-type' }),
+  preset('twitch', 'Twitch EventSub', hmac('sha256', 'twitch-eventsub-message-signature', 'hex', { prefix: 'sha256=', recipe: '{id}{timestamp}{body}', timestampHeader: 'twitch-eventsub-message-timestamp', timestampFormat: 'iso8601', toleranceSeconds: 600 }), [secret('The subscription secret')], { idHeader: 'twitch-eventsub-message-id', eventTypeHeader: 'twitch-eventsub-subscription-type', handshake: 'twitch-challenge' }),
   preset('youtube', 'YouTube (WebSub)', hubSignature('sha1'), [secret('The hub.secret of the subscription')]),
   preset('patreon', 'Patreon', hmac('md5', 'x-patreon-signature', 'hex'), [secret('The webhook secret')], { eventTypeHeader: 'x-patreon-event' }),
   preset('elevenlabs', 'ElevenLabs', keyed('elevenlabs-signature', { signatureKey: 'v0' }), [SIGNING_SECRET], { eventTypeField: 'type' }),

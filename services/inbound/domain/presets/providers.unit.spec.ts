@@ -14,7 +14,7 @@ import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { inbound } from '../verify/fixture.ts';
-import { verifyInbound } from '../verify/index.ts';
+import { handshakeReply, verifyInbound } from '../verify/index.ts';
 import type { Preset } from '../verify/types.ts';
 import { presetOf } from './index.ts';
 
@@ -106,6 +106,14 @@ describe('checked by the providers\' SDKs (they verify but publish no signer)', 
     expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(body, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: true });
     await expect(mux.webhooks.verifySignature(`${body} `, { 'mux-signature': header(body) }, 'mux-secret')).rejects.toThrow();
     expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(`${body} `, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+  it('Slack: a signed url_verification is verified, then answered with its challenge', () => {
+    const challenge = '{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}';
+    const ts = NOW / 1000;
+    const headers = { 'x-slack-signature': `v0=${createHmac('sha256', 'slack-signing').update(`v0:${ts}:${challenge}`).digest('hex')}`, 'x-slack-request-timestamp': String(ts) };
+    const req = inbound(challenge, headers);
+    expect(verifyInbound(of('slack'), { secret: 'slack-signing' }, req, NOW)).toMatchObject({ ok: true });
+    expect(handshakeReply(of('slack'), { secret: 'slack-signing' }, req)?.body).toBe('{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}');
   });
   it('Razorpay: a request validateWebhookSignature accepts is accepted', () => {
     const signature = createHmac('sha256', 'rzp-secret').update(body).digest('hex');

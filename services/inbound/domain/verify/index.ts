@@ -10,6 +10,7 @@ import type { InboundRequest, Preset, Verdict } from './types.ts';
 import { checkUrlParams } from './url-params.ts';
 
 export type * from './types.ts';
+export { handshakeReply, type HandshakeReply } from './handshake.ts';
 
 function check(preset: Preset, config: Readonly<Record<string, unknown>>, req: InboundRequest, nowMs: number): Verdict | undefined {
   switch (preset.mode) {
