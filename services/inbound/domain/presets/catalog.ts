@@ -118,6 +118,7 @@ const communication: Preset[] = [
   preset('customer-io', 'Customer.io', hmac('sha256', 'x-cio-signature', 'hex', { recipe: 'v0:{timestamp}:{body}', timestampHeader: 'x-cio-timestamp' }), [secret('The reporting webhook signing key')], { idField: 'event_id', eventTypeField: 'metric' }),
   preset('telnyx', 'Telnyx', { mode: 'ed25519', header: 'telnyx-signature-ed25519', encoding: 'base64', recipe: '{timestamp}|{body}', timestampHeader: 'telnyx-timestamp', keyField: 'publicKey', keyEncoding: 'base64' }, [publicKey('The account\'s public key (base64)')]),
   preset('bandwidth', 'Bandwidth', { mode: 'basic-auth' }, basicAuth),
+  preset('line', 'LINE Messaging API', hmac('sha256', 'x-line-signature', 'base64'), [secret('The channel secret')]),
   preset('discord', 'Discord interactions', { mode: 'ed25519', header: 'x-signature-ed25519', encoding: 'hex', recipe: '{timestamp}{body}', timestampHeader: 'x-signature-timestamp', keyField: 'publicKey', keyEncoding: 'hex' }, [publicKey('The application\'s public key (hex)')], { idField: 'id', handshake: 'discord-ping' }),
   preset('telegram', 'Telegram Bot API', tokenHeader('x-telegram-bot-api-secret-token'), [token('The secret_token given to setWebhook')], { idField: 'update_id' }),
   preset('whatsapp', 'WhatsApp Business (Meta)', hubSignature('sha256'), [secret('The Meta app secret')], { eventTypeField: 'object' }),
