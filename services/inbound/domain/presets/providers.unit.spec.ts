@@ -1,5 +1,7 @@
 import { createHmac, generateKeyPairSync, sign as edSign } from 'node:crypto';
 import { hmacValidator } from '@adyen/api-library';
+import { Signature as HubSpotSignature } from '@hubspot/api-client';
+import { validateSignature as lineValidate } from '@line/bot-sdk';
 import Mux from '@mux/mux-node';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import { Paddle } from '@paddle/paddle-node-sdk';
@@ -7,6 +9,8 @@ import { EventWebhook } from '@sendgrid/eventwebhook';
 // Bolt's verifier alone: the package's index would load its HTTP receivers.
 import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
 import { verifyKey } from 'discord-interactions';
+import { WorkOS } from '@workos-inc/node';
+import { encodeSignatureHeader as sanityHeader } from '@sanity/webhook';
 import Razorpay from 'razorpay';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
@@ -14,7 +18,7 @@ import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { inbound } from '../verify/fixture.ts';
-import { verifyInbound } from '../verify/index.ts';
+import { handshakeReply, verifyInbound } from '../verify/index.ts';
 import type { Preset } from '../verify/types.ts';
 import { presetOf } from './index.ts';
 
@@ -77,6 +81,25 @@ describe('signed by the providers\' SDKs', () => {
     const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature('tw-token', url, params), 'i-twilio-idempotency-token': 'idem-1' };
     expect(verifyInbound(of('twilio'), { authToken: 'tw-token' }, inbound(new URLSearchParams(params).toString(), headers, url), NOW)).toEqual({ ok: true, deliveryId: 'idem-1' });
   });
+  it('Sanity: @sanity/webhook encodeSignatureHeader (base64url, millisecond timestamp)', async () => {
+    const header = await sanityHeader(body, NOW, 'sanity-secret');
+    expect(verifyInbound(of('sanity'), { secret: 'sanity-secret' }, inbound(body, { 'sanity-webhook-signature': header }), NOW)).toMatchObject({ ok: true });
+    expect(verifyInbound(of('sanity'), { secret: 'sanity-secret' }, inbound(body, { 'sanity-webhook-signature': header }), NOW + 600_000)).toMatchObject({ ok: false, reason: 'stale_timestamp' });
+  });
+  it('HubSpot: @hubspot/api-client Signature.getSignature v3 over method, URL, body and timestamp', () => {
+    const url = 'https://mittr.example/inbound/hubspot-prod';
+    const signature = HubSpotSignature.getSignature('POST', 'v3', { clientSecret: 'hs-secret', requestBody: body, url, timestamp: NOW, signature: '' });
+    const headers = { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(NOW) };
+    expect(verifyInbound(of('hubspot'), { secret: 'hs-secret' }, inbound(body, headers, url), NOW)).toMatchObject({ ok: true });
+    expect(verifyInbound(of('hubspot'), { secret: 'hs-secret' }, inbound(body, headers, `${url}-other`), NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+  it('WorkOS: @workos-inc/node webhooks.computeSignature (millisecond timestamp), and its own verifyHeader agrees', async () => {
+    const workos = new WorkOS('sk_test_unused');
+    const now = Date.now();
+    const header = `t=${now}, v1=${await workos.webhooks.computeSignature(now, body as never, 'workos-secret')}`;
+    await expect(workos.webhooks.verifyHeader({ payload: body as never, sigHeader: header, secret: 'workos-secret' })).resolves.toBe(true);
+    expect(verifyInbound(of('workos'), { secret: 'workos-secret' }, inbound(body, { 'workos-signature': header }), now)).toMatchObject({ ok: true, deliveryId: 'evt_1' });
+  });
   it('Adyen: hmacValidator.calculateHmac over a notification item', () => {
     const hmacKey = 'AB'.repeat(32);
     const item = { pspReference: '991', merchantAccountCode: 'Acme', merchantReference: 'o-1', amount: { value: 500, currency: 'USD' }, eventCode: 'CAPTURE', success: 'true' };
@@ -106,6 +129,19 @@ describe('checked by the providers\' SDKs (they verify but publish no signer)', 
     expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(body, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: true });
     await expect(mux.webhooks.verifySignature(`${body} `, { 'mux-signature': header(body) }, 'mux-secret')).rejects.toThrow();
     expect(verifyInbound(of('mux'), { secret: 'mux-secret' }, inbound(`${body} `, { 'mux-signature': header(body) }), now)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
+  it('Slack: a signed url_verification is verified, then answered with its challenge', () => {
+    const challenge = '{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}';
+    const ts = NOW / 1000;
+    const headers = { 'x-slack-signature': `v0=${createHmac('sha256', 'slack-signing').update(`v0:${ts}:${challenge}`).digest('hex')}`, 'x-slack-request-timestamp': String(ts) };
+    const req = inbound(challenge, headers);
+    expect(verifyInbound(of('slack'), { secret: 'slack-signing' }, req, NOW)).toMatchObject({ ok: true });
+    expect(handshakeReply(of('slack'), { secret: 'slack-signing' }, req)?.body).toBe('{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}');
+  });
+  it('LINE: a request @line/bot-sdk validateSignature accepts is accepted', () => {
+    const signature = createHmac('sha256', 'line-channel-secret').update(body).digest('base64');
+    expect(lineValidate(body, 'line-channel-secret', signature)).toBe(true);
+    expect(verifyInbound(of('line'), { secret: 'line-channel-secret' }, inbound(body, { 'x-line-signature': signature }), NOW)).toMatchObject({ ok: true });
   });
   it('Razorpay: a request validateWebhookSignature accepts is accepted', () => {
     const signature = createHmac('sha256', 'rzp-secret').update(body).digest('hex');

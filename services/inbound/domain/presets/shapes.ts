@@ -1,8 +1,8 @@
-import type { ConfigField, Encoding, HashAlgorithm, HmacParams, KeyedHeaderParams, ModeParams, Naming, Preset, StandardWebhooksParams, TokenHeaderParams } from '../verify/types.ts';
+import type { ConfigField, Encoding, Handshake, HashAlgorithm, HmacParams, KeyedHeaderParams, ModeParams, Naming, Preset, StandardWebhooksParams, TokenHeaderParams } from '../verify/types.ts';
 import { describeScheme } from './describe.ts';
 
 /** A catalog entry: the description is derived from the scheme, so it cannot say one thing while the code checks another. */
-export function preset(source: string, name: string, params: ModeParams, fields: ConfigField[], naming: Naming = {}): Preset {
+export function preset(source: string, name: string, params: ModeParams, fields: ConfigField[], naming: Naming & { handshake?: Handshake } = {}): Preset {
   return { source, name, description: `${name}: ${describeScheme(params)}`, fields, ...naming, ...params };
 }
 

@@ -4,7 +4,12 @@
  * to decide what the bytes are.
  */
 export function bodyField(rawBody: Buffer, field: string): string | undefined {
-  const value = jsonObject(rawBody)?.[field];
+  return fieldOf(jsonObject(rawBody), field);
+}
+
+/** A top-level field of an already parsed body as text, as bodyField reads it. */
+export function fieldOf(body: Record<string, unknown> | undefined, field: string): string | undefined {
+  const value = body?.[field];
   if (typeof value === 'string' && value.length > 0) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;

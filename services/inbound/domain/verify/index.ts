@@ -1,6 +1,6 @@
 import { checkAdyen } from './adyen.ts';
 import { checkAsymmetric } from './asymmetric.ts';
-import { bodyField } from './body.ts';
+import { fieldOf, jsonObject } from './body.ts';
 import { checkBasicAuth, checkQueryToken, checkTokenHeader } from './credentials.ts';
 import { checkHmac } from './hmac.ts';
 import { checkKeyedHeader } from './keyed-header.ts';
@@ -10,6 +10,7 @@ import type { InboundRequest, Preset, Verdict } from './types.ts';
 import { checkUrlParams } from './url-params.ts';
 
 export type * from './types.ts';
+export { handshakeReply, type HandshakeReply } from './handshake.ts';
 
 function check(preset: Preset, config: Readonly<Record<string, unknown>>, req: InboundRequest, nowMs: number): Verdict | undefined {
   switch (preset.mode) {
@@ -44,11 +45,18 @@ const nonEmpty = (value: string | undefined) => (value === undefined || value.tr
 export function verifyInbound(preset: Preset, sourceConfig: Readonly<Record<string, unknown>>, req: InboundRequest, nowMs: number): Verdict {
   const verdict = check(preset, sourceConfig, req, nowMs);
   if (verdict !== undefined && !verdict.ok) return verdict;
+  // The body is parsed at most once, and only when a name is not in a header: the receiver's hot path.
+  let parsed: Record<string, unknown> | undefined | null = null;
+  const field = (name: string | undefined) => {
+    if (name === undefined) return undefined;
+    if (parsed === null) parsed = jsonObject(req.rawBody);
+    return fieldOf(parsed, name);
+  };
   const deliveryId = verdict?.deliveryId
     ?? nonEmpty(preset.idHeader === undefined ? undefined : req.headers[preset.idHeader])
-    ?? (preset.idField === undefined ? undefined : bodyField(req.rawBody, preset.idField));
+    ?? field(preset.idField);
   const eventType = verdict?.eventType
     ?? nonEmpty(preset.eventTypeHeader === undefined ? undefined : req.headers[preset.eventTypeHeader])
-    ?? (preset.eventTypeField === undefined ? undefined : bodyField(req.rawBody, preset.eventTypeField));
+    ?? field(preset.eventTypeField);
   return { ok: true, ...(deliveryId === undefined ? {} : { deliveryId }), ...(eventType === undefined ? {} : { eventType }) };
 }

@@ -160,7 +160,14 @@ export type Naming = {
   eventTypeField?: string;
 };
 
-export type Preset = Naming &
+/**
+ * An endpoint-validation exchange a provider runs on a verified request, which wants a particular
+ * answer instead of 202 and is not an event to forward: Slack's url_verification, Twitch's
+ * webhook_callback_verification, Zoom's endpoint.url_validation, Discord's PING.
+ */
+export type Handshake = 'slack-url-verification' | 'twitch-challenge' | 'zoom-url-validation' | 'discord-ping';
+
+export type Preset = Naming & { handshake?: Handshake } &
   ModeParams & {
     /** URL-safe slug, unique: what an inbound endpoint's `source` names. */
     source: string;
