@@ -54,3 +54,5 @@ export const ReceiverParams = Type.Object({ pathSuffix: Type.String({ maxLength:
 export const Received = Type.Object({
   received: Type.Boolean(), requestId: Type.String(), eventId: Nullable(Type.String()), duplicate: Type.Boolean(),
 });
+/** A handshake's answer: what the provider validating the URL expects (a challenge echoed, JSON or text). */
+export const Handshake = Type.Unknown({ description: 'The provider\'s expected answer to its URL validation: JSON (Slack, Zoom, Discord) or the challenge as text (Twitch)' });

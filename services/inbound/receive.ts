@@ -12,12 +12,15 @@ import { presetOf } from './domain/presets/index.ts';
 import { redactCredentials } from './domain/redact.ts';
 import { bodyData, eventTypeOf, formFields, idempotencyKeyOf, inboundEvent, payloadText } from './domain/receipt.ts';
 import type { Verdict } from './domain/verify/types.ts';
-import { verifyInbound } from './domain/verify/index.ts';
+import { handshakeReply, verifyInbound, type HandshakeReply } from './domain/verify/index.ts';
 import { PerKeyLimiter } from './limiter.ts';
 import { receiverUrl } from './view.ts';
 
 /** Refusals recorded a minute per inbound endpoint: past it a signature flood is answered 401 and not recorded. */
 export const REFUSALS_RECORDED_PER_MINUTE = 600;
+
+/** What the receiver answers: 202 with what became of the request, or a handshake's own answer. */
+export type Answer = { accepted: { received: true; requestId: string; eventId: string | null; duplicate: boolean }; handshake?: undefined } | { handshake: HandshakeReply; accepted?: undefined };
 
 export type Arrival = { method: string; path: string; headers: IncomingHttpHeaders; rawBody: Buffer; requestId: string };
 type Outcome = Pick<InboundRequestReceived, 'verified' | 'reason' | 'detail' | 'deliveryId' | 'eventType' | 'eventId' | 'duplicate' | 'status'>;
@@ -95,20 +98,29 @@ export function receive(ctx: ApiContext) {
     return { ...base, eventType, eventId: event.eventId, detail: null };
   }
 
-  async function receiveOne(s: InboundState, a: Arrival) {
+  async function receiveOne(s: InboundState, a: Arrival): Promise<Answer> {
     const receivedAt = Date.now();
     const headers = flatHeaders(a.headers);
     // The URL as the provider called it (Twilio signs it): the public base, then the path and query.
     const url = `${ctx.config.publicUrl}${a.path}`;
     const preset = presetOf(s.config.source);
+    const request = { method: a.method, url, headers, rawBody: a.rawBody };
     const verdict: Verdict = preset
-      ? verifyInbound(preset, sourceConfigOf(s), { method: a.method, url, headers, rawBody: a.rawBody }, receivedAt)
+      ? verifyInbound(preset, sourceConfigOf(s), request, receivedAt)
       : { ok: false, reason: 'misconfigured', detail: `the preset ${s.config.source} is no longer known` };
     if (!verdict.ok) {
       const refused = { verified: false, reason: verdict.reason, detail: verdict.detail, deliveryId: null, eventType: null, eventId: null, duplicate: false, status: 401 };
       // A flood of bad signatures is answered, and recorded only up to a rate: it must not flood the log.
       if (refusals.take(s.inboundEndpointId, receivedAt) === null) await record(s, a, headers, url, receivedAt, refused);
       throw new DomainError('INVALID_SIGNATURE', `the request is refused: ${verdict.detail}`, { reason: verdict.reason });
+    }
+    // The provider validating the URL (Slack's url_verification, Zoom's, Twitch's, Discord's PING),
+    // signed like an event: it wants its answer, and is no event.
+    const handshake = handshakeReply(preset!, sourceConfigOf(s), request);
+    if (handshake) {
+      await record(s, a, headers, url, receivedAt, { verified: true, reason: null, detail: 'a handshake (the provider validating this URL): answered, no event',
+        deliveryId: verdict.deliveryId ?? null, eventType: null, eventId: null, duplicate: false, status: handshake.status });
+      return { handshake };
     }
     let outcome: Omit<Outcome, 'verified' | 'reason' | 'status'>;
     try {
@@ -120,7 +132,7 @@ export function receive(ctx: ApiContext) {
       throw err;
     }
     await record(s, a, headers, url, receivedAt, { ...outcome, verified: true, reason: null, status: 202 });
-    return { received: true, requestId: a.requestId, eventId: outcome.eventId, duplicate: outcome.duplicate };
+    return { accepted: { received: true, requestId: a.requestId, eventId: outcome.eventId, duplicate: outcome.duplicate } };
   }
 
   return {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
@@ -147,6 +147,23 @@ describe('the inbound receiver: provider-signed requests verified, recorded and 
     // Signed for another URL (the query changed): refused.
     const moved = await fetch(`${env.url}/inbound/${ib.pathSuffix}?kind=other`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
     expect(moved.status).toBe(401);
+  });
+
+  it('answers a verified Slack url_verification with its challenge (200), and makes no event of it', async () => {
+    const signingSecret = randomBytes(16).toString('hex');
+    const ib = await inboundEndpoint({ source: 'slack', sourceConfig: { secret: signingSecret } });
+    const challenge = randomBytes(12).toString('hex');
+    const body = JSON.stringify({ token: 'legacy', challenge, type: 'url_verification' });
+    const ts = String(Math.floor(Date.now() / 1000));
+    // Slack publishes no signer (its SDKs only verify): its documented v0 scheme, by hand.
+    const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const res = await post(ib.pathSuffix, body, { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': signature });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge });
+    const [seen] = await eventually(async () => { const r = await requests(ib.id); return r.length === 1 ? r : null; });
+    expect(seen).toMatchObject({ verified: true, status: 200, eventId: null });
+    const unsigned = await post(ib.pathSuffix, body, { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': 'v0=00' });
+    expect(unsigned.status).toBe(401);
   });
 
   it('answers 404 for an unknown or inactive suffix, 413 over 512 KiB, and 429 with Retry-After to a flood, recording no more than it admits', async () => {

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { contract, ErrorBody, type Operation } from '../platform/http/contract.ts';
-import { ReceiverParams, Received } from './contract.ts';
+import { Handshake, ReceiverParams, Received } from './contract.ts';
 import type { InboundState } from './domain/evolve.ts';
 import { receive } from './receive.ts';
 import { PerKeyLimiter } from './limiter.ts';
@@ -27,7 +27,8 @@ const op: Operation = {
     + 'a JSON body is its payload as parsed; a form post (application/x-www-form-urlencoded) an object of its fields (a repeated field an array); '
     + 'any other body `{contentType, encoding: "base64", body}`. Its type is the eventTypeMapping\'s value (JSONPath over {headers, data, query}), '
     + 'else the one the provider names (its event header), else `inbound.<source>`. A provider\'s retry of a delivery id already accepted '
-    + 'answers 202 with `duplicate: true` and makes no second event.',
+    + 'answers 202 with `duplicate: true` and makes no second event. A verified handshake (Slack\'s url_verification, Zoom\'s endpoint.url_validation, '
+    + 'Twitch\'s webhook_callback_verification, Discord\'s PING) is answered 200 with what the provider expects, and is no event.',
 };
 
 declare module 'fastify' {
@@ -56,11 +57,12 @@ export function receiverRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.post('/inbound/:pathSuffix', {
       bodyLimit: INBOUND_BODY_LIMIT,
       onRequest: admit,
-      schema: contract(op, { params: ReceiverParams, response: { 202: Received, 401: { ...ErrorBody, description: 'The signature (or credential) is missing, wrong or too old (INVALID_SIGNATURE, with its `reason`)' } } }),
+      schema: contract(op, { params: ReceiverParams, response: { 200: Handshake, 202: Received, 401: { ...ErrorBody, description: 'The signature (or credential) is missing, wrong or too old (INVALID_SIGNATURE, with its `reason`)' } } }),
     }, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const answer = await handle.receive(req.inbound!, { method: req.method, path: req.url, headers: req.headers, rawBody: raw, requestId: randomUUID() });
-      return reply.code(202).send(answer);
+      if (answer.handshake) return reply.code(answer.handshake.status).type(answer.handshake.contentType).send(answer.handshake.body);
+      return reply.code(202).send(answer.accepted);
     });
   };
 }
