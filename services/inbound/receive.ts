@@ -69,9 +69,9 @@ export function receive(ctx: ApiContext) {
   /** The event a verified request becomes, or why there is none; throws what the events' command throws. */
   async function accept(s: InboundState, a: Arrival, headers: Record<string, string>, url: string, now: number, verdict: Verdict & { ok: true }): Promise<Omit<Outcome, 'verified' | 'reason' | 'status'>> {
     const query = formFields(new URL(url).searchParams);
-    const data = bodyData(headers['content-type'], a.rawBody);
-    let eventType = eventTypeOf(s.config.eventTypeMapping, { headers, data, query }, verdict.eventType, s.config.source);
-    let payload: unknown = data;
+    const body = bodyData(headers['content-type'], a.rawBody);
+    let eventType = eventTypeOf(s.config.eventTypeMapping, { headers, data: body.data, query }, verdict.eventType, s.config.source);
+    let payload: unknown = body.data;
     let eventHeaders: Record<string, string> = {};
     const base = { deliveryId: verdict.deliveryId ?? null, eventType, eventId: null, duplicate: false };
     if (s.config.transformation !== null) {
@@ -84,7 +84,7 @@ export function receive(ctx: ApiContext) {
     }
     const event = inboundEvent({
       eventId: randomUUID(), accountId: s.accountId, projectId: s.projectId, eventType, headers: eventHeaders,
-      payload: payloadText(a.rawBody, payload, s.config.transformation !== null),
+      payload: payloadText(body, payload, s.config.transformation !== null),
       idempotencyKey: idempotencyKeyOf(s.inboundEndpointId, verdict.deliveryId, a.requestId), destinationIds: s.config.destinationIds,
       now, configOffset: ctx.store.offset(ctx.topics.endpoints),
     });

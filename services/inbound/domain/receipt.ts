@@ -13,39 +13,35 @@ export type MappingContext = { headers: Record<string, string>; data: unknown; q
 
 const FORM = 'application/x-www-form-urlencoded';
 
+/** A body as the event sees it: its data, and its text when that text is the JSON the data was parsed from. */
+export type Body = { data: unknown; jsonText: string | null };
+
 /**
- * The event's data from the raw body. A JSON body (any `+json` or `/json` type, or any body that
- * parses as JSON) is its parsed value; a form post (`application/x-www-form-urlencoded`, what
- * Twilio and Slack commands send) is an object of its fields, a repeated field an array; any other
- * body is `{contentType, encoding: 'base64', body}`, so nothing is lost.
+ * The event's data from the raw body. A JSON body (whatever its Content-Type says, unless it is a
+ * form) is its parsed value; a form post (`application/x-www-form-urlencoded`, what Twilio and
+ * Slack commands send) is an object of its fields, a repeated field an array; any other body is
+ * `{contentType, encoding: 'base64', body}`, so nothing is lost.
  */
-export function bodyData(contentType: string | undefined, raw: Buffer): unknown {
+export function bodyData(contentType: string | undefined, raw: Buffer): Body {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (raw.length === 0) return {};
-  if (type === FORM) return formFields(new URLSearchParams(raw.toString('utf8')));
+  if (raw.length === 0) return { data: {}, jsonText: null };
+  if (type === FORM) return { data: formFields(new URLSearchParams(raw.toString('utf8'))), jsonText: null };
   const text = raw.toString('utf8');
   try {
-    return JSON.parse(text);
+    const data: unknown = JSON.parse(text);
+    // Only text that is the body byte for byte (valid UTF-8) may stand for it.
+    return { data, jsonText: Buffer.byteLength(text) === raw.length && Buffer.from(text, 'utf8').equals(raw) ? text : null };
   } catch {
-    return { contentType: type || null, encoding: 'base64', body: raw.toString('base64') };
+    return { data: { contentType: type || null, encoding: 'base64', body: raw.toString('base64') }, jsonText: null };
   }
 }
 
 /**
- * The event's payload text: the raw body itself when it is JSON in UTF-8 and `data` is still what
- * it parsed to (so the destination gets the provider's bytes), else `data` as JSON.
+ * The event's payload text: the provider's own JSON text while nothing changed the data (so the
+ * destination gets the provider's bytes), else the data as JSON.
  */
-export function payloadText(raw: Buffer, data: unknown, changed: boolean): string {
-  if (!changed && raw.length > 0) {
-    const text = raw.toString('utf8');
-    if (Buffer.byteLength(text) === raw.length && Buffer.from(text, 'utf8').equals(raw)) {
-      try {
-        // The body was read as this JSON (not as a form, say): its text is the payload.
-        if (JSON.stringify(JSON.parse(text)) === JSON.stringify(data)) return text;
-      } catch { /* not JSON: its data is */ }
-    }
-  }
-  return JSON.stringify(data ?? null);
+export function payloadText(body: Body, data: unknown, changed: boolean): string {
+  return !changed && body.jsonText !== null ? body.jsonText : JSON.stringify(data ?? null);
 }
 
 /** URL search parameters as an object: a name given once a string, given again an array. */

@@ -5,24 +5,27 @@ const ctx = (data: unknown, headers: Record<string, string> = {}, query: Record<
 
 describe('what a verified inbound request becomes', () => {
   it('given a JSON body, when read, then the event data is the parsed value, whatever the Content-Type says', () => {
-    expect(bodyData('application/json; charset=utf-8', Buffer.from('{"id":"evt_1","type":"charge.succeeded"}'))).toEqual({ id: 'evt_1', type: 'charge.succeeded' });
-    expect(bodyData('text/plain', Buffer.from('[1,2]'))).toEqual([1, 2]);
+    expect(bodyData('application/json; charset=utf-8', Buffer.from('{"id":"evt_1","type":"charge.succeeded"}')).data).toEqual({ id: 'evt_1', type: 'charge.succeeded' });
+    expect(bodyData('text/plain', Buffer.from('[1,2]')).data).toEqual([1, 2]);
   });
   it('given a form post, when read, then an object of its fields, a repeated field an array', () => {
-    expect(bodyData('application/x-www-form-urlencoded', Buffer.from('From=%2B15551234&Body=hi+there&Media=a&Media=b')))
+    expect(bodyData('application/x-www-form-urlencoded', Buffer.from('From=%2B15551234&Body=hi+there&Media=a&Media=b')).data)
       .toEqual({ From: '+15551234', Body: 'hi there', Media: ['a', 'b'] });
   });
   it('given a body that is neither, when read, then its bytes in base64 with its type', () => {
     const raw = Buffer.from([0xff, 0x00, 0x10]);
-    expect(bodyData('application/octet-stream', raw)).toEqual({ contentType: 'application/octet-stream', encoding: 'base64', body: raw.toString('base64') });
-    expect(bodyData(undefined, Buffer.alloc(0))).toEqual({});
+    expect(bodyData('application/octet-stream', raw).data).toEqual({ contentType: 'application/octet-stream', encoding: 'base64', body: raw.toString('base64') });
+    expect(bodyData(undefined, Buffer.alloc(0)).data).toEqual({});
   });
   it('given a JSON body unchanged, when it becomes the payload, then byte for byte; changed or not JSON, then its data as JSON', () => {
     const raw = Buffer.from('{ "id" : "evt_1",\n  "n": 1.50 }');
-    expect(payloadText(raw, bodyData('application/json', raw), false)).toBe(raw.toString());
-    expect(payloadText(raw, { id: 'x' }, true)).toBe('{"id":"x"}');
-    const form = Buffer.from('a=1');
-    expect(payloadText(form, bodyData('application/x-www-form-urlencoded', form), false)).toBe('{"a":"1"}');
+    const json = bodyData('application/json', raw);
+    expect(payloadText(json, json.data, false)).toBe(raw.toString());
+    expect(payloadText(json, { id: 'x' }, true)).toBe('{"id":"x"}');
+    const form = bodyData('application/x-www-form-urlencoded', Buffer.from('123'));
+    expect(payloadText(form, form.data, false)).toBe('{"123":""}');
+    const latin1 = bodyData('application/json', Buffer.from([0x22, 0xe9, 0x22]));
+    expect(latin1.jsonText).toBeNull();
   });
   it('given a mapping, when it selects a value, then that is the type; a header by any case', () => {
     expect(eventTypeOf('$.headers.X-GitHub-Event', ctx({}, { 'x-github-event': 'push' }), 'ignored', 'github')).toBe('push');
