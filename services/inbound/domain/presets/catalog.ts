@@ -31,7 +31,7 @@ const payments: Preset[] = [
   preset('maxio', 'Maxio (Chargify)', hmac('sha256', 'x-chargify-webhook-signature-hmac-sha-256', 'hex'), [secret('The site shared key')], { idHeader: 'x-chargify-webhook-id' }),
   preset('chargebee', 'Chargebee', { mode: 'basic-auth' }, basicAuth),
   preset('lemon-squeezy', 'Lemon Squeezy', hmac('sha256', 'x-signature', 'hex'), [secret('The webhook signing secret')], { eventTypeHeader: 'x-event-name' }),
-  preset('polar', 'Polar', standardWebhooks('webhook', { secretFormat: 'utf8' }), [secret('The webhook secret, as shown')], { eventTypeField: 'type' }),
+  preset('polar', 'Polar', standardWebhooks('webhook', { secretFormat: 'utf8-or-whsec' }), [secret('The webhook secret, as shown')], { eventTypeField: 'type' }),
   preset('woocommerce', 'WooCommerce', hmac('sha256', 'x-wc-webhook-signature', 'base64'), [secret('The webhook secret')], { idHeader: 'x-wc-webhook-delivery-id', eventTypeHeader: 'x-wc-webhook-topic' }),
   preset('shopify', 'Shopify', hmac('sha256', 'x-shopify-hmac-sha256', 'base64'), [secret('The app\'s client secret (or the store\'s webhook signing key)')], { idHeader: 'x-shopify-webhook-id', eventTypeHeader: 'x-shopify-topic' }),
   preset('squarespace', 'Squarespace', hmac('sha256', 'squarespace-signature', 'hex', { secretEncoding: 'hex' }), [secret('The subscription secret (hex)')], { idField: 'id', eventTypeField: 'topic' }),
