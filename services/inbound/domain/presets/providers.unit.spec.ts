@@ -1,4 +1,5 @@
 import { createHmac, generateKeyPairSync, sign as edSign } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { hmacValidator } from '@adyen/api-library';
 import { Signature as HubSpotSignature } from '@hubspot/api-client';
 import { validateSignature as lineValidate } from '@line/bot-sdk';
@@ -12,6 +13,7 @@ import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request.j
 import { verifyKey } from 'discord-interactions';
 import { WorkOS } from '@workos-inc/node';
 import { encodeSignatureHeader as sanityHeader } from '@sanity/webhook';
+import { parse as gocardlessParse } from 'gocardless-nodejs';
 import Razorpay from 'razorpay';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
@@ -29,6 +31,8 @@ import { presetOf } from './index.ts';
  * spec proves each preset is consistent; this one proves the recipes are the providers'.
  */
 const NOW = Date.UTC(2026, 11, 7, 1, 0, 0);
+// coinbase-commerce-node ships no types: the one method used is typed here.
+const coinbase = createRequire(import.meta.url)('coinbase-commerce-node') as { Webhook: { computeSignature(payload: string, secret: string): string } };
 const of = (source: string): Preset => presetOf(source) ?? expect.fail(`no preset ${source}`);
 
 describe('documented examples', () => {
@@ -106,6 +110,12 @@ describe('signed by the providers\' SDKs', () => {
     await expect(workos.webhooks.verifyHeader({ payload: body as never, sigHeader: header, secret: 'workos-secret' })).resolves.toBe(true);
     expect(verifyInbound(of('workos'), { secret: 'workos-secret' }, inbound(body, { 'workos-signature': header }), now)).toMatchObject({ ok: true, deliveryId: 'evt_1' });
   });
+  it('Coinbase Commerce: coinbase-commerce-node Webhook.computeSignature', () => {
+    const event = '{"id":"e1","event":{"type":"charge:confirmed"}}';
+    const headers = { 'x-cc-webhook-signature': coinbase.Webhook.computeSignature(event, 'cc-secret') };
+    expect(verifyInbound(of('coinbase-commerce'), { secret: 'cc-secret' }, inbound(event, headers), NOW)).toMatchObject({ ok: true });
+    expect(verifyInbound(of('coinbase-commerce'), { secret: 'cc-secret' }, inbound(event.replace('e1', 'e2'), headers), NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
+  });
   it('Adyen: hmacValidator.calculateHmac over a notification item', () => {
     const hmacKey = 'AB'.repeat(32);
     const item = { pspReference: '991', merchantAccountCode: 'Acme', merchantReference: 'o-1', amount: { value: 500, currency: 'USD' }, eventCode: 'CAPTURE', success: 'true' };
@@ -156,6 +166,12 @@ describe('checked by the providers\' SDKs (they verify but publish no signer)', 
     const header = `t=${ts},v0=${createHmac('sha256', 'el-secret').update(`${ts}.${body}`).digest('hex')}`;
     await expect(new ElevenLabsClient({ apiKey: 'unused' }).webhooks.constructEvent(body, header, 'el-secret')).resolves.toMatchObject({ event: 'payment.captured' });
     expect(verifyInbound(of('elevenlabs'), { secret: 'el-secret' }, inbound(body, { 'elevenlabs-signature': header }), now)).toMatchObject({ ok: true });
+  });
+  it('GoCardless: a request gocardless-nodejs parse accepts is accepted', () => {
+    const events = '{"events":[{"id":"EV1","resource_type":"payments","action":"confirmed"}]}';
+    const signature = createHmac('sha256', 'gc-secret').update(events).digest('hex');
+    expect(gocardlessParse(events, 'gc-secret', signature)).toHaveLength(1);
+    expect(verifyInbound(of('gocardless'), { secret: 'gc-secret' }, inbound(events, { 'webhook-signature': signature }), NOW)).toMatchObject({ ok: true });
   });
   it('Razorpay: a request validateWebhookSignature accepts is accepted', () => {
     const signature = createHmac('sha256', 'rzp-secret').update(body).digest('hex');
