@@ -37,6 +37,7 @@ const payments: Preset[] = [
   preset('brex', 'Brex', standardWebhooks(), [secret('The webhook secret, whsec_...')]),
   preset('lithic', 'Lithic', standardWebhooks('webhook'), [secret('The event subscription secret, whsec_...')], { eventTypeField: 'event_type' }),
   preset('marqeta', 'Marqeta', { mode: 'basic-auth' }, basicAuth),
+  preset('orb', 'Orb', hmac('sha256', 'x-orb-signature', 'hex', { prefix: 'v1=', recipe: 'v1:{timestamp}:{body}', timestampHeader: 'x-orb-timestamp', timestampFormat: 'iso8601' }), [SIGNING_SECRET], { idField: 'id', eventTypeField: 'type' }),
   preset('easypost', 'EasyPost', hmac('sha256', 'x-hmac-signature', 'hex', { prefix: 'hmac-sha256-hex=' }), [secret('The webhook secret')], { idField: 'id', eventTypeField: 'description' }),
   preset('aftership', 'AfterShip', hmac('sha256', 'aftership-hmac-sha256', 'base64'), [secret('The webhook secret')]),
   preset('persona', 'Persona', keyed('persona-signature'), [SIGNING_SECRET]),
