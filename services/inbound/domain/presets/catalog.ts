@@ -151,7 +151,8 @@ const business: Preset[] = [
   preset('cal-com', 'Cal.com', hmac('sha256', 'x-cal-signature-256', 'hex'), [secret('The webhook secret')], { eventTypeField: 'triggerEvent' }),
   preset('acuity', 'Acuity Scheduling', hmac('sha256', 'x-acuity-signature', 'base64'), [secret('The API key')]),
   preset('tally', 'Tally', hmac('sha256', 'tally-signature', 'base64'), [secret('The signing secret')], { idField: 'eventId', eventTypeField: 'eventType' }),
-  preset('gusto', 'Gusto', hmac('sha256', 'x-gusto-signature', 'hex'), [secret('The subscription verification token')], { idField: 'uuid', eventTypeField: 'event_type' }),
+  // Gusto's docs name the header x_gusto_signature; proxies commonly drop underscored names, so the dashed form is read too.
+  preset('gusto', 'Gusto', hmac('sha256', ['x-gusto-signature', 'x_gusto_signature'], 'hex'), [secret('The subscription verification token')], { idField: 'uuid', eventTypeField: 'event_type' }),
   preset('greenhouse', 'Greenhouse', hmac('sha256', 'signature', 'hex', { prefix: 'sha256 ' }), [secret('The web hook secret key')], { eventTypeField: 'action' }),
   preset('ashby', 'Ashby', hubSignature('sha256', 'ashby-signature'), [secret('The webhook secret token')], { eventTypeField: 'action' }),
   preset('okta', 'Okta event hooks', tokenHeader('authorization', { headerField: 'header' }), [token('The authentication secret value'), headerName('authorization')], { idField: 'eventId', eventTypeField: 'eventType' }),
