@@ -17,7 +17,7 @@ function decodingProblem(preset: Preset, field: ConfigField, value: string): str
   const text = value.trim();
   const hexKey = (preset.mode === 'hmac' && preset.secretEncoding === 'hex') || preset.mode === 'adyen' || (preset.mode === 'ed25519' && (preset.keyEncoding ?? 'hex') === 'hex');
   const base64Key = (preset.mode === 'hmac' && preset.secretEncoding === 'base64') || (preset.mode === 'ed25519' && preset.keyEncoding === 'base64');
-  if (preset.mode === 'standard-webhooks' && preset.secretFormat !== 'utf8' && field.name === 'secret') {
+  if (preset.mode === 'standard-webhooks' && preset.secretFormat !== 'utf8-or-whsec' && field.name === 'secret') {
     return /^(?:v1,)?(?:whsec_)?[A-Za-z0-9+/]+={0,2}$/.test(text) ? undefined : `${field.name} must be whsec_ followed by base64`;
   }
   if (!field.secret && field.name !== 'publicKey') return undefined;

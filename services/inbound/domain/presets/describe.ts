@@ -20,7 +20,7 @@ export function describeScheme(params: ModeParams): string {
     case 'keyed-header':
       return `${params.header}: ${params.timestampKey}=<timestamp>${params.pairSeparator}${params.signatureKey}=<${ALGORITHM[params.algorithm]} ${params.encoding} of "${params.recipe}">, any of several ${params.signatureKey}${freshness({ ...params, timestampHeader: params.header })}`;
     case 'standard-webhooks':
-      return `Standard Webhooks: ${params.headerPrefix}-id, -timestamp, -signature (v1,<HMAC-SHA256 base64 of "{id}.{timestamp}.{body}">), ${params.secretFormat === 'utf8' ? 'the secret as text' : 'whsec_ base64 secret'}; within ${params.toleranceSeconds ?? 300} s`;
+      return `Standard Webhooks: ${params.headerPrefix}-id, -timestamp, -signature (v1,<HMAC-SHA256 base64 of "{id}.{timestamp}.{body}">), ${params.secretFormat === 'utf8-or-whsec' ? 'the secret as text or whsec_ base64' : 'whsec_ base64 secret'}; within ${params.toleranceSeconds ?? 300} s`;
     case 'url-params':
       return `${params.header}: HMAC-SHA1 base64 of the full URL then the sorted form parameters${params.bodySha256Param === true ? ' (JSON bodies: the URL\'s bodySHA256 must match the body)' : ''}`;
     case 'ed25519':

@@ -1,16 +1,19 @@
 import { createHmac, generateKeyPairSync, sign as edSign } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { hmacValidator } from '@adyen/api-library';
 import { Signature as HubSpotSignature } from '@hubspot/api-client';
 import { validateSignature as lineValidate } from '@line/bot-sdk';
 import Mux from '@mux/mux-node';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import { Paddle } from '@paddle/paddle-node-sdk';
+import { webhooks as polarWebhooks } from '@polar-sh/sdk/2027-01';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 // Bolt's verifier alone: the package's index would load its HTTP receivers.
 import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
 import { verifyKey } from 'discord-interactions';
 import { WorkOS } from '@workos-inc/node';
 import { encodeSignatureHeader as sanityHeader } from '@sanity/webhook';
+import { parse as gocardlessParse } from 'gocardless-nodejs';
 import Razorpay from 'razorpay';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
@@ -28,6 +31,8 @@ import { presetOf } from './index.ts';
  * spec proves each preset is consistent; this one proves the recipes are the providers'.
  */
 const NOW = Date.UTC(2026, 11, 7, 1, 0, 0);
+// coinbase-commerce-node ships no types: the one method used is typed here.
+const coinbase = createRequire(import.meta.url)('coinbase-commerce-node') as { Webhook: { computeSignature(payload: string, secret: string): string } };
 const of = (source: string): Preset => presetOf(source) ?? expect.fail(`no preset ${source}`);
 
 describe('documented examples', () => {
@@ -70,11 +75,16 @@ describe('signed by the providers\' SDKs', () => {
     const headers = { 'webhook-id': 'msg_2', 'webhook-timestamp': String(NOW / 1000), 'webhook-signature': new StandardWebhook(secret).sign('msg_2', new Date(NOW), body) };
     expect(verifyInbound(of(source), { secret }, inbound(body, headers), NOW)).toMatchObject({ ok: true, deliveryId: 'msg_2' });
   });
-  it('Polar: standardwebhooks with the secret\'s text base64-encoded, as Polar\'s SDK does', () => {
-    const secret = 'polar_whs_example';
-    const headers = { 'webhook-id': 'msg_3', 'webhook-timestamp': String(NOW / 1000), 'webhook-signature': new StandardWebhook(Buffer.from(secret).toString('base64')).sign('msg_3', new Date(NOW), body) };
-    expect(verifyInbound(of('polar'), { secret }, inbound(body, headers), NOW)).toMatchObject({ ok: true });
-  });
+  it.each([['a plain-text secret', 'polar_whs_example'], ['a whsec_ secret', `whsec_${Buffer.from('polar key bytes').toString('base64')}`]])(
+    'Polar with %s: what @polar-sh/sdk\'s validateEvent accepts, we accept', async (_kind, secret) => {
+      const now = Date.now();
+      const key = secret.startsWith('whsec_') ? secret : Buffer.from(secret).toString('base64');
+      const event = JSON.stringify({ type: 'order.paid', timestamp: new Date(now).toISOString(), data: {} });
+      const headers = { 'webhook-id': 'msg_3', 'webhook-timestamp': String(Math.floor(now / 1000)), 'webhook-signature': new StandardWebhook(key).sign('msg_3', new Date(now), event) };
+      await expect(polarWebhooks.validateEvent(event, headers, secret)).resolves.toMatchObject({ type: 'order.paid' });
+      expect(verifyInbound(of('polar'), { secret }, inbound(event, headers), now)).toEqual({ ok: true, deliveryId: 'msg_3', eventType: 'order.paid' });
+    },
+  );
   it('Twilio: getExpectedTwilioSignature over the URL and form params', () => {
     const url = 'https://mittr.example/inbound/twilio-prod?x=1';
     const params = { MessageSid: 'SM1', Body: 'hi there', From: '+15551230000' };
@@ -99,6 +109,12 @@ describe('signed by the providers\' SDKs', () => {
     const header = `t=${now}, v1=${await workos.webhooks.computeSignature(now, body as never, 'workos-secret')}`;
     await expect(workos.webhooks.verifyHeader({ payload: body as never, sigHeader: header, secret: 'workos-secret' })).resolves.toBe(true);
     expect(verifyInbound(of('workos'), { secret: 'workos-secret' }, inbound(body, { 'workos-signature': header }), now)).toMatchObject({ ok: true, deliveryId: 'evt_1' });
+  });
+  it('Coinbase Commerce: coinbase-commerce-node Webhook.computeSignature', () => {
+    const event = '{"id":"e1","event":{"type":"charge:confirmed"}}';
+    const headers = { 'x-cc-webhook-signature': coinbase.Webhook.computeSignature(event, 'cc-secret') };
+    expect(verifyInbound(of('coinbase-commerce'), { secret: 'cc-secret' }, inbound(event, headers), NOW)).toMatchObject({ ok: true });
+    expect(verifyInbound(of('coinbase-commerce'), { secret: 'cc-secret' }, inbound(event.replace('e1', 'e2'), headers), NOW)).toMatchObject({ ok: false, reason: 'bad_signature' });
   });
   it('Adyen: hmacValidator.calculateHmac over a notification item', () => {
     const hmacKey = 'AB'.repeat(32);
@@ -142,6 +158,20 @@ describe('checked by the providers\' SDKs (they verify but publish no signer)', 
     const signature = createHmac('sha256', 'line-channel-secret').update(body).digest('base64');
     expect(lineValidate(body, 'line-channel-secret', signature)).toBe(true);
     expect(verifyInbound(of('line'), { secret: 'line-channel-secret' }, inbound(body, { 'x-line-signature': signature }), NOW)).toMatchObject({ ok: true });
+  });
+  it('ElevenLabs: a header webhooks.constructEvent accepts is accepted', async () => {
+    const { ElevenLabsClient } = await import('@elevenlabs/elevenlabs-js');
+    const now = Date.now();
+    const ts = Math.floor(now / 1000);
+    const header = `t=${ts},v0=${createHmac('sha256', 'el-secret').update(`${ts}.${body}`).digest('hex')}`;
+    await expect(new ElevenLabsClient({ apiKey: 'unused' }).webhooks.constructEvent(body, header, 'el-secret')).resolves.toMatchObject({ event: 'payment.captured' });
+    expect(verifyInbound(of('elevenlabs'), { secret: 'el-secret' }, inbound(body, { 'elevenlabs-signature': header }), now)).toMatchObject({ ok: true });
+  });
+  it('GoCardless: a request gocardless-nodejs parse accepts is accepted', () => {
+    const events = '{"events":[{"id":"EV1","resource_type":"payments","action":"confirmed"}]}';
+    const signature = createHmac('sha256', 'gc-secret').update(events).digest('hex');
+    expect(gocardlessParse(events, 'gc-secret', signature)).toHaveLength(1);
+    expect(verifyInbound(of('gocardless'), { secret: 'gc-secret' }, inbound(events, { 'webhook-signature': signature }), NOW)).toMatchObject({ ok: true });
   });
   it('Razorpay: a request validateWebhookSignature accepts is accepted', () => {
     const signature = createHmac('sha256', 'rzp-secret').update(body).digest('hex');

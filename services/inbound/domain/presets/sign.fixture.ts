@@ -73,10 +73,10 @@ function signOther(p: Preset, seed: string, atMs: number): Signed {
   const secret = keyText('utf8', seed);
   switch (p.mode) {
     case 'standard-webhooks': {
-      const key = p.secretFormat === 'utf8' ? Buffer.from(secret) : createHmac('sha256', 'k').update(seed).digest();
+      const key = p.secretFormat === 'utf8-or-whsec' ? Buffer.from(secret) : createHmac('sha256', 'k').update(seed).digest();
       const ts = String(Math.floor(atMs / 1000));
       const sig = createHmac('sha256', key).update(`msg_1.${ts}.${body}`).digest('base64');
-      const config = { secret: p.secretFormat === 'utf8' ? secret : `whsec_${key.toString('base64')}` };
+      const config = { secret: p.secretFormat === 'utf8-or-whsec' ? secret : `whsec_${key.toString('base64')}` };
       return { config, req: inbound(body, { [`${p.headerPrefix}-id`]: 'msg_1', [`${p.headerPrefix}-timestamp`]: ts, [`${p.headerPrefix}-signature`]: `v1,${sig}` }, URL) };
     }
     case 'url-params': {

@@ -48,9 +48,11 @@ describe('standard-webhooks mode', () => {
   it('given a Svix preset, when the sender uses the unbranded webhook-* headers, then they are read; a v1,whsec_ secret is read too', () => {
     expect(checkStandardWebhooks(svix, { secret: `v1,${secret}` }, inbound(body, signed('webhook', NOW)), NOW)).toMatchObject({ ok: true });
   });
-  it('given a utf8 secret (Polar signs with the text), then the text is the key', () => {
+  it('given utf8-or-whsec secrets (Polar), then the text is a key, and so is its whsec_ decoding', () => {
     const text = 'polar_whs_plain';
-    const headers = signed('webhook', NOW, Buffer.from(text).toString('base64'));
-    expect(checkStandardWebhooks({ ...spec, secretFormat: 'utf8' }, { secret: text }, inbound(body, headers), NOW)).toMatchObject({ ok: true });
+    const params: StandardWebhooksParams = { ...spec, secretFormat: 'utf8-or-whsec' };
+    expect(checkStandardWebhooks(params, { secret: text }, inbound(body, signed('webhook', NOW, Buffer.from(text).toString('base64'))), NOW)).toMatchObject({ ok: true });
+    expect(checkStandardWebhooks(params, { secret }, inbound(body, signed('webhook', NOW)), NOW)).toMatchObject({ ok: true });
+    expect(checkStandardWebhooks(spec, { secret: text }, inbound(body, signed('webhook', NOW, Buffer.from(text).toString('base64'))), NOW)).toMatchObject({ ok: false });
   });
 });

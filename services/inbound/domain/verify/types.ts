@@ -96,8 +96,8 @@ export type StandardWebhooksParams = {
   mode: 'standard-webhooks';
   /** `webhook` (the spec) or `svix`. */
   headerPrefix: 'webhook' | 'svix';
-  /** `whsec` (base64 after an optional `whsec_`), or `utf8` (Polar signs with the text). */
-  secretFormat?: 'whsec' | 'utf8';
+  /** `whsec` (base64 after an optional `whsec_`), or `utf8-or-whsec`: the text itself, and its base64 decoding when it has one (Polar's SDK tries both). */
+  secretFormat?: 'whsec' | 'utf8-or-whsec';
   toleranceSeconds?: number;
 };
 
