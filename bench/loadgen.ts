@@ -15,11 +15,15 @@
  *           a disjoint set of keys and send a key's events one after another (seq 0, 1, ...), so
  *           the order mittr accepts them in is the order a FIFO receiver must see; records ids
  *
+ *   inbound autocannon: POST `inboundPath` for `durationSec` over `connections`, each request a
+ *           fresh Stripe event signed with `stripeSecret` by the stripe SDK (a flood of providers)
+ *
  * Every loop is bounded by a count and a deadline.
  */
 import { writeFileSync } from 'node:fs';
 import { runAutocannon } from './load/autocannon.ts';
 import { runBulk, runPaced } from './load/batches.ts';
+import { runInbound } from './load/inbound.ts';
 import { runTyped } from './load/typed.ts';
 import type { LoadArgs, LoadResult } from './load/types.ts';
 
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     case 'bulk': result = await runBulk(a); break;
     case 'paced': result = await runPaced(a); break;
     case 'typed': result = await runTyped(a); break;
+    case 'inbound': result = await runInbound(a); break;
     default: throw new Error(`loadgen: unknown mode ${String(a.mode)}`);
   }
   const cpu = process.cpuUsage();

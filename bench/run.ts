@@ -23,6 +23,7 @@ import { ingest } from './scenarios/ingest.ts';
 import { ingestRate } from './scenarios/ingest-rate.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
 import { analyticsScenario } from './scenarios/analytics.ts';
+import { inboundScenario } from './scenarios/inbound.ts';
 
 function parseArgs(argv: string[]): Opts {
   const opts: Opts = { scenarios: [], quick: false, split: false, profile: false, keep: false, rev: null, source: { dir: ROOT, commit: '' } };
@@ -65,11 +66,12 @@ async function main(): Promise<void> {
   for (const scenario of opts.scenarios) {
     const startedAt = new Date().toISOString();
     const sampleEvery = scenario === 'e2e' || scenario === 'e2e-one' ? sampleEveryFor(sizeOf(opts, 'e2e').total) : scenario === 'e2e-single' ? sampleEveryFor(sizeOf(opts, 'e2eSingle').total) : 0;
-    const warmup = scenario.startsWith('ingest') ? 1 : DESTINATIONS;
+    const warmup = scenario.startsWith('ingest') || scenario === 'inbound' ? 1 : DESTINATIONS;
     const outcome = await withEnv(scenario, opts, sampleEvery, warmup, (env) => {
       switch (scenario) {
         case 'ingest-single': return ingest(env, 'single', null);
         case 'ingest-batch': return ingest(env, 'batch', singleRate ?? readSingleRate(opts));
+        case 'inbound': return inboundScenario(env, singleRate ?? readSingleRate(opts));
         case 'ingest-rate': return ingestRate(env);
         case 'e2e': return e2e(env);
         case 'e2e-single': return e2e(env, 'single');

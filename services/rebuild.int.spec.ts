@@ -26,6 +26,10 @@ describe('read models rebuilt from the log', () => {
     for (const id of ids) {
       await eventually(async () => ['delivered', 'dead'].includes((await call('GET', `/api/v1/events/${id}`)).body.status), 30_000);
     }
+    // An inbound endpoint and a request it refused (recorded): both inbound read models hold a row.
+    const ib = (await call('POST', '/api/v1/inbound-endpoints', { name: 'r', source: 'stripe', sourceConfig: { secret: 'whsec_rebuild_0123456789abcdef' } })).body;
+    expect((await fetch(`${env.url}/inbound/${ib.pathSuffix}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    await eventually(async () => (await call('GET', `/api/v1/inbound-endpoints/${ib.id}/requests`)).body.data.length === 1);
   });
   afterAll(async () => {
     await env?.stop();
@@ -36,7 +40,7 @@ describe('read models rebuilt from the log', () => {
     let lastProgress = 0;
     const result = await rebuild(env.config, { verify: true, onProgress: (done) => { lastProgress = done; } });
     expect(result.tables).toBeDefined();
-    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily', 'connectors']));
+    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily', 'connectors', 'inbound_endpoints', 'inbound_requests']));
     expect(result).toMatchObject({ identical: true });
     expect(result.events).toBeGreaterThan(ids.length * 2);
     expect(lastProgress).toBe(result.events);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-const SCENARIOS = ['ingest-single', 'ingest-batch', 'e2e', 'e2e-latency', 'fanout', 'fifo', 'rebuild'];
+const SCENARIOS = ['ingest-single', 'ingest-batch', 'inbound', 'e2e', 'e2e-latency', 'fanout', 'fifo', 'rebuild'];
 
 /**
  * `npm run bench -- --quick` as CI's smoke test of the harness: every scenario runs end to end
@@ -42,6 +42,7 @@ describe('the benchmark harness (--quick)', () => {
     }
     expect(read('ingest-single').figures).toMatchObject({ eventsPerSec: expect.any(Number), latencyMs: { p50: expect.any(Number), p99: expect.any(Number) } });
     expect(read('ingest-batch').figures).toMatchObject({ eventsPerSec: expect.any(Number), ratioToSingle: expect.any(Number) });
+    expect(read('inbound').figures).toMatchObject({ verifiedReceiptsPerSec: expect.any(Number), ratioToIngestSingle: expect.any(Number), non202: 0 });
     expect(read('e2e').figures).toMatchObject({
       deliveredPerSec: expect.any(Number), processingOverheadUs: { p50: expect.any(Number) }, projectionLagMs: { p99: expect.any(Number) },
       peakRssMb: { all: expect.any(Number) }, lost: 0, duplicates: 0,

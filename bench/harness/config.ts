@@ -4,7 +4,7 @@ import type { TopRow } from '../lib/monitor.ts';
 import type { Machine, Source } from '../lib/source.ts';
 import { ROOT } from '../lib/stack.ts';
 
-export const SCENARIOS = ['ingest-single', 'ingest-batch', 'ingest-rate', 'e2e', 'e2e-single', 'e2e-one', 'e2e-latency', 'fanout', 'fifo', 'rebuild', 'analytics'] as const;
+export const SCENARIOS = ['ingest-single', 'ingest-batch', 'inbound', 'ingest-rate', 'e2e', 'e2e-single', 'e2e-one', 'e2e-latency', 'fanout', 'fifo', 'rebuild', 'analytics'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type Opts = { scenarios: Scenario[]; quick: boolean; split: boolean; profile: boolean; keep: boolean; rev: string | null; source: Source };
 
@@ -17,6 +17,8 @@ const SIZES = {
   single: { full: { durationSec: 20, connections: 64 }, quick: { durationSec: 3, connections: 8 } },
   /** Single POSTs on a fixed schedule, at each rate in turn, after an unmeasured warm-up at it. */
   rate: { full: { rates: [200, 1_000], durationSec: 15, warmupSec: 3 }, quick: { rates: [50], durationSec: 2, warmupSec: 1 } },
+  /** inbound: Stripe-signed POST /inbound/{suffix}, each verified, recorded and made an event. */
+  inbound: { full: { durationSec: 20, connections: 32 }, quick: { durationSec: 3, connections: 8 } },
   batch: { full: { durationSec: 20, connections: 8, batchSize: 100 }, quick: { durationSec: 3, connections: 2, batchSize: 100 } },
   e2e: { full: { total: 50_000, batchSize: 100, concurrency: 8 }, quick: { total: 500, batchSize: 100, concurrency: 2 } },
   /** e2e-single: one event per POST /api/v1/events, 64 in flight, every one routed by type to one endpoint. */
@@ -43,6 +45,7 @@ export type Target = { figure: string; op: '>=' | '<='; value: number; onlyAllRo
 export const TARGETS: Record<Scenario, Target[]> = {
   'ingest-single': [],
   'ingest-batch': [{ figure: 'ratioToSingle', op: '>=', value: 10 }],
+  inbound: [],
   'ingest-rate': [
     { figure: 'at200.apiLatencyMs.p50', op: '<=', value: 5 }, { figure: 'at200.apiLatencyMs.p99', op: '<=', value: 25 },
     { figure: 'at1000.apiLatencyMs.p50', op: '<=', value: 5 }, { figure: 'at1000.apiLatencyMs.p99', op: '<=', value: 25 },

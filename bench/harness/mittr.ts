@@ -9,7 +9,9 @@ export function mittrEnv(prefix: string, schema: string, port: number, profileDi
   return {
     KAFKA_BROKERS: STACK.kafkaBrokers, SCHEMA_REGISTRY_URL: STACK.registryUrl, DATABASE_URL: STACK.databaseUrl,
     KAFKA_TOPIC_PREFIX: prefix, DATABASE_SCHEMA: schema, KAFKA_PARTITIONS: '6',
-    MITTR_ALLOW_PRIVATE_NETWORKS: 'true', MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR: '0', MITTR_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
+    MITTR_ALLOW_PRIVATE_NETWORKS: 'true', MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR: '0',
+    // The inbound scenario measures receipts, not the per-URL flood limit.
+    MITTR_INBOUND_REQUESTS_PER_MINUTE: '1000000000', MITTR_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
     ...(profileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /** What the harness asks of the load generator, and what it writes back (bench/loadgen.ts). */
 
 export type LoadArgs = {
-  mode: 'single' | 'batch' | 'bulk' | 'paced' | 'typed';
+  mode: 'single' | 'batch' | 'bulk' | 'paced' | 'typed' | 'inbound';
   apiUrl: string;
   apiKey: string;
   sinkUrl: string;
@@ -21,6 +21,9 @@ export type LoadArgs = {
   single?: boolean;
   /** bulk/paced: events of this type (routed to the endpoints subscribed to it) instead of direct destinations. */
   eventType?: string;
+  /** inbound: the receiver path (/inbound/{suffix}) and the Stripe signing secret of its inbound endpoint. */
+  inboundPath?: string;
+  stripeSecret?: string;
 };
 
 /** What every mode writes. Per-request arrays are parallel (latency and completion time). */

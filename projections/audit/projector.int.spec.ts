@@ -17,10 +17,13 @@ class Decoded {}
 const decoded = (fields: Record<string, unknown>) => Object.assign(new Decoded(), fields);
 const eventType = '5c2f1e0d-9b8a-4c7d-8e6f-5a4b3c2d1e0f';
 const sent = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
+const inbound = { inboundEndpointId: '6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a', accountId: account, projectId: project };
+const inboundConfig = (status: string) => decoded({ name: 'Stripe', pathSuffix: 'stripe-prod', source: 'stripe', sourceConfig: '{"secret":"v1.sealed"}',
+  destinationIds: [], eventTypeMapping: null, description: '', transformation: null, status });
 const definition = (description: string) => decoded({ name: 'order.created', description, schema: null, schemaVersion: null, examplePayload: null, deprecated: false });
 
 describe('audit projection', () => {
-  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', events: 'events' }), [
+  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events' }), [
     [e({ type: 'EndpointCreated', ...base, version: 1, at: T, config: config('https://a.example/1'), signingSecretEnc: 's', actor: byKey })],
     [e({ type: 'EndpointUpdated', ...base, version: 2, at: T + 10, config: config('https://a.example/2'), rolledBackTo: null, actor: byKey }),
       e({ type: 'EndpointPaused', ...base, version: 3, at: T + 20, actor: null })],
@@ -32,5 +35,8 @@ describe('audit projection', () => {
     [e({ type: 'EventEdited', eventId: sent, accountId: account, projectId: project, destination: 'https://b.example/', payload: '{"fixed":true}', headers: null, editedAt: T + 80, actor: byKey }),
       e({ type: 'EventReplayed', eventId: sent, accountId: account, projectId: project, eventType: null, destination: 'https://b.example/', payload: '{"fixed":true}', headers: {},
         maxAttempts: 3, priority: 0, targets: [{ endpointId: null, url: 'https://b.example/' }], createdAt: T, replayedAt: T + 80, actor: byKey })],
+    [e({ type: 'InboundEndpointCreated', ...inbound, version: 1, at: T + 90, config: inboundConfig('active'), actor: byKey }),
+      e({ type: 'InboundEndpointUpdated', ...inbound, version: 2, at: T + 95, config: inboundConfig('inactive'), actor: byKey }),
+      e({ type: 'InboundEndpointDeleted', ...inbound, version: 3, at: T + 99, actor: byKey })],
   ]);
 });

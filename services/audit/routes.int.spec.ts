@@ -51,6 +51,22 @@ describe('GET /api/v1/audit-logs', () => {
     expect(await admin('GET', '/api/v1/audit-logs?cursor=nope')).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
   });
 
+  it('records the changes of an inbound endpoint, with the names of its sourceConfig fields, never their values', async () => {
+    const admin = api(env.url, (await signup(env.url)).apiKey);
+    const ib = (await admin('POST', '/api/v1/inbound-endpoints', { name: 'Stripe', source: 'stripe', sourceConfig: { secret: 'whsec_audit_never_shown_123' } })).body as { id: string };
+    expect((await admin('PATCH', `/api/v1/inbound-endpoints/${ib.id}`, { status: 'inactive' })).status).toBe(200);
+    expect((await admin('DELETE', `/api/v1/inbound-endpoints/${ib.id}`)).status).toBe(204);
+    const lines = (await eventually(async () => {
+      const res = await admin('GET', '/api/v1/audit-logs?resource=inbound_endpoint');
+      return res.body.data?.length === 3 ? res : undefined;
+    })).body.data as Line[];
+    expect(lines.map((l) => [l.action, l.resourceId])).toEqual([['inbound_endpoint.deleted', ib.id], ['inbound_endpoint.updated', ib.id], ['inbound_endpoint.created', ib.id]]);
+    expect(lines[1]!.before).toMatchObject({ status: 'active', sourceConfig: ['secret'] });
+    expect(lines[1]!.after).toMatchObject({ status: 'inactive' });
+    expect(JSON.stringify(lines)).not.toContain('whsec_audit');
+    expect(JSON.stringify(lines)).not.toContain('v1.');
+  });
+
   it("records an operator's edit and replay of an event, with who did it, and not the payload", async () => {
     const owner = await signup(env.url);
     const admin = api(env.url, owner.apiKey);

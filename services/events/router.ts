@@ -43,7 +43,12 @@ export function destinationsOf(e: EventAccepted | EventReplayed, store: ConfigSt
     });
   }
   if (e.destination) return [direct(e.destination)];
-  return store.state.endpoints.subscribers(e.projectId, e.eventType!)
+  // Named endpoints (an inbound endpoint's destinationIds) are sent to as a fan-out would, without
+  // the type subscription; one deleted since, or not the project's, is skipped.
+  const named = e.endpointIds?.length
+    ? e.endpointIds.map((id) => store.state.endpoints.get(id)).filter((ep): ep is EndpointState => ep !== undefined && !ep.deleted && ep.projectId === e.projectId)
+    : undefined;
+  return (named ?? store.state.endpoints.subscribers(e.projectId, e.eventType!))
     .filter((ep) => ep.config.filter === null || filterFor(ep.config.filter)(ctx()))
     .map((ep) => {
       const dispatchId = randomUUID();

@@ -2,10 +2,11 @@ import type { AccountMessage } from '../../accounts/domain/messages.ts';
 import type { EndpointEvent } from '../../endpoints/domain/messages.ts';
 import type { EventTypeEvent } from '../../event-types/domain/messages.ts';
 import type { EventEdited, EventReplayed } from '../../events/domain/messages.ts';
+import type { InboundConfig, InboundEndpointEvent } from '../../inbound/domain/messages.ts';
 
 /** Who made a change, as its record carries it (null: written before actors were recorded). */
 export type RecordedActor = { type: string; id: string | null; address: string | null } | null;
-type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed) & { actor?: RecordedActor };
+type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed | InboundEndpointEvent) & { actor?: RecordedActor };
 
 /**
  * One line of a workspace's audit log: who changed what, when. `after` is the resource's
@@ -22,6 +23,11 @@ function redacted(config: { customHeaders?: Record<string, string> }): unknown {
   return { ...config, customHeaders: Object.fromEntries(Object.keys(config.customHeaders ?? {}).map((k) => [k, '[redacted]'])) };
 }
 
+/** An inbound endpoint's configuration with the names of its sourceConfig fields only (they hold the provider's secrets, sealed). */
+function inboundRedacted(config: InboundConfig): unknown {
+  return { ...config, sourceConfig: Object.keys(JSON.parse(config.sourceConfig) as object) };
+}
+
 const entry = (e: Audited, accountId: string, at: number, resource: string, resourceId: string, action: string, after: unknown, key: string): AuditEntry =>
   ({ id: `${e.type}:${key}`, accountId, at, resource, resourceId, action, after, actor: e.actor ?? null });
 
@@ -32,6 +38,7 @@ export const AUDITED_TYPES = [
   'AccountCreated', 'AccountOnboarded', 'AccountSigningSecretRotated', 'ApiKeyCreated', 'ApiKeyRevoked',
   'MemberAdded', 'MemberRoleChanged', 'MemberRemoved', 'InvitationCreated', 'InvitationAccepted',
   'ProjectCreated', 'ProjectUpdated', 'ProjectDeleted', 'EventEdited', 'EventReplayed',
+  'InboundEndpointCreated', 'InboundEndpointUpdated', 'InboundEndpointDeleted',
 ] as const satisfies readonly Audited['type'][];
 
 /**
@@ -83,6 +90,11 @@ export function auditEntry(e: Audited): AuditEntry | null {
     case 'EventReplayed':
       return entry(e, e.accountId, e.replayedAt, 'event', e.eventId, 'event.replayed',
         { endpointIds: e.targets.flatMap((t) => (t.endpointId ? [t.endpointId] : [])), toDestination: e.targets.some((t) => !t.endpointId) }, `${e.eventId}:${e.replayedAt}`);
+    case 'InboundEndpointCreated': case 'InboundEndpointUpdated':
+      return entry(e, e.accountId, e.at, 'inbound_endpoint', e.inboundEndpointId, e.type === 'InboundEndpointCreated' ? 'inbound_endpoint.created' : 'inbound_endpoint.updated',
+        inboundRedacted(e.config), `${e.inboundEndpointId}:${e.version}`);
+    case 'InboundEndpointDeleted':
+      return entry(e, e.accountId, e.at, 'inbound_endpoint', e.inboundEndpointId, 'inbound_endpoint.deleted', null, `${e.inboundEndpointId}:${e.version}`);
     case 'ProjectDeleted':
       return entry(e, e.accountId, e.deletedAt, 'project', e.projectId, 'project.deleted', null, e.projectId);
     default:

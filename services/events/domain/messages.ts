@@ -10,6 +10,8 @@ export type EventAccepted = {
   createdAt: number; maxAttemptsSet: boolean; configOffset: number;
   /** The connectors-topic offset the API had applied: the notifier waits for it. Decoded records always have it (-1 for those written before it). */
   connectorsOffset?: number;
+  /** Endpoints to send to directly (an inbound endpoint's destinationIds); absent or empty: destination or fan-out. */
+  endpointIds?: string[];
   /** Set by the append step (the request's actor), not by the decider. */
   actor?: EventActor;
 };

@@ -55,6 +55,7 @@ const schema = z.object({
    * (the test harnesses, which sign up hundreds of workspaces from loopback).
    */
   MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(0).default(30),
+  MITTR_INBOUND_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
   /** The addresses deliveries leave from (comma-separated), shown to tenants for their firewalls (GET /egress-ips). */
   MITTR_EGRESS_IPS: z.string().default('').transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
     .refine((list) => list.every((a) => ipaddr.IPv4.isValidFourPartDecimal(a) || ipaddr.IPv6.isValid(a)), 'must be comma-separated IP addresses such as 203.0.113.7,2001:db8::7'),
@@ -110,6 +111,8 @@ export type Config = {
   egressIps: string[];
   /** MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR; 0: unlimited. */
   signupsPerAddressPerHour: number;
+  /** MITTR_INBOUND_REQUESTS_PER_MINUTE: what one inbound endpoint's receiver URL takes, per API process, before 429. */
+  inboundRequestsPerMinute: number;
   /** MITTR_METRICS_TOKEN; undefined: no /metrics. */
   metricsToken: string | undefined;
   /** MITTR_METRICS_PORT: where a process without the API serves /metrics; undefined: it does not. */
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupPlan: e.MITTR_SIGNUP_PLAN,
     egressIps: e.MITTR_EGRESS_IPS,
     signupsPerAddressPerHour: e.MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR,
+    inboundRequestsPerMinute: e.MITTR_INBOUND_REQUESTS_PER_MINUTE,
     metricsToken: e.MITTR_METRICS_TOKEN,
     metricsPort: e.MITTR_METRICS_PORT,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -20,7 +20,8 @@ export function refuseUnstorableText(app: FastifyInstance): void {
 /** Where in `value` a string or key holds a NUL (a dotted path), if anywhere. */
 export function nulIn(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
+  // A raw body (the inbound receiver's) is kept as bytes, never as text: nothing to refuse, nor to walk byte by byte.
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = nulIn(value[i], `${path}[${i}]`);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ENDPOINT_DEFAULTS } from '../endpoints/domain/config.ts';
+import type { EndpointEvent } from '../endpoints/domain/messages.ts';
+import { EndpointsState } from '../endpoints/state.ts';
+import type { ConfigStore } from '../platform/state/config-store.ts';
+import type { EventAccepted } from './domain/messages.ts';
+import { destinationsOf } from './router.ts';
+
+const T = 1_700_000_000_000;
+const ids = { accountId: 'a', projectId: 'p' };
+const created = (endpointId: string, url: string, eventTypes: string[], projectId = 'p'): EndpointEvent => ({
+  type: 'EndpointCreated', endpointId, accountId: 'a', projectId, version: 1, at: T, signingSecretEnc: '',
+  config: { ...ENDPOINT_DEFAULTS, url, eventTypes },
+});
+const endpoints = new EndpointsState('endpoints');
+for (const e of [created('typed', 'https://a.example/typed', ['push']), created('named', 'https://a.example/named', ['other']),
+  created('gone', 'https://a.example/gone', ['push']), created('theirs', 'https://b.example/theirs', ['push'], 'q')]) endpoints.apply(e);
+endpoints.apply({ type: 'EndpointDeleted', endpointId: 'gone', accountId: 'a', projectId: 'p', version: 2, at: T + 1 });
+const store = { state: { endpoints } } as unknown as ConfigStore;
+const event = (endpointIds?: string[]): EventAccepted => ({
+  type: 'EventAccepted', eventId: 'e1', ...ids, idempotencyKey: 'k', destination: null, eventType: 'push', payload: '{}', headers: {},
+  maxAttempts: 5, priority: 5, delaySeconds: 0, createdAt: T, maxAttemptsSet: false, configOffset: 0, ...(endpointIds ? { endpointIds } : {}),
+});
+
+describe('the router\'s destinations', () => {
+  it('given no named endpoints, when routed, then the project\'s live subscribers of the type', () => {
+    expect(destinationsOf(event(), store).map((d) => d.endpointId)).toEqual(['typed']);
+    expect(destinationsOf(event([]), store).map((d) => d.endpointId)).toEqual(['typed']);
+  });
+  it('given named endpoints (an inbound endpoint\'s destinationIds), when routed, then those, subscribed or not; deleted or another project\'s skipped', () => {
+    const found = destinationsOf(event(['named', 'gone', 'theirs', 'unknown']), store);
+    expect(found.map((d) => [d.endpointId, d.url, d.maxAttempts])).toEqual([['named', 'https://a.example/named', ENDPOINT_DEFAULTS.maxRetries]]);
+  });
+});
