@@ -65,6 +65,13 @@ describe('hmac mode', () => {
     expect(checkHmac(params, { secret: 'k' }, inbound(body, { 'x-sig': signature, 'x-id': '42' }, url), NOW)).toBeUndefined();
     expect(checkHmac(params, { secret: 'k' }, inbound(body, { 'x-sig': signature, 'x-id': '43' }, url), NOW)).toMatchObject({ reason: 'bad_signature' });
   });
+  it('given several signature headers (Box primary/secondary, DocuSign -1..-5), when only a later one matches a later key, then accepted', () => {
+    const params: HmacParams = { mode: 'hmac', algorithm: 'sha256', header: ['x-sig-1', 'x-sig-2'], encoding: 'base64', secretFields: ['primaryKey', 'secondaryKey'] };
+    const signature = createHmac('sha256', 'second').update(body).digest('base64');
+    const config = { primaryKey: 'first', secondaryKey: 'second' };
+    expect(checkHmac(params, config, inbound(body, { 'x-sig-1': 'AAAA', 'x-sig-2': signature }), NOW)).toBeUndefined();
+    expect(checkHmac(params, { primaryKey: 'first' }, inbound(body, { 'x-sig-2': signature }), NOW)).toMatchObject({ reason: 'bad_signature' });
+  });
   it('given a hex-encoded secret and a signature in the query string, then the decoded key verifies', () => {
     const params: HmacParams = { mode: 'hmac', algorithm: 'sha256', header: [], queryParam: 'signature', encoding: 'hex', secretEncoding: 'hex' };
     const signature = createHmac('sha256', Buffer.from('00ff10', 'hex')).update(body).digest('hex');
