@@ -39,7 +39,10 @@ export function piecesOf(q: Pick<HoursQuery, 'firstHour' | 'endHour' | 'granular
 
 /** `select` (of a row `r` with its start as `at`) from every piece of the range, one UNION ALL. */
 function fromPieces(q: HoursQuery, where: FragmentSqlToken, select: (p: Piece) => FragmentSqlToken) {
-  return sql.join(piecesOf(q).map((p) => sql.fragment`
+  // An empty range (from = to on an hour's start) has no piece: one that matches no row keeps the SQL whole.
+  const pieces = piecesOf(q);
+  if (pieces.length === 0) pieces.push({ table: 'analytics_hourly', column: 'hour', from: q.firstHour, to: q.firstHour });
+  return sql.join(pieces.map((p) => sql.fragment`
     SELECT ${select(p)} FROM ${sql.identifier([p.table])} r
     WHERE ${where} AND r.${sql.identifier([p.column])} >= ${ts(p.from)} AND r.${sql.identifier([p.column])} < ${ts(p.to)}`), sql.fragment` UNION ALL `);
 }

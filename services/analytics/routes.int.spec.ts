@@ -152,6 +152,18 @@ describe('GET /api/v1/analytics/*', () => {
     }
   });
 
+  it('answers an empty range (from = to on an hour\'s start) with nothing in it, not a server error', async () => {
+    const q = `?endpointId=${ep.a}&from=2000-01-01T00:00:00Z&to=2000-01-01T00:00:00Z`;
+    expect(await call('GET', `/api/v1/analytics/summary${q}`)).toMatchObject({ status: 200, body: { sent: 0, delivered: 0, failed: 0, deadLettered: 0 } });
+    for (const route of ['outcomes', 'throughput', 'latency']) {
+      expect(await call('GET', `/api/v1/analytics/${route}${q}`), route).toMatchObject({ status: 200, body: { buckets: [] } });
+    }
+    expect(await call('GET', `/api/v1/analytics/failures${q}`)).toMatchObject({ status: 200 });
+    const health = await call('GET', `/api/v1/analytics/endpoint-health${q}`);
+    expect(health.status).toBe(200);
+    expect(health.body.data).toMatchObject([{ endpointId: ep.a }]);
+  });
+
   it('shows another workspace nothing: zeros, with or without this workspace\'s endpoint id', async () => {
     const other = api(env.url, (await signup(env.url)).apiKey);
     for (const q of ['', `?endpointId=${ep.a}`]) {
