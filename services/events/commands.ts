@@ -2,6 +2,7 @@ import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { currentActor } from '../platform/http/actor.ts';
 import { withinDeadline } from '../platform/http/deadline.ts';
+import type { Outgoing } from '../platform/kafka/processor.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import type { Principal } from '../platform/http/principal.ts';
 import { eventStates } from '../../projections/events/queries.ts';
@@ -19,11 +20,11 @@ export function eventCommands(ctx: ApiContext) {
   const keys = new IdempotencyKeys(ctx.db);
   const quota = monthlyQuota(ctx);
 
-  async function accept(events: EventAccepted[]) {
+  async function accept(events: EventAccepted[], alongside: readonly Outgoing[]) {
     // Each record says who sent it and from where, as every command's records do.
     const actor = currentActor();
-    const positions = await ctx.appender.append(events.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: { ...e, actor } })));
-    ctx.recent.remember('events', events.map((e) => e.eventId), positions);
+    const positions = await ctx.appender.append([...events.map((e) => ({ topic: ctx.topics.events, key: e.projectId, event: { ...e, actor } })), ...alongside]);
+    ctx.recent.remember('events', events.map((e) => e.eventId), positions.slice(0, events.length));
     return positions;
   }
 
@@ -55,9 +56,10 @@ export function eventCommands(ctx: ApiContext) {
    * A retry with the same key answers 503 while that first write is unsettled and 409 naming the
    * event only once it is written (at once on this process; on another once the mark or the
    * events read model shows it); a failed append frees its keys. A 409 never names an event that
-   * does not exist.
+   * does not exist. `alongside` are records that go in the same append as the events (an inbound
+   * request's own record: one round trip to Kafka per receipt, not two).
    */
-  async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: readonly TakenKey[]) => never) {
+  async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: readonly TakenKey[]) => never, alongside: readonly Outgoing[] = []) {
     // Over the plan's monthly messages: 402 before any key is reserved. The messages taken are
     // given back unless the records reach the log.
     const ticket = await quota.take(events[0]!.accountId, events);
@@ -68,7 +70,7 @@ export function eventCommands(ctx: ApiContext) {
         throw new DomainError('SERVICE_UNAVAILABLE', 'an event with this idempotency key is still being written, retry shortly');
       }
       if (reservation.kind === 'taken') onTaken(reservation.taken);
-      appended = accept(events);
+      appended = accept(events, alongside);
     } catch (err) {
       ticket.release();
       throw err;

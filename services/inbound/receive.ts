@@ -5,6 +5,7 @@ import { eventCommands } from '../events/commands.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { withinDeadline } from '../platform/http/deadline.ts';
+import type { Outgoing } from '../platform/kafka/processor.ts';
 import { mapValue, secretFields } from './domain/config.ts';
 import type { InboundState } from './domain/evolve.ts';
 import type { InboundRequestReceived } from './domain/messages.ts';
@@ -56,18 +57,26 @@ export function receive(ctx: ApiContext) {
     return config;
   }
 
-  async function record(s: InboundState, a: Arrival, headers: Record<string, string>, url: string, receivedAt: number, o: Outcome) {
+  /** The request's own record on the inbound-requests topic, with what became of it. */
+  function requestRecord(s: InboundState, a: Arrival, headers: Record<string, string>, url: string, receivedAt: number, o: Outcome): Outgoing {
     // The log keeps no credential of the inbound endpoint's (a bearer token, a token in the query).
     const kept = redactCredentials(presetOf(s.config.source), sourceConfigOf(s), headers, url);
     const event: InboundRequestReceived = {
       type: 'InboundRequestReceived', requestId: a.requestId, inboundEndpointId: s.inboundEndpointId, accountId: s.accountId,
       projectId: s.projectId, receivedAt, method: a.method, url: kept.url, headers: kept.headers, body: a.rawBody, ...o,
     };
-    await withinDeadline(ctx.appender.append([{ topic: ctx.topics.inboundRequests, key: s.inboundEndpointId, event }]), 'the event log');
+    return { topic: ctx.topics.inboundRequests, key: s.inboundEndpointId, event };
   }
 
-  /** The event a verified request becomes, or why there is none; throws what the events' command throws. */
-  async function accept(s: InboundState, a: Arrival, headers: Record<string, string>, url: string, now: number, verdict: Verdict & { ok: true }): Promise<Omit<Outcome, 'verified' | 'reason' | 'status'>> {
+  async function record(s: InboundState, a: Arrival, headers: Record<string, string>, url: string, receivedAt: number, o: Outcome) {
+    await withinDeadline(ctx.appender.append([requestRecord(s, a, headers, url, receivedAt, o)]), 'the event log');
+  }
+
+  /**
+   * The event a verified request becomes, or why there is none; throws what the events' command
+   * throws. An event made goes to the log in one append with the request's record (`recorded`).
+   */
+  async function accept(s: InboundState, a: Arrival, headers: Record<string, string>, url: string, now: number, verdict: Verdict & { ok: true }): Promise<Omit<Outcome, 'verified' | 'reason' | 'status'> & { recorded?: true }> {
     const query = formFields(new URL(url).searchParams);
     const body = bodyData(headers['content-type'], a.rawBody);
     let eventType = eventTypeOf(s.config.eventTypeMapping, { headers, data: body.data, query }, verdict.eventType, s.config.source);
@@ -88,14 +97,16 @@ export function receive(ctx: ApiContext) {
       idempotencyKey: idempotencyKeyOf(s.inboundEndpointId, verdict.deliveryId, a.requestId), destinationIds: s.config.destinationIds,
       now, configOffset: ctx.store.offset(ctx.topics.endpoints),
     });
+    const made = { ...base, eventType, eventId: event.eventId, detail: null };
     let held: string | undefined;
     try {
-      await reserveAndAccept([event], (taken) => { held = taken[0]!.eventId; throw HELD; });
+      await reserveAndAccept([event], (taken) => { held = taken[0]!.eventId; throw HELD; },
+        [requestRecord(s, a, headers, url, now, { ...made, verified: true, reason: null, status: 202 })]);
     } catch (err) {
       if (err !== HELD) throw err;
       return { ...base, eventType, eventId: held!, duplicate: true, detail: 'a retry of a delivery already accepted: no second event' };
     }
-    return { ...base, eventType, eventId: event.eventId, detail: null };
+    return { ...made, recorded: true };
   }
 
   async function receiveOne(s: InboundState, a: Arrival): Promise<Answer> {
@@ -122,7 +133,7 @@ export function receive(ctx: ApiContext) {
         deliveryId: verdict.deliveryId ?? null, eventType: null, eventId: null, duplicate: false, status: handshake.status });
       return { handshake };
     }
-    let outcome: Omit<Outcome, 'verified' | 'reason' | 'status'>;
+    let outcome: Awaited<ReturnType<typeof accept>>;
     try {
       outcome = await accept(s, a, headers, url, receivedAt, verdict);
     } catch (err) {
@@ -131,7 +142,8 @@ export function receive(ctx: ApiContext) {
         deliveryId: verdict.deliveryId ?? null, eventType: null, eventId: null, duplicate: false, status }).catch(() => undefined);
       throw err;
     }
-    await record(s, a, headers, url, receivedAt, { ...outcome, verified: true, reason: null, status: 202 });
+    const { recorded, ...made } = outcome;
+    if (!recorded) await record(s, a, headers, url, receivedAt, { ...made, verified: true, reason: null, status: 202 });
     return { accepted: { received: true, requestId: a.requestId, eventId: outcome.eventId, duplicate: outcome.duplicate } };
   }
 
