@@ -25,7 +25,7 @@ function alertId(ruleId: string, kind: string, dedupKey: string, at: number): st
 
 /** The rule's status as its evaluators share it, and when it was last evaluated. */
 export async function statusOf(db: Pick<DatabaseTransactionConnection, 'maybeOne'>, ruleId: string): Promise<{ status: AlertStatus; evaluatedAt: number | null }> {
-  const row = await db.maybeOne(sql.type(statusRow)`SELECT status, dedup_key, notified_at, evaluated_at FROM alert_evaluations WHERE rule_id = ${ruleId}`);
+  const row = await db.maybeOne(sql.type(statusRow)`SELECT status, dedup_key, notified_at::float8 AS notified_at, evaluated_at::float8 AS evaluated_at FROM alert_evaluations WHERE rule_id = ${ruleId}`);
   return row ? { status: { status: row.status, dedupKey: row.dedup_key, notifiedAt: row.notified_at }, evaluatedAt: row.evaluated_at } : { status: INITIAL_STATUS, evaluatedAt: null };
 }
 
