@@ -58,10 +58,5 @@ CREATE TABLE alert_evaluations (
   evaluated_at bigint NOT NULL
 );
 
--- The evaluator's windows read delivery attempts by project and time (delivery_attempts_time);
--- an endpoint-scoped rule reads them by endpoint and time.
-CREATE INDEX delivery_attempts_endpoint_time ON delivery_attempts (endpoint_id, attempted_at DESC) WHERE endpoint_id IS NOT NULL;
-
 -- Down Migration
-DROP INDEX delivery_attempts_endpoint_time;
 DROP TABLE alert_evaluations, alert_history, alert_rules, alert_rule_commands, alert_rule_names;

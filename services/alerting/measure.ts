@@ -10,8 +10,9 @@ const IN_FLIGHT = ['queued', 'delivering', 'failed'];
 
 /**
  * The rule's metric now, exactly over its window: read from delivery_attempts (a row per attempt,
- * indexed by project and time, and by endpoint and time), not from the hourly buckets, which
- * cannot answer a 5-minute window. Only endpoint deliveries count: connector and alert
+ * through its (project_id, attempted_at) index), not from the hourly buckets, which cannot answer
+ * a 5-minute window. No write is added to the projection path; the price is a read of the
+ * window's attempts per rule per evaluation (README: Alert rules). Only endpoint deliveries count: connector and alert
  * notifications (endpoint_id null) are not the project's traffic. null: no attempt in the window
  * (a rate or a percentile of nothing), which does not hold any condition.
  */
