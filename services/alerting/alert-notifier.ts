@@ -22,8 +22,8 @@ import { PAGERDUTY_EVENTS_URL } from './domain/rule.ts';
 
 /** An alert's notification gets the engine's default attempts, as a connector's does. */
 const ALERT_MAX_ATTEMPTS = 5;
-/** Alerts go ahead of ordinary traffic in the engine's lanes. */
-const ALERT_PRIORITY = 10;
+/** Alerts go ahead of ordinary traffic in the engine's lanes (1 is the highest priority). */
+const ALERT_PRIORITY = 1;
 
 export type AlertNotifierDeps = {
   topics: Topics; store: ConfigStore; open: (sealed: string) => string;
