@@ -75,6 +75,7 @@ describe('alert rules: CRUD in both spellings, enable/disable, evaluate, history
       expect((await other(method, `/api/v1/alerting/rules/${created.id}${path}`, method === 'PUT' ? { name: 'x' } : undefined)).status).toBe(404);
     }
     expect((await other('GET', '/api/v1/alerting/rules')).body.data).toEqual([]);
+    expect((await call('GET', '/api/v1/alerting/rules/not-a-rule-id')).status).toBe(404);
     const evaluated = await call('POST', '/api/v1/alerting/evaluate');
     expect(evaluated.status).toBe(200);
     expect(evaluated.body.data).toContainEqual({ ruleId: created.id, name: 'mine', enabled: true, metric: 'delivery_count', operator: 'gte', value: 0, threshold: 0, conditionMet: true, status: 'ok', wouldFire: true });

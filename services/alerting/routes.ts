@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { z } from 'zod';
 import { alertHistory, alertRuleView, getAlertRule, listAlertRules } from '../../projections/alerting/queries.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
@@ -12,6 +13,7 @@ import { evaluateNow } from './evaluate-now.ts';
 
 const reads: Operation['access'] = { scope: 'alerting:read', role: 'viewer' };
 const writes: Operation['access'] = { scope: 'alerting:write', role: 'editor' };
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const op = (summary: string, access: Operation['access'], errors?: number[]): Operation => ({ tag: 'Alerting', summary, access, errors });
 
 /**
@@ -36,7 +38,7 @@ export function alertingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         return page;
       });
       app.get(`${base}/:id`, { schema: contract(op(`Get an alert rule${alias}`, reads), { params: IdParams, response: { 200: AlertRule } }) }, async (req) => {
-        const s = await readYourWrites(ctx, req.params.id, () => getAlertRule(ctx.db, req.principal, req.params.id).catch(() => null));
+        const s = isUuid(req.params.id) ? await readYourWrites(ctx, req.params.id, () => getAlertRule(ctx.db, req.principal, req.params.id)) : null;
         if (!s) throw new DomainError('NOT_FOUND', 'alert rule not found');
         return alertRuleView(s);
       });
