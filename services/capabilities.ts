@@ -2,6 +2,7 @@ import type { ApiTag, MessagesOf, RoleDefinition, RolesOf, RoutesPlugin, StateOf
 import type { TopicSpec } from './platform/kafka/topics.ts';
 import type { Projection } from './platform/projection/runner.ts';
 import { accounts } from './accounts/manifest.ts';
+import { alerting } from './alerting/manifest.ts';
 import { analytics } from './analytics/manifest.ts';
 import { audit } from './audit/manifest.ts';
 import { connectors } from './connectors/manifest.ts';
@@ -20,7 +21,7 @@ import { stats } from './stats/manifest.ts';
  * The event union, the topics, the in-memory configuration, the routes, the read models and the
  * roles are all assembled from this list: adding a capability is its folders and one line here.
  */
-export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit, analytics, stats, connectors, inbound] as const;
+export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit, analytics, stats, connectors, inbound, alerting] as const;
 type Any = (typeof CAPABILITIES)[number];
 
 /** The domain events mittr writes to Kafka: facts in the past tense, one Avro schema each. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, eventually, signup, startTestMittr } from '../test/support/mittr.ts';
+import { api, eventually, isolatedConfig, signup, startTestMittr } from '../test/support/mittr.ts';
 import { RecordingSink } from '../test/support/sink.ts';
 import { rebuild } from './rebuild.ts';
 
@@ -13,7 +13,7 @@ describe('read models rebuilt from the log', () => {
   beforeAll(async () => {
     sinkUrl = await sink.start();
     sink.responder = (r) => ({ status: r.url.startsWith('/fail') ? 500 : 200 });
-    env = await startTestMittr();
+    env = await startTestMittr({ ...isolatedConfig(), alerting: { evaluateEveryMs: 1_000 } });
     call = api(env.url, (await signup(env.url)).apiKey);
     const ep = (await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/ok`, eventTypes: ['r.*'], description: 'v1' })).body;
     await call('PATCH', `/api/v1/endpoints/${ep.id}`, { description: 'v2' });
@@ -26,6 +26,12 @@ describe('read models rebuilt from the log', () => {
     for (const id of ids) {
       await eventually(async () => ['delivered', 'dead'].includes((await call('GET', `/api/v1/events/${id}`)).body.status), 30_000);
     }
+    // An alert rule that fires on the deliveries above: both alerting read models hold rows.
+    const rule = (await call('POST', '/api/v1/alerting/rules', { name: 'busy', condition: { metric: 'delivery_count', operator: 'gte', value: 1, window: '1h' },
+      action: { type: 'webhook', webhookUrl: `${sinkUrl}/ok` } })).body;
+    await call('POST', `/api/v1/alerting/rules/${rule.id}/disable`);
+    await call('POST', `/api/v1/alerting/rules/${rule.id}/enable`);
+    await eventually(async () => (await call('GET', '/api/v1/alerting/history')).body.data.length >= 1, 30_000);
     // An inbound endpoint and a request it refused (recorded): both inbound read models hold a row.
     const ib = (await call('POST', '/api/v1/inbound-endpoints', { name: 'r', source: 'stripe', sourceConfig: { secret: 'whsec_rebuild_0123456789abcdef' } })).body;
     expect((await fetch(`${env.url}/inbound/${ib.pathSuffix}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
@@ -40,7 +46,7 @@ describe('read models rebuilt from the log', () => {
     let lastProgress = 0;
     const result = await rebuild(env.config, { verify: true, onProgress: (done) => { lastProgress = done; } });
     expect(result.tables).toBeDefined();
-    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily', 'connectors', 'inbound_endpoints', 'inbound_requests']));
+    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily', 'connectors', 'inbound_endpoints', 'inbound_requests', 'alert_rules', 'alert_history']));
     expect(result).toMatchObject({ identical: true });
     expect(result.events).toBeGreaterThan(ids.length * 2);
     expect(lastProgress).toBe(result.events);

@@ -26,7 +26,7 @@ export const MAIL_RETRY_MS = [1_000, 4_000] as const;
  * The connector's URL (and headers) as the engine takes them: sealed as stored, beside the URL's
  * masked form (the lanes and the attempts recorded forever never hold the credential).
  */
-function sealedTargetOf(c: ConnectorState): string {
+export function sealedTargetOf(c: ConnectorState): string {
   const field = targetField(c.definition.type as ConnectorType)!;
   const config = JSON.parse(c.definition.config) as Record<string, string>;
   const masked = (JSON.parse(c.definition.masked) as Record<string, string>)[field]!;

@@ -122,6 +122,11 @@ export type Config = {
    * defaults. Not from the environment: a spec sets it to drop a slow client in seconds, not minutes.
    */
   statsStream?: { everyMs?: number; maxUnsentBytes?: number };
+  /**
+   * How often the alert evaluator evaluates every enabled rule (services/alerting/evaluator.ts),
+   * when not its default (10 s). Not from the environment: a spec evaluates every second.
+   */
+  alerting?: { evaluateEveryMs?: number };
   /** OTEL_EXPORTER_OTLP_ENDPOINT; undefined: no tracing. */
   otlpEndpoint: string | undefined;
   /** OTEL_SERVICE_NAME. */

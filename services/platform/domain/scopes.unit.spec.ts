@@ -18,7 +18,7 @@ describe('scopes', () => {
   });
   it('names one read and one write scope per resource, plus *', () => {
     expect(SCOPES).toContain('event-types:write');
-    expect(SCOPES).toEqual(expect.arrayContaining(['connectors:read', 'connectors:write']));
+    expect(SCOPES).toEqual(expect.arrayContaining(['connectors:read', 'connectors:write', 'alerting:read', 'alerting:write']));
     expect(SCOPES.filter((s) => s.endsWith(':read')).length).toBe(SCOPES.filter((s) => s.endsWith(':write')).length);
   });
 });
