@@ -76,19 +76,10 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   }
   if (has('project')) {
     const { ProjectionRunner } = await import('./platform/projection/runner.ts');
-    // The read models on two consumers. The counting ones (analytics, usage: oncePerPosition) add
-    // to a few hot rows every partition's batch shares (a project's hour and day, an account's
-    // month), so their transactions wait on each other's locks; on their own consumer that wait
-    // no longer holds up the events, deliveries and audit read models (e2e: projection lag p99
-    // 3.5 s with them together, 1.9 s without the analytics projection). Every other read model
-    // shares one consumer, each record fetched and decoded once.
-    const projections = await allProjections(topics);
-    for (const [group, list] of [['all', projections.filter((p) => !p.oncePerPosition)], ['counters', projections.filter((p) => p.oncePerPosition)]] as const) {
-      if (list.length === 0) continue;
-      const runner = new ProjectionRunner(kafka, serde, projectionDb!, list, config.topicPrefix, group);
-      await runner.start();
-      stops.unshift(() => runner.stop());
-    }
+    // Every read model on one consumer: each record is fetched and decoded once.
+    const runner = new ProjectionRunner(kafka, serde, projectionDb!, await allProjections(topics), config.topicPrefix, 'all');
+    await runner.start();
+    stops.unshift(() => runner.stop());
   }
   let app: FastifyInstance | undefined;
   let url: string | undefined;

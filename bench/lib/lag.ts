@@ -52,7 +52,7 @@ export class LagSampler {
         }
         return m;
       };
-      // The projectors share two consumer groups (projector.all, projector.counters) but each has its checkpoints: a
+      // The projectors share one consumer group (projector.all) but each has its checkpoints: a
       // projector's lag is its checkpoints against the topic ends, a series per projector.
       const checkpoints = new Map<string, bigint>(); // "<group>|<topic>|<partition>" -> next offset
       try {
@@ -64,7 +64,7 @@ export class LagSampler {
         }
       } catch { /* no schema yet */ }
       for (const g of groups) {
-        if (g === `${this.prefix}projector.all` || g === `${this.prefix}projector.counters`) continue;
+        if (g === `${this.prefix}projector.all`) continue;
         const committed = await this.admin.fetchOffsets({ groupId: g });
         const positions = new Map<string, bigint>(); // "<topic>|<partition>" -> position
         for (const t of committed) {
