@@ -32,6 +32,8 @@ describe('read models rebuilt from the log', () => {
     await call('POST', `/api/v1/alerting/rules/${rule.id}/disable`);
     await call('POST', `/api/v1/alerting/rules/${rule.id}/enable`);
     await eventually(async () => (await call('GET', '/api/v1/alerting/history')).body.data.length >= 1, 30_000);
+    // Disabled again: a rule that goes on firing keeps appending while the log is replayed, and the read models compared would differ by what it added.
+    await call('POST', `/api/v1/alerting/rules/${rule.id}/disable`);
     // An inbound endpoint and a request it refused (recorded): both inbound read models hold a row.
     const ib = (await call('POST', '/api/v1/inbound-endpoints', { name: 'r', source: 'stripe', sourceConfig: { secret: 'whsec_rebuild_0123456789abcdef' } })).body;
     expect((await fetch(`${env.url}/inbound/${ib.pathSuffix}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
