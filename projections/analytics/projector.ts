@@ -8,6 +8,7 @@ import type { DeliveryAttempted } from '../../services/deliveries/domain/message
 import type { EventAccepted } from '../../services/events/domain/messages.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
 import { rowsJson } from '../events/projector.ts';
+import { shardOf } from '../shared/shard.ts';
 
 /** analytics_hourly's (and analytics_daily's) column of a failure category. */
 export const failColumn = (c: string) => `fail_${c}`;
@@ -37,9 +38,10 @@ type Span = (typeof SPANS)[number];
  * endpoint and hour. The batch is summed per row here (rowAdds); then two statements: the first
  * adds the sums to their rows and answers, for the rows that got new network attempts, their
  * stored latency sketch; the second writes the sketches with the new durations added. The rows'
- * locks, taken by the first statement's upserts, hold the sketches' read-modify-write. Batches of different
- * partitions add to the same rows (the '*' rows above all): each table's rows are taken in key
- * order, the tables in one order, so they wait on each other instead of deadlocking.
+ * locks, taken by the first statement's upserts, hold the sketches' read-modify-write. Every row
+ * is the batch's shard's (its partition and topic: projections/shared/shard.ts, migration 25),
+ * so batches of different partitions applied at once never add to the same row; each table's
+ * rows are still taken in key order, the tables in one order.
  *
  * Counting is not idempotent by itself: the projection is applied once per log position
  * (oncePerPosition; projections/usage/count-once.ts says why that is once per record).
@@ -51,10 +53,11 @@ export function analyticsProjection(topics: { events: string; outcomes: string }
     types: ['EventAccepted', 'DeliveryAttempted'],
     tables: ['analytics_hourly', 'analytics_daily'],
     oncePerPosition: true,
-    async apply(tx, events) {
+    async apply(tx, events, source) {
       const tallies = events.filter(isCounted).map(tallyOf);
       if (tallies.length === 0) return;
-      const sketches = await count(tx, tallies);
+      const shard = shardOf([topics.events, topics.outcomes], source);
+      const sketches = await count(tx, tallies, shard);
       if (sketches.length === 0) return;
       const rows = (span: Span['span']) => rowsJson(sketches.filter((r) => r.span === span).map((r) => ({
         project_id: r.project_id, endpoint: r.endpoint, at_ms: r.at_ms,
@@ -63,7 +66,8 @@ export function analyticsProjection(topics: { events: string; outcomes: string }
       const [hourly, daily] = SPANS.map((s) => sql.fragment`
         UPDATE ${sql.identifier([s.table])} r SET latency_sketch = decode(t.sketch, 'base64')
         FROM json_to_recordset(${rows(s.span)}) AS t(project_id uuid, endpoint text, at_ms int8, sketch text)
-        WHERE r.project_id = t.project_id AND r.endpoint_key = t.endpoint AND r.${sql.identifier([s.column])} = ${atMs(sql.fragment`t.at_ms`)}`);
+        WHERE r.project_id = t.project_id AND r.endpoint_key = t.endpoint AND r.${sql.identifier([s.column])} = ${atMs(sql.fragment`t.at_ms`)}
+          AND r.shard = ${shard}`);
       await tx.query(sql.unsafe`WITH hourly AS (${hourly!} RETURNING 1) ${daily!}`);
     },
   };
@@ -114,31 +118,31 @@ function add(r: RowAdd, t: Tally): void {
 }
 
 /** One table's upsert of its rows of `t` (the batch's RowAdds); answers the stored sketches of the rows that take new durations. */
-function upsert(s: Span) {
+function upsert(s: Span, shard: number) {
   const adds = COUNTERS.map((c) => sql.fragment`${sql.identifier([c])} = ${sql.identifier([s.table, c])} + EXCLUDED.${sql.identifier([c])}`);
   const [table, column] = [sql.identifier([s.table]), sql.identifier([s.column])];
   const at = (ms: string) => atMs(sql.fragment`${sql.identifier(['t', ms])}`);
   return sql.fragment`
-      INSERT INTO ${table} (project_id, endpoint_key, ${column}, account_id, ${sql.join(COUNTERS.map((c) => sql.identifier([c])), sql.fragment`, `)},
+      INSERT INTO ${table} (project_id, endpoint_key, ${column}, shard, account_id, ${sql.join(COUNTERS.map((c) => sql.identifier([c])), sql.fragment`, `)},
                             last_success_at, last_failure_at, latency_sketch)
-      SELECT t.project_id, t.endpoint, ${at('at_ms')}, t.account_id, ${sql.join(COUNTERS.map((c) => sql.fragment`(t.counts->>${c})::int8`), sql.fragment`, `)},
+      SELECT t.project_id, t.endpoint, ${at('at_ms')}, ${shard}, t.account_id, ${sql.join(COUNTERS.map((c) => sql.fragment`(t.counts->>${c})::int8`), sql.fragment`, `)},
              ${at('success_ms')}, ${at('failure_ms')}, NULL
       FROM t WHERE t.span = ${s.span} ORDER BY t.ord
-      ON CONFLICT (project_id, endpoint_key, ${column}) DO UPDATE SET ${sql.join(adds, sql.fragment`, `)},
+      ON CONFLICT (project_id, endpoint_key, ${column}, shard) DO UPDATE SET ${sql.join(adds, sql.fragment`, `)},
         last_success_at = greatest(${sql.identifier([s.table, 'last_success_at'])}, EXCLUDED.last_success_at),
         last_failure_at = greatest(${sql.identifier([s.table, 'last_failure_at'])}, EXCLUDED.last_failure_at)
       RETURNING project_id, endpoint_key, (extract(epoch FROM ${column}) * 1000)::int8 AS at_ms, latency_sketch`;
 }
 
 /** The first statement: adds the batch to its rows; answers the rows whose sketch takes new durations, with the sketch stored. */
-async function count(tx: DatabaseTransactionConnection, tallies: readonly Tally[]) {
+async function count(tx: DatabaseTransactionConnection, tallies: readonly Tally[], shard: number) {
   const rows = rowAdds(tallies);
   const stored = await tx.any(sql.type(storedRow)`
     WITH t AS (
       SELECT * FROM json_to_recordset(${sql.fragment`${JSON.stringify(rows.map((r, ord) => ({ ...r, ord, latencies: undefined, sampled: r.latencies.length > 0 })))}::json`})
         AS t(ord int4, span text, project_id uuid, endpoint text, at_ms int8, account_id uuid, counts json, success_ms int8, failure_ms int8, sampled bool)
-    ), hourly AS (${upsert(SPANS[0])}
-    ), daily AS (${upsert(SPANS[1])}
+    ), hourly AS (${upsert(SPANS[0], shard)}
+    ), daily AS (${upsert(SPANS[1], shard)}
     ), written AS (
       SELECT 'hour' AS span, * FROM hourly UNION ALL SELECT 'day', * FROM daily
     )

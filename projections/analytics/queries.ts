@@ -54,9 +54,12 @@ const at = (p: Piece) => sql.fragment`r.${sql.identifier([p.column])} AS hour`;
 
 /** Every hour (or whole day, with granularity 'day') of the range that counted something, of the endpoints asked for, in order. */
 export async function hourlyCounts(db: DatabasePool, scope: Scope, q: HoursQuery): Promise<HourCounts[]> {
-  const cols = COUNTERS.map((c) => sql.fragment`r.${sql.identifier([c])}::float8 AS ${sql.identifier([c])}`);
+  // An hour's (or day's) shards (migration 25) summed into one row.
+  const cols = COUNTERS.map((c) => sql.fragment`r.${sql.identifier([c])}`);
+  const sums = COUNTERS.map((c) => sql.fragment`sum(u.${sql.identifier([c])})::float8 AS ${sql.identifier([c])}`);
   const rows = await db.any(sql.type(hourRow)`
-    SELECT * FROM (${fromPieces(q, scoped(scope, q), (p) => sql.fragment`${at(p)}, ${sql.join(cols, sql.fragment`, `)}`)}) u ORDER BY hour`);
+    SELECT u.hour, ${sql.join(sums, sql.fragment`, `)}
+    FROM (${fromPieces(q, scoped(scope, q), (p) => sql.fragment`${at(p)}, ${sql.join(cols, sql.fragment`, `)}`)}) u GROUP BY u.hour ORDER BY u.hour`);
   return rows.map((r) => ({
     hour: r.hour, accepted: r.accepted!, dispatched: r.dispatched!, delivered: r.delivered!, retried: r.retried!, dead: r.dead!,
     cancelled: r.cancelled!, failed: r.failed!,
@@ -85,7 +88,7 @@ async function sketchesWhere(db: DatabasePool, q: HoursQuery, where: FragmentSql
  * The project's endpoints (not deleted; one, with endpointId) in the order they were created,
  * with their delivered and failed attempts in the range, their circuit as the endpoints read
  * model has it, and their latest success and failure ever (each the newest day's that has one:
- * a day's row keeps the latest of its hours).
+ * a day's row keeps the latest of its hours, and the latest of the day's shards is taken).
  */
 export async function endpointCounts(db: DatabasePool, scope: Scope, q: HoursQuery): Promise<EndpointCounts[]> {
   const rows = await db.any(sql.type(endpointRow)`
@@ -98,11 +101,11 @@ export async function endpointCounts(db: DatabasePool, scope: Scope, q: HoursQue
     ) c ON true
     LEFT JOIN LATERAL (
       SELECT d.last_success_at AS at FROM analytics_daily d
-      WHERE d.project_id = e.project_id AND d.endpoint_key = e.id::text AND d.last_success_at IS NOT NULL ORDER BY d.day DESC LIMIT 1
+      WHERE d.project_id = e.project_id AND d.endpoint_key = e.id::text AND d.last_success_at IS NOT NULL ORDER BY d.day DESC, d.last_success_at DESC LIMIT 1
     ) s ON true
     LEFT JOIN LATERAL (
       SELECT d.last_failure_at AS at FROM analytics_daily d
-      WHERE d.project_id = e.project_id AND d.endpoint_key = e.id::text AND d.last_failure_at IS NOT NULL ORDER BY d.day DESC LIMIT 1
+      WHERE d.project_id = e.project_id AND d.endpoint_key = e.id::text AND d.last_failure_at IS NOT NULL ORDER BY d.day DESC, d.last_failure_at DESC LIMIT 1
     ) f ON true
     WHERE e.account_id = ${scope.accountId} AND e.project_id = ${scope.projectId} AND NOT e.deleted
       ${q.endpointId === undefined ? sql.fragment`` : sql.fragment`AND e.id = ${q.endpointId}`}

@@ -2,6 +2,7 @@ import type { DomainEvent } from '../../services/capabilities.ts';
 import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
 import { monthOf } from '../../services/plans/domain/quota.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
+import { shardOf } from '../shared/shard.ts';
 import { countOnce } from './count-once.ts';
 
 const ATTEMPTS = { monthly: 'usage_attempts_monthly', total: 'attempts' };
@@ -24,9 +25,9 @@ export function usageAttemptsProjection(topics: { outcomes: string }): Projectio
     types: ['DeliveryAttempted'],
     tables: ['usage_attempts_monthly'],
     oncePerPosition: true,
-    async apply(tx, events) {
+    async apply(tx, events, source) {
       const attempts = events.filter((x: DomainEvent): x is DeliveryAttempted => x.type === 'DeliveryAttempted');
-      await countOnce(tx, ATTEMPTS, attempts.map((e) => ({ account_id: e.accountId, month: `${monthOf(e.attemptedAt)}-01` })));
+      await countOnce(tx, ATTEMPTS, attempts.map((e) => ({ account_id: e.accountId, month: `${monthOf(e.attemptedAt)}-01` })), shardOf([topics.outcomes], source));
     },
   };
 }

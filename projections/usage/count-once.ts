@@ -7,10 +7,11 @@ export type CountTable = { monthly: string; total: string };
 export type CountRow = { account_id: string; month: string };
 
 /**
- * Adds each row to its (account, month) sum, in one statement. Partitions are applied in
- * concurrent transactions that may add to one account's row (an account's projects hash to
- * different partitions): rows are taken in key order, so they wait on each other instead of
- * deadlocking.
+ * Adds each row to its (account, month, shard) sum, in one statement. `shard` is the batch's
+ * (projections/shared/shard.ts): partitions are applied in concurrent transactions, and an
+ * account's records are in every partition (its projects and endpoints hash apart), so without
+ * it they all added to the account's one row and queued on its lock till each other's commit.
+ * Readers sum the shards (queries.ts).
  *
  * Why counting is exactly-once without a table of the ids counted (there was one, usage_counted
  * and usage_attempts_counted, and analytics_counted beside them: an index insert per record, which
@@ -39,12 +40,12 @@ export type CountRow = { account_id: string; month: string };
  *   two real attempts with two attemptIds: an id table counted both too.
  * So every duplicate an id table could drop is one the checkpoint already drops.
  */
-export async function countOnce(tx: DatabaseTransactionConnection, t: CountTable, rows: readonly CountRow[]): Promise<void> {
+export async function countOnce(tx: DatabaseTransactionConnection, t: CountTable, rows: readonly CountRow[], shard: number): Promise<void> {
   if (rows.length === 0) return;
   const [monthly, total] = [sql.identifier([t.monthly]), sql.identifier([t.total])];
   await tx.query(sql.unsafe`
-    INSERT INTO ${monthly} (account_id, month, ${total})
-    SELECT t.account_id, t.month, count(*) FROM json_to_recordset(${rowsJson([...rows])}) AS t(account_id uuid, month date)
+    INSERT INTO ${monthly} (account_id, month, shard, ${total})
+    SELECT t.account_id, t.month, ${shard}, count(*) FROM json_to_recordset(${rowsJson([...rows])}) AS t(account_id uuid, month date)
     GROUP BY t.account_id, t.month ORDER BY t.account_id, t.month
-    ON CONFLICT (account_id, month) DO UPDATE SET ${total} = ${sql.identifier([t.monthly, t.total])} + EXCLUDED.${total}`);
+    ON CONFLICT (account_id, month, shard) DO UPDATE SET ${total} = ${sql.identifier([t.monthly, t.total])} + EXCLUDED.${total}`);
 }

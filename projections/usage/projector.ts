@@ -2,6 +2,7 @@ import type { DomainEvent } from '../../services/capabilities.ts';
 import type { EventAccepted } from '../../services/events/domain/messages.ts';
 import { monthOf } from '../../services/plans/domain/quota.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
+import { shardOf } from '../shared/shard.ts';
 import { countOnce } from './count-once.ts';
 
 /** The usage projector's name: its checkpoints are what services/plans/usage-counter.ts reads against. */
@@ -20,9 +21,9 @@ export function usageProjection(topics: { events: string }): Projection {
     types: ['EventAccepted'],
     tables: ['usage_monthly'],
     oncePerPosition: true,
-    async apply(tx, events) {
+    async apply(tx, events, source) {
       const accepted = events.filter((x: DomainEvent): x is EventAccepted => x.type === 'EventAccepted');
-      await countOnce(tx, MESSAGES, accepted.map((e) => ({ account_id: e.accountId, month: `${monthOf(e.createdAt)}-01` })));
+      await countOnce(tx, MESSAGES, accepted.map((e) => ({ account_id: e.accountId, month: `${monthOf(e.createdAt)}-01` })), shardOf([topics.events], source));
     },
   };
 }

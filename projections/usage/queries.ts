@@ -27,10 +27,11 @@ export async function usageSnapshot(db: DatabasePool, eventsTopic: string, keys:
   return db.transaction(async (tx) => {
     await tx.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
     const rows = keys.length === 0 ? [] : await tx.any(sql.type(countRow)`
-      SELECT u.account_id, to_char(u.month, 'YYYY-MM') AS month, u.messages::float8 AS messages
+      SELECT u.account_id, to_char(u.month, 'YYYY-MM') AS month, sum(u.messages)::float8 AS messages
       FROM usage_monthly u
       JOIN json_to_recordset(${JSON.stringify(keys.map((k) => ({ account_id: k.accountId, month: `${k.month}-01` })))}::json)
-        AS t(account_id uuid, month date) ON u.account_id = t.account_id AND u.month = t.month`);
+        AS t(account_id uuid, month date) ON u.account_id = t.account_id AND u.month = t.month
+      GROUP BY u.account_id, u.month`);
     const cps = await tx.any(sql.type(checkpointRow)`
       SELECT partition, next_offset FROM projection_checkpoints WHERE projector = ${USAGE_PROJECTOR} AND topic = ${eventsTopic}`);
     return {

@@ -19,7 +19,7 @@ const history: DomainEvent[][] = [[accepted(1), accepted(2)], [accepted(3)]];
 async function add(conn: DatabaseTransactionConnection | DatabasePool, events: DomainEvent[]): Promise<void> {
   await conn.query(sql.unsafe`
     INSERT INTO usage_monthly (account_id, month, messages) VALUES (${A}, '2026-01-01', ${events.length})
-    ON CONFLICT (account_id, month) DO UPDATE SET messages = usage_monthly.messages + EXCLUDED.messages`);
+    ON CONFLICT (account_id, month, shard) DO UPDATE SET messages = usage_monthly.messages + EXCLUDED.messages`);
 }
 
 /** The verdict of every check: true when it passed. */

@@ -21,8 +21,12 @@ export type Projection = {
   types?: readonly string[];
   /** The read-model tables it owns: emptied and refilled by a rebuild. */
   tables: string[];
-  /** Applies a batch of one partition's events inside the projector's transaction. */
-  apply(tx: DatabaseTransactionConnection, events: DomainEvent[]): Promise<void>;
+  /**
+   * Applies a batch of one partition's events inside the projector's transaction. `source` is
+   * the batch's topic and partition (a counting projection shards its rows by it:
+   * projections/shared/shard.ts); absent when a spec applies records directly.
+   */
+  apply(tx: DatabaseTransactionConnection, events: DomainEvent[], source?: Source): Promise<void>;
   /**
    * True when applying a record is not idempotent by itself (it adds to counters) and the
    * projection relies on being applied once per log position: by the runner, which applies a
@@ -36,6 +40,9 @@ export type Projection = {
    */
   oncePerPosition?: true;
 };
+
+/** Where a batch of records came from. */
+export type Source = { topic: string; partition: number };
 
 /** A decoded record at its offset in the partition being applied. */
 export type Positioned = { offset: string; event: DomainEvent };
@@ -200,14 +207,15 @@ export class ProjectionRunner {
       }
       this.rewound.add(key);
       const moved: string[] = [];
+      const source: Source = { topic: batch.topic, partition: batch.partition };
       for (const p of projections) {
         const from = fromOf(p);
         const fresh = freshFor(p, records, from);
-        if (fresh.length > 0 && !isolated) await p.apply(tx, fresh.map((m) => m.event));
+        if (fresh.length > 0 && !isolated) await p.apply(tx, fresh.map((m) => m.event), source);
         if (isolated) {
           for (const m of fresh) {
             try {
-              await tx.transaction((sp) => p.apply(sp, [m.event]));
+              await tx.transaction((sp) => p.apply(sp, [m.event], source));
             } catch (error) {
               if (isTransient(error)) throw error;
               await this.setAside(tx, p, unapplied(m, error));
@@ -323,7 +331,7 @@ export async function applyAtPositions(tx: DatabaseTransactionConnection, p: Pro
   const from = (await lockCheckpoints(tx, [p.name], topic, partition)).get(p.name) ?? 0n;
   const end = next ?? records.reduce((n, m) => (BigInt(m.offset) + 1n > n ? BigInt(m.offset) + 1n : n), 0n);
   const fresh = freshFor(p, records, from);
-  if (fresh.length > 0) await p.apply(tx, fresh.map((m) => m.event));
+  if (fresh.length > 0) await p.apply(tx, fresh.map((m) => m.event), { topic, partition });
   if (end > from) await moveCheckpoints(tx, [p.name], topic, partition, end);
 }
 
