@@ -41,7 +41,7 @@ export function authenticateKey(store: ConfigStore, key: string, now = Date.now(
   const hash = hashApiKey(key);
   const found = store.state.accounts.key(hash);
   const account = store.state.accounts.byKeyHash(hash);
-  if (!found || !account) throw new DomainError('UNAUTHORIZED', 'invalid API key');
+  if (!found || !account || store.state.erased.has(account.accountId)) throw new DomainError('UNAUTHORIZED', 'invalid API key');
   if (found.expiresAt !== null && found.expiresAt <= now) throw new DomainError('UNAUTHORIZED', 'the API key has expired');
   return {
     principal: { accountId: account.accountId, projectId: account.projectId },
@@ -79,7 +79,8 @@ export function authenticator(ctx: ApiContext): (req: FastifyRequest) => Promise
       const token = req.cookies?.[SESSION_COOKIE];
       if (!token) throw new DomainError('UNAUTHORIZED', 'missing API key: send X-API-Key (or log in)');
       const live = await resolve(token);
-      if (!live) throw new DomainError('UNAUTHORIZED', 'the session has ended: log in again');
+      // An erased workspace's sessions end with it, on every API process at once (services/gdpr).
+      if (!live || ctx.store.state.erased.has(live.principal.accountId)) throw new DomainError('UNAUTHORIZED', 'the session has ended: log in again');
       if (!SAFE_METHODS.has(req.method)) {
         const csrf = header(req, 'x-csrf-token');
         if (!csrf || !same(csrf, live.csrfToken)) {
