@@ -79,8 +79,7 @@ export function authenticator(ctx: ApiContext): (req: FastifyRequest) => Promise
       const token = req.cookies?.[SESSION_COOKIE];
       if (!token) throw new DomainError('UNAUTHORIZED', 'missing API key: send X-API-Key (or log in)');
       const live = await resolve(token);
-      // An erased workspace's sessions end with it, on every API process at once (services/gdpr).
-      if (!live || ctx.store.state.erased.has(live.principal.accountId)) throw new DomainError('UNAUTHORIZED', 'the session has ended: log in again');
+      if (!live) throw new DomainError('UNAUTHORIZED', 'the session has ended: log in again');
       if (!SAFE_METHODS.has(req.method)) {
         const csrf = header(req, 'x-csrf-token');
         if (!csrf || !same(csrf, live.csrfToken)) {

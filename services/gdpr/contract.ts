@@ -4,7 +4,7 @@ import { DateTime, Nullable, RoleSchema } from '../platform/http/contract.ts';
 /** The gdpr room's HTTP contract. */
 
 export const EraseBody = Type.Object({
-  confirm: Type.Optional(Type.String({ maxLength: 255, description: "The workspace's id (GET /api/v1/account) or its exact name: anything else is 400 CONFIRMATION_REQUIRED" })),
+  confirm: Type.Optional(Type.String({ maxLength: 255, description: "The workspace's id (GET /api/v1/me) or its exact name: anything else is 400 CONFIRMATION_REQUIRED" })),
 });
 
 export const Erased = Type.Object({

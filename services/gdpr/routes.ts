@@ -36,7 +36,9 @@ export function gdprRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       'Needs `{"confirm": "<workspace id or name>"}` (else 400 CONFIRMATION_REQUIRED). The workspace\'s data key is destroyed (crypto-shredding), then '
       + 'WorkspaceErased is recorded: its API keys and sessions answer 401 from then on, deliveries still queued for it are dropped, new events refused, '
       + 'and every read model deletes its rows. Repeating it (after a failure) is safe.'),
-    { body: EraseBody, response: { 202: answer('Erased', Erased) } }) }, async (req, reply) => {
+    { body: EraseBody, response: { 202: answer('Erased', Erased) } }),
+    // No body at all is a missing confirmation (400 CONFIRMATION_REQUIRED), not a malformed request.
+    preValidation: async (req) => { if (req.body === undefined || req.body === null) req.body = {}; } }, async (req, reply) => {
       const done = await erase(req.principal, req.credential, req.body?.confirm);
       return reply.code(202).send({ accountId: done.accountId, erasedAt: new Date(done.erasedAt).toISOString(), status: 'erased' as const });
     });
