@@ -11,6 +11,7 @@ describe('GET /api/v1/gdpr/export', () => {
   let mine: Filled;
   let other: Filled;
   let scopedKey: string;
+  let second: { projectId: string; eventTypeId: string };
 
   beforeAll(async () => {
     const sinkUrl = await sink.start();
@@ -18,6 +19,10 @@ describe('GET /api/v1/gdpr/export', () => {
     mine = await fillWorkspace(env.url, sinkUrl, 'Exporting Ltd', { events: 3, path: '/mine' });
     other = await fillWorkspace(env.url, sinkUrl, 'Other Ltd', { events: 3, path: '/other' });
     scopedKey = (await mine.call('POST', '/api/v1/api-keys', { name: 'reader', scopes: ['events:read'] })).body.key;
+    // A second project, with an event type of its own: the export walks every project.
+    const project = (await mine.call('POST', '/api/v1/projects', { name: 'Second' })).body;
+    const et = (await mine.call('POST', '/api/v1/event-types', { name: 'second.thing' }, { 'x-project-id': project.id })).body;
+    second = { projectId: project.id, eventTypeId: et.id };
     for (const w of [mine, other]) {
       for (const id of w.eventIds) await eventually(async () => (await w.call('GET', `/api/v1/events/${id}`)).body.status === 'delivered', 30_000);
     }
@@ -41,7 +46,7 @@ describe('GET /api/v1/gdpr/export', () => {
     const doc = JSON.parse(text) as Doc;
     expect(doc).toMatchObject({ format: 'mittr.gdpr-export/1', account: { id: mine.accountId, email: mine.email, companyName: 'Exporting Ltd' } });
     expect(doc.members).toEqual([{ userId: expect.any(String), email: mine.email, emailVerified: false, role: 'admin' }]);
-    expect(doc.projects).toHaveLength(1);
+    expect(doc.projects.map((p: Doc) => p.name)).toEqual(['Default', 'Second']);
     // API keys: metadata only, never a key.
     expect(doc.apiKeys.map((k: Doc) => k.id)).toEqual(expect.arrayContaining([mine.keyId]));
     expect(doc.apiKeys).toHaveLength(3);
@@ -51,7 +56,7 @@ describe('GET /api/v1/gdpr/export', () => {
     expect(doc.endpoints.map((e: Doc) => e.id).sort()).toEqual([...mine.endpointIds].sort());
     const changed = doc.endpoints.find((e: Doc) => e.id === mine.endpointIds[0]);
     expect(changed.versions.map((v: Doc) => v.config.description)).toEqual(['v1', 'v2']);
-    expect(doc.eventTypes.map((t: Doc) => t.id)).toEqual([mine.eventTypeId]);
+    expect(doc.eventTypes.map((t: Doc) => [t.projectId, t.id])).toEqual([[doc.projects[0].id, mine.eventTypeId], [second.projectId, second.eventTypeId]]);
     // Events with their payloads and every attempt (one per endpoint, both delivered).
     expect(doc.events.map((e: Doc) => e.id).sort()).toEqual([...mine.eventIds].sort());
     for (const e of doc.events) {
@@ -73,7 +78,11 @@ describe('GET /api/v1/gdpr/export', () => {
     }
   });
 
-  it('is an admin\'s: a key without the gdpr:read scope is 403', async () => {
+  it('is an admin\'s: documented so, and a key without the gdpr scopes is 403', async () => {
+    const paths = (await api(env.url)('GET', '/openapi.json')).body.paths;
+    expect(paths['/api/v1/gdpr/export'].get).toMatchObject({ 'x-mittr-scope': 'gdpr:read', 'x-mittr-role': 'admin' });
+    expect(paths['/api/v1/gdpr/data'].delete).toMatchObject({ 'x-mittr-scope': 'gdpr:write', 'x-mittr-role': 'admin' });
+    expect(Object.keys(paths['/api/v1/gdpr/data'].delete.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403']));
     expect(await api(env.url, scopedKey)('GET', '/api/v1/gdpr/export')).toMatchObject({ status: 403, body: { code: 'INSUFFICIENT_SCOPE' } });
     expect(await api(env.url, scopedKey)('DELETE', '/api/v1/gdpr/data', { confirm: mine.accountId })).toMatchObject({ status: 403, body: { code: 'INSUFFICIENT_SCOPE' } });
   });
