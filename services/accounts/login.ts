@@ -51,9 +51,10 @@ export function loginCommands(ctx: ApiContext) {
       throw new DomainError('UNAUTHORIZED', 'wrong e-mail or password');
     }
     throttle.succeed(email);
-    // An erased workspace is no one's any more: a user of no other workspace has nowhere to log in to.
-    const memberships = people().membershipsOf(user.userId).filter((m) => !ctx.store.state.erased.has(m.accountId));
-    if (memberships.length === 0) throw new DomainError('UNAUTHORIZED', 'wrong e-mail or password');
+    // An erased workspace is no one's any more: a user of no other workspace is as if unknown.
+    const all = people().membershipsOf(user.userId);
+    const memberships = all.filter((m) => !ctx.store.state.erased.has(m.accountId));
+    if (all.length > 0 && memberships.length === 0) throw new DomainError('UNAUTHORIZED', 'wrong e-mail or password');
     const membership = input.workspaceId ? memberships.find((m) => m.accountId === input.workspaceId) : memberships[0];
     if (!membership) throw new DomainError('NOT_FOUND', 'workspace not found');
     return open(membership.accountId, user.userId, null, membership.role);
