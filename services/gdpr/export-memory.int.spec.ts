@@ -38,12 +38,12 @@ describe('GET /api/v1/gdpr/export in bounded memory', () => {
     await sink.stop();
   });
 
-  it('streams tens of MB while the process (server and reader) grows by a small part of it', async () => {
+  it('streams tens of MB, waiting for a reader that stops, while the process (server and reader) grows by a small part of it', async () => {
     const usage = () => { gc(); const m = process.memoryUsage(); return { heap: m.heapUsed + m.arrayBuffers, rss: m.rss }; };
     const base = usage();
     let peak = base;
     let samples = 0;
-    const sampler = setInterval(() => { samples++; const u = usage(); peak = { heap: Math.max(peak.heap, u.heap), rss: Math.max(peak.rss, u.rss) }; }, 50);
+    const sampler = setInterval(() => { samples++; const u = usage(); peak = { heap: Math.max(peak.heap, u.heap), rss: Math.max(peak.rss, u.rss) }; }, 100);
     let bytes = 0;
     let head = '';
     let tail = '';
@@ -53,8 +53,12 @@ describe('GET /api/v1/gdpr/export in bounded memory', () => {
       const res = await fetch(`${env.url}/api/v1/gdpr/export`, { headers: { 'x-api-key': ws.apiKey } });
       expect(res.status).toBe(200);
       // Read and dropped chunk by chunk: the reader holds a chunk, as a client saving to disk would.
+      // After the first chunk it stops reading for 3 s, longer than the whole export takes: a
+      // server that did not wait for the socket would read (and buffer) everything meanwhile.
       const decoder = new TextDecoder();
+      let paused = false;
       for await (const chunk of res.body!) {
+        if (!paused) { paused = true; await new Promise((r) => setTimeout(r, 3_000)); }
         bytes += chunk.byteLength;
         const text = decoder.decode(chunk, { stream: true });
         if (head.length < 100) head += text.slice(0, 100);
