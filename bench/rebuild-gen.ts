@@ -10,6 +10,9 @@
  * The analytics scenario gives it `endpointIds` (each attempt is to one of them, round-robin),
  * `spanMs` (the history spread evenly over that much of the past) and `failEvery` (every n-th
  * attempt a 500, retried) and varied latencies.
+ *
+ * The gdpr-export scenario gives it `payloadBytes`: each payload padded to about that size (the
+ * history the export streams is then its size in bytes, not just in records).
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -21,17 +24,22 @@ import { topicNames } from '../services/capabilities.ts';
 
 type Args = {
   brokers: string[]; registryUrl: string; prefix: string; accountId: string; projectId: string; url: string; events: number; out: string;
-  endpointIds?: string[]; spanMs?: number; failEvery?: number;
+  endpointIds?: string[]; spanMs?: number; failEvery?: number; payloadBytes?: number;
 };
 
 const BATCH = 3_000;
 const IN_FLIGHT = 4;
 
+let pad = '';
+/** The same filler every time (a payload's size is what matters, not its entropy). */
+const padding = (bytes: number) => (pad.length === bytes ? pad : (pad = 'x'.repeat(bytes)));
+
 function lifecycle(a: Args, i: number, t: number): Outgoing[] {
   const topics = topicNames(a.prefix);
   const eventId = randomUUID();
   const dispatchId = randomUUID();
-  const payload = JSON.stringify({ type: 'order.created', orderId: `ord_${i}`, amount: 1000 + (i % 9000), currency: 'EUR', customer: { id: `cus_${i % 997}` } });
+  const order = { type: 'order.created', orderId: `ord_${i}`, amount: 1000 + (i % 9000), currency: 'EUR', customer: { id: `cus_${i % 997}` } };
+  const payload = JSON.stringify(a.payloadBytes ? { ...order, note: padding(a.payloadBytes) } : order);
   const accepted: DomainEvent = {
     type: 'EventAccepted', eventId, accountId: a.accountId, projectId: a.projectId, idempotencyKey: `rebuild-${i}`,
     destination: a.url, eventType: null, payload, headers: {}, maxAttempts: 5, priority: 5, delaySeconds: 0,
@@ -74,7 +82,7 @@ async function main(): Promise<void> {
   const worker = async () => {
     while (next < a.events && Date.now() < deadline) {
       const from = next;
-      next = Math.min(a.events, next + BATCH / 3);
+      next = Math.min(a.events, next + (a.payloadBytes ? Math.max(1, Math.floor(4_000_000 / a.payloadBytes)) : BATCH / 3));
       const out: Outgoing[] = [];
       for (let i = from; i < next; i++) out.push(...lifecycle(a, i, Math.floor(base + i * step)));
       await sendChunked({ sendBatch: (b) => producer.sendBatch({ ...b, acks: -1, compression: CompressionTypes.None }) }, serde, out);

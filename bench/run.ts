@@ -22,6 +22,7 @@ import { fifo } from './scenarios/fifo.ts';
 import { ingest } from './scenarios/ingest.ts';
 import { ingestRate } from './scenarios/ingest-rate.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
+import { gdprExportScenario } from './scenarios/gdpr-export.ts';
 import { analyticsScenario } from './scenarios/analytics.ts';
 import { inboundScenario } from './scenarios/inbound.ts';
 
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
         case 'fifo': return fifo(env);
         case 'rebuild': return rebuildScenario(env);
         case 'analytics': return analyticsScenario(env);
+        case 'gdpr-export': return gdprExportScenario(env);
       }
     });
     if (scenario === 'ingest-single') singleRate = { value: Number(outcome.figures.eventsPerSec), basis: 'this run' };

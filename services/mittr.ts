@@ -97,7 +97,10 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     // The development fallback logs each mail's file and links, unless the process logs nothing.
     const mailer = createMailer(config, { log: (line) => { if (config.logLevel !== 'silent') console.error(line); } });
     stops.push(async () => mailer.close());
-    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer, metrics };
+    // The erasure's key shredder. MERGE: replace with the envelope encryption's destroy(accountId)
+    // (issue 24, the other branch); services/gdpr/shred.ts says why this one does nothing yet.
+    const shredDataKey = (await import('./gdpr/shred.ts')).shredDataKeyUntilEnvelopeEncryptionIsMerged;
+    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer, metrics, shredDataKey };
     const peers = new ApiPeers(db!);
     await peers.start();
     stops.unshift(() => peers.stop());

@@ -4,7 +4,7 @@ import type { TopRow } from '../lib/monitor.ts';
 import type { Machine, Source } from '../lib/source.ts';
 import { ROOT } from '../lib/stack.ts';
 
-export const SCENARIOS = ['ingest-single', 'ingest-batch', 'inbound', 'ingest-rate', 'e2e', 'e2e-single', 'e2e-one', 'e2e-latency', 'fanout', 'fifo', 'rebuild', 'analytics'] as const;
+export const SCENARIOS = ['ingest-single', 'ingest-batch', 'inbound', 'ingest-rate', 'e2e', 'e2e-single', 'e2e-one', 'e2e-latency', 'fanout', 'fifo', 'rebuild', 'analytics', 'gdpr-export'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type Opts = { scenarios: Scenario[]; quick: boolean; split: boolean; profile: boolean; keep: boolean; rev: string | null; source: Source };
 
@@ -32,6 +32,8 @@ const SIZES = {
   fanout: { full: { events: 1_000, endpoints: 50, concurrency: 16 }, quick: { events: 20, endpoints: 50, concurrency: 8 } },
   fifo: { full: { keys: 1_000, perKey: 20, failureRate: 0.1, concurrency: 32 }, quick: { keys: 50, perKey: 6, failureRate: 0.1, concurrency: 16 } },
   rebuild: { full: { events: 333_334 }, quick: { events: 5_000 } },
+  /** gdpr-export: delivered events of payloadBytes each (full: ~1 GB of payloads, ~1.1 GB exported), then GET /api/v1/gdpr/export. */
+  gdprExport: { full: { events: 100_000, payloadBytes: 10_000 }, quick: { events: 1_000, payloadBytes: 10_000 } },
   /** Recorded attempts over `days` and `endpoints`, then `requests` answers per analytics route. */
   analytics: { full: { attempts: 1_000_000, endpoints: 50, days: 30, requests: 100 }, quick: { attempts: 2_000, endpoints: 5, days: 30, requests: 5 } },
 };
@@ -64,6 +66,7 @@ export const TARGETS: Record<Scenario, Target[]> = {
   fanout: [],
   fifo: [{ figure: 'orderViolations', op: '<=', value: 0 }, { figure: 'lost', op: '<=', value: 0 }],
   rebuild: [{ figure: 'eventsPerSec', op: '>=', value: 20_000 }, { figure: 'identical', op: '>=', value: 1 }],
+  'gdpr-export': [{ figure: 'rssGrowthMb', op: '<=', value: 100 }],
   analytics: ['summary', 'outcomes', 'throughput', 'latency', 'failures', 'endpoint-health'].map((r) => ({ figure: `answerMs.${r}.p95`, op: '<=' as const, value: 50 })),
 };
 

@@ -62,6 +62,16 @@ export function eventAttempts(db: DatabasePool, scope: Scope, eventId: string) {
     ORDER BY attempted_at, attempt_number, id`);
 }
 
+/** Every attempt of these events (a page of them: the GDPR export), in each event's order. */
+export async function attemptsOfEvents(db: DatabasePool, scope: Scope, eventIds: readonly string[]) {
+  if (eventIds.length === 0) return [];
+  const rows = await db.any(sql.type(attemptRow)`
+    SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts
+    WHERE event_id = ANY(${sql.array([...eventIds], 'uuid')}) AND account_id = ${scope.accountId} AND project_id = ${scope.projectId}
+    ORDER BY event_id, attempted_at, attempt_number, id`);
+  return rows.map(attemptView);
+}
+
 /** Newest first, keyset-paginated. */
 export async function listEvents(
   db: DatabasePool, scope: Scope, q: { status?: string; limit: number; after?: [number, string] },

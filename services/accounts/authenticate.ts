@@ -41,7 +41,7 @@ export function authenticateKey(store: ConfigStore, key: string, now = Date.now(
   const hash = hashApiKey(key);
   const found = store.state.accounts.key(hash);
   const account = store.state.accounts.byKeyHash(hash);
-  if (!found || !account) throw new DomainError('UNAUTHORIZED', 'invalid API key');
+  if (!found || !account || store.state.erased.has(account.accountId)) throw new DomainError('UNAUTHORIZED', 'invalid API key');
   if (found.expiresAt !== null && found.expiresAt <= now) throw new DomainError('UNAUTHORIZED', 'the API key has expired');
   return {
     principal: { accountId: account.accountId, projectId: account.projectId },

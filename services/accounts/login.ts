@@ -51,7 +51,10 @@ export function loginCommands(ctx: ApiContext) {
       throw new DomainError('UNAUTHORIZED', 'wrong e-mail or password');
     }
     throttle.succeed(email);
-    const memberships = people().membershipsOf(user.userId);
+    // An erased workspace is no one's any more: a user of no other workspace is as if unknown.
+    const all = people().membershipsOf(user.userId);
+    const memberships = all.filter((m) => !ctx.store.state.erased.has(m.accountId));
+    if (all.length > 0 && memberships.length === 0) throw new DomainError('UNAUTHORIZED', 'wrong e-mail or password');
     const membership = input.workspaceId ? memberships.find((m) => m.accountId === input.workspaceId) : memberships[0];
     if (!membership) throw new DomainError('NOT_FOUND', 'workspace not found');
     return open(membership.accountId, user.userId, null, membership.role);
@@ -72,7 +75,8 @@ export function loginCommands(ctx: ApiContext) {
     if (!row) return null;
     const accounts = ctx.store.state.accounts;
     const account = accounts.get(row.account_id);
-    if (!account) return null;
+    // An erased workspace's sessions end with it, on every API process as it folds the erasure (services/gdpr).
+    if (!account || ctx.store.state.erased.has(account.accountId)) return null;
     const principal = { accountId: account.accountId, projectId: account.projectId };
     if (row.key_id !== null) {
       const key = accounts.keyOf(account.accountId, row.key_id);

@@ -206,7 +206,10 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
   return async (m, ctx) => {
     if (m.event.type !== 'DeliveryRequested') return [];
     let r: DeliveryRequested = m.event;
+    const erased = () => d.store.state.erased.has(r.accountId);
     for (;;) {
+      // An erased workspace's deliveries, queued or retrying, are dropped: nothing is sent or recorded.
+      if (erased()) return [];
       const ep = await endpointOf(r);
       if (r.endpointId && (!ep || ep.deleted)) {
         const dead = outcomeOf(r, ep, localFailure('endpoint deleted', 'endpoint_deleted'), { ...timing(now(), 0), retry: undefined });
@@ -217,7 +220,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       const fifo = ep?.config.fifo ?? false;
       if (!admitted(ep)) {
         if (!fifo) return [park(m, r)];
-        await holdInPlace(() => { const cur = d.store.state.endpoints.get(ep!.endpointId); return !cur || !admitted(cur); }, ctx);
+        await holdInPlace(() => { const cur = d.store.state.endpoints.get(ep!.endpointId); return !erased() && (!cur || !admitted(cur)); }, ctx);
         if (!ctx.active()) throw new Error('partition revoked while holding');
         continue;
       }
@@ -231,7 +234,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       if (!fifo) return [...out, { topic: requestTopic(d.topics, next, now()), key: m.key, event: next, trace: m.trace }];
       // FIFO: record this attempt now, then retry in place when due; the key waits, other keys go on.
       await ctx.emit(out);
-      await holdInPlace(() => now() < next.dueAt, ctx);
+      await holdInPlace(() => now() < next.dueAt && !erased(), ctx);
       if (!ctx.active()) throw new Error('partition revoked while waiting to retry');
       r = next;
     }

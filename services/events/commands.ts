@@ -62,6 +62,8 @@ export function eventCommands(ctx: ApiContext) {
   async function reserveAndAccept(events: EventAccepted[], onTaken: (taken: readonly TakenKey[]) => never, alongside: readonly Outgoing[] = []) {
     // Over the plan's monthly messages: 402 before any key is reserved. The messages taken are
     // given back unless the records reach the log.
+    // An erased workspace takes no new events, whatever reached this command (services/gdpr).
+    if (ctx.store.state.erased.has(events[0]!.accountId)) throw new DomainError('NOT_FOUND', 'no such workspace');
     const ticket = await quota.take(events[0]!.accountId, events);
     let appended: ReturnType<typeof accept>;
     try {

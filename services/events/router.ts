@@ -108,6 +108,8 @@ export function routerHandler(topics: Topics, store: ConfigStore, now: () => num
     for (const m of messages) {
       const e = m.event;
       if (e.type !== 'EventAccepted' && e.type !== 'EventReplayed') continue;
+      // An erased workspace's events (accepted before its erasure) are not fanned out.
+      if (store.state.erased.has(e.accountId)) continue;
       const span = tracing?.start('route', 'consumer', m.trace, {
         'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': m.topic,
         'mittr.event_id': e.eventId, 'mittr.event_record': e.type,

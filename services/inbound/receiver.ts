@@ -43,7 +43,7 @@ export function receiverRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   /** Before the body is read: the suffix must be live and active, and within its rate. */
   async function admit(req: FastifyRequest<{ Params: { pathSuffix: string } }>) {
     const s = ctx.store.state.inboundEndpoints.atSuffix(req.params.pathSuffix);
-    if (!s || s.config.status !== 'active') throw new DomainError('NOT_FOUND', 'no inbound endpoint at this URL');
+    if (!s || s.config.status !== 'active' || ctx.store.state.erased.has(s.accountId)) throw new DomainError('NOT_FOUND', 'no inbound endpoint at this URL');
     const retryAfterSeconds = flood.take(s.config.pathSuffix);
     if (retryAfterSeconds !== null) throw new DomainError('RATE_LIMITED', 'this inbound endpoint gets more requests than it takes a minute', { retryAfterSeconds });
     req.inbound = s;

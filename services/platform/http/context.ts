@@ -26,6 +26,8 @@ export type ApiContext = {
   mailer: Mailer;
   /** This mittr's metrics, served by GET /metrics. */
   metrics: Metrics;
+  /** Destroys a workspace's data key (crypto-shredding: services/gdpr/erase.ts); idempotent. */
+  shredDataKey: (accountId: string) => Promise<void>;
 };
 
 /** A recent write: where its records landed, and the projector a read of it waits for. */

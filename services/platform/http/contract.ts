@@ -29,7 +29,7 @@ export type Operation = {
 };
 
 const ERRORS: Record<number, string> = {
-  400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE)',
+  400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace)',
   401: 'No API key, or one that is unknown, revoked or expired (UNAUTHORIZED)',
   402: 'The account\'s plan allows no more of this: its monthly messages, team seats, projects or connectors (QUOTA_EXCEEDED); GET /api/v1/entitlements shows its limits and usage',
   403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN)',

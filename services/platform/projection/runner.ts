@@ -9,6 +9,7 @@ import { describeError, isTransient } from '../failures.ts';
 import { insertUnapplied } from '../../../projections/set-aside/projector.ts';
 import type { Serde } from '../kafka/serde.ts';
 import { superviseConsumer } from '../kafka/supervise.ts';
+import { withoutErased } from './erased-gate.ts';
 
 export type Projection = {
   /** Stable name: the checkpoint rows and the consumer group are keyed by it. */
@@ -39,6 +40,11 @@ export type Projection = {
    * projections/usage/count-once.ts for why DeliveryAttempted and EventAccepted are such records.
    */
   oncePerPosition?: true;
+  /**
+   * Work that cannot run in the projector's transaction (VACUUM), run once it has committed
+   * with the records this projection applied in it; not awaited, so the partition goes on.
+   */
+  afterCommit?(db: DatabasePool, events: DomainEvent[]): Promise<void>;
 };
 
 /** Where a batch of records came from. */
@@ -192,12 +198,24 @@ export class ProjectionRunner {
    * partition (a transaction marker at the checkpoint makes a batch start just past it).
    * `isolated` applies each record in a savepoint of its own and sets aside those that fail.
    */
-  private async applyBatch(batch: Batch, projections: readonly Projection[], { records, undecodable }: Decoded, isolated: boolean): Promise<{ rewindTo?: bigint }> {
+  private async applyBatch(batch: Batch, projections: readonly Projection[], decoded: Decoded, isolated: boolean): Promise<{ rewindTo?: bigint }> {
+    const after: Array<() => Promise<void>> = [];
+    const result = await this.applyInTransaction(batch, projections, decoded, isolated, after);
+    for (const run of after) {
+      run().catch((err: unknown) => console.error(`mittr projector: after-commit work failed: ${describeError(err)}`));
+    }
+    return result;
+  }
+
+  private async applyInTransaction(batch: Batch, projections: readonly Projection[], { records: all, undecodable }: Decoded, isolated: boolean,
+    after: Array<() => Promise<void>>): Promise<{ rewindTo?: bigint }> {
     const next = BigInt(batch.lastOffset()) + 1n;
     const key = `${batch.topic}:${batch.partition}`;
     const names = projections.map((p) => p.name);
     return this.db.transaction(async (tx) => {
       const at = await lockCheckpoints(tx, names, batch.topic, batch.partition);
+      // An erased workspace's records are left out of every read model (services/gdpr).
+      const records = await withoutErased(tx, all);
       const fromOf = (p: Projection) => at.get(p.name) ?? 0n;
       const lowest = projections.reduce((m, p) => (fromOf(p) < m ? fromOf(p) : m), next);
       const first = BigInt(batch.firstOffset() ?? next.toString());
@@ -212,6 +230,7 @@ export class ProjectionRunner {
         const from = fromOf(p);
         const fresh = freshFor(p, records, from);
         if (fresh.length > 0 && !isolated) await p.apply(tx, fresh.map((m) => m.event), source);
+        if (fresh.length > 0 && p.afterCommit) after.push(() => p.afterCommit!(this.db, fresh.map((m) => m.event)));
         if (isolated) {
           for (const m of fresh) {
             try {
@@ -330,7 +349,7 @@ export async function moveCheckpoints(tx: DatabaseTransactionConnection, names: 
 export async function applyAtPositions(tx: DatabaseTransactionConnection, p: Projection, topic: string, partition: number, records: readonly Positioned[], next?: bigint): Promise<void> {
   const from = (await lockCheckpoints(tx, [p.name], topic, partition)).get(p.name) ?? 0n;
   const end = next ?? records.reduce((n, m) => (BigInt(m.offset) + 1n > n ? BigInt(m.offset) + 1n : n), 0n);
-  const fresh = freshFor(p, records, from);
+  const fresh = freshFor(p, await withoutErased(tx, records), from);
   if (fresh.length > 0) await p.apply(tx, fresh.map((m) => m.event), { topic, partition });
   if (end > from) await moveCheckpoints(tx, [p.name], topic, partition, end);
 }
