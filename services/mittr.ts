@@ -9,6 +9,7 @@ import type { RoleEnv } from './platform/role-env.ts';
 import { Metrics } from './platform/metrics/registry.ts';
 import { SecretBox } from './platform/security/secrets.ts';
 import type { ConfigStore } from './platform/state/config-store.ts';
+import { registerErasedMetric } from './platform/crypto/erased.ts';
 
 // Each role's modules are imported when the role starts, not here: `mittr all`'s two threads
 // run different roles, and a module once loaded keeps its source and its top-level objects in
@@ -42,11 +43,17 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   if (!prepared) await prepareMittr(config, roles);
   await serde.registerAll();
   const secrets = new SecretBox(config.masterKey);
+  // Before any consumer or appender: from here the serde seals and opens personal fields.
+  const { DataKeys } = await import('./data-keys/store.ts');
+  const dataKeys = new DataKeys(kafka, serde, topics.dataKeys, config.masterKeys);
   const metricsListener = ownMetrics && !has('api') && config.metricsPort !== undefined && config.metricsToken !== undefined
     ? { token: config.metricsToken, port: config.metricsPort, host: config.host } : undefined;
   // The process's own metrics (CPU, memory, event loop) where /metrics is served: the API's thread, or the listener.
   const metrics = new Metrics({ processMetrics: has('api') || metricsListener !== undefined });
   const stops: Array<() => Promise<unknown>> = [];
+  registerErasedMetric(metrics.registry);
+  await dataKeys.start();
+  stops.push(() => dataKeys.stop());
   let db: DatabasePool | undefined;
   let projectionDb: DatabasePool | undefined;
   if (has('api')) {

@@ -33,6 +33,10 @@ export async function rebuild(config: Config, opts: RebuildOptions = {}): Promis
   const kafka = createKafka(config, 'mittr-rebuild');
   const serde = new Serde(config.registryUrl);
   await serde.registerAll();
+  // The read models keep personal fields sealed as the log has them; what they derive opens them.
+  const { DataKeys } = await import('./data-keys/store.ts');
+  const dataKeys = new DataKeys(kafka, serde, topicNames(config.topicPrefix).dataKeys, config.masterKeys);
+  await dataKeys.start();
   await migrate(target);
   const db = await createProjectionDb(target, 8);
   const projections = await allProjections(topicNames(config.topicPrefix));
@@ -83,6 +87,7 @@ export async function rebuild(config: Config, opts: RebuildOptions = {}): Promis
     await admin.deleteGroups([`${groupPrefix}projector.all`]).catch(() => undefined);
     if (opts.verify) await db.query(sql.unsafe`DROP SCHEMA IF EXISTS ${sql.identifier([schema])} CASCADE`).catch(() => undefined);
     await admin.disconnect();
+    await dataKeys.stop();
     await db.end();
   }
 }

@@ -1,0 +1,141 @@
+import { isSealed } from '../platform/crypto/envelope.ts';
+import type { DataKeyRing } from './ring.ts';
+
+/**
+ * Which fields of which records hold personal or customer data, and so are sealed under the
+ * account's data key before they are written to the log (the Serde does it, for every producer),
+ * and opened when read. Identifiers, types, timestamps and routing fields stay clear.
+ *
+ * A string field is written as SEALED_PREFIX + base64url(blob); a map as one entry
+ * { [SEALED_ENTRY]: <sealed JSON of the map> }, so the schemas stay as they are; a bytes field
+ * as the blob itself. Values written before sealing began are read as they are.
+ */
+const STRING = 'string';
+const MAP = 'map';
+const BYTES = 'bytes';
+type Kind = typeof STRING | typeof MAP | typeof BYTES;
+
+export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
+  EventAccepted: { payload: STRING, headers: MAP },
+  EventEdited: { payload: STRING, headers: MAP },
+  DeliveryRequested: { payload: STRING, headers: MAP },
+  DeliveryAttempted: { responseBody: STRING },
+  DeliveryQueuedForPoll: { payload: STRING, headers: MAP },
+  InboundRequestReceived: { headers: MAP, body: BYTES },
+};
+
+export const SEALED_PREFIX = 'mittr:sealed:';
+export const SEALED_ENTRY = 'mittr-sealed';
+
+type Rec = Record<string, unknown> & { type: string; accountId: string };
+
+/** The values of a decoded record's sealed fields as the log holds them (for read models that keep them sealed). */
+const originals = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * A decoded record's field as it is on the log, still sealed: a read model keeps this, and its
+ * queries open it (see `openString` / `openMap`), so Postgres never holds the field in clear.
+ * A record decoded without a cipher is still sealed: its own value is answered.
+ */
+export function sealedOf<E extends object, K extends keyof E>(event: E, field: K): E[K] {
+  const o = originals.get(event);
+  return (o && field in o ? o[field as string] : event[field]) as E[K];
+}
+
+/**
+ * The field name the additional data binds (with the account): the field, not its record type, so
+ * a read model can keep one column from two types (EventAccepted's and EventEdited's payload).
+ */
+const aadField = (_type: string, field: string) => field;
+
+/** The cipher of this thread's DataKeys (set at its start): read-model queries open with it. */
+let threadCipher: FieldCipher | undefined;
+export function useStoredCipher(cipher: FieldCipher): void {
+  threadCipher = cipher;
+}
+
+function stored(): FieldCipher {
+  if (!threadCipher) throw new Error('no data keys in this thread (DataKeys.start first)');
+  return threadCipher;
+}
+
+/** A string a read model kept sealed (`sealedOf`), opened; a value never sealed is answered as it is. Throws ErasedError. */
+export function openStoredText(accountId: string, field: string, v: string): string {
+  return v.startsWith(SEALED_PREFIX) ? stored().openText(accountId, field, v) : v;
+}
+
+/** A map (headers) a read model kept sealed, opened. */
+export function openStoredMap(accountId: string, field: string, v: Record<string, string>): Record<string, string> {
+  const sealed = v[SEALED_ENTRY];
+  return sealed === undefined ? v : JSON.parse(stored().openText(accountId, field, sealed)) as Record<string, string>;
+}
+
+/** Bytes (a request body) a read model kept sealed, opened. */
+export function openStoredBytes(accountId: string, field: string, v: Buffer): Buffer {
+  return isSealed(v) ? stored().ring.open(accountId, field, v) : v;
+}
+
+/** Seals and opens the SEALED_FIELDS of records with an account's data keys (a DataKeyRing). */
+export class FieldCipher {
+  readonly ring: DataKeyRing;
+  constructor(ring: DataKeyRing) {
+    this.ring = ring;
+  }
+
+  /** Whether records of `type` have sealed fields (so their account needs a data key to be written). */
+  static seals(type: string): boolean {
+    return SEALED_FIELDS[type] !== undefined;
+  }
+
+  /** A copy of `event` with its sealed fields sealed (the caller's object is left as it is). */
+  sealEvent<E extends { type: string }>(event: E): E {
+    const fields = SEALED_FIELDS[event.type];
+    if (!fields) return event;
+    const e = event as unknown as Rec;
+    const out: Rec = { ...e };
+    for (const [field, kind] of Object.entries(fields)) {
+      const v = e[field];
+      if (v === null || v === undefined) continue;
+      out[field] = this.sealValue(e.accountId, aadField(e.type, field), kind, v);
+    }
+    return out as unknown as E;
+  }
+
+  /** Opens `event`'s sealed fields in place, keeping the sealed values for `sealedOf`. Throws ErasedError / UnknownKeyError. */
+  openEvent<E extends { type: string }>(event: E): E {
+    const fields = SEALED_FIELDS[event.type];
+    if (!fields) return event;
+    const e = event as unknown as Rec;
+    const kept: Record<string, unknown> = {};
+    for (const [field, kind] of Object.entries(fields)) {
+      const v = e[field];
+      if (v === null || v === undefined) continue;
+      kept[field] = v;
+      e[field] = this.openValue(e.accountId, aadField(e.type, field), kind, v);
+    }
+    originals.set(event, kept);
+    return event;
+  }
+
+  private sealValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {
+    if (kind === BYTES) return this.ring.seal(accountId, field, v as Buffer);
+    const text = kind === MAP ? JSON.stringify(v) : (v as string);
+    const sealed = SEALED_PREFIX + this.ring.seal(accountId, field, Buffer.from(text, 'utf8')).toString('base64url');
+    return kind === MAP ? { [SEALED_ENTRY]: sealed } : sealed;
+  }
+
+  private openValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {
+    if (kind === BYTES) return this.ring.open(accountId, field, v as Buffer);
+    if (kind === MAP) {
+      const sealed = (v as Record<string, string>)[SEALED_ENTRY];
+      return sealed === undefined ? v : JSON.parse(this.openText(accountId, field, sealed)) as unknown;
+    }
+    return this.openText(accountId, field, v as string);
+  }
+
+  /** A sealed string field's text (a value without the sealed prefix is answered as it is). */
+  openText(accountId: string, field: string, v: string): string {
+    if (!v.startsWith(SEALED_PREFIX)) return v;
+    return this.ring.open(accountId, field, Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url')).toString('utf8');
+  }
+}
