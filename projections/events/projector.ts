@@ -4,7 +4,7 @@ import { type DeliveryAttempted } from '../../services/deliveries/domain/message
 import { type EventAccepted, type EventEdited, type EventReplayed, type EventRouted } from '../../services/events/domain/messages.ts';
 import { z } from 'zod';
 import type { Projection } from '../../services/platform/projection/runner.ts';
-import { SEALED_PREFIX, sealedOf } from '../../services/data-keys/fields.ts';
+import { payloadColumn, sealedOf } from '../../services/data-keys/fields.ts';
 import { statusSql } from './status-sql.ts';
 
 /** Exact millisecond timestamps (to_timestamp's float division would blur the keyset cursor). */
@@ -97,7 +97,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       FROM json_to_recordset(${rowsJson(lastBy(accepted, (e) => e.eventId).map((e) => {
         const r = routings.get(e.eventId);
         return { id: e.eventId, account_id: e.accountId, project_id: e.projectId, key: e.idempotencyKey, destination: e.destination,
-          event_type: e.eventType, payload: jsonText(sealedOf(e, 'payload')), headers: JSON.stringify(sealedOf(e, 'headers')), max_attempts: e.maxAttempts,
+          event_type: e.eventType, payload: payloadColumn(sealedOf(e, 'payload')), headers: JSON.stringify(sealedOf(e, 'headers')), max_attempts: e.maxAttempts,
           priority: e.priority, delay_seconds: e.delaySeconds, created_ms: e.createdAt, routed_ms: r?.routedAt ?? null, total: r?.destinations.length ?? null };
       }))}) AS t(id uuid, account_id uuid, project_id uuid, key text, destination text, event_type text, payload text, headers text,
                  max_attempts int4, priority int4, delay_seconds int4, created_ms int8, routed_ms int8, total int4)
@@ -185,18 +185,12 @@ function latestAttempts(attempted: DeliveryAttempted[]): DeliveryAttempted[] {
 
 const destinationState = (e: DeliveryAttempted) => (e.disposition === 'delivered' ? 'delivered' : e.disposition === 'dead' ? 'dead' : 'retrying');
 
-/**
- * The payload column's text: the payload as received when it was never sealed, else the sealed
- * string as a JSON string (the column is json; its queries open it, projections/events/queries.ts).
- */
-const jsonText = (payload: string) => (payload.startsWith(SEALED_PREFIX) ? JSON.stringify(payload) : payload);
-
 /** An edit older than the last one projected (delivered again) would revert the newer one: it changes nothing. */
 function edited(tx: DatabaseTransactionConnection, e: EventEdited) {
   return tx.query(sql.unsafe`
     UPDATE events SET
       destination = coalesce(${e.destination}, destination),
-      payload = coalesce(${e.payload === null ? null : jsonText(sealedOf(e, 'payload')!)}::json, payload),
+      payload = coalesce(${e.payload === null ? null : payloadColumn(sealedOf(e, 'payload')!)}::json, payload),
       headers = coalesce(${e.headers === null ? null : sql.jsonb(sealedOf(e, 'headers')!)}, headers),
       edited_at = ${ts(e.editedAt)},
       updated_at = greatest(updated_at, ${ts(e.editedAt)})

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EventStatus } from '../../services/events/domain/status.ts';
 import { afterCursor, toPage, toPageBy } from '../../services/platform/postgres/pagination.ts';
 import { ts } from './projector.ts';
-import { openStoredMap, openStoredText, SEALED_PREFIX } from '../../services/data-keys/fields.ts';
+import { openPayloadColumn, openStoredMap, openStoredText, SEALED_PREFIX } from '../../services/data-keys/fields.ts';
 
 function iso(ms: number): string;
 function iso(ms: number | null): string | null;
@@ -30,10 +30,6 @@ type AttemptRow = z.infer<typeof attemptRow>;
  * The payload and headers columns hold what the log holds: sealed under the account's data key
  * (services/data-keys/fields.ts). They are opened here, in the views, and nowhere else.
  */
-function openPayload(accountId: string, stored: unknown): unknown {
-  return typeof stored === 'string' && stored.startsWith(SEALED_PREFIX) ? JSON.parse(openStoredText(accountId, 'payload', stored)) as unknown : stored;
-}
-
 /** The payload's exact text (a replay sends it as received), from the column's text. */
 function payloadText(accountId: string, columnText: string): string {
   if (!columnText.startsWith(`"${SEALED_PREFIX}`)) return columnText;
@@ -43,7 +39,7 @@ function payloadText(accountId: string, columnText: string): string {
 export function eventView(r: EventRow) {
   return {
     id: r.id, idempotencyKey: r.idempotency_key, destination: r.destination, eventType: r.event_type,
-    payload: openPayload(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers), status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
+    payload: openPayloadColumn(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers), status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
     priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at),
   };
 }

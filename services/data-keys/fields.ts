@@ -139,3 +139,13 @@ export class FieldCipher {
     return this.ring.open(accountId, field, Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url')).toString('utf8');
   }
 }
+
+/**
+ * A payload for a json column: the payload as received when it was never sealed, else the
+ * sealed string as a JSON string; `openPayloadColumn` reads the column back (as slonik parses json).
+ */
+export const payloadColumn = (payload: string): string => (payload.startsWith(SEALED_PREFIX) ? JSON.stringify(payload) : payload);
+
+export function openPayloadColumn(accountId: string, stored: unknown): unknown {
+  return typeof stored === 'string' && stored.startsWith(SEALED_PREFIX) ? JSON.parse(openStoredText(accountId, 'payload', stored)) as unknown : stored;
+}
