@@ -10,6 +10,7 @@ import { Metrics } from './platform/metrics/registry.ts';
 import { SecretBox } from './platform/security/secrets.ts';
 import type { ConfigStore } from './platform/state/config-store.ts';
 import { registerErasedMetric } from './platform/crypto/erased.ts';
+import type { DataKeys } from './data-keys/store.ts';
 
 // Each role's modules are imported when the role starts, not here: `mittr all`'s two threads
 // run different roles, and a module once loaded keeps its source and its top-level objects in
@@ -19,7 +20,11 @@ import { registerErasedMetric } from './platform/crypto/erased.ts';
 export { ROLES, type Role } from './capabilities.ts';
 
 /** A running mittr; `metricsUrl` is its own /metrics listener's (a process without the API, MITTR_METRICS_PORT). */
-export type Mittr = { app?: FastifyInstance; url?: string; metricsUrl?: string; metrics: Metrics; stop(): Promise<void> };
+/**
+ * A running mittr; `metricsUrl` is its own /metrics listener's (a process without the API, MITTR_METRICS_PORT).
+ * `dataKeys.destroy(accountId)` crypto-shreds a workspace (GDPR erasure).
+ */
+export type Mittr = { app?: FastifyInstance; url?: string; metricsUrl?: string; metrics: Metrics; dataKeys: DataKeys; stop(): Promise<void> };
 
 /** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
 export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
@@ -78,7 +83,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const processors: Processor[] = [];
   for (const definition of streamRoles) {
     const role = await definition.load();
-    const env: RoleEnv = { config, kafka, serde, topics, secrets, store: store!, group, onStop: (stop) => stops.push(stop), metrics };
+    const env: RoleEnv = { config, kafka, serde, topics, secrets, store: store!, group, onStop: (stop) => stops.push(stop), metrics, dataKeys };
     processors.push(...await role.start(env as never));
   }
   if (has('project')) {
@@ -104,7 +109,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     // The development fallback logs each mail's file and links, unless the process logs nothing.
     const mailer = createMailer(config, { log: (line) => { if (config.logLevel !== 'silent') console.error(line); } });
     stops.push(async () => mailer.close());
-    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer, metrics };
+    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer, metrics, dataKeys };
     const peers = new ApiPeers(db!);
     await peers.start();
     stops.unshift(() => peers.stop());
@@ -127,7 +132,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     await startRetrying(p);
   }
   return {
-    app, url, metricsUrl, metrics,
+    app, url, metricsUrl, metrics, dataKeys,
     async stop() {
       for (const s of stops) await s().catch(() => undefined);
       // Last: the spans of the work stopped above are exported before it ends.

@@ -14,6 +14,9 @@ import type { DataKeyIssued } from './messages.ts';
 /** How long a reader waits for the data-keys topic to be read to its end before it calls a key missing. */
 const CATCH_UP_MS = 10_000;
 
+/** When a destroy nudges the cleaner (DATA_KEYS_TOPIC_CONFIG: 10 s segments, 10 s tombstone retention, 15 s cleaner backoff). */
+const NUDGES_MS = [11_000, 26_000, 41_000, 56_000, 71_000];
+
 const keyOf = (accountId: string, keyId: string) => `${accountId}/${keyId}`;
 
 /**
@@ -153,6 +156,26 @@ export class DataKeys {
     if (keyIds.length === 0) return;
     await this.producer!.send({ topic: this.topic, acks: -1, messages: keyIds.map((k) => ({ key: keyOf(accountId, k), value: null })) });
     for (const k of keyIds) this.ring.remove(accountId, k);
+    this.scheduleNudges();
+  }
+
+  private readonly nudges = new Set<NodeJS.Timeout>();
+
+  /**
+   * A few appends after a destroy, each one segment.ms apart or more: the first rolls the segment
+   * holding the wrapped key and its tombstone (so the cleaner drops the key), the later ones roll
+   * again once the tombstone's own retention has passed (so it goes too). Lost if the process
+   * stops first: the next destroy's nudges clean the older ones too.
+   */
+  private scheduleNudges(): void {
+    for (const ms of NUDGES_MS) {
+      const t = setTimeout(() => {
+        this.nudges.delete(t);
+        this.nudgeCleaner().catch(() => undefined);
+      }, ms);
+      t.unref();
+      this.nudges.add(t);
+    }
   }
 
   /**
@@ -195,6 +218,7 @@ export class DataKeys {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const t of this.nudges) clearTimeout(t);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
