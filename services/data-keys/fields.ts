@@ -1,4 +1,5 @@
 import { isSealed } from '../platform/crypto/envelope.ts';
+import { keepSealed } from '../platform/crypto/originals.ts';
 import type { DataKeyRing } from './ring.ts';
 
 /**
@@ -29,18 +30,7 @@ export const SEALED_ENTRY = 'mittr-sealed';
 
 type Rec = Record<string, unknown> & { type: string; accountId: string };
 
-/** The values of a decoded record's sealed fields as the log holds them (for read models that keep them sealed). */
-const originals = new WeakMap<object, Record<string, unknown>>();
-
-/**
- * A decoded record's field as it is on the log, still sealed: a read model keeps this, and its
- * queries open it (see `openString` / `openMap`), so Postgres never holds the field in clear.
- * A record decoded without a cipher is still sealed: its own value is answered.
- */
-export function sealedOf<E extends object, K extends keyof E>(event: E, field: K): E[K] {
-  const o = originals.get(event);
-  return (o && field in o ? o[field as string] : event[field]) as E[K];
-}
+export { sealedOf } from '../platform/crypto/originals.ts';
 
 /**
  * The field name the additional data binds (with the account): the field, not its record type, so
@@ -113,7 +103,7 @@ export class FieldCipher {
       kept[field] = v;
       e[field] = this.openValue(e.accountId, aadField(e.type, field), kind, v);
     }
-    originals.set(event, kept);
+    keepSealed(event, kept);
     return event;
   }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DataKeyRing } from '../../data-keys/ring.ts';
 import { FieldCipher, sealedOf, SEALED_ENTRY, SEALED_PREFIX } from '../../data-keys/fields.ts';
 import { ErasedError } from './erased.ts';
+import { asOnTheLog } from './originals.ts';
 import {
   blindIndex, blindIndexKey, CryptoError, isSealed, issueDataKey, open, parseMasterKeys, rewrapDataKey, seal, sealedKeyId, unwrapDataKey,
 } from './envelope.ts';
@@ -107,6 +108,9 @@ describe('a workspace key ring', () => {
     const opened = cipher.openEvent(structuredClone(sealed));
     expect(opened).toEqual(event);
     expect(sealedOf(opened, 'payload')).toBe(sealed.payload);
+    // What a record set aside is written with: the fields as the log holds them, not in clear.
+    expect(JSON.stringify(asOnTheLog(opened))).not.toContain('m-1');
+    expect(asOnTheLog(opened).headers).toEqual(sealed.headers);
   });
 
   it('given a rotation, seals new writes with the new key and still opens what the old one sealed', () => {

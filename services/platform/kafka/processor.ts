@@ -10,6 +10,7 @@ import { isTransient } from '../failures.ts';
 import { ATTEMPTS_BEFORE_SETTING_ASIDE, setAside, type Unapplied } from './set-aside.ts';
 import { tracing, type TraceHeaders } from '../tracing/tracing.ts';
 import { countErased, isErased } from '../crypto/erased.ts';
+import { asOnTheLog } from '../crypto/originals.ts';
 
 /**
  * A record to append: the key is the Kafka ordering unit. `trace` (while tracing is on) names
@@ -104,7 +105,7 @@ export async function decodeBatch(serde: Serde, batch: Batch, types?: readonly s
 export function unapplied(m: Incoming, error: unknown): Unapplied {
   return {
     topic: m.topic, partition: m.partition, offset: m.offset, key: m.key, recordType: m.event.type,
-    value: null, decoded: JSON.stringify(m.event), timestamp: m.timestamp, error,
+    value: null, decoded: JSON.stringify(asOnTheLog(m.event)), timestamp: m.timestamp, error,
   };
 }
 
