@@ -21,6 +21,11 @@ export class DataKeyRing {
   private readonly accounts = new Map<string, AccountKeys>();
   /** Keys seen destroyed (a tombstone) or looked for on the whole log in vain. */
   private readonly gone = new Set<string>();
+  /**
+   * Accounts whose last key was destroyed here: no new key is issued for them, so a record still
+   * in flight (a dispatch of an event read just before the erasure) is dropped, not sealed anew.
+   */
+  private readonly erasedAccounts = new Set<string>();
   private readonly masters: MasterKeyRing;
 
   constructor(masters: MasterKeyRing) {
@@ -33,6 +38,7 @@ export class DataKeyRing {
     this.accounts.set(w.accountId, account);
     if (!account.keys.has(w.keyId)) account.keys.set(w.keyId, unwrapDataKey(this.masters, w));
     this.gone.delete(w.keyId);
+    this.erasedAccounts.delete(w.accountId);
     const c = account.current;
     if (!c || w.createdAt > c.createdAt || (w.createdAt === c.createdAt && w.keyId > c.keyId)) account.current = { keyId: w.keyId, createdAt: w.createdAt };
   }
@@ -44,10 +50,16 @@ export class DataKeyRing {
     if (!account) return;
     account.keys.get(keyId)?.fill(0);
     account.keys.delete(keyId);
-    if (account.current?.keyId === keyId) {
-      account.current = undefined;
-      if (account.keys.size === 0) this.accounts.delete(accountId);
+    if (account.current?.keyId === keyId) account.current = undefined;
+    if (account.keys.size === 0) {
+      this.accounts.delete(accountId);
+      this.erasedAccounts.add(accountId);
     }
+  }
+
+  /** Whether `accountId`'s keys were destroyed (seen by this process). */
+  isErased(accountId: string): boolean {
+    return this.erasedAccounts.has(accountId);
   }
 
   /** Marks a key as absent from the whole log (read to its end): erased, not merely late. */
@@ -68,6 +80,7 @@ export class DataKeyRing {
   seal(accountId: string, field: string, plain: Buffer): Buffer {
     const account = this.accounts.get(accountId);
     const current = account?.current;
+    if (this.erasedAccounts.has(accountId)) throw new ErasedError(accountId, 'any');
     if (!account || !current) throw new CryptoError(`account ${accountId} has no data key to seal ${field} with (DataKeys.ensure first)`);
     return seal(account.keys.get(current.keyId)!, current.keyId, accountId, field, plain);
   }

@@ -116,7 +116,7 @@ export class DataKeys {
   /** Makes sure each account has a data key to seal its new writes with (issuing one, once, where none is). */
   ensure(accountIds: Iterable<string>): Promise<void> | undefined {
     let missing: Set<string> | undefined;
-    for (const a of accountIds) if (!this.ring.hasCurrent(a)) (missing ??= new Set()).add(a);
+    for (const a of accountIds) if (!this.ring.hasCurrent(a) && !this.ring.isErased(a)) (missing ??= new Set()).add(a);
     return missing ? Promise.all([...missing].map((a) => this.issueOnce(a))).then(() => undefined) : undefined;
   }
 
@@ -190,6 +190,11 @@ export class DataKeys {
   /** Whether records of `type` seal fields (their account needs a data key before they are written). */
   needsKey(type: string): boolean {
     return FieldCipher.seals(type);
+  }
+
+  /** Whether `event` belongs to a workspace erased here (a record to drop, not to write). */
+  isErased(event: { type: string; accountId?: unknown }): boolean {
+    return FieldCipher.seals(event.type) && typeof event.accountId === 'string' && this.ring.isErased(event.accountId);
   }
 
   /** A copy of `event` with its personal fields sealed (the Serde calls it for every record it encodes). */

@@ -137,7 +137,10 @@ describe('a workspace key ring', () => {
     const sealed = cipher.sealEvent(accepted('acc-1'));
     r.remove('acc-1', w.keyId);
     expect(() => cipher.openEvent(structuredClone(sealed))).toThrow(ErasedError);
-    expect(() => cipher.sealEvent(accepted('acc-1'))).toThrow(/no data key/);
+    // Nothing new is sealed for it either (a dispatch still in flight is dropped, not sealed anew).
+    expect(r.isErased('acc-1')).toBe(true);
+    expect(() => cipher.sealEvent(accepted('acc-1'))).toThrow(ErasedError);
+    expect(() => cipher.sealEvent(accepted('acc-2'))).toThrow(/no data key/);
   });
 
   it('reads a record written before sealing as it is', () => {

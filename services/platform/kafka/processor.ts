@@ -63,7 +63,13 @@ export function toMessage(serde: Serde, o: Outgoing): Message {
  * Sends `out` in order as produce requests of bounded size (services/platform/kafka/produce-chunks.ts),
  * one after another: inside a transaction they commit or abort together.
  */
-export async function sendChunked(sender: { sendBatch(b: { topicMessages: TopicMessages[] }): Promise<unknown> }, serde: Serde, out: Outgoing[]): Promise<void> {
+export async function sendChunked(sender: { sendBatch(b: { topicMessages: TopicMessages[] }): Promise<unknown> }, serde: Serde, all: Outgoing[]): Promise<void> {
+  // A record of a workspace erased while it was in flight is dropped (counted): no key seals it.
+  const out = all.filter((o) => {
+    if (!serde.erased(o.event)) return true;
+    countErased();
+    return false;
+  });
   await serde.prepare(out.map((o) => o.event));
   for (const topicMessages of produceChunks(out.map((o) => ({ topic: o.topic, message: toMessage(serde, o) })))) {
     await sender.sendBatch({ topicMessages });

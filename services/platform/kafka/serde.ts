@@ -24,6 +24,7 @@ export const TYPE_HEADER = 'mittr-type';
  */
 export type RecordCipher = {
   needsKey(type: string): boolean;
+  isErased(event: { type: string; accountId?: unknown }): boolean;
   ensure(accountIds: Iterable<string>): Promise<void> | undefined;
   sealEvent<E extends { type: string }>(event: E): E;
   openEvent<E extends { type: string }>(event: E): Promise<E>;
@@ -141,6 +142,11 @@ export class Serde {
         else throw error;
       }
     }
+  }
+
+  /** Whether `event` belongs to an erased workspace: a stream processor drops it instead of writing it. */
+  erased(event: { type: string; accountId?: unknown }): boolean {
+    return this.cipher?.isErased(event) ?? false;
   }
 
   /** Where records are written before they are copied out (grown when one does not fit). */
