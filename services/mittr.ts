@@ -47,7 +47,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const topics = topicNames(config.topicPrefix);
   if (!prepared) await prepareMittr(config, roles);
   await serde.registerAll();
-  const secrets = new SecretBox(config.masterKey);
+  const secrets = new SecretBox(config.masterKey, config.masterKeys.slice(1).map((m) => m.key));
   // Before any consumer or appender: from here the serde seals and opens personal fields.
   const { DataKeys } = await import('./data-keys/store.ts');
   const dataKeys = new DataKeys(kafka, serde, topics.dataKeys, config.masterKeys);

@@ -118,7 +118,7 @@ describe('personal fields sealed under the workspace data key, on disk and after
     expect(found[clearType]!.some((f) => kafkaLogDirs.some((d) => f.startsWith(d)))).toBe(true);
     expect(found[clearType]!.some((f) => f.startsWith(pgDataDir))).toBe(true);
     expect({ ...found, [clearType]: [] }).toEqual(Object.fromEntries(Object.keys(found).map((m) => [m, []])));
-  });
+  }, 240_000);
 
   it('destroy(accountId) erases a workspace: its records are skipped (counted, not set aside) and its wrapped key leaves the topic\'s files', async () => {
     const gone = await signup(env.url);
