@@ -1,4 +1,4 @@
-import { isSealed } from '../platform/crypto/envelope.ts';
+import { isSealed, sealedKeyId } from '../platform/crypto/envelope.ts';
 import { keepSealed } from '../platform/crypto/originals.ts';
 import type { DataKeyRing } from './ring.ts';
 
@@ -27,6 +27,9 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
 
 export const SEALED_PREFIX = 'mittr:sealed:';
 export const SEALED_ENTRY = 'mittr-sealed';
+
+/** How many opened texts a cipher remembers for reuse (FieldCipher.recent). */
+const RECENT_TEXTS = 1024;
 
 type Rec = Record<string, unknown> & { type: string; accountId: string };
 
@@ -109,9 +112,33 @@ export class FieldCipher {
 
   private sealValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {
     if (kind === BYTES) return this.ring.seal(accountId, field, v as Buffer);
-    const text = kind === MAP ? JSON.stringify(v) : (v as string);
-    const sealed = SEALED_PREFIX + this.ring.seal(accountId, field, Buffer.from(text, 'utf8')).toString('base64url');
-    return kind === MAP ? { [SEALED_ENTRY]: sealed } : sealed;
+    // Nothing to hide in an empty map or string (most events carry no headers): one AES op less.
+    if (kind === MAP ? Object.keys(v as object).length === 0 : v === '') return v;
+    if (kind === MAP) return { [SEALED_ENTRY]: this.sealText(accountId, field, JSON.stringify(v)) };
+    return this.reused(accountId, field, v as string) ?? this.sealText(accountId, field, v as string);
+  }
+
+  private sealText(accountId: string, field: string, text: string): string {
+    return SEALED_PREFIX + this.ring.seal(accountId, field, Buffer.from(text, 'utf8')).toString('base64url');
+  }
+
+  /**
+   * Texts this cipher opened lately, with the sealed value they came from: a stream processor
+   * that writes a text it read unchanged (the router's dispatches of an untransformed payload,
+   * one per destination) writes the same sealed value again instead of sealing anew, while the
+   * key that sealed it is still the account's current one.
+   */
+  private readonly recent = new Map<string, { accountId: string; field: string; keyId: string; sealed: string }>();
+
+  private reused(accountId: string, field: string, text: string): string | undefined {
+    const hit = this.recent.get(text);
+    if (!hit || hit.accountId !== accountId || hit.field !== field || hit.keyId !== this.ring.currentKeyId(accountId)) return undefined;
+    return hit.sealed;
+  }
+
+  private remember(accountId: string, field: string, text: string, sealed: string, keyId: string): void {
+    if (this.recent.size >= RECENT_TEXTS) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(text, { accountId, field, keyId, sealed });
   }
 
   private openValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {
@@ -126,7 +153,10 @@ export class FieldCipher {
   /** A sealed string field's text (a value without the sealed prefix is answered as it is). */
   openText(accountId: string, field: string, v: string): string {
     if (!v.startsWith(SEALED_PREFIX)) return v;
-    return this.ring.open(accountId, field, Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url')).toString('utf8');
+    const blob = Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url');
+    const text = this.ring.open(accountId, field, blob).toString('utf8');
+    this.remember(accountId, field, text, v, sealedKeyId(blob));
+    return text;
   }
 }
 

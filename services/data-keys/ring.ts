@@ -72,6 +72,11 @@ export class DataKeyRing {
     return [...(this.accounts.get(accountId)?.keys.keys() ?? [])];
   }
 
+  /** The id of the key new writes for `accountId` are sealed with (undefined: none, or erased). */
+  currentKeyId(accountId: string): string | undefined {
+    return this.erasedAccounts.has(accountId) ? undefined : this.accounts.get(accountId)?.current?.keyId;
+  }
+
   /** Whether new writes for `accountId` have a key to be sealed with. */
   hasCurrent(accountId: string): boolean {
     return this.accounts.get(accountId)?.current !== undefined;

@@ -143,6 +143,29 @@ describe('a workspace key ring', () => {
     expect(() => cipher.sealEvent(accepted('acc-2'))).toThrow(/no data key/);
   });
 
+  it('leaves an empty headers map as it is (nothing to hide)', () => {
+    const r = new DataKeyRing(ring);
+    r.add(issueDataKey(ring, 'acc-1', T).wrapped);
+    expect(new FieldCipher(r).sealEvent({ ...accepted('acc-1'), headers: {} }).headers).toEqual({});
+  });
+
+  it('writes a text it just opened, unchanged, as the same sealed value while its key is current; after a rotation, seals it anew', () => {
+    const r = new DataKeyRing(ring);
+    r.add(issueDataKey(ring, 'acc-1', T).wrapped);
+    r.add(issueDataKey(ring, 'acc-2', T).wrapped);
+    const cipher = new FieldCipher(r);
+    const onTheLog = cipher.sealEvent(accepted('acc-1'));
+    const read = cipher.openEvent(structuredClone(onTheLog));
+    const dispatch = { type: 'DeliveryRequested', accountId: 'acc-1', payload: read.payload, headers: {} };
+    expect(cipher.sealEvent(dispatch).payload).toBe(onTheLog.payload);
+    expect(cipher.sealEvent({ ...dispatch, accountId: 'acc-2' }).payload).not.toBe(onTheLog.payload);
+    const next = issueDataKey(ring, 'acc-1', T + 1).wrapped;
+    r.add(next);
+    const resealed = cipher.sealEvent(dispatch).payload;
+    expect(resealed).not.toBe(onTheLog.payload);
+    expect(sealedKeyId(Buffer.from(resealed.slice(SEALED_PREFIX.length), 'base64url'))).toBe(next.keyId);
+  });
+
   it('reads a record written before sealing as it is', () => {
     const cipher = new FieldCipher(new DataKeyRing(ring));
     expect(cipher.openEvent(accepted('acc-9'))).toEqual(accepted('acc-9'));
