@@ -10,6 +10,7 @@ import { Metrics } from './platform/metrics/registry.ts';
 import { SecretBox } from './platform/security/secrets.ts';
 import type { ConfigStore } from './platform/state/config-store.ts';
 import { registerErasedMetric } from './platform/crypto/erased.ts';
+import { PROJECTION_OPENS } from './data-keys/fields.ts';
 import type { DataKeys } from './data-keys/store.ts';
 
 // Each role's modules are imported when the role starts, not here: `mittr all`'s two threads
@@ -89,7 +90,8 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   if (has('project')) {
     const { ProjectionRunner } = await import('./platform/projection/runner.ts');
     // Every read model on one consumer: each record is fetched and decoded once.
-    const runner = new ProjectionRunner(kafka, serde, projectionDb!, await allProjections(topics), config.topicPrefix, 'all');
+    // The read models keep personal fields sealed: only EventEdited is opened (the audit log names its headers).
+    const runner = new ProjectionRunner(kafka, serde.sealedReader(PROJECTION_OPENS), projectionDb!, await allProjections(topics), config.topicPrefix, 'all');
     await runner.start();
     stops.unshift(() => runner.stop());
   }

@@ -1,4 +1,4 @@
-import { isSealed, sealedKeyId } from '../platform/crypto/envelope.ts';
+import { headerKeyId, isSealed, sealedKeyId } from '../platform/crypto/envelope.ts';
 import { keepSealed } from '../platform/crypto/originals.ts';
 import type { DataKeyRing } from './ring.ts';
 
@@ -26,6 +26,13 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
 };
 
 export const SEALED_PREFIX = 'mittr:sealed:';
+
+/**
+ * The record types whose sealed fields the projectors' serde opens (Serde.sealedReader): the
+ * read models keep the others' as the log has them, at no AES cost. The audit log names an
+ * edit's headers.
+ */
+export const PROJECTION_OPENS: readonly string[] = ['EventEdited'];
 export const SEALED_ENTRY = 'mittr-sealed';
 
 /** How many opened texts a cipher remembers for reuse (FieldCipher.recent). */
@@ -108,6 +115,20 @@ export class FieldCipher {
     }
     keepSealed(event, kept);
     return event;
+  }
+
+  /** The id of the key that sealed `event`'s first sealed field (undefined: nothing in it is sealed). */
+  keyIdOf(event: { type: string }): string | undefined {
+    const fields = SEALED_FIELDS[event.type];
+    const e = event as unknown as Rec;
+    for (const [field, kind] of Object.entries(fields ?? {})) {
+      const v = e[field];
+      if (v === null || v === undefined) continue;
+      const text = kind === MAP ? (v as Record<string, string>)[SEALED_ENTRY] : kind === STRING ? v as string : undefined;
+      if (kind === BYTES && isSealed(v as Buffer)) return sealedKeyId(v as Buffer);
+      if (text?.startsWith(SEALED_PREFIX)) return headerKeyId(Buffer.from(text.slice(SEALED_PREFIX.length, SEALED_PREFIX.length + 16), 'base64url'));
+    }
+    return undefined;
   }
 
   private sealValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {

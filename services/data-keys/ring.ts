@@ -67,6 +67,12 @@ export class DataKeyRing {
     this.gone.add(keyId);
   }
 
+  /** Whether `keyId` opens here: true; known destroyed: ErasedError; unknown: UnknownKeyError. */
+  check(accountId: string, keyId: string): void {
+    if (this.accounts.get(accountId)?.keys.has(keyId)) return;
+    throw this.gone.has(keyId) ? new ErasedError(accountId, keyId) : new UnknownKeyError(accountId, keyId);
+  }
+
   /** The ids of the keys held for `accountId`. */
   keyIds(accountId: string): string[] {
     return [...(this.accounts.get(accountId)?.keys.keys() ?? [])];

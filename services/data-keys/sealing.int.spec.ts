@@ -150,6 +150,8 @@ describe('personal fields sealed under the workspace data key, on disk and after
     const skippedBefore = erasedRecordsSkipped();
     const consumer = kafka.consumer({ groupId: `erasure-check-${randomUUID()}` });
     const notes: string[] = [];
+    const sealedNotes: Array<{ accountId: string; payload: string }> = [];
+    const reader = serde.sealedReader([]);
     let undecodable = 0;
     try {
       await consumer.connect();
@@ -159,6 +161,10 @@ describe('personal fields sealed under the workspace data key, on disk and after
           const decoded = await decodeBatch(serde, batch);
           undecodable += decoded.undecodable.length;
           for (const m of decoded.records) if (m.event.type === 'EventAccepted') notes.push(m.event.payload);
+          // The projectors' reader: fields left sealed, the erased workspace's record skipped all the same.
+          const kept = await decodeBatch(reader, batch);
+          undecodable += kept.undecodable.length;
+          for (const m of kept.records) if (m.event.type === 'EventAccepted') sealedNotes.push(m.event);
         },
       });
       await eventually(async () => notes.some((n) => n.includes(keptMarker)) && erasedRecordsSkipped() > skippedBefore, 30_000);
@@ -167,6 +173,8 @@ describe('personal fields sealed under the workspace data key, on disk and after
       await fresh.stop();
     }
     expect(notes.some((n) => n.includes(goneMarker))).toBe(false);
+    expect(sealedNotes.some((e) => e.accountId === gone.id)).toBe(false);
+    expect(sealedNotes.some((e) => e.accountId === kept.id && e.payload.startsWith('mittr:sealed:'))).toBe(true);
     expect(undecodable).toBe(0);
 
     // The cleaner drops the wrapped key and then its tombstone (destroy nudges it): bounded wait.

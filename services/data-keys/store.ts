@@ -206,14 +206,26 @@ export class DataKeys {
    * Opens a decoded record's sealed fields in place. A key not known here is looked for once on
    * the whole topic; still missing, it is destroyed: ErasedError (the record is skipped).
    */
-  async openEvent<E extends { type: string }>(event: E): Promise<E> {
+  openEvent<E extends { type: string }>(event: E): Promise<E> {
+    return this.withKey(event, () => this.cipher.openEvent(event));
+  }
+
+  /** Throws ErasedError when the key that sealed `event` is destroyed; opens nothing (no AES operation). */
+  async checkReadable(event: { type: string }): Promise<void> {
+    const keyId = this.cipher.keyIdOf(event);
+    const accountId = (event as { accountId?: string }).accountId;
+    if (keyId !== undefined && accountId !== undefined) await this.withKey(event, () => this.ring.check(accountId, keyId));
+  }
+
+  /** Runs `use`; when it names a key not known here, once more after reading the topic to its end, then the key is destroyed. */
+  private async withKey<T>(event: { type: string }, use: () => T): Promise<T> {
     try {
-      return this.cipher.openEvent(event);
+      return use();
     } catch (err) {
       if (!(err instanceof UnknownKeyError)) throw err;
       await this.catchUp();
       try {
-        return this.cipher.openEvent(event);
+        return use();
       } catch (again) {
         if (again instanceof UnknownKeyError) this.ring.markGone(again.keyId);
         throw again instanceof UnknownKeyError ? new ErasedError((event as unknown as { accountId: string }).accountId, again.keyId) : again;

@@ -108,6 +108,12 @@ export function sealedKeyId(blob: Buffer): string {
   return blob.toString('hex', 2, 2 + KEY_ID);
 }
 
+/** The key id in a sealed value's header, from its first bytes only (at least 10). */
+export function headerKeyId(head: Buffer): string {
+  if (head.length < 2 + KEY_ID || head[0] !== MAGIC || head[1] !== FORMAT) throw new CryptoError('not a sealed value');
+  return head.toString('hex', 2, 2 + KEY_ID);
+}
+
 /** The plaintext of `blob`; throws when it was altered or sealed for another account or field. */
 export function open(key: Buffer, accountId: string, field: string, blob: Buffer): Buffer {
   if (!isSealed(blob)) throw new CryptoError('not a sealed value');

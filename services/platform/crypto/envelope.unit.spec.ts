@@ -166,6 +166,19 @@ describe('a workspace key ring', () => {
     expect(sealedKeyId(Buffer.from(resealed.slice(SEALED_PREFIX.length), 'base64url'))).toBe(next.keyId);
   });
 
+  it('names the key of a sealed record from its header alone, and the ring tells a held key from a destroyed one', () => {
+    const r = new DataKeyRing(ring);
+    const w = issueDataKey(ring, 'acc-1', T).wrapped;
+    r.add(w);
+    const cipher = new FieldCipher(r);
+    const sealed = cipher.sealEvent(accepted('acc-1'));
+    expect(cipher.keyIdOf(sealed)).toBe(w.keyId);
+    expect(cipher.keyIdOf(accepted('acc-1'))).toBeUndefined();
+    expect(() => r.check('acc-1', w.keyId)).not.toThrow();
+    r.remove('acc-1', w.keyId);
+    expect(() => r.check('acc-1', w.keyId)).toThrow(ErasedError);
+  });
+
   it('reads a record written before sealing as it is', () => {
     const cipher = new FieldCipher(new DataKeyRing(ring));
     expect(cipher.openEvent(accepted('acc-9'))).toEqual(accepted('acc-9'));

@@ -28,6 +28,8 @@ export type RecordCipher = {
   ensure(accountIds: Iterable<string>): Promise<void> | undefined;
   sealEvent<E extends { type: string }>(event: E): E;
   openEvent<E extends { type: string }>(event: E): Promise<E>;
+  /** Throws ErasedError when `event`'s key is destroyed, without opening anything. */
+  checkReadable(event: { type: string }): Promise<void>;
 };
 
 type Registered = { id: number; type: avro.Type; header: Buffer };
@@ -68,6 +70,20 @@ export class Serde {
 
   private readonly retries: number;
   private cipher?: RecordCipher;
+
+  /** Types whose sealed fields decode opens; all when unset (see `sealedReader`). */
+  private openOnly?: ReadonlySet<string>;
+
+  /**
+   * This serde, but decoding leaves the sealed fields sealed except in records of `open` (it
+   * still skips a record whose key is destroyed): for the projectors, which keep those fields as
+   * the log has them and so need no AES operation for them.
+   */
+  sealedReader(open: readonly string[]): Serde {
+    const reader = Object.create(this) as Serde;
+    reader.openOnly = new Set(open);
+    return reader;
+  }
 
   /** From now on, personal fields are sealed when encoded and opened when decoded. */
   useCipher(cipher: RecordCipher): void {
@@ -185,7 +201,10 @@ export class Serde {
       ? reg.type.fromBuffer(body)
       : reg.type.fromBuffer(body, await this.resolverFor(typeName, reg, writerId))) as { type: string };
     record.type = typeName;
-    if (this.cipher?.needsKey(typeName)) await this.cipher.openEvent(record);
+    if (this.cipher?.needsKey(typeName)) {
+      if (!this.openOnly || this.openOnly.has(typeName)) await this.cipher.openEvent(record);
+      else await this.cipher.checkReadable(record);
+    }
     return record as DomainEvent;
   }
 
