@@ -68,8 +68,10 @@ describe('sealed fields', () => {
     expect(open(key, 'acc-1', 'payload', blob).equals(plain)).toBe(true);
   });
 
-  it('uses a fresh nonce each time', () => {
+  it('uses a fresh nonce each time, across refills of the nonce pool', () => {
     expect(seal(key, keyId, 'acc-1', 'payload', plain).equals(seal(key, keyId, 'acc-1', 'payload', plain))).toBe(false);
+    const nonces = new Set(Array.from({ length: 2_000 }, () => seal(key, keyId, 'acc-1', 'payload', plain).toString('hex', 10, 22)));
+    expect(nonces.size).toBe(2_000);
   });
 
   it('detects tampering with the ciphertext, the tag or the nonce', () => {
