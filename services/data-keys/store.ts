@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import type { Metrics } from '../platform/metrics/registry.ts';
 import { ensureTopics, retryRetriable } from '../platform/kafka/client.ts';
 import { dataKeysTopic } from './manifest.ts';
 import { TYPE_HEADER, type Serde } from '../platform/kafka/serde.ts';
@@ -8,7 +7,7 @@ import { superviseConsumer } from '../platform/kafka/supervise.ts';
 import { issueDataKey, type MasterKeyRing } from '../platform/crypto/envelope.ts';
 import { FieldCipher, useStoredCipher } from './fields.ts';
 import { DataKeyRing, UnknownKeyError } from './ring.ts';
-import { ErasedError, registerErasedMetric } from '../platform/crypto/erased.ts';
+import { ErasedError } from '../platform/crypto/erased.ts';
 import type { DataKeyIssued } from './messages.ts';
 
 /** How long a reader waits for the data-keys topic to be read to its end before it calls a key missing. */
@@ -16,6 +15,9 @@ const CATCH_UP_MS = 10_000;
 
 /** When a destroy nudges the cleaner (DATA_KEYS_TOPIC_CONFIG: 10 s segments, 10 s tombstone retention, 15 s cleaner backoff). */
 const NUDGES_MS = [11_000, 26_000, 41_000, 56_000, 71_000];
+
+/** The account part of the nudges' record key: no account id is '-'. */
+const ROLL_ACCOUNT = '-';
 
 const keyOf = (accountId: string, keyId: string) => `${accountId}/${keyId}`;
 
@@ -40,14 +42,13 @@ export class DataKeys {
   private readonly issuing = new Map<string, Promise<void>>();
   private stopping = false;
 
-  constructor(kafka: Kafka, serde: Serde, topic: string, masters: MasterKeyRing, metrics?: Metrics) {
+  constructor(kafka: Kafka, serde: Serde, topic: string, masters: MasterKeyRing) {
     this.kafka = kafka;
     this.serde = serde;
     this.topic = topic;
     this.masters = masters;
     this.ring = new DataKeyRing(masters);
     this.cipher = new FieldCipher(this.ring);
-    if (metrics) registerErasedMetric(metrics.registry);
   }
 
   /** Reads the topic to its end and keeps following it; the Serde then seals and opens with these keys. */
@@ -74,6 +75,7 @@ export class DataKeys {
         for (const m of batch.messages) {
           if (BigInt(m.offset) <= this.applied) continue;
           const [accountId, keyId] = (m.key?.toString() ?? '').split('/');
+          if (accountId === ROLL_ACCOUNT) continue; // a nudge, not a key
           if (accountId && keyId && m.value === null) this.ring.remove(accountId, keyId);
           else if (m.value && m.headers?.[TYPE_HEADER]?.toString() === 'DataKeyIssued') {
             try {
@@ -104,8 +106,8 @@ export class DataKeys {
     const end = BigInt(p!.high) - 1n;
     const deadline = Date.now() + CATCH_UP_MS;
     while (this.applied < end) {
-      if (Date.now() > deadline) // Worded as the failures module knows a timeout: the record is tried again, not set aside.
-      throw new Error(`data-keys: Timeout (${CATCH_UP_MS}ms) reading the topic to offset ${end}`);
+      // Worded as the failures module knows a timeout: the record waiting on it is tried again, not set aside.
+      if (Date.now() > deadline) throw new Error(`data-keys: Timeout (${CATCH_UP_MS}ms) reading the topic to offset ${end}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 200);
         this.waiters.push(() => { clearTimeout(t); resolve(); });
@@ -181,10 +183,10 @@ export class DataKeys {
   /**
    * Rolls the topic's active segment (the cleaner never cleans it) by appending a tombstone of a
    * key no account has: once the segment.ms of the one holding a destroyed key has passed, the
-   * next append closes it. Called on a timer by whoever erases, and by the int spec.
+   * next append closes it. `destroy` calls it on timers (scheduleNudges).
    */
   async nudgeCleaner(): Promise<void> {
-    await this.producer!.send({ topic: this.topic, acks: -1, messages: [{ key: '-/roll', value: null }] });
+    await this.producer!.send({ topic: this.topic, acks: -1, messages: [{ key: `${ROLL_ACCOUNT}/roll`, value: null }] });
   }
 
   /** Whether records of `type` seal fields (their account needs a data key before they are written). */
