@@ -9,6 +9,9 @@ import type { RoleEnv } from './platform/role-env.ts';
 import { Metrics } from './platform/metrics/registry.ts';
 import { SecretBox } from './platform/security/secrets.ts';
 import type { ConfigStore } from './platform/state/config-store.ts';
+import { registerErasedMetric } from './platform/crypto/erased.ts';
+import { PROJECTION_OPENS } from './data-keys/fields.ts';
+import type { DataKeys } from './data-keys/store.ts';
 
 // Each role's modules are imported when the role starts, not here: `mittr all`'s two threads
 // run different roles, and a module once loaded keeps its source and its top-level objects in
@@ -18,7 +21,11 @@ import type { ConfigStore } from './platform/state/config-store.ts';
 export { ROLES, type Role } from './capabilities.ts';
 
 /** A running mittr; `metricsUrl` is its own /metrics listener's (a process without the API, MITTR_METRICS_PORT). */
-export type Mittr = { app?: FastifyInstance; url?: string; metricsUrl?: string; metrics: Metrics; stop(): Promise<void> };
+/**
+ * A running mittr; `metricsUrl` is its own /metrics listener's (a process without the API, MITTR_METRICS_PORT).
+ * `dataKeys.destroy(accountId)` crypto-shreds a workspace (GDPR erasure).
+ */
+export type Mittr = { app?: FastifyInstance; url?: string; metricsUrl?: string; metrics: Metrics; dataKeys: DataKeys; stop(): Promise<void> };
 
 /** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
 export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
@@ -41,12 +48,18 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const topics = topicNames(config.topicPrefix);
   if (!prepared) await prepareMittr(config, roles);
   await serde.registerAll();
-  const secrets = new SecretBox(config.masterKey);
+  const secrets = new SecretBox(config.masterKey, config.masterKeys.slice(1).map((m) => m.key));
+  // Before any consumer or appender: from here the serde seals and opens personal fields.
+  const { DataKeys } = await import('./data-keys/store.ts');
+  const dataKeys = new DataKeys(kafka, serde, topics.dataKeys, config.masterKeys);
   const metricsListener = ownMetrics && !has('api') && config.metricsPort !== undefined && config.metricsToken !== undefined
     ? { token: config.metricsToken, port: config.metricsPort, host: config.host } : undefined;
   // The process's own metrics (CPU, memory, event loop) where /metrics is served: the API's thread, or the listener.
   const metrics = new Metrics({ processMetrics: has('api') || metricsListener !== undefined });
   const stops: Array<() => Promise<unknown>> = [];
+  registerErasedMetric(metrics.registry);
+  await dataKeys.start();
+  stops.push(() => dataKeys.stop());
   let db: DatabasePool | undefined;
   let projectionDb: DatabasePool | undefined;
   if (has('api')) {
@@ -71,13 +84,14 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const processors: Processor[] = [];
   for (const definition of streamRoles) {
     const role = await definition.load();
-    const env: RoleEnv = { config, kafka, serde, topics, secrets, store: store!, group, onStop: (stop) => stops.push(stop), metrics };
+    const env: RoleEnv = { config, kafka, serde, topics, secrets, store: store!, group, onStop: (stop) => stops.push(stop), metrics, dataKeys };
     processors.push(...await role.start(env as never));
   }
   if (has('project')) {
     const { ProjectionRunner } = await import('./platform/projection/runner.ts');
     // Every read model on one consumer: each record is fetched and decoded once.
-    const runner = new ProjectionRunner(kafka, serde, projectionDb!, await allProjections(topics), config.topicPrefix, 'all');
+    // The read models keep personal fields sealed: only EventEdited is opened (the audit log names its headers).
+    const runner = new ProjectionRunner(kafka, serde.sealedReader(PROJECTION_OPENS), projectionDb!, await allProjections(topics), config.topicPrefix, 'all');
     await runner.start();
     stops.unshift(() => runner.stop());
   }
@@ -97,10 +111,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     // The development fallback logs each mail's file and links, unless the process logs nothing.
     const mailer = createMailer(config, { log: (line) => { if (config.logLevel !== 'silent') console.error(line); } });
     stops.push(async () => mailer.close());
-    // The erasure's key shredder. MERGE: replace with the envelope encryption's destroy(accountId)
-    // (issue 24, the other branch); services/gdpr/shred.ts says why this one does nothing yet.
-    const shredDataKey = (await import('./gdpr/shred.ts')).shredDataKeyUntilEnvelopeEncryptionIsMerged;
-    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer, metrics, shredDataKey };
+    const ctx = { config, kafka, serde, db: db!, appender, topics, store: store!, secrets, recent, mailer, metrics, dataKeys };
     const peers = new ApiPeers(db!);
     await peers.start();
     stops.unshift(() => peers.stop());
@@ -123,7 +134,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     await startRetrying(p);
   }
   return {
-    app, url, metricsUrl, metrics,
+    app, url, metricsUrl, metrics, dataKeys,
     async stop() {
       for (const s of stops) await s().catch(() => undefined);
       // Last: the spans of the work stopped above are exported before it ends.

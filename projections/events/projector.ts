@@ -4,6 +4,7 @@ import { type DeliveryAttempted } from '../../services/deliveries/domain/message
 import { type EventAccepted, type EventEdited, type EventReplayed, type EventRouted } from '../../services/events/domain/messages.ts';
 import { z } from 'zod';
 import type { Projection } from '../../services/platform/projection/runner.ts';
+import { payloadColumn, sealedOf } from '../../services/data-keys/fields.ts';
 import { statusSql } from './status-sql.ts';
 
 /** Exact millisecond timestamps (to_timestamp's float division would blur the keyset cursor). */
@@ -96,7 +97,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       FROM json_to_recordset(${rowsJson(lastBy(accepted, (e) => e.eventId).map((e) => {
         const r = routings.get(e.eventId);
         return { id: e.eventId, account_id: e.accountId, project_id: e.projectId, key: e.idempotencyKey, destination: e.destination,
-          event_type: e.eventType, payload: e.payload, headers: JSON.stringify(e.headers), max_attempts: e.maxAttempts,
+          event_type: e.eventType, payload: payloadColumn(sealedOf(e, 'payload')), headers: JSON.stringify(sealedOf(e, 'headers')), max_attempts: e.maxAttempts,
           priority: e.priority, delay_seconds: e.delaySeconds, created_ms: e.createdAt, routed_ms: r?.routedAt ?? null, total: r?.destinations.length ?? null };
       }))}) AS t(id uuid, account_id uuid, project_id uuid, key text, destination text, event_type text, payload text, headers text,
                  max_attempts int4, priority int4, delay_seconds int4, created_ms int8, routed_ms int8, total int4)
@@ -123,7 +124,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       FROM json_to_recordset(${rowsJson(attempted.map((e) => ({
         id: e.attemptId, event_id: e.eventId, dispatch_id: e.dispatchId, account_id: e.accountId, project_id: e.projectId,
         endpoint_id: e.endpointId, event_type: e.eventType, url: e.url, attempt_number: e.attemptNumber, outcome: e.outcome,
-        status_code: e.statusCode, response_body: e.responseBody, error: e.error, error_category: e.errorCategory,
+        status_code: e.statusCode, response_body: sealedOf(e, 'responseBody'), error: e.error, error_category: e.errorCategory,
         duration_ms: e.durationMs, overhead_us: e.processingOverheadUs, attempted_ms: e.attemptedAt, created_ms: e.eventCreatedAt })))})
         AS t(id uuid, event_id uuid, dispatch_id uuid, account_id uuid, project_id uuid, endpoint_id uuid, event_type text, url text,
              attempt_number int4, outcome text, status_code int4, response_body text, error text, error_category text, duration_ms int4,
@@ -189,8 +190,8 @@ function edited(tx: DatabaseTransactionConnection, e: EventEdited) {
   return tx.query(sql.unsafe`
     UPDATE events SET
       destination = coalesce(${e.destination}, destination),
-      payload = coalesce(${e.payload}::json, payload),
-      headers = coalesce(${e.headers === null ? null : sql.jsonb(e.headers)}, headers),
+      payload = coalesce(${e.payload === null ? null : payloadColumn(sealedOf(e, 'payload')!)}::json, payload),
+      headers = coalesce(${e.headers === null ? null : sql.jsonb(sealedOf(e, 'headers')!)}, headers),
       edited_at = ${ts(e.editedAt)},
       updated_at = greatest(updated_at, ${ts(e.editedAt)})
     WHERE id = ${e.eventId} AND (edited_at IS NULL OR edited_at <= ${ts(e.editedAt)})`);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EventStatus } from '../../services/events/domain/status.ts';
 import { afterCursor, toPage, toPageBy } from '../../services/platform/postgres/pagination.ts';
 import { ts } from './projector.ts';
+import { openPayloadColumn, openStoredMap, openStoredText, SEALED_PREFIX } from '../../services/data-keys/fields.ts';
 
 function iso(ms: number): string;
 function iso(ms: number | null): string | null;
@@ -11,24 +12,34 @@ function iso(ms: number | null) {
 }
 
 const eventRow = z.object({
-  id: z.string(), idempotency_key: z.string(), destination: z.string().nullable(), event_type: z.string().nullable(),
+  id: z.string(), account_id: z.string(), idempotency_key: z.string(), destination: z.string().nullable(), event_type: z.string().nullable(),
   payload: z.unknown(), headers: z.record(z.string(), z.string()), status: z.string(), attempts: z.number(),
   max_attempts: z.number(), priority: z.number(), created_at: z.number(), delivered_at: z.number().nullable(),
 });
 type EventRow = z.infer<typeof eventRow>;
 
 const attemptRow = z.object({
-  id: z.string(), event_id: z.string(), endpoint_id: z.string().nullable(), url: z.string(),
+  id: z.string(), account_id: z.string(), event_id: z.string(), endpoint_id: z.string().nullable(), url: z.string(),
   attempt_number: z.number(), outcome: z.string(), status_code: z.number().nullable(), response_body: z.string(),
   error: z.string(), error_category: z.string().nullable(), duration_ms: z.number(),
   processing_overhead_us: z.coerce.number(), attempted_at: z.number(),
 });
 type AttemptRow = z.infer<typeof attemptRow>;
 
+/**
+ * The payload and headers columns hold what the log holds: sealed under the account's data key
+ * (services/data-keys/fields.ts). They are opened here, in the views, and nowhere else.
+ */
+/** The payload's exact text (a replay sends it as received), from the column's text. */
+function payloadText(accountId: string, columnText: string): string {
+  if (!columnText.startsWith(`"${SEALED_PREFIX}`)) return columnText;
+  return openStoredText(accountId, 'payload', JSON.parse(columnText) as string);
+}
+
 export function eventView(r: EventRow) {
   return {
     id: r.id, idempotencyKey: r.idempotency_key, destination: r.destination, eventType: r.event_type,
-    payload: r.payload, headers: r.headers, status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
+    payload: openPayloadColumn(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers), status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
     priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at),
   };
 }
@@ -36,15 +47,15 @@ export function eventView(r: EventRow) {
 export function attemptView(r: AttemptRow) {
   return {
     id: r.id, eventId: r.event_id, endpointId: r.endpoint_id, url: r.url, attemptNumber: r.attempt_number,
-    outcome: r.outcome, statusCode: r.status_code, responseBody: r.response_body, error: r.error,
+    outcome: r.outcome, statusCode: r.status_code, responseBody: openStoredText(r.account_id, 'responseBody', r.response_body), error: r.error,
     errorCategory: r.error_category, durationMs: r.duration_ms, processingOverheadUs: r.processing_overhead_us,
     attemptedAt: iso(r.attempted_at),
   };
 }
 
-const EVENT_COLUMNS = sql.fragment`id, idempotency_key, destination, event_type, payload, headers, status, attempts,
+const EVENT_COLUMNS = sql.fragment`id, account_id, idempotency_key, destination, event_type, payload, headers, status, attempts,
   max_attempts, priority, created_at, delivered_at`;
-const ATTEMPT_COLUMNS = sql.fragment`id, event_id, endpoint_id, url, attempt_number, outcome, status_code,
+const ATTEMPT_COLUMNS = sql.fragment`id, account_id, event_id, endpoint_id, url, attempt_number, outcome, status_code,
   response_body, error, error_category, duration_ms, processing_overhead_us::float8 AS processing_overhead_us, attempted_at`;
 
 export type Scope = { accountId: string; projectId: string };
@@ -142,7 +153,8 @@ export async function eventStates(db: DatabasePool, scope: Scope, where: { ids?:
     ORDER BY e.created_at, e.id LIMIT ${where.limit}`);
   return rows.map((r) => ({
     eventId: r.id, accountId: r.account_id, projectId: r.project_id, status: r.status as EventStatus,
-    eventType: r.event_type, destination: r.destination, payload: r.payload, headers: r.headers,
+    eventType: r.event_type, destination: r.destination,
+    payload: payloadText(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers),
     maxAttempts: r.max_attempts, priority: r.priority, createdAt: r.created_at, undelivered: r.undelivered,
   }));
 }

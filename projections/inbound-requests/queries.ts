@@ -2,9 +2,10 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { afterCursor, decodeCursor, toPageBy } from '../../services/platform/postgres/pagination.ts';
 import type { Scope } from '../events/queries.ts';
+import { openStoredBytes, openStoredMap } from '../../services/data-keys/fields.ts';
 
 const requestRow = z.object({
-  id: z.string(), received_at: z.number(), method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()),
+  id: z.string(), account_id: z.string(), received_at: z.number(), method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()),
   body: z.instanceof(Buffer), verified: z.boolean(), reason: z.string().nullable(), detail: z.string().nullable(),
   delivery_id: z.string().nullable(), event_type: z.string().nullable(), event_id: z.string().nullable(),
   duplicate: z.boolean(), status: z.number(),
@@ -16,16 +17,19 @@ type RequestRow = z.infer<typeof requestRow>;
  * base64 (byte for byte, what the provider sent).
  */
 export function requestView(r: RequestRow) {
-  const text = r.body.toString('utf8');
+  // Sealed under the workspace's data key in the table (services/data-keys/fields.ts): opened here only.
+  const body = openStoredBytes(r.account_id, 'body', r.body);
+  const headers = openStoredMap(r.account_id, 'headers', r.headers);
+  const text = body.toString('utf8');
   return {
-    id: r.id, receivedAt: new Date(r.received_at).toISOString(), method: r.method, url: r.url, headers: r.headers,
-    body: Buffer.from(text, 'utf8').equals(r.body) ? text : null, bodyBase64: r.body.toString('base64'),
+    id: r.id, receivedAt: new Date(r.received_at).toISOString(), method: r.method, url: r.url, headers,
+    body: Buffer.from(text, 'utf8').equals(body) ? text : null, bodyBase64: body.toString('base64'),
     verified: r.verified, reason: r.reason, detail: r.detail, deliveryId: r.delivery_id, eventType: r.event_type,
     eventId: r.event_id, duplicate: r.duplicate, status: r.status,
   };
 }
 
-const columns = sql.fragment`id, received_at, method, url, headers, body, verified, reason, detail,
+const columns = sql.fragment`id, account_id, received_at, method, url, headers, body, verified, reason, detail,
   delivery_id, event_type, event_id, duplicate, status`;
 const scoped = (scope: Scope, inboundEndpointId: string) => [
   sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`, sql.fragment`inbound_endpoint_id = ${inboundEndpointId}`,

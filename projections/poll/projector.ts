@@ -2,6 +2,7 @@ import { sql, type DatabaseTransactionConnection } from 'slonik';
 import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
 import type { DeliveryQueuedForPoll } from '../../services/poll/domain/messages.ts';
 import { ts } from '../events/projector.ts';
+import { payloadColumn, sealedOf } from '../../services/data-keys/fields.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
 
 /** Avro decodes records as class instances; the JSON column wants plain objects. */
@@ -50,7 +51,7 @@ async function queued(tx: DatabaseTransactionConnection, e: DeliveryQueuedForPol
     INSERT INTO poll_messages (id, event_id, account_id, project_id, endpoint_id, event_type, url, payload, headers,
                                max_attempts, event_created_at, queued_at)
     VALUES (${e.dispatchId}, ${e.eventId}, ${e.accountId}, ${e.projectId}, ${e.endpointId}, ${e.eventType}, ${e.url},
-            ${e.payload}::json, ${sql.jsonb(plain(e.headers))}, ${e.maxAttempts}, ${ts(e.eventCreatedAt)}, ${ts(e.queuedAt)})
+            ${payloadColumn(sealedOf(e, 'payload'))}::json, ${sql.jsonb(plain(sealedOf(e, 'headers')))}, ${e.maxAttempts}, ${ts(e.eventCreatedAt)}, ${ts(e.queuedAt)})
     ON CONFLICT (id) DO NOTHING`);
 }
 

@@ -2,11 +2,12 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { QueuedMessage } from '../../services/poll/queue.ts';
 import type { Scope } from '../events/queries.ts';
+import { openPayloadColumn, openStoredMap } from '../../services/data-keys/fields.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 const messageRow = z.object({
-  id: z.string(), event_id: z.string(), event_type: z.string().nullable(), payload: z.unknown(),
+  id: z.string(), account_id: z.string(), event_id: z.string(), event_type: z.string().nullable(), payload: z.unknown(),
   headers: z.record(z.string(), z.string()), receive_count: z.number(), event_created_at: z.number(),
   queued_at: z.number(), visible_at: z.number(),
 });
@@ -19,7 +20,9 @@ type MessageRow = z.infer<typeof messageRow>;
  */
 export function messageView(r: MessageRow) {
   return {
-    id: r.id, eventId: r.event_id, eventType: r.event_type, payload: r.payload, headers: r.headers,
+    id: r.id, eventId: r.event_id, eventType: r.event_type,
+    // Kept sealed under the workspace's data key (services/data-keys/fields.ts): opened here only.
+    payload: openPayloadColumn(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers),
     attempt: r.receive_count, createdAt: iso(r.event_created_at), queuedAt: iso(r.queued_at), visibleUntil: iso(r.visible_at),
   };
 }
@@ -46,7 +49,7 @@ export async function leaseMessages(db: DatabasePool, scope: Scope, endpointId: 
         WHERE poll_leases.visible_at <= now() AND poll_leases.ack_requested_at IS NULL
       RETURNING dispatch_id, visible_at, receive_count
     )
-    SELECT m.id, m.event_id, m.event_type, m.payload, m.headers, m.event_created_at, m.queued_at, l.receive_count, l.visible_at
+    SELECT m.id, m.account_id, m.event_id, m.event_type, m.payload, m.headers, m.event_created_at, m.queued_at, l.receive_count, l.visible_at
     FROM leased l JOIN poll_messages m ON m.id = l.dispatch_id
     ORDER BY m.queued_at, m.id`);
   return rows.map(messageView);

@@ -5,6 +5,7 @@ import type { Serde } from './kafka/serde.ts';
 import type { Metrics } from './metrics/registry.ts';
 import type { SecretBox } from './security/secrets.ts';
 import type { ConfigStore } from './state/config-store.ts';
+import type { DataKeys } from '../data-keys/store.ts';
 
 /** What a role's processors are built from. */
 export type RoleEnv = {
@@ -15,6 +16,8 @@ export type RoleEnv = {
   group(name: string): string;
   /** This mittr's metrics (services/platform/metrics/registry.ts): a role registers its own in it. */
   metrics: Metrics;
+  /** The workspaces' data keys (services/data-keys/store.ts); the serde already seals and opens with them. */
+  dataKeys: DataKeys;
   /** Registers what to close when the process stops (after the processors). */
   onStop(stop: () => Promise<unknown>): void;
 };

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { PLAN_IDS } from '../../plans/domain/catalog.ts';
+import { parseMasterKeys, type MasterKey } from '../crypto/envelope.ts';
 
 /** Every setting mittr reads, validated once at boot; a bad value stops the process loudly. */
 const schema = z.object({
@@ -16,7 +17,11 @@ const schema = z.object({
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default('mittr.'),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(6),
   SCHEMA_REGISTRY_URL: z.string().url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
-  /** 32-byte key (base64 or hex) encrypting secrets at rest. */
+  /**
+   * Master keys (32 bytes each, base64 or hex): `kid1:<key>,kid2:<key>`, the first current (it
+   * wraps new workspace data keys and seals secrets), the others still unwrapping what they
+   * wrapped, so the master key can rotate; a single bare key is also taken (services/platform/crypto/envelope.ts).
+   */
   MITTR_MASTER_KEY: z.string().min(1).optional(),
   /** Allow deliveries to loopback/private addresses (local development). */
   MITTR_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false']).optional(),
@@ -89,7 +94,10 @@ export type Config = {
   topicPrefix: string;
   partitions: number;
   registryUrl: string;
+  /** The current master key (MITTR_MASTER_KEY's first). */
   masterKey: Buffer;
+  /** Every master key MITTR_MASTER_KEY names, the current one first. */
+  masterKeys: MasterKey[];
   allowPrivateNetworks: boolean;
   /** MITTR_ALLOWED_CIDRS: what deliveries may reach besides public addresses. */
   allowedCidrs: string[];
@@ -144,6 +152,14 @@ function parseKey(raw: string): Buffer {
   return key;
 }
 
+function parseRing(raw: string): MasterKey[] {
+  try {
+    return parseMasterKeys(raw);
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+}
+
 /**
  * Keys anyone can read in this repository (the development default, docker-compose's old
  * default): secrets sealed with them are not secret, so production refuses to start with one.
@@ -164,8 +180,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MITTR_METRICS_PORT !== undefined && e.MITTR_METRICS_TOKEN === undefined) {
     throw new ConfigError('MITTR_METRICS_PORT needs MITTR_METRICS_TOKEN: the metrics are served only to that bearer token');
   }
-  const masterKey = parseKey(e.MITTR_MASTER_KEY ?? DEV_MASTER_KEY);
-  if (e.NODE_ENV === 'production' && PUBLISHED_KEYS.some((k) => k.equals(masterKey))) {
+  const masterKeys = parseRing(e.MITTR_MASTER_KEY ?? `dev:${DEV_MASTER_KEY}`);
+  const masterKey = masterKeys[0]!.key;
+  if (e.NODE_ENV === 'production' && masterKeys.some((m) => PUBLISHED_KEYS.some((k) => k.equals(m.key)))) {
     throw new ConfigError('MITTR_MASTER_KEY is a published development key; generate one for production (openssl rand -base64 32)');
   }
   return {
@@ -179,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     partitions: e.KAFKA_PARTITIONS,
     registryUrl: e.SCHEMA_REGISTRY_URL,
     masterKey,
+    masterKeys,
     // Safe by default: only an explicit opt-in (as `npm run up` gives) reaches private networks.
     allowPrivateNetworks: e.MITTR_ALLOW_PRIVATE_NETWORKS === 'true',
     allowedCidrs: e.MITTR_ALLOWED_CIDRS,

@@ -22,6 +22,20 @@ describe('the master key', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'production', MITTR_MASTER_KEY: own.toString('base64') }).masterKey.equals(own)).toBe(true);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/required/);
   });
+
+  it('given a key ring kid:key,..., the first is current and every one is kept for unwrapping', () => {
+    const [a, b] = [randomBytes(32), randomBytes(32)];
+    const c = loadConfig({ ...base, NODE_ENV: 'production', MITTR_MASTER_KEY: `new:${a.toString('base64')},old:${b.toString('hex')}` });
+    expect(c.masterKey.equals(a)).toBe(true);
+    expect(c.masterKeys.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(c.masterKeys[1]!.key.equals(b)).toBe(true);
+  });
+
+  it('given production and a ring holding a published key anywhere, or a bad key in it, refuses to start', () => {
+    const own = randomBytes(32).toString('base64');
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', MITTR_MASTER_KEY: `a:${own},b:${Buffer.alloc(32, 7).toString('base64')}` })).toThrow(/published/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', MITTR_MASTER_KEY: `a:${own},b:c2hvcnQ=` })).toThrow(ConfigError);
+  });
 });
 
 describe('what deliveries may reach', () => {

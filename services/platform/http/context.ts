@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics/registry.ts';
 import type { Topics } from '../../capabilities.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { ConfigStore } from '../state/config-store.ts';
+import type { DataKeys } from '../../data-keys/store.ts';
 
 /** What the routes need, built once at boot and handed to the app plugin. */
 export type ApiContext = {
@@ -26,8 +27,8 @@ export type ApiContext = {
   mailer: Mailer;
   /** This mittr's metrics, served by GET /metrics. */
   metrics: Metrics;
-  /** Destroys a workspace's data key (crypto-shredding: services/gdpr/erase.ts); idempotent. */
-  shredDataKey: (accountId: string) => Promise<void>;
+  /** The workspaces' data keys (services/data-keys/store.ts): `destroy(accountId)` crypto-shreds a workspace (services/gdpr/erase.ts), idempotently. */
+  dataKeys: DataKeys;
 };
 
 /** A recent write: where its records landed, and the projector a read of it waits for. */

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type ErrorCode } from '../domain/errors.ts';
 import { isTooLargeForTheLog, isUnavailable } from '../failures.ts';
+import { isErased } from '../crypto/erased.ts';
 
 /** The one table from domain error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -31,6 +32,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ error: err.message, code: err.statusCode === 404 ? 'NOT_FOUND' : 'BAD_REQUEST' });
     }
+    // Data of a workspace whose keys were destroyed (GDPR erasure) is gone: as if it never was.
+    if (isErased(err)) return reply.code(404).send({ error: 'not found (erased)', code: 'NOT_FOUND' });
     if (isTooLargeForTheLog(err)) {
       return reply.code(413).send({ error: 'the events are larger than the event log accepts in one request; send fewer or smaller events', code: 'PAYLOAD_TOO_LARGE' });
     }

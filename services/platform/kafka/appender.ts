@@ -52,6 +52,8 @@ export class Appender {
    * it has seen this caller's records.
    */
   append(out: Outgoing[]): Promise<Position[]> {
+    const keys = this.serde.prepare(out.map((o) => o.event));
+    if (keys) return keys.then(() => this.append(out));
     const request = tracing?.current();
     return request ? this.traced(out, request) : this.enqueue(out);
   }

@@ -9,6 +9,8 @@ import { TYPE_HEADER, type Serde } from './serde.ts';
 import { isTransient } from '../failures.ts';
 import { ATTEMPTS_BEFORE_SETTING_ASIDE, setAside, type Unapplied } from './set-aside.ts';
 import { tracing, type TraceHeaders } from '../tracing/tracing.ts';
+import { countErased, isErased } from '../crypto/erased.ts';
+import { asOnTheLog } from '../crypto/originals.ts';
 
 /**
  * A record to append: the key is the Kafka ordering unit. `trace` (while tracing is on) names
@@ -61,7 +63,14 @@ export function toMessage(serde: Serde, o: Outgoing): Message {
  * Sends `out` in order as produce requests of bounded size (services/platform/kafka/produce-chunks.ts),
  * one after another: inside a transaction they commit or abort together.
  */
-export async function sendChunked(sender: { sendBatch(b: { topicMessages: TopicMessages[] }): Promise<unknown> }, serde: Serde, out: Outgoing[]): Promise<void> {
+export async function sendChunked(sender: { sendBatch(b: { topicMessages: TopicMessages[] }): Promise<unknown> }, serde: Serde, all: Outgoing[]): Promise<void> {
+  // A record of a workspace erased while it was in flight is dropped (counted): no key seals it.
+  const out = all.filter((o) => {
+    if (!serde.erased(o.event)) return true;
+    countErased();
+    return false;
+  });
+  await serde.prepare(out.map((o) => o.event));
   for (const topicMessages of produceChunks(out.map((o) => ({ topic: o.topic, message: toMessage(serde, o) })))) {
     await sender.sendBatch({ topicMessages });
   }
@@ -90,6 +99,8 @@ export async function decodeBatch(serde: Serde, batch: Batch, types?: readonly s
       records.push(record);
     } catch (error) {
       if (isTransient(error)) throw error; // the registry is away: the batch is fetched again
+      // Its workspace's data key is destroyed: erased data, skipped (counted), never set aside.
+      if (isErased(error)) { countErased(); continue; }
       undecodable.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, key, recordType: typeName, value: m.value, decoded: null, timestamp: Number(m.timestamp), error });
     }
   }
@@ -100,7 +111,7 @@ export async function decodeBatch(serde: Serde, batch: Batch, types?: readonly s
 export function unapplied(m: Incoming, error: unknown): Unapplied {
   return {
     topic: m.topic, partition: m.partition, offset: m.offset, key: m.key, recordType: m.event.type,
-    value: null, decoded: JSON.stringify(m.event), timestamp: m.timestamp, error,
+    value: null, decoded: JSON.stringify(asOnTheLog(m.event)), timestamp: m.timestamp, error,
   };
 }
 

@@ -8,9 +8,12 @@ import { overlapping, type SecretPair } from '../domain/rotation.ts';
 export class SecretBox {
   private readonly kid: string;
   private readonly key: Buffer;
-  constructor(key: Buffer) {
+  /** Every key that opens, by kid: the current one and older master keys still in MITTR_MASTER_KEY. */
+  private readonly openers = new Map<string, Buffer>();
+  constructor(key: Buffer, older: readonly Buffer[] = []) {
     this.key = key;
-    this.kid = createHash('sha256').update(key).digest('base64url').slice(0, 8);
+    this.kid = kidOf(key);
+    for (const k of [key, ...older]) this.openers.set(kidOf(k), k);
   }
 
   seal(plain: string): string {
@@ -23,12 +26,15 @@ export class SecretBox {
   open(sealed: string): string {
     const [v, kid, iv, ct, tag] = sealed.split('.');
     if (v !== 'v1' || !iv || !ct || !tag) throw new Error('malformed sealed secret');
-    if (kid !== this.kid) throw new Error(`secret sealed under another master key (${kid})`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    const key = this.openers.get(kid ?? '');
+    if (!key) throw new Error(`secret sealed under another master key (${kid})`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
   }
 }
+
+const kidOf = (key: Buffer) => createHash('sha256').update(key).digest('base64url').slice(0, 8);
 
 /** A webhook signing secret usable both by the X-Mittr-Signature scheme and Standard Webhooks. */
 export function newSigningSecret(): string {

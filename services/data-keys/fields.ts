@@ -1,0 +1,192 @@
+import { headerKeyId, isSealed, sealedKeyId } from '../platform/crypto/envelope.ts';
+import { keepSealed } from '../platform/crypto/originals.ts';
+import type { DataKeyRing } from './ring.ts';
+
+/**
+ * Which fields of which records hold personal or customer data, and so are sealed under the
+ * account's data key before they are written to the log (the Serde does it, for every producer),
+ * and opened when read. Identifiers, types, timestamps and routing fields stay clear.
+ *
+ * A string field is written as SEALED_PREFIX + base64url(blob); a map as one entry
+ * { [SEALED_ENTRY]: <sealed JSON of the map> }, so the schemas stay as they are; a bytes field
+ * as the blob itself. Values written before sealing began are read as they are.
+ */
+const STRING = 'string';
+const MAP = 'map';
+const BYTES = 'bytes';
+type Kind = typeof STRING | typeof MAP | typeof BYTES;
+
+export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
+  EventAccepted: { payload: STRING, headers: MAP },
+  EventEdited: { payload: STRING, headers: MAP },
+  DeliveryRequested: { payload: STRING, headers: MAP },
+  DeliveryAttempted: { responseBody: STRING },
+  DeliveryQueuedForPoll: { payload: STRING, headers: MAP },
+  InboundRequestReceived: { headers: MAP, body: BYTES },
+};
+
+export const SEALED_PREFIX = 'mittr:sealed:';
+
+/**
+ * The record types whose sealed fields the projectors' serde opens (Serde.sealedReader): the
+ * read models keep the others' as the log has them, at no AES cost. The audit log names an
+ * edit's headers.
+ */
+export const PROJECTION_OPENS: readonly string[] = ['EventEdited'];
+export const SEALED_ENTRY = 'mittr-sealed';
+
+/** How many opened texts a cipher remembers for reuse (FieldCipher.recent). */
+const RECENT_TEXTS = 1024;
+
+type Rec = Record<string, unknown> & { type: string; accountId: string };
+
+export { sealedOf } from '../platform/crypto/originals.ts';
+
+/**
+ * The field name the additional data binds (with the account): the field, not its record type, so
+ * a read model can keep one column from two types (EventAccepted's and EventEdited's payload).
+ */
+const aadField = (_type: string, field: string) => field;
+
+/** The cipher of this thread's DataKeys (set at its start): read-model queries open with it. */
+let threadCipher: FieldCipher | undefined;
+export function useStoredCipher(cipher: FieldCipher): void {
+  threadCipher = cipher;
+}
+
+function stored(): FieldCipher {
+  if (!threadCipher) throw new Error('no data keys in this thread (DataKeys.start first)');
+  return threadCipher;
+}
+
+/** A string a read model kept sealed (`sealedOf`), opened; a value never sealed is answered as it is. Throws ErasedError. */
+export function openStoredText(accountId: string, field: string, v: string): string {
+  return v.startsWith(SEALED_PREFIX) ? stored().openText(accountId, field, v) : v;
+}
+
+/** A map (headers) a read model kept sealed, opened. */
+export function openStoredMap(accountId: string, field: string, v: Record<string, string>): Record<string, string> {
+  const sealed = v[SEALED_ENTRY];
+  return sealed === undefined ? v : JSON.parse(stored().openText(accountId, field, sealed)) as Record<string, string>;
+}
+
+/** Bytes (a request body) a read model kept sealed, opened. */
+export function openStoredBytes(accountId: string, field: string, v: Buffer): Buffer {
+  return isSealed(v) ? stored().ring.open(accountId, field, v) : v;
+}
+
+/** Seals and opens the SEALED_FIELDS of records with an account's data keys (a DataKeyRing). */
+export class FieldCipher {
+  readonly ring: DataKeyRing;
+  constructor(ring: DataKeyRing) {
+    this.ring = ring;
+  }
+
+  /** Whether records of `type` have sealed fields (so their account needs a data key to be written). */
+  static seals(type: string): boolean {
+    return SEALED_FIELDS[type] !== undefined;
+  }
+
+  /** A copy of `event` with its sealed fields sealed (the caller's object is left as it is). */
+  sealEvent<E extends { type: string }>(event: E): E {
+    const fields = SEALED_FIELDS[event.type];
+    if (!fields) return event;
+    const e = event as unknown as Rec;
+    const out: Rec = { ...e };
+    for (const [field, kind] of Object.entries(fields)) {
+      const v = e[field];
+      if (v === null || v === undefined) continue;
+      out[field] = this.sealValue(e.accountId, aadField(e.type, field), kind, v);
+    }
+    return out as unknown as E;
+  }
+
+  /** Opens `event`'s sealed fields in place, keeping the sealed values for `sealedOf`. Throws ErasedError / UnknownKeyError. */
+  openEvent<E extends { type: string }>(event: E): E {
+    const fields = SEALED_FIELDS[event.type];
+    if (!fields) return event;
+    const e = event as unknown as Rec;
+    const kept: Record<string, unknown> = {};
+    for (const [field, kind] of Object.entries(fields)) {
+      const v = e[field];
+      if (v === null || v === undefined) continue;
+      kept[field] = v;
+      e[field] = this.openValue(e.accountId, aadField(e.type, field), kind, v);
+    }
+    keepSealed(event, kept);
+    return event;
+  }
+
+  /** The id of the key that sealed `event`'s first sealed field (undefined: nothing in it is sealed). */
+  keyIdOf(event: { type: string }): string | undefined {
+    const fields = SEALED_FIELDS[event.type];
+    const e = event as unknown as Rec;
+    for (const [field, kind] of Object.entries(fields ?? {})) {
+      const v = e[field];
+      if (v === null || v === undefined) continue;
+      const text = kind === MAP ? (v as Record<string, string>)[SEALED_ENTRY] : kind === STRING ? v as string : undefined;
+      if (kind === BYTES && isSealed(v as Buffer)) return sealedKeyId(v as Buffer);
+      if (text?.startsWith(SEALED_PREFIX)) return headerKeyId(Buffer.from(text.slice(SEALED_PREFIX.length, SEALED_PREFIX.length + 16), 'base64url'));
+    }
+    return undefined;
+  }
+
+  private sealValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {
+    if (kind === BYTES) return this.ring.seal(accountId, field, v as Buffer);
+    // Nothing to hide in an empty map or string (most events carry no headers): one AES op less.
+    if (kind === MAP ? Object.keys(v as object).length === 0 : v === '') return v;
+    if (kind === MAP) return { [SEALED_ENTRY]: this.sealText(accountId, field, JSON.stringify(v)) };
+    return this.reused(accountId, field, v as string) ?? this.sealText(accountId, field, v as string);
+  }
+
+  private sealText(accountId: string, field: string, text: string): string {
+    return SEALED_PREFIX + this.ring.seal(accountId, field, Buffer.from(text, 'utf8')).toString('base64url');
+  }
+
+  /**
+   * Texts this cipher opened lately, with the sealed value they came from: a stream processor
+   * that writes a text it read unchanged (the router's dispatches of an untransformed payload,
+   * one per destination) writes the same sealed value again instead of sealing anew, while the
+   * key that sealed it is still the account's current one.
+   */
+  private readonly recent = new Map<string, { accountId: string; field: string; keyId: string; sealed: string }>();
+
+  private reused(accountId: string, field: string, text: string): string | undefined {
+    const hit = this.recent.get(text);
+    if (!hit || hit.accountId !== accountId || hit.field !== field || hit.keyId !== this.ring.currentKeyId(accountId)) return undefined;
+    return hit.sealed;
+  }
+
+  private remember(accountId: string, field: string, text: string, sealed: string, keyId: string): void {
+    if (this.recent.size >= RECENT_TEXTS) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(text, { accountId, field, keyId, sealed });
+  }
+
+  private openValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {
+    if (kind === BYTES) return this.ring.open(accountId, field, v as Buffer);
+    if (kind === MAP) {
+      const sealed = (v as Record<string, string>)[SEALED_ENTRY];
+      return sealed === undefined ? v : JSON.parse(this.openText(accountId, field, sealed)) as unknown;
+    }
+    return this.openText(accountId, field, v as string);
+  }
+
+  /** A sealed string field's text (a value without the sealed prefix is answered as it is). */
+  openText(accountId: string, field: string, v: string): string {
+    if (!v.startsWith(SEALED_PREFIX)) return v;
+    const blob = Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url');
+    const text = this.ring.open(accountId, field, blob).toString('utf8');
+    this.remember(accountId, field, text, v, sealedKeyId(blob));
+    return text;
+  }
+}
+
+/**
+ * A payload for a json column: the payload as received when it was never sealed, else the
+ * sealed string as a JSON string; `openPayloadColumn` reads the column back (as slonik parses json).
+ */
+export const payloadColumn = (payload: string): string => (payload.startsWith(SEALED_PREFIX) ? JSON.stringify(payload) : payload);
+
+export function openPayloadColumn(accountId: string, stored: unknown): unknown {
+  return typeof stored === 'string' && stored.startsWith(SEALED_PREFIX) ? JSON.parse(openStoredText(accountId, 'payload', stored)) as unknown : stored;
+}

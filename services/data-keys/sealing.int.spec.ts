@@ -1,0 +1,184 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sign as githubSign } from '@octokit/webhooks-methods';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
+import { RecordingSink } from '../../test/support/sink.ts';
+import { erasedRecordsSkipped } from '../platform/crypto/erased.ts';
+import { decodeBatch } from '../platform/kafka/processor.ts';
+import { Serde } from '../platform/kafka/serde.ts';
+import { DataKeys } from './store.ts';
+
+/** Every regular file under `dir` (files that vanish while we walk, as Kafka's and Postgres' do, are passed over). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(entries.map(async (e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(path);
+    return e.isFile() ? [path] : [];
+  }));
+  return nested.flat();
+}
+
+/** For each marker, the files under `dirs` whose bytes hold it. */
+async function scan(dirs: string[], markers: string[]): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = Object.fromEntries(markers.map((m) => [m, []]));
+  const needles = markers.map((m) => [m, Buffer.from(m, 'utf8')] as const);
+  for (const file of (await Promise.all(dirs.map(filesUnder))).flat()) {
+    const bytes = await readFile(file).catch(() => undefined);
+    if (!bytes) continue;
+    for (const [m, needle] of needles) if (bytes.includes(needle)) found[m]!.push(file);
+  }
+  return found;
+}
+
+describe('personal fields sealed under the workspace data key, on disk and after erasure', () => {
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  const sink = new RecordingSink();
+  let sinkUrl: string;
+  let kafkaLogDirs: string[];
+  let pgDataDir: string;
+  const mark = (what: string) => `mk-${what}-${randomBytes(8).toString('hex')}`;
+  const responseMarker = mark('response');
+
+  beforeAll(async () => {
+    sinkUrl = await sink.start();
+    sink.responder = () => ({ status: 200, body: `thanks ${responseMarker}` });
+    env = await startTestMittr();
+    // Where the stack keeps its data (scripts/stack.d/kafka.sh's log.dirs, the Postgres cluster's
+    // data directory), asked of the servers themselves.
+    const admin = new Kafka({ brokers: env.config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const { brokers } = await admin.describeCluster();
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]!.nodeId), configNames: ['log.dirs', 'log.dir'] }] });
+    await admin.disconnect();
+    kafkaLogDirs = resources[0]!.configEntries.filter((c) => c.configValue).flatMap((c) => c.configValue.split(','));
+    const client = new pg.Client({ connectionString: env.config.databaseUrl });
+    await client.connect();
+    pgDataDir = (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
+    await client.end();
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await sink.stop();
+  });
+
+  /** Flushes Postgres' dirty pages (the heap files) and WAL, so what it holds is on disk to be scanned. */
+  async function checkpoint() {
+    const client = new pg.Client({ connectionString: env.config.databaseUrl });
+    await client.connect();
+    await client.query('CHECKPOINT');
+    await client.end();
+  }
+
+  it('holds no payload, header, response body or inbound request in clear in Kafka\'s segments or Postgres\' files, and serves them in clear', async () => {
+    const workspace = await signup(env.url);
+    const call = api(env.url, workspace.apiKey);
+    const clearType = `clear.ctl${randomBytes(6).toString('hex')}`;
+    const payloadMarker = mark('payload');
+    const headerMarker = mark('header');
+    const inboundBodyMarker = mark('inbound-body');
+    const inboundHeaderMarker = mark('inbound-header');
+    expect((await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/fan`, eventTypes: [clearType, 'push'] })).status).toBe(201);
+    const sent = await call('POST', '/api/v1/events', { eventType: clearType, payload: { note: payloadMarker }, headers: { 'X-Marker': headerMarker } }, { 'x-idempotency-key': randomUUID() });
+    expect(sent.status).toBe(201);
+
+    const secret = randomBytes(20).toString('hex');
+    const ib = (await call('POST', '/api/v1/inbound-endpoints', { name: 'in', pathSuffix: `s-${randomBytes(5).toString('hex')}`, source: 'github', sourceConfig: { secret }, eventTypeMapping: '$.headers.X-GitHub-Event' })).body as { id: string; pathSuffix: string };
+    const body = JSON.stringify({ ref: inboundBodyMarker });
+    const received = await fetch(`${env.url}/inbound/${ib.pathSuffix}`, {
+      method: 'POST', body,
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await githubSign(secret, body), 'x-custom': inboundHeaderMarker },
+    });
+    expect(received.status).toBe(202);
+
+    // Delivered in clear, and read back in clear through the API (opened in memory only).
+    await sink.waitFor((r) => r.some((x) => x.body.includes(payloadMarker) && x.headers['x-marker'] === headerMarker) && r.some((x) => x.body.includes(inboundBodyMarker)));
+    const event = await eventually(async () => {
+      const e = (await call('GET', `/api/v1/events/${sent.body.id}`)).body;
+      return e?.status === 'delivered' ? e : null;
+    });
+    expect(event.payload).toEqual({ note: payloadMarker });
+    expect(event.headers).toMatchObject({ 'X-Marker': headerMarker });
+    const attempts = (await call('GET', `/api/v1/events/${sent.body.id}/deliveries`)).body.deliveries as Array<{ responseBody: string }>;
+    expect(attempts[0]!.responseBody).toBe(`thanks ${responseMarker}`);
+    const requests = await eventually(async () => {
+      const data = (await call('GET', `/api/v1/inbound-endpoints/${ib.id}/requests`)).body.data as Array<{ body: string; headers: Record<string, string> }>;
+      return data.length > 0 ? data : null;
+    });
+    expect(requests[0]!.body).toBe(body);
+    expect(requests[0]!.headers['x-custom']).toBe(inboundHeaderMarker);
+
+    await checkpoint();
+    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker]);
+    // The positive control: the scanner does find what is meant to stay clear, in both stores.
+    expect(found[clearType]!.some((f) => kafkaLogDirs.some((d) => f.startsWith(d)))).toBe(true);
+    expect(found[clearType]!.some((f) => f.startsWith(pgDataDir))).toBe(true);
+    expect({ ...found, [clearType]: [] }).toEqual(Object.fromEntries(Object.keys(found).map((m) => [m, []])));
+  }, 240_000);
+
+  it('destroy(accountId) erases a workspace: its records are skipped (counted, not set aside) and its wrapped key leaves the topic\'s files', async () => {
+    const gone = await signup(env.url);
+    const kept = await signup(env.url);
+    const send = (apiKey: string, note: string) =>
+      api(env.url, apiKey)('POST', '/api/v1/events', { destination: `${sinkUrl}/direct`, payload: { note } }, { 'x-idempotency-key': randomUUID() });
+    const goneMarker = mark('gone');
+    const keptMarker = mark('kept');
+    const goneEvent = (await send(gone.apiKey, goneMarker)).body as { id: string };
+    await send(kept.apiKey, keptMarker);
+    await sink.waitFor((r) => r.some((x) => x.body.includes(goneMarker)) && r.some((x) => x.body.includes(keptMarker)));
+    const dataKeys = env.mittr.dataKeys;
+    expect(dataKeys.ring.keyIds(gone.id)).toHaveLength(1);
+    const topicDirs = () => kafkaLogDirs.map((d) => join(d, `${env.config.topicPrefix}data-keys-0`));
+    // The wrapped key's record is there (its key names the account, in clear) before the erasure.
+    expect((await scan(topicDirs(), [gone.id]))[gone.id]!.length).toBeGreaterThan(0);
+
+    await dataKeys.destroy(gone.id);
+    expect(dataKeys.ring.keyIds(gone.id)).toEqual([]);
+    expect((await api(env.url, gone.apiKey)('GET', `/api/v1/events/${goneEvent.id}`)).status).toBe(404);
+
+    // A process that starts now (a fresh serde and key store) reads the events topic: the erased
+    // workspace's record is skipped and counted, not answered as undecodable; the other still opens.
+    const kafka = new Kafka({ brokers: env.config.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const serde = new Serde(env.config.registryUrl);
+    await serde.registerAll();
+    const fresh = new DataKeys(kafka, serde, `${env.config.topicPrefix}data-keys`, env.config.masterKeys);
+    await fresh.start();
+    const skippedBefore = erasedRecordsSkipped();
+    const consumer = kafka.consumer({ groupId: `erasure-check-${randomUUID()}` });
+    const notes: string[] = [];
+    const sealedNotes: Array<{ accountId: string; payload: string }> = [];
+    const reader = serde.sealedReader([]);
+    let undecodable = 0;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [`${env.config.topicPrefix}events`], fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          const decoded = await decodeBatch(serde, batch);
+          undecodable += decoded.undecodable.length;
+          for (const m of decoded.records) if (m.event.type === 'EventAccepted') notes.push(m.event.payload);
+          // The projectors' reader: fields left sealed, the erased workspace's record skipped all the same.
+          const kept = await decodeBatch(reader, batch);
+          undecodable += kept.undecodable.length;
+          for (const m of kept.records) if (m.event.type === 'EventAccepted') sealedNotes.push(m.event);
+        },
+      });
+      await eventually(async () => notes.some((n) => n.includes(keptMarker)) && erasedRecordsSkipped() > skippedBefore, 30_000);
+    } finally {
+      await consumer.disconnect();
+      await fresh.stop();
+    }
+    expect(notes.some((n) => n.includes(goneMarker))).toBe(false);
+    expect(sealedNotes.some((e) => e.accountId === gone.id)).toBe(false);
+    expect(sealedNotes.some((e) => e.accountId === kept.id && e.payload.startsWith('mittr:sealed:'))).toBe(true);
+    expect(undecodable).toBe(0);
+
+    // The cleaner drops the wrapped key and then its tombstone (destroy nudges it): bounded wait.
+    await eventually(async () => (await scan(topicDirs(), [gone.id]))[gone.id]!.length === 0, 150_000, 2_000);
+    expect(dataKeys.ring.keyIds(kept.id)).toHaveLength(1);
+  }, 240_000);
+});
