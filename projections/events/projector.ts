@@ -132,13 +132,13 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       ON CONFLICT (id) DO NOTHING`);
     const last = latestAttempts(attempted);
     await tx.query(sql.unsafe`
-      INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, state, attempts, delivered_at)
-      SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, t.state, t.attempts,
+      INSERT INTO event_destinations (dispatch_id, event_id, account_id, endpoint_id, url, state, attempts, delivered_at)
+      SELECT t.dispatch_id, t.event_id, t.account_id, t.endpoint_id, t.url, t.state, t.attempts,
              CASE WHEN t.state = 'delivered' THEN ${epochMs('attempted_ms')} END
       FROM json_to_recordset(${rowsJson(last.map((e) => ({
-        dispatch_id: e.dispatchId, event_id: e.eventId, endpoint_id: e.endpointId, url: e.url, state: destinationState(e),
+        dispatch_id: e.dispatchId, event_id: e.eventId, account_id: e.accountId, endpoint_id: e.endpointId, url: e.url, state: destinationState(e),
         attempts: e.attemptNumber, attempted_ms: e.attemptedAt })))})
-        AS t(dispatch_id uuid, event_id uuid, endpoint_id uuid, url text, state text, attempts int4, attempted_ms int8)
+        AS t(dispatch_id uuid, event_id uuid, account_id uuid, endpoint_id uuid, url text, state text, attempts int4, attempted_ms int8)
       ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
         delivered_at = EXCLUDED.delivered_at
         WHERE EXCLUDED.attempts >= event_destinations.attempts`);
@@ -157,15 +157,15 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
  */
 async function upsertDestinations(tx: DatabaseTransactionConnection, routed: EventRouted[]): Promise<{ fresh: EventRouted[]; settled: Set<string> }> {
   const settled = new Set(routed.filter((e) => e.destinations.length === 0).map((e) => e.eventId));
-  const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, at: e.routedAt }))), (d) => d.dispatchId);
+  const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, accountId: e.accountId, at: e.routedAt }))), (d) => d.dispatchId);
   if (dests.length === 0) return { fresh: routed, settled };
   // The upsert writes only rows it inserts (xmax 0) or that an outcome projected first had left
   // unrouted (xmax set): only those can change their event's status here.
   const written = await tx.any(sql.type(z.object({ dispatch_id: z.string(), event_id: z.string(), early: z.boolean() }))`
-    INSERT INTO event_destinations (dispatch_id, event_id, endpoint_id, url, routed_at)
-    SELECT t.dispatch_id, t.event_id, t.endpoint_id, t.url, ${epochMs('routed_ms')}
-    FROM json_to_recordset(${rowsJson(dests.map((d) => ({ dispatch_id: d.dispatchId, event_id: d.eventId, endpoint_id: d.endpointId, url: d.url, routed_ms: d.at })))})
-      AS t(dispatch_id uuid, event_id uuid, endpoint_id uuid, url text, routed_ms int8)
+    INSERT INTO event_destinations (dispatch_id, event_id, account_id, endpoint_id, url, routed_at)
+    SELECT t.dispatch_id, t.event_id, t.account_id, t.endpoint_id, t.url, ${epochMs('routed_ms')}
+    FROM json_to_recordset(${rowsJson(dests.map((d) => ({ dispatch_id: d.dispatchId, event_id: d.eventId, account_id: d.accountId, endpoint_id: d.endpointId, url: d.url, routed_ms: d.at })))})
+      AS t(dispatch_id uuid, event_id uuid, account_id uuid, endpoint_id uuid, url text, routed_ms int8)
     ON CONFLICT (dispatch_id) DO UPDATE SET routed_at = EXCLUDED.routed_at WHERE event_destinations.routed_at IS NULL
     RETURNING dispatch_id::text, event_id::text, xmax <> 0 AS early`);
   const seen = new Set(written.map((r) => r.dispatch_id));

@@ -13,7 +13,6 @@ import type { WorkspaceErased } from '../../services/gdpr/domain/messages.ts';
  * hash and a time, nothing of the workspace, and stay.
  */
 const BY_PARENT: ReadonlyArray<{ table: string; column: string; parent: string }> = [
-  { table: 'event_destinations', column: 'event_id', parent: 'events' },
   { table: 'endpoint_versions', column: 'endpoint_id', parent: 'endpoints' },
   { table: 'endpoint_commands', column: 'endpoint_id', parent: 'endpoints' },
   { table: 'event_type_commands', column: 'event_type_id', parent: 'event_types' },
@@ -26,7 +25,7 @@ const BY_PARENT: ReadonlyArray<{ table: string; column: string; parent: string }
 ];
 const BY_PROJECT = ['idempotency_keys', 'event_type_names', 'connector_names', 'alert_rule_names'];
 const BY_ACCOUNT = [
-  'events', 'delivery_attempts', 'endpoints', 'event_types', 'poll_messages', 'inbound_endpoints', 'inbound_requests', 'connectors',
+  'events', 'event_destinations', 'delivery_attempts', 'endpoints', 'event_types', 'poll_messages', 'inbound_endpoints', 'inbound_requests', 'connectors',
   'alert_rules', 'alert_history', 'audit_log', 'analytics_hourly', 'analytics_daily', 'usage_monthly', 'usage_attempts_monthly',
   'sessions', 'api_keys', 'account_emails', 'account_secret_rotations',
 ];

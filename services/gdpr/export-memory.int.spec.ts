@@ -76,8 +76,11 @@ describe('GET /api/v1/gdpr/export in bounded memory', () => {
     expect(events).toBe(BATCHES * PER_BATCH);
     expect(bytes).toBeGreaterThan(40e6);
     expect(samples).toBeGreaterThan(5);
-    // A page of rows and a chunk are live at a time: a few MB, against the document's 40+.
-    expect(heapGrowth).toBeLessThan(bytes / 8);
+    // A page of rows and a chunk are live at a time, the page both sealed (as Postgres keeps it,
+    // base64url: a third larger) and opened: about 2.5 times a page's 0.9 MB of payloads, and
+    // the page fetched next. Measured 3 MB before sealing, 8 MB with it: a bound of pages, not
+    // of the document's 40+ MB (bench/scenarios/gdpr-export.ts exports 1 GB).
+    expect(heapGrowth).toBeLessThan(16e6);
     expect(rssGrowth).toBeLessThan(bytes / 4);
   }, 120_000);
 });
