@@ -19,7 +19,7 @@ export function browserLegs(ctx: ApiContext) {
   function failed(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
     if (isDomainError(err)) {
       const reason = typeof err.details?.reason === 'string' ? err.details.reason : err.code.toLowerCase();
-      req.log.info({ reason }, 'sso sign-in refused');
+      req.log.info({ reason, message: err.message }, 'sso sign-in refused');
       return reply.redirect(loginPage(reason), 302);
     }
     req.log.error({ message: (err as Error).message }, 'sso sign-in failed');

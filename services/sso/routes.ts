@@ -15,7 +15,7 @@ const SettingsBody = Type.Object({
   idpSsoUrl: Type.String({ format: 'uri', maxLength: 2048, description: 'The IdP\'s single sign-on URL (HTTP-Redirect binding)' }),
   idpCertificates: Type.Array(Type.String({ minLength: 1, maxLength: 16_384 }), { minItems: 1, maxItems: 4, description: 'The IdP\'s signing certificates, PEM or base64 DER (public parts only)' }),
   allowedDomains: Type.Array(Type.String({ maxLength: 253 }), { maxItems: 50, description: 'E-mail domains this workspace claims (each by one workspace at a time)' }),
-  enforced: Type.Boolean({ default: false, description: 'Members sign in through this IdP only: password and Google/GitHub sign-ins are refused (SSO_REQUIRED)' }),
+  enforced: Type.Boolean({ default: false, description: 'Members with an e-mail of the allowed domains sign in through this IdP only: their password and Google/GitHub sign-ins are refused (SSO_REQUIRED)' }),
   provisioning: Type.Boolean({ default: true, description: 'A verified e-mail of an allowed domain becomes a member on first sign-in' }),
   defaultRole: Type.Optional(RoleSchema),
 });

@@ -20,7 +20,7 @@ const uuid = z.uuid();
 
 /** Public SAML 2.0 routes of each workspace's connection: login (to the IdP), SP metadata, and the assertion consumer (HTTP-POST). */
 export function samlRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
-  const saml = samlProviders(ctx.db, ctx.config.publicUrl);
+  const saml = samlProviders(ctx.db, () => ctx.config.publicUrl);
   const signIn = ssoSignIn(ctx);
   const legs = browserLegs(ctx);
 

@@ -18,7 +18,9 @@ export const spUrls = (publicUrl: string, s: { accountId: string; slug: string }
 
 /** node-saml's errors, as the codes the login page is sent back with. */
 const REASONS: Array<[RegExp, string]> = [
-  [/signature/i, 'invalid_signature'], [/expired|NotOnOrAfter|NotBefore|not yet valid/i, 'assertion_expired'],
+  [/signature/i, 'invalid_signature'],
+  // node-saml says a subject confirmation past its NotOnOrAfter has no valid confirmation.
+  [/expired|NotOnOrAfter|NotBefore|not yet valid|No valid subject confirmation/i, 'assertion_expired'],
   [/audience/i, 'wrong_audience'], [/InResponseTo/i, 'unknown_request'], [/issuer/i, 'wrong_issuer'],
 ];
 const refusal = (err: unknown) => {
@@ -32,12 +34,12 @@ const refusal = (err: unknown) => {
  * SP (audience, recipient), in their validity window, in response to a request issued here and
  * unanswered yet, and each assertion once.
  */
-export function samlProviders(db: DatabasePool, publicUrl: string) {
+export function samlProviders(db: DatabasePool, publicUrl: () => string) {
   const cache = new SamlRequestCache(db, REQUEST_TTL_MS);
   const assertions = new SamlAssertions(db);
 
   function sp(s: SsoSettings): SAML {
-    const urls = spUrls(publicUrl, s);
+    const urls = spUrls(publicUrl(), s);
     return new SAML({
       callbackUrl: urls.acs, entryPoint: s.idpSsoUrl, issuer: urls.entityId, audience: urls.entityId, idpIssuer: s.idpEntityId,
       idpCert: s.idpCertificates, wantAssertionsSigned: true, wantAuthnResponseSigned: false,
@@ -64,7 +66,7 @@ export function samlProviders(db: DatabasePool, publicUrl: string) {
     if (!profile) throw new OAuthFailed('invalid_saml_response', 'the SAML response holds no assertion');
     const assertion = (profile.getAssertion?.() as { Assertion?: AssertionXml } | undefined)?.Assertion;
     const confirmation = assertion?.Subject?.[0]?.SubjectConfirmation?.[0]?.SubjectConfirmationData?.[0]?.$;
-    if (confirmation?.Recipient !== spUrls(publicUrl, s).acs) throw new OAuthFailed('wrong_recipient', 'the assertion is for another recipient');
+    if (confirmation?.Recipient !== spUrls(publicUrl(), s).acs) throw new OAuthFailed('wrong_recipient', 'the assertion is for another recipient');
     const id = assertion?.$?.ID;
     if (!id) throw new OAuthFailed('invalid_saml_response', 'the assertion has no ID');
     const notOnOrAfter = assertion.Conditions?.[0]?.$?.NotOnOrAfter ?? confirmation.NotOnOrAfter;

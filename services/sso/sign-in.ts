@@ -28,7 +28,7 @@ export function ssoSignIn(ctx: ApiContext) {
     const domain = domainOf(e);
     return {
       user, memberships: user ? people().membershipsOf(user.userId) : [], claimed: domain === undefined ? undefined : sso().claiming(domain),
-      enforces: (accountId) => sso().enforces(accountId), signupAllowed: ctx.config.sso.signupAllowed,
+      enforces: (accountId) => sso().enforces(accountId, domain), signupAllowed: ctx.config.sso.signupAllowed,
     };
   }
 

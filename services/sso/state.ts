@@ -39,8 +39,13 @@ export class SsoState implements ConfigSlice {
     return accountId === undefined ? undefined : this.live(accountId);
   }
 
-  /** Whether the workspace's members must sign in through its SAML IdP. */
-  enforces(accountId: string): boolean {
-    return this.live(accountId)?.enforced ?? false;
+  /**
+   * Whether a member of the workspace with an e-mail of `domain` must sign in through its SAML
+   * IdP: enforcement covers the domains the IdP speaks for, so members of other domains (a
+   * contractor, the admin who set it up with another address) are not locked out.
+   */
+  enforces(accountId: string, domain: string | undefined): boolean {
+    const s = this.live(accountId);
+    return s !== undefined && s.enforced && domain !== undefined && s.allowedDomains.includes(domain);
   }
 }

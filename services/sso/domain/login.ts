@@ -26,7 +26,7 @@ export type Known = {
   memberships: Array<{ accountId: string; role: Role }>;
   /** The live SSO settings of the workspace claiming the e-mail's domain, if one does. */
   claimed: SsoSettings | undefined;
-  /** Whether a workspace enforces SSO (its members sign in through its SAML IdP only). */
+  /** Whether a workspace enforces SSO for this e-mail (its members of the IdP's domains sign in through it only). */
   enforces: (accountId: string) => boolean;
   /** Whether an unknown e-mail that no workspace claims opens a new workspace (as a signup does). */
   signupAllowed: boolean;
