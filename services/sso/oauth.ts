@@ -78,13 +78,20 @@ export function socialProviders(config: SsoConfig, redirectUri: (p: SocialProvid
         pkceCodeVerifier: pending.verifier, expectedState: pending.state, ...(pending.nonce ? { expectedNonce: pending.nonce, idTokenExpected: true } : {}),
       });
     } catch (err) {
-      const claim = (err as { cause?: { claim?: string } }).cause?.claim;
+      const claim = claimOf(err);
       throw new OAuthFailed(claim === 'nonce' ? 'invalid_nonce' : 'provider_error', `the identity provider's answer was refused: ${(err as Error).message}`);
     }
     return p === 'google' ? googleIdentity(tokens) : githubIdentity(cfg, tokens.access_token, config.github!.apiUrl);
   }
 
   return { begin, finish, configured: (p: SocialProvider) => config[p] !== undefined };
+}
+
+/** The JWT claim a refusal names: openid-client wraps oauth4webapi's error, whose cause names it. */
+function claimOf(err: unknown): string | undefined {
+  let at = err as { cause?: unknown; claim?: unknown } | undefined;
+  for (let depth = 0; at && depth < 4; depth++, at = at.cause as typeof at) if (typeof at.claim === 'string') return at.claim;
+  return undefined;
 }
 
 function googleIdentity(tokens: oidc.TokenEndpointResponseHelpers): Identity {
