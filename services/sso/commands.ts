@@ -3,7 +3,12 @@ import { appendReserved } from '../platform/http/append.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import type { SsoMessage } from './domain/messages.ts';
 import { decideConfigure, decideRemove, type ConfigureSso, type SsoSettings } from './domain/settings.ts';
+import { readIdpMetadata } from './idp-metadata.ts';
 import { SsoReservations } from './reservations.ts';
+
+/** What the settings route takes: the IdP's fields, or its metadata, or both (the fields win). */
+export type ConfigureRequest = Omit<ConfigureSso, 'idpEntityId' | 'idpSsoUrl' | 'idpCertificates' | 'defaultRole'>
+  & Partial<Pick<ConfigureSso, 'idpEntityId' | 'idpSsoUrl' | 'idpCertificates' | 'defaultRole'>> & { idpMetadata?: string };
 
 /** The SSO settings' commands: load (this process's store) → decide (pure) → reserve version and domains → append → apply. */
 export function ssoCommands(ctx: ApiContext) {
@@ -19,8 +24,20 @@ export function ssoCommands(ctx: ApiContext) {
     if (!(await reservations.version(accountId, version))) throw new DomainError('CONFLICT', 'the SSO settings changed concurrently; read them again and retry');
   }
 
+  /** The settings an admin sent: the IdP's fields given, else read from its metadata. */
+  async function settingsOf(input: ConfigureRequest): Promise<ConfigureSso> {
+    const { idpMetadata, ...given } = input;
+    const read = idpMetadata ? await readIdpMetadata(idpMetadata) : undefined;
+    const idpEntityId = given.idpEntityId ?? read?.idpEntityId;
+    const idpSsoUrl = given.idpSsoUrl ?? read?.idpSsoUrl;
+    const idpCertificates = given.idpCertificates ?? read?.idpCertificates;
+    if (!idpEntityId || !idpSsoUrl || !idpCertificates) throw new DomainError('VALIDATION_ERROR', 'send idpMetadata, or idpEntityId, idpSsoUrl and idpCertificates');
+    return { ...given, idpEntityId, idpSsoUrl, idpCertificates, defaultRole: given.defaultRole ?? 'viewer' };
+  }
+
   /** Configures the workspace's SAML connection; a domain another workspace claims is a 409. */
-  async function configure(accountId: string, input: ConfigureSso): Promise<SsoSettings> {
+  async function configure(accountId: string, request: ConfigureRequest): Promise<SsoSettings> {
+    const input = await settingsOf(request);
     const current = state().get(accountId);
     const event = decideConfigure(accountId, current, input, Date.now());
     await reserveVersion(accountId, event.version);

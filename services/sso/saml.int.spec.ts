@@ -18,7 +18,7 @@ describe('SAML single sign-on', () => {
   let metadata: string;
 
   const settings = (over: Record<string, unknown> = {}) => ({
-    slug: 'okta', idpEntityId: idp.entityId, idpSsoUrl: idp.ssoUrl, idpCertificates: [idp.cert], allowedDomains: [domain], enforced: false, provisioning: true, ...over,
+    slug: 'okta', idpMetadata: idp.metadata, allowedDomains: [domain], enforced: false, provisioning: true, ...over,
   });
   /** One browser's sign-in: login redirect → AuthnRequest id → a minted response → the ACS's answer. */
   async function signIn(mint: Partial<Mint> & { email?: string }, opts: Parameters<typeof idp.respond>[3] = {}, tamper?: (xml: string) => string) {
@@ -38,8 +38,10 @@ describe('SAML single sign-on', () => {
     env.config.publicUrl = env.url;
     const res = await api(env.url)('POST', '/auth/signup', { email: `admin@${randomBytes(4).toString('hex')}.test`, password: 'correct horse battery', companyName: 'Acme' });
     admin = res.body;
+    // Configured from the IdP's own metadata (samlify's), as an admin pastes it.
     const put = await api(env.url, admin.apiKey)('PUT', '/api/v1/sso/saml', settings());
     expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({ idpEntityId: idp.entityId, idpSsoUrl: idp.ssoUrl, idpCertificates: [expect.stringMatching(/^MII/) as string] });
     base = `/auth/sso/saml/${admin.id}/okta`;
     const md = await fetch(`${env.url}${base}/metadata`);
     expect(md.headers.get('content-type')).toContain('application/samlmetadata+xml');

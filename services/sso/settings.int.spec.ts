@@ -42,7 +42,8 @@ describe('SSO settings, discovery and enforcement', () => {
   it('refuses a domain another workspace claims (409), bad settings (400), and another workspace sees none of it', async () => {
     expect(await api(env.url, other.apiKey)('PUT', '/api/v1/sso/saml', settings())).toMatchObject({ status: 409, body: { code: 'CONFLICT', domains: [domain] } });
     expect(await api(env.url, other.apiKey)('GET', '/api/v1/sso/saml')).toMatchObject({ status: 404 });
-    for (const bad of [settings({ idpCertificates: [] }), settings({ enforced: true, allowedDomains: [] }), settings({ idpSsoUrl: 'http://idp.acme.test/sso' }), settings({ slug: 'Not A Slug' })]) {
+    for (const bad of [settings({ idpCertificates: [] }), settings({ enforced: true, allowedDomains: [] }), settings({ idpSsoUrl: 'http://idp.acme.test/sso' }), settings({ slug: 'Not A Slug' }),
+      { slug: 'okta', allowedDomains: [domain] }, { slug: 'okta', allowedDomains: [domain], idpMetadata: '<not xml' }]) {
       const res = await api(env.url, acme.apiKey)('PUT', '/api/v1/sso/saml', bad);
       expect(res, JSON.stringify(bad)).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
     }

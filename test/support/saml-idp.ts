@@ -6,6 +6,7 @@ import { join } from 'node:path';
 /** The parts of samlify used here. Its types are not loaded: they pull in the DOM's, which change fetch's types for the whole project. */
 type Entity = { entityMeta: { getEntityID(): string; getAssertionConsumerService(binding: string): string | string[] } };
 type IdP = Entity & {
+  getMetadata(): string;
   parseLoginRequest(sp: Entity, binding: 'redirect', req: { query: Record<string, string>; octetString: string }): Promise<{ extract: unknown }>;
   createLoginResponse(sp: Entity, info: object, binding: 'post', user: object, replace: (template: string) => { id: string; context: string }): Promise<{ context: string }>;
 };
@@ -80,5 +81,5 @@ export function samlIdp(entityId: string, ssoUrl: string) {
     return context;
   }
 
-  return { cert: pair.cert, entityId, ssoUrl, requestId, respond };
+  return { cert: pair.cert, metadata: idp.getMetadata(), entityId, ssoUrl, requestId, respond };
 }
