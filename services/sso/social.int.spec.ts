@@ -118,6 +118,20 @@ describe('Google and GitHub single sign-on', () => {
     expect(b.cookie(env.url, 'mittr_session')).toBeUndefined();
   });
 
+  it('Google: an e-mail of a domain a workspace claims joins that workspace with its default role; when it enforces SSO, it is sent to SSO', async () => {
+    const owner = (await api(env.url)('POST', '/auth/signup', { email: `owner-${tag}@corp-${tag}.test`, password: 'correct horse battery', companyName: 'Corp' })).body;
+    const saml = { slug: 'corp', idpEntityId: 'https://idp.corp.test', idpSsoUrl: 'https://idp.corp.test/sso', idpCertificates: ['MIIB'], allowedDomains: [`corp-${tag}.test`], defaultRole: 'editor' };
+    expect((await api(env.url, owner.apiKey)('PUT', '/api/v1/sso/saml', saml)).status).toBe(200);
+    oidc.addUser('erin', { email: `erin@corp-${tag}.test`, verified: true });
+    const b = new Browser();
+    expect(await finish(b, await oidc.signIn(b, (await startGoogle(b)).href, 'erin'))).toBe(`${env.url}/`);
+    expect((await session(b)).body).toMatchObject({ user: { email: `erin@corp-${tag}.test` }, workspace: { id: owner.id }, role: 'editor' });
+    expect((await api(env.url, owner.apiKey)('PUT', '/api/v1/sso/saml', { ...saml, enforced: true })).status).toBe(200);
+    const refused = new Browser();
+    expect(await finish(refused, await oidc.signIn(refused, (await startGoogle(refused)).href, 'erin'))).toBe(`${env.url}/login?error=sso_enforced`);
+    expect(refused.cookie(env.url, 'mittr_session')).toBeUndefined();
+  });
+
   it('answers 400 {error, code} for a provider it does not know', async () => {
     expect(await api(env.url)('GET', '/auth/sso/facebook/login')).toMatchObject({ status: 400, body: { code: 'VALIDATION_ERROR' } });
   });

@@ -231,7 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serviceName: e.OTEL_SERVICE_NAME,
     sso: {
       google: oauthClient(e.MITTR_SSO_GOOGLE_ISSUER, e.MITTR_SSO_GOOGLE_CLIENT_ID, e.MITTR_SSO_GOOGLE_CLIENT_SECRET, 'GOOGLE'),
-      github: ((c) => c && { ...c, apiUrl: e.MITTR_SSO_GITHUB_API_URL.replace(/\/+$/, '') })(oauthClient(e.MITTR_SSO_GITHUB_URL, e.MITTR_SSO_GITHUB_CLIENT_ID, e.MITTR_SSO_GITHUB_CLIENT_SECRET, 'GITHUB')),
+      github: ((c) => c && { ...c, apiUrl: oauthClient(e.MITTR_SSO_GITHUB_API_URL, c.clientId, c.clientSecret, 'GITHUB_API')!.url })(
+        oauthClient(e.MITTR_SSO_GITHUB_URL, e.MITTR_SSO_GITHUB_CLIENT_ID, e.MITTR_SSO_GITHUB_CLIENT_SECRET, 'GITHUB')),
       signupAllowed: e.MITTR_SSO_SIGNUP === 'true',
     },
   };
