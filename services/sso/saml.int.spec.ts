@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMittr } from '../mittr.ts';
 import { api, startTestMittr } from '../../test/support/mittr.ts';
 import { Browser } from '../../test/support/browser.ts';
 import { samlIdp, type Mint } from '../../test/support/saml-idp.ts';
@@ -29,7 +30,7 @@ describe('SAML single sign-on', () => {
     if (tamper) response = Buffer.from(tamper(Buffer.from(response, 'base64').toString('utf8'))).toString('base64');
     const post = (r: string) => browser.request(`${env.url}${base}/acs`, { form: { SAMLResponse: r } });
     const res = await post(response);
-    return { browser, res, location: res.headers.get('location') ?? '', cookie: browser.cookie(env.url, 'mittr_session'), again: () => post(response) };
+    return { browser, res, response, location: res.headers.get('location') ?? '', cookie: browser.cookie(env.url, 'mittr_session'), again: () => post(response) };
   }
   const session = (cookie: string) => api(env.url)('GET', '/auth/session', undefined, { cookie: `mittr_session=${cookie}` });
 
@@ -102,6 +103,24 @@ describe('SAML single sign-on', () => {
     const assertionId = `_${randomBytes(8).toString('hex')}`;
     expect((await signIn({ assertionId })).location).toBe(`${env.url}/`);
     expect((await signIn({ assertionId })).location).toBe(`${env.url}/login?error=assertion_replayed`);
+  });
+
+  it('refuses a response replayed to another API process: the request ids and assertion ids are shared in Postgres', async () => {
+    // A second API process of the same deployment (behind the same public URL, as behind a load balancer).
+    const second = await startMittr({ ...env.config, port: 0 }, ['api']);
+    try {
+      const first = await signIn({});
+      expect(first.location).toBe(`${env.url}/`);
+      const replay = await new Browser().request(`${second.url!}${base}/acs`, { form: { SAMLResponse: first.response } });
+      expect(replay.headers.get('location')).toMatch(/\/login\?error=(unknown_request|assertion_replayed)$/);
+      // The other way round: a login begun on one process is answered on the other.
+      const browser = new Browser();
+      const toIdp = await browser.follow(`${second.url!}${base}/login`, (u) => u.href.startsWith(idp.ssoUrl));
+      const response = await idp.respond(metadata, await idp.requestId(metadata, new URL(toIdp.url)), { email: `ann@${domain}` });
+      expect((await browser.request(`${env.url}${base}/acs`, { form: { SAMLResponse: response } })).headers.get('location')).toBe(`${env.url}/`);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('refuses a response for an InResponseTo it never issued, and an e-mail outside the allowed domains', async () => {
