@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestMittr } from '../../test/support/mittr.ts';
+import { api, eventually, startTestMittr } from '../../test/support/mittr.ts';
 
 /** The SSO settings API, discovery by e-mail domain and enforced SSO on the real stack. */
 describe('SSO settings, discovery and enforcement', () => {
@@ -71,5 +71,12 @@ describe('SSO settings, discovery and enforcement', () => {
     expect((await login(acme.email)).status).toBe(200);
     expect(await api(env.url, acme.apiKey)('GET', '/api/v1/sso/saml')).toMatchObject({ status: 404 });
     expect((await api(env.url, other.apiKey)('PUT', '/api/v1/sso/saml', settings())).status).toBe(200);
+    // Every change is in the workspace's audit log, with who made it.
+    const audit = await eventually(async () => {
+      const res = await api(env.url, acme.apiKey)('GET', '/api/v1/audit-logs?resource=sso');
+      return res.body.data?.length === 3 && res.body.data;
+    });
+    expect(audit.map((l: { action: string }) => l.action)).toEqual(['sso.removed', 'sso.configured', 'sso.configured']);
+    expect(audit[1]).toMatchObject({ after: { enforced: true, allowedDomains: [domain], idpCertificates: 1 }, actor: { type: 'api_key' } });
   });
 });
