@@ -118,7 +118,7 @@ describe('Google and GitHub single sign-on', () => {
     expect(b.cookie(env.url, 'mittr_session')).toBeUndefined();
   });
 
-  it('Google: an e-mail of a domain a workspace claims joins that workspace with its default role; when it enforces SSO, it is sent to SSO', async () => {
+  it('Google: a password user is linked by the verified e-mail; an e-mail of a domain a workspace claims joins it with its default role; when it enforces SSO, it is sent to SSO', async () => {
     const owner = (await api(env.url)('POST', '/auth/signup', { email: `owner-${tag}@corp-${tag}.test`, password: 'correct horse battery', companyName: 'Corp' })).body;
     const saml = { slug: 'corp', idpEntityId: 'https://idp.corp.test', idpSsoUrl: 'https://idp.corp.test/sso', idpCertificates: ['MIIB'], allowedDomains: [`corp-${tag}.test`], defaultRole: 'editor' };
     expect((await api(env.url, owner.apiKey)('PUT', '/api/v1/sso/saml', saml)).status).toBe(200);
@@ -126,6 +126,12 @@ describe('Google and GitHub single sign-on', () => {
     const b = new Browser();
     expect(await finish(b, await oidc.signIn(b, (await startGoogle(b)).href, 'erin'))).toBe(`${env.url}/`);
     expect((await session(b)).body).toMatchObject({ user: { email: `erin@corp-${tag}.test` }, workspace: { id: owner.id }, role: 'editor' });
+    // The owner signed up with a password: Google's verified e-mail links to that same user.
+    oidc.addUser('owner', { email: `owner-${tag}@corp-${tag}.test`, verified: true });
+    const linked = new Browser();
+    expect(await finish(linked, await oidc.signIn(linked, (await startGoogle(linked)).href, 'owner'))).toBe(`${env.url}/`);
+    const password = await api(env.url)('POST', '/auth/login', { email: `owner-${tag}@corp-${tag}.test`, password: 'correct horse battery' });
+    expect((await session(linked)).body).toMatchObject({ user: { id: password.body.user.id }, workspace: { id: owner.id }, role: 'admin' });
     expect((await api(env.url, owner.apiKey)('PUT', '/api/v1/sso/saml', { ...saml, enforced: true })).status).toBe(200);
     const refused = new Browser();
     expect(await finish(refused, await oidc.signIn(refused, (await startGoogle(refused)).href, 'erin'))).toBe(`${env.url}/login?error=sso_enforced`);
