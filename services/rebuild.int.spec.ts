@@ -15,6 +15,10 @@ describe('read models rebuilt from the log', () => {
     sink.responder = (r) => ({ status: r.url.startsWith('/fail') ? 500 : 200 });
     env = await startTestMittr({ ...isolatedConfig(), alerting: { evaluateEveryMs: 1_000 } });
     call = api(env.url, (await signup(env.url)).apiKey);
+    // SSO settings configured, then changed: the sso_settings read model holds a row.
+    const sso = { slug: 'okta', idpEntityId: 'https://idp.rebuild.test', idpSsoUrl: 'https://idp.rebuild.test/sso', idpCertificates: ['MIIB'], allowedDomains: ['rebuild.test'] };
+    expect((await call('PUT', '/api/v1/sso/saml', sso)).status).toBe(200);
+    expect((await call('PUT', '/api/v1/sso/saml', { ...sso, enforced: true })).status).toBe(200);
     const ep = (await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/ok`, eventTypes: ['r.*'], description: 'v1' })).body;
     await call('PATCH', `/api/v1/endpoints/${ep.id}`, { description: 'v2' });
     await call('POST', '/api/v1/connectors', { name: 'ops', type: 'webhook', config: { url: `${sinkUrl}/ok` } });
@@ -48,7 +52,7 @@ describe('read models rebuilt from the log', () => {
     let lastProgress = 0;
     const result = await rebuild(env.config, { verify: true, onProgress: (done) => { lastProgress = done; } });
     expect(result.tables).toBeDefined();
-    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily', 'connectors', 'inbound_endpoints', 'inbound_requests', 'alert_rules', 'alert_history']));
+    expect(Object.keys(result.tables!)).toEqual(expect.arrayContaining(['events', 'delivery_attempts', 'endpoints', 'endpoint_versions', 'accounts', 'api_keys', 'audit_log', 'usage_monthly', 'usage_attempts_monthly', 'analytics_hourly', 'analytics_daily', 'connectors', 'inbound_endpoints', 'inbound_requests', 'alert_rules', 'alert_history', 'sso_settings']));
     expect(result).toMatchObject({ identical: true });
     expect(result.events).toBeGreaterThan(ids.length * 2);
     expect(lastProgress).toBe(result.events);

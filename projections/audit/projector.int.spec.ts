@@ -23,7 +23,7 @@ const inboundConfig = (status: string) => decoded({ name: 'Stripe', pathSuffix: 
 const definition = (description: string) => decoded({ name: 'order.created', description, schema: null, schemaVersion: null, examplePayload: null, deprecated: false });
 
 describe('audit projection', () => {
-  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events' }), [
+  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events', sso: 'sso' }), [
     [e({ type: 'EndpointCreated', ...base, version: 1, at: T, config: config('https://a.example/1'), signingSecretEnc: 's', actor: byKey })],
     [e({ type: 'EndpointUpdated', ...base, version: 2, at: T + 10, config: config('https://a.example/2'), rolledBackTo: null, actor: byKey }),
       e({ type: 'EndpointPaused', ...base, version: 3, at: T + 20, actor: null })],
@@ -38,5 +38,8 @@ describe('audit projection', () => {
     [e({ type: 'InboundEndpointCreated', ...inbound, version: 1, at: T + 90, config: inboundConfig('active'), actor: byKey }),
       e({ type: 'InboundEndpointUpdated', ...inbound, version: 2, at: T + 95, config: inboundConfig('inactive'), actor: byKey }),
       e({ type: 'InboundEndpointDeleted', ...inbound, version: 3, at: T + 99, actor: byKey })],
+    [e({ type: 'SsoConfigured', accountId: account, version: 1, slug: 'okta', idpEntityId: 'https://idp.example.com', idpSsoUrl: 'https://idp.example.com/sso',
+      idpCertificates: ['MIIB'], allowedDomains: ['example.com'], enforced: true, provisioning: true, defaultRole: 'viewer', at: T + 100, actor: byKey }),
+    e({ type: 'SsoRemoved', accountId: account, version: 2, at: T + 110, actor: byKey })],
   ]);
 });

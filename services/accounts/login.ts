@@ -57,6 +57,11 @@ export function loginCommands(ctx: ApiContext) {
     if (all.length > 0 && memberships.length === 0) throw new DomainError('UNAUTHORIZED', 'wrong e-mail or password');
     const membership = input.workspaceId ? memberships.find((m) => m.accountId === input.workspaceId) : memberships[0];
     if (!membership) throw new DomainError('NOT_FOUND', 'workspace not found');
+    // A workspace enforcing SSO (services/sso/) takes its members of the IdP's domains through the IdP only.
+    const sso = ctx.store.state.sso.live(membership.accountId);
+    if (sso && ctx.store.state.sso.enforces(sso.accountId, email.slice(email.lastIndexOf('@') + 1))) {
+      throw new DomainError('SSO_REQUIRED', 'this workspace requires single sign-on: continue with SSO', { loginUrl: `/auth/sso/saml/${sso.accountId}/${sso.slug}/login` });
+    }
     return open(membership.accountId, user.userId, null, membership.role);
   }
 

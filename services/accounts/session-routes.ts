@@ -47,7 +47,7 @@ export function sessionRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   };
 
   return async (app) => {
-    app.post('/auth/login', { schema: contract(op('Log in with e-mail and password: sets the session cookie', [], [401, 404, 429]), { body: LoginBody, response: { 200: Session } }) }, async (req, reply) => {
+    app.post('/auth/login', { schema: contract(op('Log in with e-mail and password: sets the session cookie (403 SSO_REQUIRED when the workspace enforces SSO)', [], [401, 403, 404, 429]), { body: LoginBody, response: { 200: Session } }) }, async (req, reply) => {
       const s = await login(req.body, req.ip);
       return answer(setCookie(reply, s), s);
     });

@@ -82,7 +82,37 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   /** The service.name of mittr's spans. */
   OTEL_SERVICE_NAME: z.string().min(1).default('mittr'),
+  /**
+   * Single sign-on with Google (OpenID Connect): the OAuth client's id and secret. Both set, the
+   * login page offers "Continue with Google". The issuer is Google's unless a test (or an
+   * OIDC-compatible gateway) names another; http is accepted on loopback only.
+   */
+  MITTR_SSO_GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  MITTR_SSO_GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  MITTR_SSO_GOOGLE_ISSUER: z.string().url().default('https://accounts.google.com'),
+  /** Single sign-on with GitHub (OAuth 2): the OAuth app's id and secret, and where GitHub is (GitHub Enterprise, or a test's loopback server). */
+  MITTR_SSO_GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  MITTR_SSO_GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  MITTR_SSO_GITHUB_URL: z.string().url().default('https://github.com'),
+  MITTR_SSO_GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  /** Whether a Google or GitHub sign-in of an e-mail that no workspace claims opens a new workspace, as a signup does. */
+  MITTR_SSO_SIGNUP: z.enum(['true', 'false']).default('true'),
 });
+
+/** An OAuth client mittr signs in with: the provider's address and the client's credentials (the secret is never logged). */
+export type OAuthClientConfig = { url: string; clientId: string; clientSecret: string };
+export type SsoConfig = {
+  google: OAuthClientConfig | undefined;
+  github: (OAuthClientConfig & { apiUrl: string }) | undefined;
+  signupAllowed: boolean;
+};
+
+const oauthClient = (url: string, clientId: string | undefined, clientSecret: string | undefined, name: string): OAuthClientConfig | undefined => {
+  if ((clientId === undefined) !== (clientSecret === undefined)) throw new ConfigError(`MITTR_SSO_${name}_CLIENT_ID and MITTR_SSO_${name}_CLIENT_SECRET go together`);
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== 'https:' && !(protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname))) throw new ConfigError(`MITTR_SSO_${name} URLs must be https (http on loopback only)`);
+  return clientId === undefined ? undefined : { url: url.replace(/\/+$/, ''), clientId, clientSecret: clientSecret! };
+};
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -139,6 +169,8 @@ export type Config = {
   otlpEndpoint: string | undefined;
   /** OTEL_SERVICE_NAME. */
   serviceName: string;
+  /** MITTR_SSO_*: the social sign-ins offered (services/sso/). */
+  sso: SsoConfig;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -215,5 +247,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.MITTR_METRICS_PORT,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     serviceName: e.OTEL_SERVICE_NAME,
+    sso: {
+      google: oauthClient(e.MITTR_SSO_GOOGLE_ISSUER, e.MITTR_SSO_GOOGLE_CLIENT_ID, e.MITTR_SSO_GOOGLE_CLIENT_SECRET, 'GOOGLE'),
+      github: ((c) => c && { ...c, apiUrl: oauthClient(e.MITTR_SSO_GITHUB_API_URL, c.clientId, c.clientSecret, 'GITHUB_API')!.url })(
+        oauthClient(e.MITTR_SSO_GITHUB_URL, e.MITTR_SSO_GITHUB_CLIENT_ID, e.MITTR_SSO_GITHUB_CLIENT_SECRET, 'GITHUB')),
+      signupAllowed: e.MITTR_SSO_SIGNUP === 'true',
+    },
   };
 }

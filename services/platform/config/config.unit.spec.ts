@@ -73,3 +73,19 @@ describe('plans and egress', () => {
     expect(() => loadConfig({ ...base, MITTR_EGRESS_IPS: '1' })).toThrow(/MITTR_EGRESS_IPS/);
   });
 });
+
+describe('single sign-on', () => {
+  it('given no client, then no social sign-in; a Google client is Google\'s unless an issuer is named', () => {
+    expect(loadConfig(base).sso).toEqual({ google: undefined, github: undefined, signupAllowed: true });
+    expect(loadConfig({ ...base, MITTR_SSO_GOOGLE_CLIENT_ID: 'id', MITTR_SSO_GOOGLE_CLIENT_SECRET: 's' }).sso.google)
+      .toEqual({ url: 'https://accounts.google.com', clientId: 'id', clientSecret: 's' });
+    expect(loadConfig({ ...base, MITTR_SSO_GITHUB_CLIENT_ID: 'id', MITTR_SSO_GITHUB_CLIENT_SECRET: 's', MITTR_SSO_SIGNUP: 'false' }).sso)
+      .toMatchObject({ github: { url: 'https://github.com', apiUrl: 'https://api.github.com' }, signupAllowed: false });
+  });
+
+  it('given half a client, or a provider over http off loopback, then mittr refuses to start', () => {
+    expect(() => loadConfig({ ...base, MITTR_SSO_GOOGLE_CLIENT_ID: 'id' })).toThrow(/go together/);
+    expect(() => loadConfig({ ...base, MITTR_SSO_GITHUB_CLIENT_ID: 'id', MITTR_SSO_GITHUB_CLIENT_SECRET: 's', MITTR_SSO_GITHUB_API_URL: 'http://ghe.internal' })).toThrow(/https/);
+    expect(loadConfig({ ...base, MITTR_SSO_GOOGLE_CLIENT_ID: 'id', MITTR_SSO_GOOGLE_CLIENT_SECRET: 's', MITTR_SSO_GOOGLE_ISSUER: 'http://127.0.0.1:4000' }).sso.google?.url).toBe('http://127.0.0.1:4000');
+  });
+});

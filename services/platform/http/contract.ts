@@ -32,7 +32,7 @@ const ERRORS: Record<number, string> = {
   400: 'The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace)',
   401: 'No API key, or one that is unknown, revoked or expired (UNAUTHORIZED)',
   402: 'The account\'s plan allows no more of this: its monthly messages, team seats, projects or connectors (QUOTA_EXCEEDED); GET /api/v1/entitlements shows its limits and usage',
-  403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN)',
+  403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED)',
   429: 'Too many requests: the API key\'s rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED)',
   404: 'No such resource in the caller\'s project, or no such project (X-Project-ID): another tenant\'s ids are not found either (NOT_FOUND)',
   409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
