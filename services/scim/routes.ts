@@ -120,7 +120,7 @@ export function scimRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const user = await commands.patch(req.scimAccountId, req.params.id, req.body, req.headers['if-match']);
       return withEtag(reply, user).send(render(user));
     });
-    app.delete('/Users/:id', { schema: scimContract('Delete a User: their membership ends; their mittr login stays', { params: UserParams, headers: IfMatch, response: { 204: Type.Null({ description: 'No content' }) } }, [412]) }, async (req, reply) => {
+    app.delete('/Users/:id', { schema: scimContract('Delete a User: their membership ends; their mittr login stays', { params: UserParams, headers: IfMatch, response: { 204: Type.Null({ description: 'No content' }) } }, [412, 415]) }, async (req, reply) => {
       await commands.remove(req.scimAccountId, req.params.id, req.headers['if-match']);
       return reply.code(204).send(null);
     });
