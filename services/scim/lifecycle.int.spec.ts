@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, isolatedConfig, startTestMittr } from '../../test/support/mittr.ts';
+import { api, eventually, isolatedConfig, startTestMittr } from '../../test/support/mittr.ts';
 import { RecordingSmtp } from '../../test/support/smtp.ts';
 import { startMittr } from '../mittr.ts';
 
@@ -34,7 +34,7 @@ describe('SCIM provisioning', () => {
   const login = async (email: string, pw = password) => {
     const res = await api(base)('POST', '/auth/login', { email, password: pw });
     const cookie = /mittr_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-    return { status: res.status, as: (method: string, path: string, body?: unknown) =>
+    return { status: res.status, cookie: `mittr_session=${cookie}`, as: (method: string, path: string, body?: unknown) =>
       api(base)(method, path, body, { cookie: `mittr_session=${cookie}`, 'x-csrf-token': String(res.body?.csrfToken) }) };
   };
   /** A provisioned user sets a password the way any user resets one: no invitation was mailed. */
@@ -153,6 +153,37 @@ describe('SCIM provisioning', () => {
     expectScimError(await scim('GET', `/Users/${id}`), 404);
     expect((await find(`userName eq "${email}"`)).totalResults).toBe(0);
     expect((await admin('GET', '/api/v1/team')).body.data.map((m: { email: string }) => m.email)).not.toContain(email);
+  });
+
+  it('ends a deactivated member\'s session and API key on another API process within 1 s (it folds the events from the log)', async () => {
+    const other = await startMittr({ ...env.config }, ['api']);
+    try {
+      const email = newEmail('eve');
+      const created = await scim('POST', '/Users', { schemas: [USER], userName: email, roles: [{ value: 'admin' }] });
+      expect(created.status).toBe(201);
+      await setPassword(email);
+      const eve = await login(email);
+      const key = (await eve.as('POST', '/api/v1/api-keys', { name: 'eve-ci' })).body.key as string;
+      // The same cookie and key, sent to the other process.
+      const viaOther = (headers: Record<string, string>) => api(other.url!)('GET', '/api/v1/team', undefined, headers);
+      const keyThere = () => viaOther({ 'x-api-key': key });
+      await eventually(async () => (await keyThere()).status === 200, 10_000);
+      const sessionThere = () => viaOther({ cookie: eve.cookie });
+      expect((await sessionThere()).status).toBe(200);
+      const started = performance.now();
+      expect((await scim('PATCH', `/Users/${created.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] })).status).toBe(200);
+      let refused = false;
+      while (!refused && performance.now() - started < 5_000) {
+        refused = (await keyThere()).status === 401 && (await sessionThere()).status === 401;
+        if (!refused) await new Promise((r) => setTimeout(r, 20));
+      }
+      const elapsedMs = performance.now() - started;
+      console.log(`SCIM deactivation on another API process: session and API key refused ${elapsedMs.toFixed(0)} ms after the PATCH was sent`);
+      expect(refused).toBe(true);
+      expect(elapsedMs).toBeLessThan(1_000);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('keeps each workspace\'s Users to its own token: another workspace\'s ids are 404', async () => {
