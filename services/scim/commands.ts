@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AccountMessage } from '../accounts/domain/messages.ts';
 import { Sessions } from '../accounts/sessions.ts';
 import { appendReserved } from '../platform/http/append.ts';
+import { NameReservations, type Reservable } from '../platform/postgres/name-reservations.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { hashPassword } from '../platform/security/passwords.ts';
 import { hashToken, newToken } from '../platform/security/secrets.ts';
@@ -28,6 +29,8 @@ export function scimCommands(ctx: ApiContext) {
   const sessions = new Sessions(ctx.db);
   const scim = () => ctx.store.state.scim;
   const accounts = () => ctx.store.state.accounts;
+  const reservations = new NameReservations(ctx.db, { names: 'scim_user_names', commands: 'scim_user_commands', idColumn: 'scim_id', what: 'User' }, (id) => scim().known(id));
+  const reservable = (u: ScimUser): Reservable => ({ id: u.scimId, projectId: u.accountId, name: u.userName.toLowerCase() });
   /** One workspace's SCIM changes run one at a time in a process, so an If-Match is checked against what the last change left. */
   const queues = new Map<string, Promise<unknown>>();
   function serially<T>(accountId: string, work: () => Promise<T>): Promise<T> {
@@ -47,10 +50,10 @@ export function scimCommands(ctx: ApiContext) {
     };
   }
 
-  async function append(accountId: string, events: Event[]): Promise<void> {
+  async function append(accountId: string, events: Event[], release?: () => Promise<unknown>): Promise<void> {
     if (events.length === 0) return;
     await appendReserved(ctx, {
-      records: events.map((event) => ({ topic: isScim(event) ? ctx.topics.scim : ctx.topics.accounts, key: accountId, event })), readModel: 'accounts', ids: [accountId],
+      records: events.map((event) => ({ topic: isScim(event) ? ctx.topics.scim : ctx.topics.accounts, key: accountId, event })), readModel: 'accounts', ids: [accountId], release,
     });
     for (const e of events) ctx.store.apply(e);
     // A member removed has their sessions in the workspace ended for good: reactivated, they log in again.
@@ -63,29 +66,45 @@ export function scimCommands(ctx: ApiContext) {
     return user;
   };
 
-  async function commit(accountId: string, decision: Decision): Promise<ScimUser> {
-    await append(accountId, decision.events);
-    return decision.user;
+  /**
+   * Reserves the User's new version (and its userName on a create or a rename) across API
+   * processes, appends, then frees a name it no longer holds. `before` is the User as it was
+   * (none for a create); `after` none for a delete.
+   */
+  async function commit(accountId: string, before: ScimUser | undefined, after: ScimUser | undefined, events: Event[]): Promise<void> {
+    const change = events.find((e): e is Extract<ScimMessage, { version: number }> => 'version' in e && isScim(e));
+    if (!change) return;
+    const held = after ?? before!;
+    const renamed = before !== undefined && after !== undefined && reservable(before).name !== reservable(after).name;
+    const withName = before === undefined || renamed;
+    await reservations.reserve([change.version], reservable(held), withName);
+    await append(accountId, events, () => reservations.release([change.version], reservable(held), withName));
+    if (before && (renamed || after === undefined)) await reservations.freeName(reservable(before)).catch(() => undefined);
   }
+  const changed = async (accountId: string, before: ScimUser | undefined, d: Decision) => { await commit(accountId, before, d.user, d.events); return d.user; };
 
   return {
     /** POST /Users. A new mittr user gets a password nobody knows (hashed like any): no invitation is mailed. */
     provision: (accountId: string, body: unknown) => serially(accountId, async () => {
       const input = readUser(body);
       const unusable = await hashPassword(newToken().token);
-      return commit(accountId, decideProvision(accountId, scim().usersOf(accountId), input, identity(accountId), unusable, { now: Date.now(), newId: randomUUID }));
+      return changed(accountId, undefined, decideProvision(accountId, scim().usersOf(accountId), input, identity(accountId), unusable, { now: Date.now(), newId: randomUUID }));
     }),
     /** PUT /Users/{id}. */
-    replace: (accountId: string, scimId: string, body: unknown, ifMatch?: string) => serially(accountId, async () =>
-      commit(accountId, decideReplace(found(accountId, scimId), scim().usersOf(accountId), readUser(body), identity(accountId), ifMatch, Date.now()))),
+    replace: (accountId: string, scimId: string, body: unknown, ifMatch?: string) => serially(accountId, async () => {
+      const current = found(accountId, scimId);
+      return changed(accountId, current, decideReplace(current, scim().usersOf(accountId), readUser(body), identity(accountId), ifMatch, Date.now()));
+    }),
     /** PATCH /Users/{id}. */
     patch: (accountId: string, scimId: string, body: unknown, ifMatch?: string) => serially(accountId, async () => {
       const current = found(accountId, scimId);
-      return commit(accountId, decideReplace(current, scim().usersOf(accountId), applyPatch(current, body), identity(accountId), ifMatch, Date.now()));
+      return changed(accountId, current, decideReplace(current, scim().usersOf(accountId), applyPatch(current, body), identity(accountId), ifMatch, Date.now()));
     }),
     /** DELETE /Users/{id}. */
-    remove: (accountId: string, scimId: string, ifMatch?: string) => serially(accountId, async () =>
-      append(accountId, decideDelete(found(accountId, scimId), identity(accountId), ifMatch, Date.now()))),
+    remove: (accountId: string, scimId: string, ifMatch?: string) => serially(accountId, async () => {
+      const current = found(accountId, scimId);
+      await commit(accountId, current, undefined, decideDelete(current, identity(accountId), ifMatch, Date.now()));
+    }),
 
     /** Issues a token for the workspace; the raw token is answered this once, only its hash is kept. */
     async issueToken(accountId: string, input: { name: string }) {

@@ -22,6 +22,7 @@ describe('SCIM provisioning', () => {
   let base: string;
   let admin: Call;
   let scim: ReturnType<typeof idp>;
+  let token: string;
 
   const workspace = async () => {
     const res = await api(base)('POST', '/auth/signup', { email: newEmail('owner'), password, companyName: 'Acme' });
@@ -57,7 +58,8 @@ describe('SCIM provisioning', () => {
     base = env.url;
     const ws = await workspace();
     admin = ws.key;
-    scim = idp(base, ws.token);
+    token = ws.token;
+    scim = idp(base, token);
   });
   afterAll(async () => {
     await env?.stop();
@@ -137,6 +139,12 @@ describe('SCIM provisioning', () => {
     expect((await beaKey('GET', '/api/v1/team')).status).toBe(401);
     expect((await (await login(email)).as('GET', '/api/v1/team')).status).toBe(200);
 
+    // A rename to a userName another User holds is refused; a rename frees the old name.
+    const taken = await scim('POST', '/Users', { schemas: [USER], userName: newEmail('taken') });
+    expect(await scim('PUT', `/Users/${id}`, { schemas: [USER], userName: taken.body.userName.toUpperCase(), emails: [{ value: email }] })).toMatchObject({ status: 409, body: { scimType: 'uniqueness' } });
+    expect((await scim('DELETE', `/Users/${taken.body.id}`)).status).toBe(204);
+    expect((await scim('POST', '/Users', { schemas: [USER], userName: taken.body.userName })).status).toBe(201);
+
     // PUT replaces; remove drops an attribute.
     const put = await scim('PUT', `/Users/${id}`, { schemas: [USER], userName: email, displayName: 'B. Arthur', emails: [{ value: email }], roles: [{ value: 'viewer' }] });
     expect(put).toMatchObject({ status: 200, body: { displayName: 'B. Arthur', active: true } });
@@ -181,6 +189,12 @@ describe('SCIM provisioning', () => {
       console.log(`SCIM deactivation on another API process: session and API key refused ${elapsedMs.toFixed(0)} ms after the PATCH was sent`);
       expect(refused).toBe(true);
       expect(elapsedMs).toBeLessThan(1_000);
+
+      // Two processes provisioning one userName at the same instant: the reservation lets one through.
+      const twin = newEmail('twin');
+      const both = await Promise.all([scim, idp(other.url!, token)].map((client) => client('POST', '/Users', { schemas: [USER], userName: twin })));
+      expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+      expect(both.find((r) => r.status === 409)!.body.scimType).toBe('uniqueness');
     } finally {
       await other.stop();
     }
@@ -196,6 +210,8 @@ describe('SCIM provisioning', () => {
     expectScimError(await other('PATCH', `/Users/${mine.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', value: { active: false } }] }), 404);
     expectScimError(await other('DELETE', `/Users/${mine.body.id}`), 404);
     expect((await scim('GET', `/Users/${mine.body.id}`)).body.active).toBe(true);
+    // The same userName is free in another workspace (names are reserved per workspace).
+    expect((await other('POST', '/Users', { schemas: [USER], userName: mine.body.userName })).status).toBe(201);
   });
 
   it('answers malformed filters and bodies as SCIM 400s, never a 500', async () => {

@@ -33,12 +33,18 @@ function sendScimError(reply: FastifyReply, status: number, detail: string, scim
   return reply.code(status).type(SCIM_CONTENT_TYPE).send({ schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail });
 }
 
+/** The scimType a refusal names; a name reservation taken (NameReservations names its holder) is `uniqueness`. */
+function scimTypeOf(err: DomainError): string | undefined {
+  if (typeof err.details?.scimType === 'string') return err.details.scimType;
+  if (err.code === 'CONFLICT' && typeof err.details?.scimId === 'string') return 'uniqueness';
+  return err.code === 'VALIDATION_ERROR' || err.code === 'BAD_REQUEST' ? 'invalidValue' : undefined;
+}
+
 function installScimErrors(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => sendScimError(reply, 404, `no SCIM endpoint ${req.method} ${req.url.split('?')[0]}`));
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof DomainError) {
-      const scimType = typeof err.details?.scimType === 'string' ? err.details.scimType : err.code === 'VALIDATION_ERROR' || err.code === 'BAD_REQUEST' ? 'invalidValue' : undefined;
-      return sendScimError(reply, HTTP_STATUS[err.code], err.message, scimType);
+      return sendScimError(reply, HTTP_STATUS[err.code], err.message, scimTypeOf(err));
     }
     if (err.validation) return sendScimError(reply, 400, err.message, 'invalidValue');
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return sendScimError(reply, err.statusCode, err.message, err.statusCode === 400 ? 'invalidSyntax' : undefined);

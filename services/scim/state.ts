@@ -19,6 +19,8 @@ export class ScimState implements ConfigSlice {
   private readonly tokenHashes = new Map<string, string>();
   /** accountId → scimId → the resource (null once deleted) and its version. */
   private readonly users = new Map<string, Map<string, Entry>>();
+  /** scimId → accountId: what a name reservation's holder is. */
+  private readonly accountOf = new Map<string, string>();
   constructor(topic: string) {
     this.topic = topic;
   }
@@ -51,9 +53,17 @@ export class ScimState implements ConfigSlice {
   private put(accountId: string, scimId: string, entry: Entry): void {
     const of = this.users.get(accountId) ?? new Map<string, Entry>();
     this.users.set(accountId, of);
+    this.accountOf.set(scimId, accountId);
     const current = of.get(scimId);
     if (current && (current.version >= entry.version || current.user === null)) return;
     of.set(scimId, entry);
+  }
+
+  /** Whether this process knows the User (live or deleted): whether a create may take over its name (nameTakeover). */
+  known(scimId: string): { deleted: boolean } | undefined {
+    const accountId = this.accountOf.get(scimId);
+    const entry = accountId === undefined ? undefined : this.users.get(accountId)?.get(scimId);
+    return entry ? { deleted: entry.user === null } : undefined;
   }
 
   /** The live token a bearer's hash names. */
