@@ -75,6 +75,10 @@ describe('SCIM provisioning', () => {
     const schemas = (await scim('GET', '/Schemas')).body.Resources;
     expect(schemas[0].id).toBe(USER);
     expect(schemas[0].attributes.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['userName', 'active', 'emails', 'roles']));
+    expect((await scim('GET', '/ResourceTypes/User')).body).toMatchObject({ id: 'User', schema: USER });
+    expect((await scim('GET', `/Schemas/${USER}`)).body).toMatchObject({ id: USER, name: 'User' });
+    expectScimError(await scim('GET', '/ResourceTypes/Group'), 404);
+    expectScimError(await scim('GET', '/Schemas/urn:nope'), 404);
   });
 
   it('creates, finds by filter, patches, deactivates (access ends within 1 s), reactivates and deletes a User', async () => {

@@ -13,7 +13,7 @@ import { ERROR_SCHEMA, SCIM_CONTENT_TYPE, ScimBody, scimContract, ScimObject } f
 import { listOf, MAX_RESULTS, serviceProviderConfig, userResourceType, userSchema } from './discovery.ts';
 import { scimError } from './domain/errors.ts';
 import { matches, parseFilter } from './domain/filter.ts';
-import { etagOf, toResource, type ScimUser } from './domain/resource.ts';
+import { etagOf, toResource, USER_SCHEMA, type ScimUser } from './domain/resource.ts';
 
 declare module 'fastify' {
   interface FastifyRequest { scimAccountId: string }
@@ -101,6 +101,15 @@ export function scimRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       reply.type(SCIM_CONTENT_TYPE).send(listOf([userResourceType(base)], 1, 1)));
     app.get('/Schemas', { schema: scimContract('The User schema mittr keeps', { response: { 200: List } }) }, async (_req, reply) =>
       reply.type(SCIM_CONTENT_TYPE).send(listOf([userSchema(base)], 1, 1)));
+
+    app.get('/ResourceTypes/:id', { schema: scimContract('One resource type (User)', { params: Type.Object({ id: Type.String({ maxLength: 200 }) }), response: { 200: ScimObject('ResourceType') } }) }, async (req, reply) => {
+      if (req.params.id !== 'User') throw scimError('NOT_FOUND', null, `no resource type ${req.params.id}`);
+      return reply.type(SCIM_CONTENT_TYPE).send(userResourceType(base));
+    });
+    app.get('/Schemas/:id', { schema: scimContract('One schema, by its URN', { params: Type.Object({ id: Type.String({ maxLength: 200 }) }), response: { 200: ScimObject('Schema') } }) }, async (req, reply) => {
+      if (req.params.id !== USER_SCHEMA) throw scimError('NOT_FOUND', null, `no schema ${req.params.id}`);
+      return reply.type(SCIM_CONTENT_TYPE).send(userSchema(base));
+    });
 
     app.get('/Users', { schema: scimContract('List the workspace\'s Users: filter, startIndex, count', { querystring: ListQuery, response: { 200: List } }) }, async (req, reply) => {
       const test = req.query.filter === undefined ? () => true : matches(parseFilter(req.query.filter));
