@@ -47,6 +47,7 @@ export function scimCommands(ctx: ApiContext) {
       members: people.membersOf(accountId),
       userByEmail: (email) => people.userByEmail(email),
       keysOf: (userId) => accounts().keysCreatedBy(accountId, userId).map((k) => k.keyId),
+      seats: { limit: planOf(ctx, accountId).limits.teamSeats, used: people.membersOf(accountId).length + people.pendingInvitations(accountId, Date.now()).length },
     };
   }
 

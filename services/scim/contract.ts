@@ -18,7 +18,7 @@ export const ScimBody = Type.Object({}, { additionalProperties: true });
 const ERRORS: Record<number, string> = {
   400: 'A malformed body or filter, an invalid value, PATCH path or target (scimType says which)',
   401: 'No SCIM bearer token, or one that is unknown or revoked',
-  402: 'The workspace\'s plan does not include SCIM (Scale and above)',
+  402: 'The workspace\'s plan does not include SCIM (Scale and above), or its team seats are all taken',
   404: 'No such User in the token\'s workspace (another workspace\'s ids are not found either)',
   409: 'userName (or the e-mail) is already provisioned in the workspace (scimType uniqueness)',
   412: 'If-Match names a version that is not the current one (meta.version)',

@@ -14,6 +14,8 @@ export type Identity = {
   userByEmail(email: string): { userId: string } | undefined;
   /** The ids of the working API keys the user created in the workspace. */
   keysOf(userId: string): readonly string[];
+  /** The plan's team seats (null: unlimited) and those taken (members and pending invitations). */
+  seats: { limit: number | null; used: number };
 };
 export type Deps = { now: number; newId: () => string };
 export type Decision = { user: ScimUser; events: Array<ScimMessage | AccountMessage> };
@@ -45,7 +47,11 @@ export function accessEvents(accountId: string, identity: Identity, userId: stri
     const removed = guarded(() => decideRemove(accountId, identity.members, userId, now));
     return [removed, ...identity.keysOf(userId).map((keyId) => ({ type: 'ApiKeyRevoked' as const, accountId, keyId, revokedAt: now }))];
   }
-  if (!before && after.active) return [{ type: 'MemberAdded', accountId, userId, role: after.role, addedAt: now }];
+  if (!before && after.active) {
+    const { limit, used } = identity.seats;
+    if (limit !== null && used >= limit) throw scimError('QUOTA_EXCEEDED', null, `the plan allows ${limit} team seats, all taken (members and pending invitations)`);
+    return [{ type: 'MemberAdded', accountId, userId, role: after.role, addedAt: now }];
+  }
   if (before && after.active && before !== after.role) return guarded(() => decideRoleChange(accountId, identity.members, userId, after.role, now));
   return [];
 }

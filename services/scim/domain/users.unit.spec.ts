@@ -9,7 +9,7 @@ const refusal = (fn: () => unknown) => {
   try { fn(); return 'no error'; } catch (err) { return err instanceof DomainError ? `${err.code}${err.details?.scimType ? ` ${String(err.details.scimType)}` : ''}` : err; }
 };
 const identity = (over: Partial<Identity> = {}): Identity => ({
-  members: [{ userId: 'owner', role: 'admin' }], userByEmail: () => undefined, keysOf: () => [], ...over,
+  members: [{ userId: 'owner', role: 'admin' }], userByEmail: () => undefined, keysOf: () => [], seats: { limit: null, used: 1 }, ...over,
 });
 const input = (body: Record<string, unknown>) => readUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], ...body });
 const bea: ScimUser = {
@@ -50,6 +50,12 @@ describe('SCIM user decider', () => {
     expect(decideReplace(off, [off], input({ userName: 'bea@x.io' }), identity(), undefined, T).events.at(-1)).toEqual({ type: 'MemberAdded', accountId: 'a', userId: 'u1', role: 'editor', addedAt: T });
     const member = identity({ members: [{ userId: 'owner', role: 'admin' }, { userId: 'u1', role: 'editor' }] });
     expect(decideReplace(bea, [bea], input({ userName: 'bea@x.io', roles: [{ value: 'viewer' }] }), member, undefined, T).events.at(-1)).toEqual({ type: 'MemberRoleChanged', accountId: 'a', userId: 'u1', role: 'viewer', changedAt: T });
+  });
+  it('given the plan\'s seats all taken, when provisioned or reactivated, then 402; inactive, it takes no seat', () => {
+    const full = identity({ seats: { limit: 1, used: 1 } });
+    expect(refusal(() => decideProvision('a', [], input({ userName: 'c@x.io' }), full, 'h', deps))).toBe('QUOTA_EXCEEDED');
+    expect(refusal(() => decideReplace({ ...bea, active: false }, [], input({ userName: 'bea@x.io' }), full, undefined, T))).toBe('QUOTA_EXCEEDED');
+    expect(decideProvision('a', [], input({ userName: 'c@x.io', active: false }), full, 'h', deps).events.map((e) => e.type)).toEqual(['UserRegistered', 'ScimUserProvisioned']);
   });
   it('given no change, when replaced, then nothing is appended', () => {
     expect(decideReplace(bea, [bea], input({ userName: 'bea@x.io' }), identity({ members: [{ userId: 'u1', role: 'editor' }] }), undefined, T).events).toEqual([]);
