@@ -134,6 +134,12 @@ describe('SCIM provisioning', () => {
     expect(refused).toBe(true);
     expect(elapsedMs).toBeLessThan(1_000);
     expect((await admin('GET', '/api/v1/team')).body.data.map((m: { email: string }) => m.email)).not.toContain(email);
+    // The keys read model shows the revocation too.
+    const keys = await eventually(async () => {
+      const rows = (await admin('GET', '/api/v1/api-keys')).body.data as Array<{ name: string; isActive: boolean }>;
+      return rows.some((k) => k.name === 'bea-ci' && !k.isActive) && rows;
+    }, 5_000);
+    expect(keys.find((k) => k.name === 'default')!.isActive).toBe(true);
 
     // Reactivation as Azure AD sends it ("Replace", active as a string): a member again, with a new login; the old session and key stay dead.
     const on = await scim('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'True' }] });
