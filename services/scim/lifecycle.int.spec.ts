@@ -260,6 +260,13 @@ describe('SCIM provisioning', () => {
     expectScimError(await idp(base, 'scim_unknown')('GET', '/Users'), 401);
     expectScimError(await api(base)('GET', '/scim/v2/Users'), 401);
     expect(await admin('DELETE', `/api/v1/scim/tokens/${ws.tokenId}`)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    // The audit log says who issued and revoked it (never the token).
+    const lines = await eventually(async () => {
+      const data = (await ws.key('GET', '/api/v1/audit-logs?resource=scim_token')).body.data as Array<{ action: string; after: unknown }>;
+      return data?.length === 2 && data;
+    }, 10_000);
+    expect(lines.map((l) => l.action).sort()).toEqual(['scim_token.issued', 'scim_token.revoked']);
+    expect(JSON.stringify(lines)).not.toContain(ws.token);
   });
 
   it('is gated by the plan: a Growth workspace cannot issue a SCIM token (402)', async () => {
