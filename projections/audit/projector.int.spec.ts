@@ -17,13 +17,16 @@ class Decoded {}
 const decoded = (fields: Record<string, unknown>) => Object.assign(new Decoded(), fields);
 const eventType = '5c2f1e0d-9b8a-4c7d-8e6f-5a4b3c2d1e0f';
 const sent = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
+const scimToken = '2b3c4d5e-6f70-4812-9a3b-c4d5e6f7a8b9';
+const byToken = { type: 'scim_token', id: scimToken, address: '127.0.0.1' };
+const scimUser = { accountId: account, scimId: '8c7b6a59-4e3d-4c2b-9a18-0f1e2d3c4b5a', userId: '4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8', userName: 'bea@x.io', externalId: 'okta-1', attributes: '{}', role: 'editor' };
 const inbound = { inboundEndpointId: '6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a', accountId: account, projectId: project };
 const inboundConfig = (status: string) => decoded({ name: 'Stripe', pathSuffix: 'stripe-prod', source: 'stripe', sourceConfig: '{"secret":"v1.sealed"}',
   destinationIds: [], eventTypeMapping: null, description: '', transformation: null, status });
 const definition = (description: string) => decoded({ name: 'order.created', description, schema: null, schemaVersion: null, examplePayload: null, deprecated: false });
 
 describe('audit projection', () => {
-  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events', sso: 'sso' }), [
+  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events', sso: 'sso', scim: 'scim' }), [
     [e({ type: 'EndpointCreated', ...base, version: 1, at: T, config: config('https://a.example/1'), signingSecretEnc: 's', actor: byKey })],
     [e({ type: 'EndpointUpdated', ...base, version: 2, at: T + 10, config: config('https://a.example/2'), rolledBackTo: null, actor: byKey }),
       e({ type: 'EndpointPaused', ...base, version: 3, at: T + 20, actor: null })],
@@ -41,5 +44,10 @@ describe('audit projection', () => {
     [e({ type: 'SsoConfigured', accountId: account, version: 1, slug: 'okta', idpEntityId: 'https://idp.example.com', idpSsoUrl: 'https://idp.example.com/sso',
       idpCertificates: ['MIIB'], allowedDomains: ['example.com'], enforced: true, provisioning: true, defaultRole: 'viewer', at: T + 100, actor: byKey }),
     e({ type: 'SsoRemoved', accountId: account, version: 2, at: T + 110, actor: byKey })],
+    [e({ type: 'ScimTokenIssued', accountId: account, tokenId: scimToken, name: 'okta', tokenHash: 'h', prefix: 'scim_abcdef', issuedAt: T + 100, actor: byKey }),
+      e({ type: 'ScimUserProvisioned', ...scimUser, version: 1, active: true, at: T + 101, actor: byToken }),
+      e({ type: 'ScimUserUpdated', ...scimUser, version: 2, active: false, at: T + 102, actor: byToken })],
+    [e({ type: 'ScimUserDeleted', accountId: account, scimId: scimUser.scimId, userId: scimUser.userId, version: 3, at: T + 103, actor: byToken }),
+      e({ type: 'ScimTokenRevoked', accountId: account, tokenId: scimToken, revokedAt: T + 104, actor: byKey })],
   ]);
 });

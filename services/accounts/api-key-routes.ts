@@ -34,7 +34,7 @@ export function apiKeyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   const { createKey, revokeKey } = accountCommands(ctx);
   return async (app) => {
     app.post('/api-keys', { schema: contract(op('Issue an API key with scopes; the key is answered once', 'api-keys:write'), { body: CreateBody, response: { 201: Created } }) }, async (req, reply) => {
-      const { event, key } = await createKey(req.principal.accountId, req.body);
+      const { event, key } = await createKey(req.principal.accountId, req.body, req.credential.userId);
       const view = keyView({
         id: event.keyId, name: event.name, prefix: event.prefix, scopes: event.scopes, rate_limit: event.rateLimit,
         expires_at: event.expiresAt, revoked_at: null, created_at: event.createdAt, project_id: event.projectId,

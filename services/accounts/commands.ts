@@ -55,10 +55,10 @@ export function accountCommands(ctx: ApiContext) {
   }
 
   /** Issues a key; the raw key is answered this once and only its hash is kept. */
-  async function createKey(accountId: string, input: CreateKeyInput) {
+  async function createKey(accountId: string, input: CreateKeyInput, createdBy: string | null = null) {
     const key = newApiKey();
     const projects = ctx.store.state.accounts.projects.list(accountId).map((p) => p.projectId);
-    const event = decideCreateKey(accountId, input, { hash: key.hash, prefix: key.prefix }, { now: Date.now(), newId: randomUUID }, projects);
+    const event = { ...decideCreateKey(accountId, input, { hash: key.hash, prefix: key.prefix }, { now: Date.now(), newId: randomUUID }, projects), createdBy };
     await appendAccounts(ctx, accountId, [event], { ids: [accountId, event.keyId] });
     return { event, key: key.key };
   }

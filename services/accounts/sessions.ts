@@ -31,6 +31,11 @@ export class Sessions {
     await this.db.query(sql.unsafe`UPDATE sessions SET revoked_at = now() WHERE id = ${id} AND revoked_at IS NULL`);
   }
 
+  /** Ends a user's sessions in one workspace (a SCIM deactivation does): reactivated, they log in again. */
+  async revokeMember(userId: string, accountId: string): Promise<void> {
+    await this.db.query(sql.unsafe`UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND account_id = ${accountId} AND revoked_at IS NULL`);
+  }
+
   /** Ends every session of a user (a password reset does). */
   async revokeUser(userId: string): Promise<void> {
     await this.db.query(sql.unsafe`UPDATE sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL`);

@@ -8,7 +8,11 @@ import { Projects } from './projects.ts';
 export type AccountConfig = SecretPair & { accountId: string; projectId: string; email: string; companyName: string; /** services/plans/domain/catalog.ts */ plan: string };
 
 /** A working API key: what authenticating it gives. */
-export type KeyConfig = { keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null; projectId: string | null };
+export type KeyConfig = {
+  keyId: string; accountId: string; scopes: readonly string[]; rateLimit: number | null; expiresAt: number | null; projectId: string | null;
+  /** The user whose session created it; null: none (a key made by a key, or at signup). */
+  createdBy: string | null;
+};
 
 /** Accounts and their API keys (by hash), as every role keeps them in memory; a revoked key is forgotten. */
 export class AccountsState implements ConfigSlice {
@@ -45,7 +49,7 @@ export class AccountsState implements ConfigSlice {
       // A key revoked before this record was delivered again stays revoked: it is known by id.
       if (byId.get(e.keyId) === REVOKED) return;
       byId.set(e.keyId, e.keyHash);
-      this.keys.set(e.keyHash, { keyId: e.keyId, accountId: e.accountId, scopes: e.scopes, rateLimit: e.rateLimit, expiresAt: e.expiresAt, projectId: e.projectId });
+      this.keys.set(e.keyHash, { keyId: e.keyId, accountId: e.accountId, scopes: e.scopes, rateLimit: e.rateLimit, expiresAt: e.expiresAt, projectId: e.projectId, createdBy: e.createdBy ?? null });
     } else if (e.type === 'ApiKeyRevoked') {
       const byId = this.keysByAccount.get(e.accountId) ?? new Map<string, string>();
       this.keysByAccount.set(e.accountId, byId);
@@ -71,6 +75,11 @@ export class AccountsState implements ConfigSlice {
   keyOf(accountId: string, keyId: string): KeyConfig | undefined {
     const hash = this.keysByAccount.get(accountId)?.get(keyId);
     return hash ? this.keys.get(hash) : undefined;
+  }
+
+  /** The working keys a user created in the account: what deactivating them by SCIM revokes. */
+  keysCreatedBy(accountId: string, userId: string): KeyConfig[] {
+    return this.keysOf(accountId).filter((k) => k.createdBy === userId);
   }
 
   key(hash: string): KeyConfig | undefined {

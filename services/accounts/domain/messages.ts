@@ -20,6 +20,8 @@ export type ApiKeyCreated = {
   expiresAt: number | null;
   /** The one project the key may reach; null: any of the workspace's. */
   projectId: string | null;
+  /** The user whose session created it (SCIM deactivation revokes it); null or absent: none. */
+  createdBy?: string | null;
 };
 export type ApiKeyRevoked = { type: 'ApiKeyRevoked'; accountId: string; keyId: string; revokedAt: number };
 export type AccountSigningSecretRotated = {

@@ -4,10 +4,11 @@ import type { EventTypeEvent } from '../../event-types/domain/messages.ts';
 import type { EventEdited, EventReplayed } from '../../events/domain/messages.ts';
 import type { InboundConfig, InboundEndpointEvent } from '../../inbound/domain/messages.ts';
 import type { SsoMessage } from '../../sso/domain/messages.ts';
+import type { ScimMessage } from '../../scim/domain/messages.ts';
 
 /** Who made a change, as its record carries it (null: written before actors were recorded). */
 export type RecordedActor = { type: string; id: string | null; address: string | null } | null;
-type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed | InboundEndpointEvent | SsoMessage) & { actor?: RecordedActor };
+type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed | InboundEndpointEvent | SsoMessage | ScimMessage) & { actor?: RecordedActor };
 
 /**
  * One line of a workspace's audit log: who changed what, when. `after` is the resource's
@@ -40,6 +41,7 @@ export const AUDITED_TYPES = [
   'MemberAdded', 'MemberRoleChanged', 'MemberRemoved', 'InvitationCreated', 'InvitationAccepted',
   'ProjectCreated', 'ProjectUpdated', 'ProjectDeleted', 'EventEdited', 'EventReplayed',
   'InboundEndpointCreated', 'InboundEndpointUpdated', 'InboundEndpointDeleted', 'SsoConfigured', 'SsoRemoved',
+  'ScimTokenIssued', 'ScimTokenRevoked', 'ScimUserProvisioned', 'ScimUserUpdated', 'ScimUserDeleted',
 ] as const satisfies readonly Audited['type'][];
 
 /**
@@ -108,6 +110,16 @@ export function auditEntry(e: Audited): AuditEntry | null {
       }, `${e.accountId}:${e.version}`);
     case 'SsoRemoved':
       return entry(e, e.accountId, e.at, 'sso', `${e.accountId}:sso`, 'sso.removed', null, `${e.accountId}:${e.version}`);
+    // SCIM: who issued a provisioning credential, and what the identity provider changed (never the token, only its prefix).
+    case 'ScimTokenIssued':
+      return entry(e, e.accountId, e.issuedAt, 'scim_token', e.tokenId, 'scim_token.issued', { name: e.name, prefix: e.prefix }, e.tokenId);
+    case 'ScimTokenRevoked':
+      return entry(e, e.accountId, e.revokedAt, 'scim_token', e.tokenId, 'scim_token.revoked', null, e.tokenId);
+    case 'ScimUserProvisioned': case 'ScimUserUpdated':
+      return entry(e, e.accountId, e.at, 'scim_user', e.scimId, e.type === 'ScimUserProvisioned' ? 'scim_user.provisioned' : 'scim_user.updated',
+        { userName: e.userName, externalId: e.externalId, userId: e.userId, active: e.active, role: e.role }, `${e.scimId}:${e.version}`);
+    case 'ScimUserDeleted':
+      return entry(e, e.accountId, e.at, 'scim_user', e.scimId, 'scim_user.deleted', null, `${e.scimId}:${e.version}`);
     default:
       return null;
   }

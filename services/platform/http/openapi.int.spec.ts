@@ -68,9 +68,11 @@ describe('GET /openapi.json', () => {
         // browser leg of a sign-in (SSO) succeeds with its redirect: 302, to the provider or back.
         expect(codes.some((c) => c.startsWith('2') || c === '101' || (c === '302' && path.startsWith('/auth/sso/'))), where).toBe(true);
         expect(codes, where).toContain('503');
+        // SCIM (RFC 7644 §3.12) has its own error schema and media type; every other route answers {error, code}.
+        const scim = path.startsWith('/scim/v2/');
         for (const c of codes.filter((c) => /^[45]/.test(c) && !(path === '/health' && c === '503'))) {
-          const schema = op.responses[c]!.content?.['application/json']?.schema;
-          expect(schema?.required, `${where} ${c}`).toEqual(['error', 'code']);
+          const schema = op.responses[c]!.content?.[scim ? 'application/scim+json' : 'application/json']?.schema;
+          expect(schema?.required, `${where} ${c}`).toEqual(scim ? ['schemas', 'status', 'detail'] : ['error', 'code']);
         }
         if (path.includes('{')) expect(codes, where).toContain('404');
       }
