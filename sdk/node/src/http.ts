@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 export type ClientOptions = {
   apiKey: string;
-  /** mittr's base URL, e.g. http://localhost:3000 (default https://app.mittr.io). */
+  /** mittr's base URL, e.g. http://127.0.0.1:8080 (default MITTR_BASE_URL, else https://app.mittr.io). */
   baseUrl?: string;
   /** How many times a 429 or 503 is retried (default 3). */
   maxRetries?: number;
@@ -58,7 +58,7 @@ export class Http {
   constructor(o: ClientOptions) {
     this.o = o;
     if (!o.apiKey) throw new Error('new Mittr({ apiKey }): an API key is required');
-    this.baseUrl = (o.baseUrl ?? 'https://app.mittr.io').replace(/\/+$/, '');
+    this.baseUrl = (o.baseUrl ?? process.env.MITTR_BASE_URL ?? 'https://app.mittr.io').replace(/\/+$/, '');
     this.fetch = o.fetch ?? globalThis.fetch;
   }
 

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, signup, startTestMittr } from '../../../test/support/mittr.ts';
-import { expressWebhook, fastifyWebhook, Mittr, MittrError, NotFoundError, RateLimitError, ValidationError } from '../src/index.ts';
+import { ConflictError, expressWebhook, fastifyWebhook, Mittr, NotFoundError, RateLimitError, ValidationError, type MittrError } from '../src/index.ts';
 
 const listen = (server: Server) => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 
@@ -13,6 +16,9 @@ describe('@mittr/sdk-node', () => {
   let env: Awaited<ReturnType<typeof startTestMittr>>;
   let mittr: Mittr;
   let signingSecret: string;
+  let first = '';
+  let apiKey = '';
+  const key = () => apiKey;
   const servers: Server[] = [];
   let fastify: FastifyInstance | undefined;
 
@@ -20,6 +26,7 @@ describe('@mittr/sdk-node', () => {
     env = await startTestMittr();
     const account = await signup(env.url);
     signingSecret = account.signingSecret;
+    apiKey = account.apiKey;
     mittr = new Mittr({ apiKey: account.apiKey, baseUrl: env.url });
   });
   afterAll(async () => {
@@ -33,9 +40,20 @@ describe('@mittr/sdk-node', () => {
     expect(ep).toMatchObject({ id: expect.any(String), eventTypes: ['order.created', 'order.updated'] });
     const sent = await mittr.events.send({ eventType: 'order.created', payload: { orderId: 'ord_123' } });
     expect(sent.id).toEqual(expect.any(String));
+    first = sent.id;
     const got = await eventually(() => mittr.events.get(sent.id).catch(() => undefined));
     expect(got).toMatchObject({ id: sent.id, eventType: 'order.created', payload: { orderId: 'ord_123' } });
     expect((await mittr.endpoints.get(ep.id)).url).toBe('https://your-app.example/webhooks');
+  });
+
+  it('runs the quickstart\'s SDK example verbatim (sdk/node/examples/quickstart.mjs) against this mittr', async () => {
+    const example = join(import.meta.dirname, '..', 'examples', 'quickstart.mjs');
+    await promisify(execFile)(process.execPath, [example], { env: { ...process.env, MITTR_API_KEY: key(), MITTR_BASE_URL: env.url }, timeout: 60_000 });
+    const sent = await eventually(async () => {
+      for await (const e of mittr.events.list({ limit: 100 })) if (e.eventType === 'order.created' && (e.payload as { orderId?: string }).orderId === 'ord_123' && e.id !== first) return e;
+      return undefined;
+    });
+    expect(sent).toMatchObject({ eventType: 'order.created' });
   });
 
   it('generates an idempotency key when none is given, and honours the caller\'s', async () => {
@@ -43,8 +61,11 @@ describe('@mittr/sdk-node', () => {
     const b = await mittr.events.send({ destination: 'https://a.example/h', payload: { n: 1 } });
     expect(a.id).not.toBe(b.id);
     const c = await mittr.events.send({ destination: 'https://a.example/h', payload: { n: 2 } }, { idempotencyKey: 'sdk-same' });
-    const d = await mittr.events.send({ destination: 'https://a.example/h', payload: { n: 2 } }, { idempotencyKey: 'sdk-same' });
-    expect(d.id).toBe(c.id);
+    // A duplicate key is CONFLICT (002): the caller's key was sent, not a generated one.
+    const d = await mittr.events.send({ destination: 'https://a.example/h', payload: { n: 2 } }, { idempotencyKey: 'sdk-same' }).catch((e: unknown) => e);
+    expect(d).toBeInstanceOf(ConflictError);
+    expect(d).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect((d as Error).message).toContain(c.id);
   });
 
   it('walks every page of a list with for await, and sends a batch', async () => {
@@ -61,13 +82,23 @@ describe('@mittr/sdk-node', () => {
   });
 
   it('replays an event, and lists endpoints and event types', async () => {
-    const sent = await mittr.events.send({ destination: 'https://c.example/h', payload: { r: 1 } });
-    await eventually(() => mittr.events.get(sent.id).catch(() => undefined));
+    // Only a failed or dead event replays: an endpoint that answers 500, tried once.
+    const failing = createServer((_req, res) => void res.writeHead(500).end('no'));
+    servers.push(failing);
+    const ep = await mittr.endpoints.create({ url: `${await listen(failing)}/x`, eventTypes: ['sdk.fails'], maxRetries: 1 } as never);
+    expect(ep.id).toEqual(expect.any(String));
+    const sent = await mittr.events.send({ eventType: 'sdk.fails', payload: { r: 1 } });
+    await eventually(async () => ['failed', 'dead'].includes((await mittr.events.get(sent.id).catch(() => ({ status: '' }))).status), 60_000, 250);
     const replayed = await mittr.events.replay(sent.id);
     expect(replayed).toBeTruthy();
+    const notReplayable = await mittr.events.replay((await mittr.events.send({ destination: 'https://c.example/h', payload: {} })).id).catch((e: unknown) => e);
+    expect(notReplayable).toMatchObject({ status: expect.any(Number), code: expect.any(String) });
     const type = await mittr.eventTypes.create({ name: 'sdk.thing', description: 'from the SDK' } as never);
-    const names: string[] = [];
-    for await (const t of mittr.eventTypes.list()) names.push(t.name);
+    const names = await eventually(async () => {
+      const all: string[] = [];
+      for await (const t of mittr.eventTypes.list()) all.push(t.name);
+      return all.includes('sdk.thing') ? all : undefined; // the list is a read model: it follows shortly
+    });
     expect(names).toContain('sdk.thing');
     expect((await mittr.eventTypes.get((type as { id: string }).id)).name).toBe('sdk.thing');
     const urls: string[] = [];
@@ -101,8 +132,7 @@ describe('@mittr/sdk-node', () => {
     });
     servers.push(front);
     const base = await listen(front);
-    const key = (mittr.http as unknown as { o: { apiKey: string } }).o.apiKey;
-    const sent = await new Mittr({ apiKey: key, baseUrl: base }).events.send({ destination: 'https://d.example/h', payload: { retried: true } });
+    const sent = await new Mittr({ apiKey: key(), baseUrl: base }).events.send({ destination: 'https://d.example/h', payload: { retried: true } });
     expect(sent.id).toEqual(expect.any(String));
     expect(seen).toHaveLength(3);
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950); // Retry-After: 1
