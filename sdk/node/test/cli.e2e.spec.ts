@@ -62,6 +62,18 @@ const cliEnv = { ...inherited, MITTR_CONFIG: join(mkdtempSync(join(tmpdir(), 'mi
     expect(stderr).toMatch(/replaying \[.*\] 3\/3 events/);
   });
 
+  it('tails deliveries as they are attempted', async () => {
+    const lines: string[] = [];
+    const tail = spawn(process.execPath, [MAIN, 'tail', '--interval', '300'], { env: cliEnv });
+    tail.stdout!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+    try {
+      const sent = await mittr.events.send({ destination: `${localUrl}/tailed`, payload: { tail: true } });
+      await eventually(async () => lines.some((l) => l.includes(`[${sent.id}]`) && l.includes(`${localUrl}/tailed`) && /success\s+200/.test(l)), 30_000, 200);
+    } finally {
+      tail.kill('SIGTERM');
+    }
+  });
+
   it('listen forwards an event sent to mittr to a local server, signed so that it verifies there, and acks it', async () => {
     const lines: string[] = [];
     listener = spawn(process.execPath, [MAIN, 'listen', '--forward-to', `${localUrl}/webhooks`, '--event-types', 'listen.created'], { env: cliEnv });
