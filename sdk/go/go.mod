@@ -1,0 +1,3 @@
+module github.com/mittr/mittr/sdk/go
+
+go 1.21
