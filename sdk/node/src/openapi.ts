@@ -284,7 +284,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -385,7 +385,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with e-mail and password: sets the session cookie */
+        /** Log in with e-mail and password: sets the session cookie (403 SSO_REQUIRED when the workspace enforces SSO) */
         post: {
             parameters: {
                 query?: never;
@@ -431,7 +431,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -447,6 +447,20 @@ export interface paths {
                 };
                 /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -791,7 +805,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -893,7 +907,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -996,7 +1010,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1099,7 +1113,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1196,7 +1210,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1349,7 +1363,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1455,6 +1469,2020 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sign-in methods this deployment offers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            methods: {
+                                id: "password" | "google" | "github" | "saml";
+                                /** @description Where the browser goes to sign in this way; null for password (POST /auth/login) and for SAML, whose URL is per workspace (discovery) */
+                                loginUrl: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sign-in method of an e-mail's workspace: drives "Continue with SSO"
+         * @description By the e-mail's domain, as a workspace's SSO settings claim it; an unclaimed domain answers the deployment's methods.
+         */
+        get: {
+            parameters: {
+                query: {
+                    email: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            domain: string;
+                            /** @description saml: the workspace claiming the domain signs in through its IdP; default: any of `methods` */
+                            method: "saml" | "default";
+                            /** @description Password and social sign-ins are refused for the workspace's members */
+                            enforced: boolean;
+                            loginUrl: string | null;
+                            workspace: {
+                                id: string;
+                                name: string;
+                            } | null;
+                            methods: {
+                                id: "password" | "google" | "github" | "saml";
+                                /** @description Where the browser goes to sign in this way; null for password (POST /auth/login) and for SAML, whose URL is per workspace (discovery) */
+                                loginUrl: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/{provider}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start a Google or GitHub sign-in: redirects to the provider (state, PKCE, nonce) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: "google" | "github";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A redirect (Location): to the provider, to the dashboard with the session cookie, or to /login?error=<code> */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's redirect back: signs in (the session cookie) or sends to /login?error= */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                    error?: string;
+                };
+                header?: never;
+                path: {
+                    provider: "google" | "github";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A redirect (Location): to the provider, to the dashboard with the session cookie, or to /login?error=<code> */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/saml/{clientID}/{slug}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start a sign-in through the workspace's SAML IdP: redirects with an AuthnRequest */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace's id */
+                    clientID: string;
+                    /** @description The connection's slug, as its SSO settings name it */
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A redirect (Location): to the IdP, to the dashboard with the session cookie, or to /login?error=<code> */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/saml/{clientID}/{slug}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service provider's SAML metadata (XML) to give the IdP: entity id, ACS URL */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace's id */
+                    clientID: string;
+                    /** @description The connection's slug, as its SSO settings name it */
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description SAML 2.0 EntityDescriptor (application/samlmetadata+xml) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sso/saml/{clientID}/{slug}/acs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The assertion consumer: the IdP's signed response, posted by the browser; signs in or sends to /login?error= */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The workspace's id */
+                    clientID: string;
+                    /** @description The connection's slug, as its SSO settings name it */
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        SAMLResponse: string;
+                        RelayState?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A redirect (Location): to the IdP, to the dashboard with the session cookie, or to /login?error=<code> */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/ServiceProviderConfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What this SCIM service supports (RFC 7643 §5) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ServiceProviderConfig */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/ResourceTypes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resource types served: User */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A ListResponse */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/Schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The User schema mittr keeps */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A ListResponse */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/ResourceTypes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One resource type (User) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description ResourceType */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No such User in the token's workspace (another workspace's ids are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/Schemas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schema, by its URN */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Schema */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No such User in the token's workspace (another workspace's ids are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/Users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the workspace's Users: filter, startIndex, count */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description RFC 7644 §3.4.2.2, e.g. userName eq "ada@example.com" */
+                    filter?: string;
+                    /** @description 1-based; below 1 is 1 */
+                    startIndex?: number;
+                    /** @description At most 1000; below 0 is 0 (the total only) */
+                    count?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A ListResponse */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Provision a User: a member of the workspace, no invitation mailed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": {
+                        [key: string]: unknown;
+                    };
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description A User resource (urn:ietf:params:scim:schemas:core:2.0:User) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description userName (or the e-mail) is already provisioned in the workspace (scimType uniqueness) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than mittr accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The body is not application/scim+json or application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/Users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One User */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A User resource (urn:ietf:params:scim:schemas:core:2.0:User) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No such User in the token's workspace (another workspace's ids are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a User (If-Match: 412 on a stale version) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description meta.version (W/"<n>"): 412 when it is not the current one */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": {
+                        [key: string]: unknown;
+                    };
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description A User resource (urn:ietf:params:scim:schemas:core:2.0:User) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No such User in the token's workspace (another workspace's ids are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description userName (or the e-mail) is already provisioned in the workspace (scimType uniqueness) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description If-Match names a version that is not the current one (meta.version) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than mittr accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The body is not application/scim+json or application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a User: their membership ends; their mittr login stays */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description meta.version (W/"<n>"): 412 when it is not the current one */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No such User in the token's workspace (another workspace's ids are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description If-Match names a version that is not the current one (meta.version) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The body is not application/scim+json or application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Patch a User (PatchOp add/replace/remove); active=false ends their access at once */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description meta.version (W/"<n>"): 412 when it is not the current one */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": {
+                        [key: string]: unknown;
+                    };
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description A User resource (urn:ietf:params:scim:schemas:core:2.0:User) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A malformed body or filter, an invalid value, PATCH path or target (scimType says which) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No SCIM bearer token, or one that is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The workspace's plan does not include SCIM (Scale and above), or its team seats are all taken */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description No such User in the token's workspace (another workspace's ids are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description userName (or the e-mail) is already provisioned in the workspace (scimType uniqueness) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description If-Match names a version that is not the current one (meta.version) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The body is larger than mittr accepts */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description The body is not application/scim+json or application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, Postgres) is unavailable: retry */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": {
+                            schemas: string[];
+                            /** @description The HTTP status, as a string */
+                            status: string;
+                            /** @description invalidFilter, invalidSyntax, invalidValue, invalidPath, noTarget, uniqueness, mutability, tooMany */
+                            scimType?: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1526,7 +3554,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1630,7 +3658,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1658,7 +3686,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1797,7 +3825,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1936,7 +3964,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1964,7 +3992,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2036,7 +4064,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         /** @description What the key may do; every scope when absent */
-                        scopes?: ("*" | "events:read" | "events:write" | "deliveries:read" | "deliveries:write" | "endpoints:read" | "endpoints:write" | "event-types:read" | "event-types:write" | "account:read" | "account:write" | "api-keys:read" | "api-keys:write" | "team:read" | "team:write" | "projects:read" | "projects:write" | "audit-logs:read" | "audit-logs:write" | "analytics:read" | "analytics:write" | "usage:read" | "usage:write" | "stats:read" | "stats:write" | "connectors:read" | "connectors:write" | "inbound:read" | "inbound:write" | "alerting:read" | "alerting:write")[];
+                        scopes?: ("*" | "events:read" | "events:write" | "deliveries:read" | "deliveries:write" | "endpoints:read" | "endpoints:write" | "event-types:read" | "event-types:write" | "account:read" | "account:write" | "api-keys:read" | "api-keys:write" | "team:read" | "team:write" | "projects:read" | "projects:write" | "audit-logs:read" | "audit-logs:write" | "analytics:read" | "analytics:write" | "usage:read" | "usage:write" | "stats:read" | "stats:write" | "connectors:read" | "connectors:write" | "inbound:read" | "inbound:write" | "alerting:read" | "alerting:write" | "gdpr:read" | "gdpr:write" | "sso:read" | "sso:write" | "scim:read" | "scim:write")[];
                         rateLimit?: number | null;
                         expiresAt?: string | null;
                         projectId?: string | null;
@@ -2067,7 +4095,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2095,7 +4123,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2216,7 +4244,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2244,7 +4272,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2397,7 +4425,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2508,7 +4536,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2550,7 +4578,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2685,7 +4713,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2713,7 +4741,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2833,7 +4861,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2861,7 +4889,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3016,7 +5044,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3108,7 +5136,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3150,7 +5178,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3271,7 +5299,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3299,7 +5327,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3422,7 +5450,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3450,7 +5478,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3599,7 +5627,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3627,7 +5655,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3741,7 +5769,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3769,7 +5797,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3918,7 +5946,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3946,7 +5974,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4083,7 +6111,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4111,7 +6139,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4256,7 +6284,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4284,7 +6312,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4398,7 +6426,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4440,7 +6468,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4608,7 +6636,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4650,7 +6678,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4816,7 +6844,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4844,7 +6872,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4953,7 +6981,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4981,7 +7009,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5113,7 +7141,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5141,7 +7169,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5300,7 +7328,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5328,7 +7356,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5496,7 +7524,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5524,7 +7552,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5702,7 +7730,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5730,7 +7758,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5809,7 +7837,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5837,7 +7865,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6036,7 +8064,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6064,7 +8092,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6254,7 +8282,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6282,7 +8310,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6462,7 +8490,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6490,7 +8518,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6677,7 +8705,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6705,7 +8733,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6824,7 +8852,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6852,7 +8880,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6977,7 +9005,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7005,7 +9033,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7107,7 +9135,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7135,7 +9163,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7295,7 +9323,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7323,7 +9351,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7428,7 +9456,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7456,7 +9484,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7585,7 +9613,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7613,7 +9641,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7768,7 +9796,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7796,7 +9824,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7938,7 +9966,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7966,7 +9994,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8074,7 +10102,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8102,7 +10130,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8251,7 +10279,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8279,7 +10307,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8388,7 +10416,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8416,7 +10444,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8525,7 +10553,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8553,7 +10581,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8673,7 +10701,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8701,7 +10729,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8841,7 +10869,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8869,7 +10897,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8988,7 +11016,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9016,7 +11044,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -9187,7 +11215,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -9296,7 +11324,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -9416,7 +11444,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -9528,7 +11556,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9556,7 +11584,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -9633,7 +11661,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description endpoint, event_type, inbound_endpoint, account, api_key, member, invitation, project, event (edits and replays) */
+                    /** @description endpoint, event_type, inbound_endpoint, account, api_key, member, invitation, project, sso, event (edits and replays), scim_token, scim_user */
                     resource?: string;
                     /** @description e.g. endpoint.updated, api_key.revoked */
                     action?: string;
@@ -9681,7 +11709,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9709,7 +11737,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -9831,7 +11859,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -9859,7 +11887,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -9990,7 +12018,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -10018,7 +12046,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -10145,7 +12173,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -10173,7 +12201,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -10301,7 +12329,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -10329,7 +12357,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -10495,7 +12523,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -10523,7 +12551,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -10650,7 +12678,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -10678,7 +12706,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -10846,7 +12874,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -11003,7 +13031,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -11031,7 +13059,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -11180,7 +13208,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -11293,7 +13321,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -11321,7 +13349,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -11451,7 +13479,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -11576,7 +13604,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -11604,7 +13632,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -11757,7 +13785,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -11799,7 +13827,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -11957,7 +13985,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -11985,7 +14013,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -12139,7 +14167,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -12167,7 +14195,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -12287,7 +14315,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -12315,7 +14343,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -12440,7 +14468,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -12468,7 +14496,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -12600,7 +14628,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -12722,7 +14750,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -12750,7 +14778,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -12872,7 +14900,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -12900,7 +14928,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -13055,7 +15083,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -13083,7 +15111,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -13162,7 +15190,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -13190,7 +15218,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -13340,7 +15368,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -13368,7 +15396,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -13529,7 +15557,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -13557,7 +15585,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -13674,7 +15702,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -13702,7 +15730,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -13828,7 +15856,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -13856,7 +15884,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -14017,7 +16045,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14045,7 +16073,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -14204,7 +16232,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14232,7 +16260,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -14394,7 +16422,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14422,7 +16450,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -14542,7 +16570,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14570,7 +16598,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -14721,7 +16749,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14749,7 +16777,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -14910,7 +16938,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -14938,7 +16966,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -15097,7 +17125,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -15125,7 +17153,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -15287,7 +17315,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -15315,7 +17343,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -15435,7 +17463,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -15463,7 +17491,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -15609,7 +17637,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -15637,7 +17665,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -15784,7 +17812,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -15812,7 +17840,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -15961,7 +17989,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -16089,7 +18117,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE) */
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -16117,7 +18145,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN) */
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -16178,6 +18206,1209 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export everything the workspace owns as one JSON document
+         * @description Streamed as it is read (Transfer-Encoding: chunked), whatever its size: the account, members, projects, API keys' metadata, endpoints with their versions, event types, events with payloads and every attempt, inbound endpoints and requests, connectors (credentials masked), alert rules and history, and the audit log. Nothing of another workspace.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export, application/json */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            format: "mittr.gdpr-export/1";
+                            /** Format: date-time */
+                            exportedAt: string;
+                            account: {
+                                id: string;
+                                email: string | null;
+                                companyName: string | null;
+                                plan: string | null;
+                                createdAt: string | null;
+                                onboardedAt: string | null;
+                            };
+                            members: {
+                                userId: string;
+                                email: string;
+                                emailVerified: boolean;
+                                role: "admin" | "editor" | "viewer";
+                            }[];
+                            /** @description Pending invitations */
+                            invitations: unknown[];
+                            projects: {
+                                id: string;
+                                name: string;
+                                environment: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description API keys' metadata as GET /api/v1/api-keys shows it: prefix, scopes, dates; never the key */
+                            apiKeys: unknown[];
+                            /** @description Endpoints (as GET /api/v1/endpoints/{id}) with projectId and `versions`, every version of their configuration */
+                            endpoints: unknown[];
+                            /** @description Event types, with projectId */
+                            eventTypes: unknown[];
+                            /** @description Events with projectId, their payloads and headers, and `attempts`: every delivery attempt */
+                            events: unknown[];
+                            /** @description Inbound endpoints (secrets masked) with projectId and `requests`: every request received */
+                            inboundEndpoints: unknown[];
+                            /** @description Connectors, credentials masked, with projectId */
+                            connectors: unknown[];
+                            /** @description Alert rules, with projectId */
+                            alertRules: unknown[];
+                            /** @description Alert firings and resolutions, with projectId */
+                            alertHistory: unknown[];
+                            /** @description The audit log, newest first */
+                            auditLog: unknown[];
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase the workspace: everything it holds, for ever
+         * @description Needs `{"confirm": "<workspace id or name>"}` (else 400 CONFIRMATION_REQUIRED). The workspace's data key is destroyed (crypto-shredding), then WorkspaceErased is recorded: its API keys and sessions answer 401 from then on, deliveries still queued for it are dropped, new events refused, and every read model deletes its rows. Repeating it (after a failure) is safe.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The workspace's id (GET /api/v1/me) or its exact name: anything else is 400 CONFIRMATION_REQUIRED */
+                        confirm?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Erased */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountId: string;
+                            /** Format: date-time */
+                            erasedAt: string;
+                            /**
+                             * @description Recorded: the workspace's keys and sessions answer 401 from now on; its read models are purged within seconds
+                             * @enum {string}
+                             */
+                            status: "erased";
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/saml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's SAML settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The last segment of the SAML URLs
+                             * @default saml
+                             */
+                            slug: string;
+                            idpEntityId: string;
+                            idpSsoUrl: string;
+                            idpCertificates: string[];
+                            /** @description E-mail domains this workspace claims (each by one workspace at a time) */
+                            allowedDomains: string[];
+                            /**
+                             * @description Members with an e-mail of the allowed domains sign in through this IdP only: their password and Google/GitHub sign-ins are refused (SSO_REQUIRED)
+                             * @default false
+                             */
+                            enforced: boolean;
+                            /**
+                             * @description A verified e-mail of an allowed domain becomes a member on first sign-in
+                             * @default true
+                             */
+                            provisioning: boolean;
+                            defaultRole: "admin" | "editor" | "viewer";
+                            version: number;
+                            /** @description What to give the IdP */
+                            sp: {
+                                entityId: string;
+                                acsUrl: string;
+                                metadataUrl: string;
+                                loginUrl: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Configure the workspace's SAML IdP (its metadata, or entity id, SSO URL and certificate), its e-mail domains and enforcement */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The last segment of the SAML URLs
+                         * @default saml
+                         */
+                        slug: string;
+                        /** @description The IdP's SAML metadata XML: its entity id, SSO URL and signing certificates are read from it (the fields below, when given, win) */
+                        idpMetadata?: string;
+                        /** @description The IdP's entity id (Issuer of its responses) */
+                        idpEntityId?: string;
+                        /**
+                         * Format: uri
+                         * @description The IdP's single sign-on URL (HTTP-Redirect binding)
+                         */
+                        idpSsoUrl?: string;
+                        /** @description The IdP's signing certificates, PEM or base64 DER (public parts only) */
+                        idpCertificates?: string[];
+                        /** @description E-mail domains this workspace claims (each by one workspace at a time) */
+                        allowedDomains: string[];
+                        /**
+                         * @description Members with an e-mail of the allowed domains sign in through this IdP only: their password and Google/GitHub sign-ins are refused (SSO_REQUIRED)
+                         * @default false
+                         */
+                        enforced: boolean;
+                        /**
+                         * @description A verified e-mail of an allowed domain becomes a member on first sign-in
+                         * @default true
+                         */
+                        provisioning: boolean;
+                        defaultRole?: "admin" | "editor" | "viewer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The last segment of the SAML URLs
+                             * @default saml
+                             */
+                            slug: string;
+                            idpEntityId: string;
+                            idpSsoUrl: string;
+                            idpCertificates: string[];
+                            /** @description E-mail domains this workspace claims (each by one workspace at a time) */
+                            allowedDomains: string[];
+                            /**
+                             * @description Members with an e-mail of the allowed domains sign in through this IdP only: their password and Google/GitHub sign-ins are refused (SSO_REQUIRED)
+                             * @default false
+                             */
+                            enforced: boolean;
+                            /**
+                             * @description A verified e-mail of an allowed domain becomes a member on first sign-in
+                             * @default true
+                             */
+                            provisioning: boolean;
+                            defaultRole: "admin" | "editor" | "viewer";
+                            version: number;
+                            /** @description What to give the IdP */
+                            sp: {
+                                entityId: string;
+                                acsUrl: string;
+                                metadataUrl: string;
+                                loginUrl: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the workspace's SSO settings: its domains are freed, password sign-in works again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scim/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the workspace's live SCIM tokens (never the tokens themselves) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                /** @description The first characters, to recognise it */
+                                prefix: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Issue a SCIM token for the workspace: answered once (Scale plan and above, else 402) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Which identity provider holds it */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description The first characters, to recognise it */
+                            prefix: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description The bearer token, shown this once: only its hash is kept */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The account's plan allows no more of this: its monthly messages, team seats, projects or connectors (QUOTA_EXCEEDED); GET /api/v1/entitlements shows its limits and usage */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scim/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a SCIM token: the identity provider holding it is refused at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tokenId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
