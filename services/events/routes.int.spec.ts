@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
 import { RecordingSink } from '../../test/support/sink.ts';
+import { topicNames } from '../capabilities.ts';
 
 describe('events and deliveries API on the real stack', () => {
   let env: Awaited<ReturnType<typeof startTestMittr>>;
@@ -122,20 +124,38 @@ describe('events and deliveries API on the real stack', () => {
     await sink.waitFor((rs) => rs.filter((x) => x.url === '/ok/batch').length === 3);
   });
 
-  it('answers 413 for a batch the event log refuses as too large, and frees its keys at once', async () => {
-    // Within the API's 1 MiB body limit, but with the fields mittr adds, more than Kafka's
-    // default 1 MiB for one partition's records in one produce request.
-    const k = key();
-    const event = (i: number, s: string) => ({ idempotencyKey: `${k}-${i}`, destination: `${sinkUrl}/ok/large`, payload: { s } });
-    const overhead = JSON.stringify({ events: Array.from({ length: 100 }, (_, i) => event(i, '')) }).length;
+  it('takes a batch at the body limit whole, and answers 413 for one the event log refuses as too large, freeing its keys at once', async () => {
+    // Within the API's 1 MiB body limit, but with the fields mittr adds and its payloads sealed
+    // (a third larger), more than Kafka's default 1 MiB for one partition's records in one
+    // produce request: the topics take 4 MiB (services/platform/kafka/topics.ts).
+    const event = (k: string, i: number, s: string) => ({ idempotencyKey: `${k}-${i}`, destination: `${sinkUrl}/ok/large`, payload: { s } });
+    const overhead = JSON.stringify({ events: Array.from({ length: 100 }, (_, i) => event(key(), i, '')) }).length;
     const s = 'x'.repeat(Math.floor((1_045_000 - overhead) / 100));
-    const body = { events: Array.from({ length: 100 }, (_, i) => event(i, s)) };
-    expect(JSON.stringify(body).length).toBeLessThan(1_048_576);
-    const refused = await call('POST', '/api/v1/events/batch', body);
-    expect(refused).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', error: expect.stringMatching(/event log/) } });
-    const smaller = await call('POST', '/api/v1/events/batch', { events: Array.from({ length: 10 }, (_, i) => event(i, s)) });
+    const batch = (k: string, n = 100) => ({ events: Array.from({ length: n }, (_, i) => event(k, i, s)) });
+    expect(JSON.stringify(batch(key())).length).toBeLessThan(1_048_576);
+    expect((await call('POST', '/api/v1/events/batch', batch(key()))).status).toBe(201);
+    await sink.waitFor((rs) => rs.filter((x) => x.url === '/ok/large').length === 100);
+
+    // A deployment whose events topic predates that (made with the broker's 1 MiB): refused whole, keys freed.
+    const admin = new Kafka({ brokers: env.config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const topic = topicNames(env.config.topicPrefix).events;
+    const limit = async (bytes: number) => admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'max.message.bytes', value: String(bytes) }] }] });
+    const k = key();
+    try {
+      await limit(1_048_588);
+      const refused = await eventually(async () => {
+        const r = await call('POST', '/api/v1/events/batch', batch(k));
+        return r.status === 413 ? r : null;
+      });
+      expect(refused).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', error: expect.stringMatching(/event log/) } });
+    } finally {
+      await limit(4 * 1024 * 1024);
+      await admin.disconnect();
+    }
+    const smaller = await call('POST', '/api/v1/events/batch', batch(k, 10));
     expect(smaller.status).toBe(201);
-    await sink.waitFor((rs) => rs.filter((x) => x.url === '/ok/large').length === 10);
+    await sink.waitFor((rs) => rs.filter((x) => x.url === '/ok/large').length === 110);
   });
 
   it('answers 503 while a key is reserved by an unwritten event, and reclaims the reservation once abandoned', async () => {
