@@ -97,4 +97,26 @@ describe('the notifier: events to connectors, end to end', () => {
     // The template that blows its render limit sends nothing, and the others went on regardless.
     expect(slack.received.some((r) => r.url === '/never')).toBe(false);
   });
+  it('sends a generic connector\'s notification with its own method: PUT with the rendered body and its headers, DELETE with none', async () => {
+    const generic = (name: string, method: string, extra: Record<string, unknown>) => call('POST', '/api/v1/connectors', { name, type: 'generic', eventTypes: ['sync.*'],
+      config: { url: `${slackUrl}/generic/${name}?k=1`, method, headers: { 'x-api-key': `key-${name}` }, ...extra } });
+    expect((await generic('put-sync', 'PUT', { bodyTemplate: '{"id":"{{.payload.id}}","kind":"{{.event_type}}"}' })).status).toBe(201);
+    expect((await generic('delete-sync', 'DELETE', {})).status).toBe(201);
+    const types = await call('GET', '/api/v1/connectors/types');
+    expect(types.body.data.find((x: { type: string }) => x.type === 'generic').required[1].values).toEqual(['POST', 'PUT', 'PATCH', 'GET', 'DELETE']);
+    expect((await send('sync.changed', { id: 'c-42' })).status).toBe(201);
+    const got = await slack.waitFor((rs) => rs.filter((r) => r.url.startsWith('/generic/')).length >= 2, 30_000);
+    const put = got.find((r) => r.url === '/generic/put-sync?k=1')!;
+    const del = got.find((r) => r.url === '/generic/delete-sync?k=1')!;
+    expect(put).toMatchObject({ method: 'PUT', body: '{"id":"c-42","kind":"sync.changed"}' });
+    expect(put.headers).toMatchObject({ 'x-api-key': 'key-put-sync', 'content-type': 'application/json' });
+    expect(put.headers['x-mittr-signature']).toBeDefined();
+    expect(del).toMatchObject({ method: 'DELETE', body: '' });
+    expect(del.headers['x-api-key']).toBe('key-delete-sync');
+    expect(del.headers['content-type']).toBeUndefined();
+    expect(del.headers['content-length'] ?? '0').toBe('0');
+    // And the test call sends the same method.
+    expect((await call('POST', '/api/v1/connectors/delete-sync/test')).body).toEqual({ success: true, status_code: 200, error: null });
+    expect(slack.received.filter((r) => r.url === '/generic/delete-sync?k=1').map((r) => r.method)).toEqual(['DELETE', 'DELETE']);
+  });
 });

@@ -6,7 +6,7 @@ import type { RetryPolicy } from './domain/retry.ts';
 import { parseSealedTarget, type SealedTarget } from './domain/sealed-target.ts';
 import { signatureHeaders } from './domain/signing.ts';
 import { sendableHeaders } from './domain/delivery-headers.ts';
-import type { DeliveryAttempted, DeliveryRequested } from './domain/messages.ts';
+import { bodiless, type DeliveryAttempted, type DeliveryRequested } from './domain/messages.ts';
 import type { HandlerContext, KeyedHandler } from '../platform/kafka/parallel-processor.ts';
 import type { Incoming, Outgoing } from '../platform/kafka/processor.ts';
 import { type Topics } from '../capabilities.ts';
@@ -25,6 +25,8 @@ import { CONNECTIONS_PER_ORIGIN, send, type AgentPool } from './sender.ts';
 import type { SendResult } from './domain/outcome.ts';
 import { tracing, type Span, type TraceHeaders } from '../platform/tracing/tracing.ts';
 
+/** One object for every delivery with a body (spread into its headers, never changed). */
+const CONTENT_TYPE = { 'content-type': 'application/json' } as const;
 /** How soon a held delivery (paused endpoint, open circuit) is looked at again. */
 const HOLD_RECHECK_MS = 5_000;
 /** A FIFO key holding in place re-checks this often. */
@@ -166,9 +168,10 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       url = t.url;
     }
     // Signed after the transformation, over the exact bytes sent; signature headers cannot be overridden.
+    const method = r.method ?? 'POST';
     const headers: Record<string, string> = {
       ...userHeaders,
-      'content-type': 'application/json',
+      ...(bodiless(method) ? undefined : CONTENT_TYPE),
       'user-agent': 'mittr/0.1',
       ...signatureHeaders({ secrets: await secretsOf(r, ep, at), eventId: r.eventId, timestampSec: Math.floor(at / 1000), body }),
     };
@@ -177,8 +180,8 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
       : d.agents.get();
     // Tracing on: the request is a client span, and the receiver gets it as its W3C parent.
-    const client = span && clientSpan(span, sealed?.masked ?? url, headers);
-    const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
+    const client = span && clientSpan(span, method, sealed?.masked ?? url, headers);
+    const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000, method);
     if (client) endClientSpan(client, result);
     // A sealed target is recorded as its masked form: the attempt is kept forever, the credential is not.
     const outcome = outcomeOf({ ...r, url: sealed?.masked ?? url }, ep, result, timing(at));
@@ -239,11 +242,11 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
 }
 
 /** The HTTP client span of an attempt; its W3C headers go into the request's, in place of any a tenant set. */
-function clientSpan(attempt: Span, url: string, headers: Record<string, string>): Span {
+function clientSpan(attempt: Span, method: string, url: string, headers: Record<string, string>): Span {
   const u = new URL(url);
   // The query is left out: receivers' URLs often carry a token there.
-  const client = tracing!.start('POST', 'client', attempt, {
-    'http.request.method': 'POST', 'url.full': `${u.origin}${u.pathname}`, 'server.address': u.hostname,
+  const client = tracing!.start(method, 'client', attempt, {
+    'http.request.method': method, 'url.full': `${u.origin}${u.pathname}`, 'server.address': u.hostname,
     'server.port': Number(u.port) || (u.protocol === 'https:' ? 443 : 80),
   });
   // One traceparent on the wire (W3C: several make it invalid), whatever case a tenant's header had.

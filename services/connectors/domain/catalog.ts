@@ -1,3 +1,4 @@
+import { HTTP_METHODS } from '../../deliveries/domain/messages.ts';
 /**
  * The connector types and their configuration fields, as data: GET /connectors/types shows it,
  * buildDefinition checks configurations against it, and `secret` fields are sealed at rest and
@@ -65,7 +66,7 @@ export const CATALOG: Readonly<Record<ConnectorType, TypeSpec>> = {
     delivery: 'http',
     required: [
       { name: 'url', kind: 'url', secret: true, description: 'Target URL (sealed at rest, masked on read)' },
-      { name: 'method', kind: 'string', values: ['POST'], description: 'HTTP method: POST (deliveries go through the delivery engine, which POSTs)' },
+      { name: 'method', kind: 'string', values: HTTP_METHODS, description: 'HTTP method: POST, PUT or PATCH send the rendered body; GET and DELETE send none (the event is in the URL the receiver was given, or not needed)' },
     ],
     optional: [
       { name: 'headers', kind: 'headers', secret: true, description: 'Request headers (sealed, masked on read)' },
