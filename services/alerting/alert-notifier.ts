@@ -79,7 +79,11 @@ export function alertNotifierHandler(d: AlertNotifierDeps): BatchHandler {
     try { prepared = await prepareNotification(c, d.open, notice); } catch (err) {
       return [{ topic: d.topics.notifications, key: c.connectorId, event: { type: 'ConnectorNotificationFailed', ...base, error: `template failed: ${(err as Error).message}`, final: true } satisfies ConnectorNotificationFailed }];
     }
-    if (prepared.kind === 'http') return [request(e, sealedTargetOf(c), prepared.body, c.connectorId, t, prepared.method)];
+    if (prepared.kind === 'http') {
+      const out = request(e, sealedTargetOf(c), prepared.body, c.connectorId, t, prepared.method);
+      (out.event as DeliveryRequested).connectorId = c.connectorId;
+      return [out];
+    }
     const r = await d.sendMail(openConfig(c.definition, d.open) as SmtpConfig, prepared);
     const event = r.ok ? { type: 'ConnectorMailSent', ...base, messageId: r.messageId ?? '' } satisfies ConnectorMailSent
       : { type: 'ConnectorNotificationFailed', ...base, error: r.error ?? 'mail not sent', final: true } satisfies ConnectorNotificationFailed;

@@ -18,7 +18,9 @@ import type { ConfigStore } from '../platform/state/config-store.ts';
 import { circuitChange, localFailure, localOutcome, outcomeOf, type AttemptTiming } from './domain/outcome.ts';
 import { queueForPoll } from '../poll/queue.ts';
 import type { AttemptRecorder } from './metrics.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import type { ConnectorState } from '../connectors/domain/evolve.ts';
+import { limitsOf, type ConnectorLimits } from '../connectors/domain/limits.ts';
 import type { TransformPool } from './transform/index.ts';
 import { OriginSlots } from './origin-slots.ts';
 import { CONNECTIONS_PER_ORIGIN, send, type AgentPool } from './sender.ts';
@@ -65,6 +67,27 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
   const opened = new Map<string, string>();
   const breakers = new Map<string, Breaker>();
   const slots = new OriginSlots(CONNECTIONS_PER_ORIGIN);
+  // Connectors' own breakers and pacing, apart from the endpoints' (and from the rate-limit metrics, which are endpoints').
+  const connectorBreakers = new Map<string, Breaker>();
+  const connectorPaces = new RateLimiter();
+  const connectorLimits = new Map<string, { version: number; limits: ConnectorLimits }>();
+
+  /** The connector of a notification (undefined for any other delivery), and its limits, parsed once per version. */
+  function connectorOf(r: DeliveryRequested): { c: ConnectorState; limits: ConnectorLimits } | undefined {
+    if (!r.connectorId) return undefined;
+    const c = d.store.state.connectors.get(r.connectorId);
+    if (!c) return undefined;
+    let cached = connectorLimits.get(c.connectorId);
+    if (!cached || cached.version !== c.version) connectorLimits.set(c.connectorId, cached = { version: c.version, limits: limitsOf(c.definition) });
+    return { c, limits: cached.limits };
+  }
+
+  function connectorAdmitted(k: { c: ConnectorState; limits: ConnectorLimits } | undefined): boolean {
+    if (!k) return true;
+    const verdict = admit(connectorBreakers.get(k.c.connectorId) ?? CLOSED, k.limits, now());
+    connectorBreakers.set(k.c.connectorId, verdict.next);
+    return verdict.allowed;
+  }
 
   /** Sealed secrets are opened once per process. */
   const open = (sealed: string) => {
@@ -129,6 +152,9 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const limit = ep?.config.rateLimitPerSec;
     const paced = ep && d.limiter.acquire(ep.endpointId, limit ? limit / Math.max(1, d.engines()) : 0);
     if (paced) await paced;
+    const k = r.connectorId ? connectorOf(r) : undefined;
+    const connectorPaced = k && k.limits.perSecond > 0 && connectorPaces.acquire(k.c.connectorId, k.limits.perSecond / Math.max(1, d.engines()));
+    if (connectorPaced) await connectorPaced;
     const sealed = ep ? null : parseSealedTarget(r.url);
     return slots.run(ep?.config.url ?? sealed?.masked ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep, sealed, span));
   }
@@ -218,6 +244,8 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       }
       if (ep?.config.deliveryMode === 'poll') return [queueForPoll(d.topics, r, ep, now())];
       const fifo = ep?.config.fifo ?? false;
+      const k = r.connectorId ? connectorOf(r) : undefined;
+      if (!connectorAdmitted(k)) return [park(m, r)];
       if (!admitted(ep)) {
         if (!fifo) return [park(m, r)];
         await holdInPlace(() => { const cur = d.store.state.endpoints.get(ep!.endpointId); return !cur || !admitted(cur); }, ctx);
@@ -227,6 +255,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       const outcome = await (tracing ? tracedAttempt(r, ep, m.trace) : attempt(r, ep));
       recordAttempt(outcome);
       const circuit = recordResult(ep, outcome.disposition === 'delivered');
+      if (k) connectorBreakers.set(k.c.connectorId, record(connectorBreakers.get(k.c.connectorId) ?? CLOSED, k.limits, outcome.disposition === 'delivered', now()));
       const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: outcome }];
       if (circuit) out.push({ topic: d.topics.endpoints, key: circuit.endpointId, event: circuit });
       if (outcome.disposition !== 'retry') return out;

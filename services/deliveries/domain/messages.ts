@@ -7,6 +7,8 @@ export type DeliveryRequested = {
   dueAt: number; createdAt: number; fifo: boolean;
   /** Absent when written: POST (the schema's default), as every record before the field existed reads. */
   method?: HttpMethod;
+  /** A connector's notification (null or absent otherwise): its own rate limit and circuit breaker in the engine. */
+  connectorId?: string | null;
 };
 /** The methods a delivery may be sent with; GET and DELETE carry no body. */
 export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
