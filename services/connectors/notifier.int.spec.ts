@@ -129,6 +129,10 @@ describe('the notifier: events to connectors, end to end', () => {
     // Attempt 1 and its retry ~1 s later fail: two consecutive failures open the circuit.
     await slack.waitFor(() => atCb().length === 2, 15_000);
     const openedAt = Date.now();
+    // The connector's GET shows its circuit open (recorded by the engine, read from the read model).
+    const open = await eventually(async () => { const c = (await call('GET', '/api/v1/connectors/flaky')).body; return c.circuit?.state === 'open' && c; }, 10_000);
+    expect(open.circuit).toMatchObject({ state: 'open', consecutiveFailures: 2 });
+    expect(Date.parse(open.circuit.openUntil)).toBeGreaterThan(Date.parse(open.circuit.changedAt));
     await new Promise((r) => setTimeout(r, 200));
     await send('cb.failed', { n: 2 });
     // Open: the new notification is held (not sent, no attempt burned), as are the first one's retries.
@@ -139,6 +143,7 @@ describe('the notifier: events to connectors, end to end', () => {
     await slack.waitFor(() => new Set(atCb().slice(2).map((r) => r.headers['x-mittr-event-id'])).size === 2, 30_000);
     expect(atCb()[2]!.at - openedAt).toBeGreaterThanOrEqual(1_500);
     expect(JSON.parse(atCb().at(-1)!.body)).toHaveProperty('n');
+    await eventually(async () => (await call('GET', '/api/v1/connectors/flaky')).body.circuit.state === 'closed', 10_000);
 
     // A flood at the Slack connector: four events at once leave the engine about a second apart.
     await Promise.all([1, 2, 3, 4].map((i) => send('flood.one', { message: `flood ${i}` })));

@@ -20,6 +20,7 @@ import { queueForPoll } from '../poll/queue.ts';
 import type { AttemptRecorder } from './metrics.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { ConnectorState } from '../connectors/domain/evolve.ts';
+import type { ConnectorCircuitChanged } from '../connectors/domain/messages.ts';
 import { limitsOf, type ConnectorLimits } from '../connectors/domain/limits.ts';
 import type { TransformPool } from './transform/index.ts';
 import { OriginSlots } from './origin-slots.ts';
@@ -80,6 +81,18 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     let cached = connectorLimits.get(c.connectorId);
     if (!cached || cached.version !== c.version) connectorLimits.set(c.connectorId, cached = { version: c.version, limits: limitsOf(c.definition) });
     return { c, limits: cached.limits };
+  }
+
+  /** Folds an attempt into the connector's breaker; answers the event to record when its shown state changed (opened, closed after a probe). */
+  function recordConnector(k: { c: ConnectorState; limits: ConnectorLimits }, ok: boolean): ConnectorCircuitChanged | null {
+    const before = connectorBreakers.get(k.c.connectorId) ?? CLOSED;
+    const t = now();
+    const after = record(before, k.limits, ok, t);
+    connectorBreakers.set(k.c.connectorId, after);
+    const shown = after.state === 'half_open' ? 'open' : after.state;
+    if (shown === (k.c.circuit?.state ?? 'closed') && (shown !== 'open' || before.state === 'open')) return null;
+    return { type: 'ConnectorCircuitChanged', connectorId: k.c.connectorId, accountId: k.c.accountId, projectId: k.c.projectId,
+      version: k.c.version, state: shown, consecutiveFailures: after.failures, openUntil: after.openUntil, at: t };
   }
 
   function connectorAdmitted(k: { c: ConnectorState; limits: ConnectorLimits } | undefined): boolean {
@@ -255,8 +268,9 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       const outcome = await (tracing ? tracedAttempt(r, ep, m.trace) : attempt(r, ep));
       recordAttempt(outcome);
       const circuit = recordResult(ep, outcome.disposition === 'delivered');
-      if (k) connectorBreakers.set(k.c.connectorId, record(connectorBreakers.get(k.c.connectorId) ?? CLOSED, k.limits, outcome.disposition === 'delivered', now()));
+      const connectorCircuit = k && recordConnector(k, outcome.disposition === 'delivered');
       const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: outcome }];
+      if (connectorCircuit) out.push({ topic: d.topics.connectors, key: connectorCircuit.connectorId, event: connectorCircuit });
       if (circuit) out.push({ topic: d.topics.endpoints, key: circuit.endpointId, event: circuit });
       if (outcome.disposition !== 'retry') return out;
       const next: DeliveryRequested = { ...r, attempt: r.attempt + 1, dueAt: outcome.nextAttemptAt! };
