@@ -5,6 +5,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { addressAllowed, type AddressPolicy } from './address-policy.ts';
 import type { SendResult } from './domain/outcome.ts';
+import { bodiless, type HttpMethod } from './domain/messages.ts';
 
 const RESPONSE_BODY_MAX = 1024;
 
@@ -110,9 +111,12 @@ export class AgentPool {
   }
 }
 
-/** POSTs one delivery; never throws: every failure is classified into the result. */
+/**
+ * Sends one delivery (POST unless `method` says otherwise; GET and DELETE without a body); never
+ * throws: every failure is classified into the result.
+ */
 export async function send(
-  agent: Agent, url: string, headers: Record<string, string>, body: string, timeoutMs: number,
+  agent: Agent, url: string, headers: Record<string, string>, body: string, timeoutMs: number, method: HttpMethod = 'POST',
 ): Promise<SendResult> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
@@ -125,7 +129,7 @@ export async function send(
   try {
     const u = new URL(url);
     const res = await agent.request({
-      origin: u.origin, path: `${u.pathname}${u.search}`, method: 'POST', headers, body,
+      origin: u.origin, path: `${u.pathname}${u.search}`, method, headers, body: bodiless(method) ? null : body,
       headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: deadline.signal,
     });
     const responseBody = await readCapped(res.body);
