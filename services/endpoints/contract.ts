@@ -5,7 +5,8 @@ import { Page } from '../platform/http/page.ts';
 /** The endpoints room's HTTP contract: what its routes accept and answer. */
 
 const Fields = {
-  url: Type.String({ maxLength: 2048 }),
+  // Not for deliveryMode storage: its url is the bucket's (s3://bucket/prefix).
+  url: Type.Optional(Type.String({ maxLength: 2048 })),
   eventTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   // Non-null branch first: with type coercion on, ajv would otherwise coerce the value in the null branch.
