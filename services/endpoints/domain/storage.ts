@@ -62,7 +62,7 @@ export function sealStorageInput(input: unknown, seal: (plain: string) => string
 }
 
 /** The configuration as the API shows it: the credentials masked, never their ciphertext. */
-export function maskStorage(c: StorageConfig): Record<string, unknown> {
+export function maskStorage(c: StorageConfig): Omit<StorageConfig, 'credentials'> & { credentials: { accessKeyId: string; secretAccessKey: string } } {
   const { credentials, ...rest } = c;
   return { ...rest, credentials: { accessKeyId: credentials.accessKeyIdHint, secretAccessKey: MASK } };
 }
