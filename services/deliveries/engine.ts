@@ -27,6 +27,7 @@ import { OriginSlots } from './origin-slots.ts';
 import { CONNECTIONS_PER_ORIGIN, send, type AgentPool } from './sender.ts';
 import type { SendResult } from './domain/outcome.ts';
 import { tracing, type Span, type TraceHeaders } from '../platform/tracing/tracing.ts';
+import { StorageSinks } from './storage-sink.ts';
 
 /** One object for every delivery with a body (spread into its headers, never changed). */
 const CONTENT_TYPE = { 'content-type': 'application/json' } as const;
@@ -46,6 +47,8 @@ export type EngineDeps = {
   transforms: TransformPool;
   /** How many engine processes share the work (an endpoint's rate limit is split between them). */
   engines: () => number;
+  /** The storage sinks (deliveryMode storage); made on the first storage delivery when not given. */
+  sinks?: StorageSinks;
   /** Counts each attempt made (services/deliveries/metrics.ts); none in specs that do not look. */
   recordAttempt?: AttemptRecorder;
   timeoutMs?: number;
@@ -101,6 +104,8 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     connectorBreakers.set(k.c.connectorId, verdict.next);
     return verdict.allowed;
   }
+  // Made on the first storage delivery when not given: an engine with only HTTP endpoints never builds one.
+  let sinks = d.sinks;
 
   /** Sealed secrets are opened once per process. */
   const open = (sealed: string) => {
@@ -228,6 +233,18 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     return outcome;
   }
 
+  /**
+   * One delivery to a storage sink: written with its endpoint's batch, and recorded as an
+   * attempt to the object it went to. The rate limit and origin slots are HTTP's; a batch is one request.
+   */
+  async function stored(r: DeliveryRequested, ep: EndpointState): Promise<DeliveryAttempted> {
+    sinks ??= new StorageSinks((e) => d.agents.policy(e.config.allowedCidrs, e.config.blockedCidrs), open);
+    const at = now();
+    const { result, url } = await sinks.write(r, ep);
+    // No processing overhead is counted: the time is the batch's wait and the write.
+    return outcomeOf({ ...r, url }, ep, result, timing(at));
+  }
+
   /** An attempt that ended before the network (localOutcome), with our time spent on it. */
   function failedLocally(r: DeliveryRequested, ep: EndpointState, url: string, error: string, category: 'transform' | 'cancelled', at: number, t0: number) {
     return { ...localOutcome({ ...r, url }, ep, error, category, timing(at)), processingOverheadUs: Math.round((performance.now() - t0) * 1000) };
@@ -268,7 +285,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         if (!ctx.active()) throw new Error('partition revoked while holding');
         continue;
       }
-      const outcome = await (tracing ? tracedAttempt(r, ep, m.trace) : attempt(r, ep));
+      const outcome = await (ep?.config.deliveryMode === 'storage' ? stored(r, ep) : tracing ? tracedAttempt(r, ep, m.trace) : attempt(r, ep));
       recordAttempt(outcome);
       const circuit = recordResult(ep, outcome.disposition === 'delivered');
       const connectorCircuit = k && recordConnector(k, outcome.disposition === 'delivered');

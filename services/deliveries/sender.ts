@@ -24,7 +24,7 @@ export const CONNECTIONS_PER_ORIGIN = 64;
  * refused host is refused before any packet leaves (no TCP handshake, no TLS ClientHello), with
  * one error whatever the state of the port.
  */
-function checkedLookup(policy: AddressPolicy): LookupFunction {
+export function checkedLookup(policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
@@ -86,6 +86,11 @@ export class AgentPool {
     this.deployment = deployment;
     this.ca = extraCaPem ? [...rootCertificates, extraCaPem] : undefined;
     this.max = max;
+  }
+
+  /** The deployment's policy narrowed by an endpoint's lists (what its storage sink may reach, too). */
+  policy(allowedCidrs: readonly string[] = [], blockedCidrs: readonly string[] = []): AddressPolicy {
+    return { ...this.deployment, allowedCidrs, blockedCidrs };
   }
 
   get(allowedCidrs: readonly string[] = [], blockedCidrs: readonly string[] = [], cert?: ClientCert): Agent {
