@@ -17,6 +17,8 @@ export function connectorView(s: ConnectorState) {
     config: { ...config, ...JSON.parse(d.masked) }, template: parsed(d.template),
     eventTypes: d.eventTypes, filter: parsed(d.filter), categories: d.categories,
     severity_filter: d.severityFilter, alert_type_filter: d.alertTypeFilter, is_active: d.isActive,
+    circuit: { state: s.circuit?.state ?? 'closed', consecutiveFailures: s.circuit?.consecutiveFailures ?? 0,
+      openUntil: s.circuit?.openUntil ? iso(s.circuit.openUntil) : null, changedAt: s.circuit ? iso(s.circuit.changedAt) : null },
     version: s.version, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt),
   };
 }

@@ -2,6 +2,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { EndpointConfig } from '../../services/endpoints/domain/messages.ts';
+import { maskStorage, type StorageConfig } from '../../services/endpoints/domain/storage.ts';
 import type { EndpointState } from '../../services/endpoints/domain/evolve.ts';
 import type { Scope } from '../events/queries.ts';
 import { afterCursor, decodeCursor, toPage } from '../../services/platform/postgres/pagination.ts';
@@ -18,10 +19,10 @@ function certificateInfo(pem: string) {
   }
 }
 
-/** The configuration as the API shows it: filter and storageConfig as JSON values. */
+/** The configuration as the API shows it: filter and storageConfig as JSON values, storage credentials masked. */
 export function configView(c: EndpointConfig) {
   const { filter, storageConfig, ...rest } = c;
-  return { ...rest, filter: filter === null ? null : JSON.parse(filter), storageConfig: storageConfig === null ? null : JSON.parse(storageConfig) };
+  return { ...rest, filter: filter === null ? null : JSON.parse(filter), storageConfig: storageConfig === null ? null : maskStorage(JSON.parse(storageConfig) as StorageConfig) };
 }
 
 /** The public shape of an endpoint (secrets never included; see /secret). */
@@ -67,4 +68,11 @@ export async function endpointVersions(db: DatabasePool, endpointId: string, ver
     version: r.version, change: r.change, config: configView(r.config as EndpointConfig), paused: r.paused,
     rolledBackTo: r.rolled_back_to, createdAt: iso(r.at),
   }));
+}
+
+/** One version's configuration as stored (sealed credentials included): what a rollback restores. Never shown. */
+export async function endpointVersionConfig(db: DatabasePool, endpointId: string, version: number): Promise<EndpointConfig | null> {
+  const row = await db.maybeOne(sql.type(z.object({ config: z.unknown() }))`
+    SELECT config FROM endpoint_versions WHERE endpoint_id = ${endpointId} AND version = ${version}`);
+  return row ? (row.config as EndpointConfig) : null;
 }

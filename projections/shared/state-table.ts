@@ -24,11 +24,13 @@ const plain = (o: object) => JSON.parse(JSON.stringify(o));
 /** Folds `e` into the row of its aggregate: once per version, so a redelivered event changes nothing. */
 export async function foldInto<S extends Folded, E extends { version: number }>(
   tx: DatabaseTransactionConnection, t: StateTable<S>, id: string, e: E, evolve: (s: S | undefined, e: E) => S | undefined,
+  /** For an event that is no version (a connector's circuit): when it is stale instead of "not newer". */
+  stale?: (s: S) => boolean,
 ): Promise<void> {
   const table = sql.identifier([t.table]);
   const row = await tx.maybeOne(sql.type(z.object({ state: z.unknown() }))`SELECT state FROM ${table} WHERE id = ${id} FOR UPDATE`);
   const current = row?.state as S | undefined;
-  if (current && current.version >= e.version) return;
+  if (current && (stale ? stale(current) : current.version >= e.version)) return;
   const next = evolve(current, e);
   if (!next) return;
   await tx.query(sql.unsafe`

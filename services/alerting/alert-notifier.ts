@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Topics } from '../capabilities.ts';
-import type { DeliveryRequested } from '../deliveries/domain/messages.ts';
+import type { DeliveryRequested, HttpMethod } from '../deliveries/domain/messages.ts';
 import { sealedTarget } from '../deliveries/domain/sealed-target.ts';
 import { requestTopic } from '../events/router.ts';
 import type { BatchHandler, Outgoing } from '../platform/kafka/processor.ts';
@@ -12,7 +12,8 @@ import { receivesAlert } from '../connectors/domain/match.ts';
 import type { ConnectorMailSent, ConnectorNotificationFailed } from '../connectors/domain/messages.ts';
 import { openConfig, type MailNotification } from '../connectors/domain/notification.ts';
 import type { MailResult, SmtpConfig } from '../connectors/mail.ts';
-import { notificationId, sealedTargetOf } from '../connectors/notifier.ts';
+import { MAIL_RETRY_MS, notificationId, sealedTargetOf } from '../connectors/notifier.ts';
+import { MailUnavailableError, type Mailer } from '../platform/mail/mailer.ts';
 import { prepareNotification } from '../connectors/prepare.ts';
 import { render, templateContext } from '../connectors/templates.ts';
 import type { AlertRuleState } from './domain/evolve.ts';
@@ -28,6 +29,12 @@ const ALERT_PRIORITY = 1;
 export type AlertNotifierDeps = {
   topics: Topics; store: ConfigStore; open: (sealed: string) => string;
   sendMail: (config: SmtpConfig, mail: MailNotification) => Promise<MailResult>; now?: () => number;
+  /**
+   * The deployment's mailer (SMTP_URL, MAIL_FROM): an inline email action's relay. The operator's
+   * relay, not the tenant's (whose own relay is an email connector): a rule names recipients only.
+   */
+  mailer?: Pick<Mailer, 'send'>;
+  log?: (line: string) => void;
 };
 
 /**
@@ -40,12 +47,16 @@ export type AlertNotifierDeps = {
  */
 export function alertNotifierHandler(d: AlertNotifierDeps): BatchHandler {
   const now = d.now ?? Date.now;
+  const log = d.log ?? ((line: string) => console.error(line));
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-  function request(e: AlertEvent, url: string, body: unknown, key: string, t: number): Outgoing {
+  /** `body` is the payload as sent: a connector's rendered text, or a value sent as JSON. */
+  function request(e: AlertEvent, url: string, body: unknown, key: string, t: number, method: HttpMethod = 'POST'): Outgoing {
     const r: DeliveryRequested = {
       type: 'DeliveryRequested', dispatchId: randomUUID(), eventId: notificationId(e.alertId, key), accountId: e.accountId, projectId: e.projectId,
-      endpointId: null, eventType: e.type === 'AlertFired' ? 'alert.fired' : 'alert.resolved', url, payload: JSON.stringify(body), headers: {},
+      endpointId: null, eventType: e.type === 'AlertFired' ? 'alert.fired' : 'alert.resolved', url, payload: typeof body === 'string' ? body : JSON.stringify(body), headers: {},
       attempt: 1, maxAttempts: ALERT_MAX_ATTEMPTS, priority: ALERT_PRIORITY, dueAt: t, createdAt: e.at, fifo: false,
+      ...(method === 'POST' ? {} : { method }),
     };
     return { topic: requestTopic(d.topics, r, t), key: r.dispatchId, event: r };
   }
@@ -68,11 +79,43 @@ export function alertNotifierHandler(d: AlertNotifierDeps): BatchHandler {
     try { prepared = await prepareNotification(c, d.open, notice); } catch (err) {
       return [{ topic: d.topics.notifications, key: c.connectorId, event: { type: 'ConnectorNotificationFailed', ...base, error: `template failed: ${(err as Error).message}`, final: true } satisfies ConnectorNotificationFailed }];
     }
-    if (prepared.kind === 'http') return [request(e, sealedTargetOf(c), JSON.parse(prepared.body), c.connectorId, t)];
+    if (prepared.kind === 'http') {
+      const out = request(e, sealedTargetOf(c), prepared.body, c.connectorId, t, prepared.method);
+      (out.event as DeliveryRequested).connectorId = c.connectorId;
+      return [out];
+    }
     const r = await d.sendMail(openConfig(c.definition, d.open) as SmtpConfig, prepared);
     const event = r.ok ? { type: 'ConnectorMailSent', ...base, messageId: r.messageId ?? '' } satisfies ConnectorMailSent
       : { type: 'ConnectorNotificationFailed', ...base, error: r.error ?? 'mail not sent', final: true } satisfies ConnectorNotificationFailed;
     return [{ topic: d.topics.notifications, key: c.connectorId, event }];
+  }
+
+  /**
+   * An inline email action: one message to its recipients through the deployment's mailer, tried
+   * MAIL_RETRY_MS more times while the relay is away. Mail records no delivery (the engine speaks
+   * HTTP); a mail that could not go is logged, and the alert stays in the history either way.
+   */
+  async function emailed(e: AlertEvent, config: Record<string, unknown>, text: string): Promise<Outgoing[]> {
+    if (!d.mailer) { log(`mittr alert-notifier: alert ${e.alertId}: an email action, but no mailer here`); return []; }
+    const to = (config.to as string[]).join(', ');
+    const subject = (await subjectOf(e, config.subject)).replace(/[\r\n]+/g, ' ').slice(0, 998);
+    for (let attempt = 0; ; attempt++) {
+      try { await d.mailer.send({ to, subject, text }); return []; } catch (err) {
+        const wait = MAIL_RETRY_MS[attempt];
+        if (!(err instanceof MailUnavailableError) || wait === undefined) {
+          log(`mittr alert-notifier: alert ${e.alertId}: mail to ${to} not sent: ${(err as Error).message}`);
+          return [];
+        }
+        await sleep(wait);
+      }
+    }
+  }
+
+  async function subjectOf(e: AlertEvent, template: unknown): Promise<string> {
+    const fallback = `[Mittr] ${e.type === 'AlertResolved' ? 'Resolved' : 'Alert'}: ${e.ruleName}`;
+    // As the message's: a resolve says so in its own words, whatever the firing's template was.
+    if (typeof template !== 'string' || e.type === 'AlertResolved') return fallback;
+    try { return await render(template, templateContext({ eventType: alertFacts(e).type, eventId: e.alertId, payload: alertFacts(e), at: e.at })); } catch { return fallback; }
   }
 
   async function notify(e: AlertEvent, rule: AlertRuleState, t: number): Promise<Outgoing[]> {
@@ -93,7 +136,7 @@ export function alertNotifierHandler(d: AlertNotifierDeps): BatchHandler {
         return [request(e, String(a.config.url ?? PAGERDUTY_EVENTS_URL), pagerDutyEvent(e, routingKey, text, a.config.severity as string | undefined), rule.ruleId, t)];
       }
       case 'connector': return viaConnector(e, rule, t);
-      case 'email': return []; // refused at create time (rule.ts): mail goes through an email connector
+      case 'email': return emailed(e, a.config, text);
     }
   }
 

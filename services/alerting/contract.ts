@@ -17,7 +17,9 @@ const Condition = Type.Object({
   eventType: Type.Optional(Nullable(Type.String({ maxLength: 255, description: 'Only deliveries of this event type (not for queue_depth)' }))),
 });
 const Action = Type.Object({
-  type: OneOf(ACTION_TYPES, 'email: name an email connector instead (type connector)'),
+  type: OneOf(ACTION_TYPES, 'email: sent through the deployment\'s mail relay (SMTP_URL, from MAIL_FROM) to `to`; your own relay: an email connector (type connector)'),
+  to: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 254 }), { minItems: 1, maxItems: 50 }), Type.String({ maxLength: 4000 })], { description: 'email: the recipients, a list or one string separated by commas (1-50)' })),
+  subject: Type.Optional(Type.String({ maxLength: 998, description: 'email: a Go template for the subject; default "[Mittr] Alert: <rule>" / "[Mittr] Resolved: <rule>"' })),
   webhookUrl: Type.Optional(Type.String({ description: 'slack, webhook: where to POST (sealed at rest, masked on read)' })),
   channel: Type.Optional(Type.String()), username: Type.Optional(Type.String()), iconEmoji: Type.Optional(Type.String()),
   message: Type.Optional(Type.String({ maxLength: 4000, description: 'A Go template over value, threshold, rule, metric, severity ({{.value}}: rates in percent)' })),

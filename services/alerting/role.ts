@@ -4,6 +4,7 @@ import { TransactionalProcessor } from '../platform/kafka/processor.ts';
 import { createDb } from '../platform/postgres/db.ts';
 import type { RoleEnv } from '../platform/role-env.ts';
 import { sendConnectorMail } from '../connectors/mail.ts';
+import { createMailer } from '../platform/mail/mailer.ts';
 import { alertNotifierHandler } from './alert-notifier.ts';
 import { AlertEvaluator, EVALUATE_EVERY_MS } from './evaluator.ts';
 
@@ -21,7 +22,9 @@ export async function start({ config, kafka, serde, topics, store, secrets, grou
     everyMs: config.alerting?.evaluateEveryMs ?? EVALUATE_EVERY_MS, log: (msg) => console.error(msg),
   });
   const policy = { allowPrivateNetworks: config.allowPrivateNetworks, operatorCidrs: config.allowedCidrs, allowedCidrs: [], blockedCidrs: [] };
-  const handler = alertNotifierHandler({ topics, store, open: (s) => secrets.open(s), sendMail: (c, m) => sendConnectorMail(c, m, policy) });
+  const mailer = createMailer(config);
+  onStop(async () => mailer.close());
+  const handler = alertNotifierHandler({ topics, store, open: (s) => secrets.open(s), sendMail: (c, m) => sendConnectorMail(c, m, policy), mailer });
   const notifier = new TransactionalProcessor({ kafka, serde, groupId: group('alert-notifier'), topics: [topics.alerts], types: ['AlertFired', 'AlertResolved'], handler, setAsideTopic: topics.setAside });
   return [evaluator, notifier];
 }

@@ -45,6 +45,10 @@ export const Connector = Type.Object({
   template: Type.Unknown({ description: 'The connector\'s own templates, or null: the type\'s defaults' }),
   eventTypes: Type.Array(Type.String()), filter: Type.Unknown({ description: 'Filter rules, or null' }), categories: Type.Array(Type.String()),
   severity_filter: Type.Array(Type.String()), alert_type_filter: Nullable(Type.Array(Type.String())), is_active: Type.Boolean(),
+  circuit: Type.Object({
+    state: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]), consecutiveFailures: Type.Integer(),
+    openUntil: Nullable(DateTime), changedAt: Nullable(DateTime),
+  }, { description: 'The delivery engine\'s circuit breaker of this connector, as last recorded' }),
   version: Type.Integer(), createdAt: DateTime, updatedAt: DateTime,
 });
 export const ConnectorPage = Page(Connector);

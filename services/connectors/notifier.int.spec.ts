@@ -16,12 +16,13 @@ describe('the notifier: events to connectors, end to end', () => {
   const smtp = new RecordingSmtp();
   let slackUrl: string;
   let n = 0;
+  let cbHealthy = false;
   const send = (eventType: string, payload: Record<string, unknown>) =>
     call('POST', '/api/v1/events', { eventType, payload }, { 'x-idempotency-key': `n${++n}-${Date.now()}` });
 
   beforeAll(async () => {
     [slackUrl] = await Promise.all([slack.start(), smtp.start()]);
-    slack.responder = () => ({ status: 200, body: 'ok' });
+    slack.responder = (r) => ({ status: r.url === '/cb' && !cbHealthy ? 500 : 200, body: 'ok' });
     env = await startTestMittr();
     call = api(env.url, (await signup(env.url)).apiKey);
     const filter = [{ field: '$.data.amount', operator: 'gte', value: 100 }];
@@ -96,5 +97,60 @@ describe('the notifier: events to connectors, end to end', () => {
     expect(slack.received.some((r) => r.body.includes('not an order'))).toBe(false);
     // The template that blows its render limit sends nothing, and the others went on regardless.
     expect(slack.received.some((r) => r.url === '/never')).toBe(false);
+  });
+  it('sends a generic connector\'s notification with its own method: PUT with the rendered body and its headers, DELETE with none', async () => {
+    const generic = (name: string, method: string, extra: Record<string, unknown>) => call('POST', '/api/v1/connectors', { name, type: 'generic', eventTypes: ['sync.*'],
+      config: { url: `${slackUrl}/generic/${name}?k=1`, method, headers: { 'x-api-key': `key-${name}` }, ...extra } });
+    expect((await generic('put-sync', 'PUT', { bodyTemplate: '{"id":"{{.payload.id}}","kind":"{{.event_type}}"}' })).status).toBe(201);
+    expect((await generic('delete-sync', 'DELETE', {})).status).toBe(201);
+    const types = await call('GET', '/api/v1/connectors/types');
+    expect(types.body.data.find((x: { type: string }) => x.type === 'generic').required[1].values).toEqual(['POST', 'PUT', 'PATCH', 'GET', 'DELETE']);
+    expect((await send('sync.changed', { id: 'c-42' })).status).toBe(201);
+    const got = await slack.waitFor((rs) => rs.filter((r) => r.url.startsWith('/generic/')).length >= 2, 30_000);
+    const put = got.find((r) => r.url === '/generic/put-sync?k=1')!;
+    const del = got.find((r) => r.url === '/generic/delete-sync?k=1')!;
+    expect(put).toMatchObject({ method: 'PUT', body: '{"id":"c-42","kind":"sync.changed"}' });
+    expect(put.headers).toMatchObject({ 'x-api-key': 'key-put-sync', 'content-type': 'application/json' });
+    expect(put.headers['x-mittr-signature']).toBeDefined();
+    expect(del).toMatchObject({ method: 'DELETE', body: '' });
+    expect(del.headers['x-api-key']).toBe('key-delete-sync');
+    expect(del.headers['content-type']).toBeUndefined();
+    expect(del.headers['content-length'] ?? '0').toBe('0');
+    // And the test call sends the same method.
+    expect((await call('POST', '/api/v1/connectors/delete-sync/test')).body).toEqual({ success: true, status_code: 200, error: null });
+    expect(slack.received.filter((r) => r.url === '/generic/delete-sync?k=1').map((r) => r.method)).toEqual(['DELETE', 'DELETE']);
+  });
+  it('breaks a failing connector\'s deliveries on its own circuit (open, then one probe, closed) and paces a Slack connector at its 1/s', async () => {
+    expect((await call('POST', '/api/v1/connectors', { name: 'flaky', type: 'webhook', eventTypes: ['cb.*'],
+      config: { url: `${slackUrl}/cb`, circuitThreshold: 2, circuitResetSeconds: 2 } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/connectors', { name: 'paced', type: 'slack', eventTypes: ['flood.*'], config: { webhookUrl: `${slackUrl}/flood` } })).status).toBe(201);
+    const atCb = () => slack.received.filter((r) => r.url === '/cb');
+    await send('cb.failed', { n: 1 });
+    // Attempt 1 and its retry ~1 s later fail: two consecutive failures open the circuit.
+    await slack.waitFor(() => atCb().length === 2, 15_000);
+    const openedAt = Date.now();
+    // The connector's GET shows its circuit open (recorded by the engine, read from the read model).
+    const open = await eventually(async () => { const c = (await call('GET', '/api/v1/connectors/flaky')).body; return c.circuit?.state === 'open' && c; }, 10_000);
+    expect(open.circuit).toMatchObject({ state: 'open', consecutiveFailures: 2 });
+    expect(Date.parse(open.circuit.openUntil)).toBeGreaterThan(Date.parse(open.circuit.changedAt));
+    await new Promise((r) => setTimeout(r, 200));
+    await send('cb.failed', { n: 2 });
+    // Open: the new notification is held (not sent, no attempt burned), as are the first one's retries.
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(atCb()).toHaveLength(2);
+    cbHealthy = true;
+    // After the reset one probe goes; it succeeds, the circuit closes, and both notifications are delivered.
+    await slack.waitFor(() => new Set(atCb().slice(2).map((r) => r.headers['x-mittr-event-id'])).size === 2, 30_000);
+    expect(atCb()[2]!.at - openedAt).toBeGreaterThanOrEqual(1_500);
+    expect(JSON.parse(atCb().at(-1)!.body)).toHaveProperty('n');
+    await eventually(async () => (await call('GET', '/api/v1/connectors/flaky')).body.circuit.state === 'closed', 10_000);
+
+    // A flood at the Slack connector: four events at once leave the engine about a second apart.
+    await Promise.all([1, 2, 3, 4].map((i) => send('flood.one', { message: `flood ${i}` })));
+    const flood = (await slack.waitFor((rs) => rs.filter((r) => r.url === '/flood').length === 4, 30_000)).filter((r) => r.url === '/flood');
+    const gaps = flood.slice(1).map((r, i) => r.at - flood[i]!.at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(850);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.received.filter((r) => r.url === '/flood')).toHaveLength(4);
   });
 });

@@ -99,6 +99,7 @@ export function notifierHandler(d: NotifierDeps): BatchHandler {
       // The connector's headers travel sealed with its URL (sealedTargetOf), not in the clear here.
       endpointId: null, eventType: e.eventType, url: sealedTargetOf(c), payload: prepared.body, headers: {},
       attempt: 1, maxAttempts: CONNECTOR_MAX_ATTEMPTS, priority: e.priority, dueAt: t, createdAt: e.createdAt, fifo: false,
+      ...(prepared.method === 'POST' ? {} : { method: prepared.method }), connectorId: c.connectorId,
     };
     return [{ topic: requestTopic(d.topics, request, t), key: request.dispatchId, event: request }];
   }

@@ -29,7 +29,7 @@ describe('connectors: CRUD by name or id, secrets masked, the test call', () => 
     const res = await call('GET', '/api/v1/connectors/types');
     expect(res.status).toBe(200);
     expect(res.body.data.map((t: { type: string }) => t.type)).toEqual(['slack', 'discord', 'teams', 'email', 'webhook', 'zapier', 'generic']);
-    expect(res.body.data.find((t: { type: string }) => t.type === 'generic')).toMatchObject({ required: [{ name: 'url', secret: true }, { name: 'method' }], optional: [{ name: 'headers' }, { name: 'bodyTemplate' }] });
+    expect(res.body.data.find((t: { type: string }) => t.type === 'generic')).toMatchObject({ required: [{ name: 'url', secret: true }, { name: 'method' }], optional: [{ name: 'headers' }, { name: 'bodyTemplate' }, { name: 'rateLimitPerSec', kind: 'number' }, { name: 'circuitThreshold' }, { name: 'circuitResetSeconds' }] });
     expect(res.body.data.find((t: { type: string }) => t.type === 'email').defaultTemplate).toMatchObject({ subject: '[Mittr] {{.event_type}}' });
   });
 

@@ -1,6 +1,6 @@
 import type { ConfigSlice } from '../platform/state/config-store.ts';
 import { CONNECTOR_EVENT_TYPES, type ConnectorEvent } from './domain/messages.ts';
-import { evolve, type ConnectorState } from './domain/evolve.ts';
+import { evolve, staleCircuit, type ConnectorState } from './domain/evolve.ts';
 
 /** Every connector, as the API (names, plan counts) and the notifier (who receives what) keep them. */
 export class ConnectorsState implements ConfigSlice {
@@ -14,7 +14,7 @@ export class ConnectorsState implements ConfigSlice {
 
   apply(e: ConnectorEvent): void {
     const current = this.connectors.get(e.connectorId);
-    if (current && e.version <= current.version) return; // the API applied it already
+    if (current && (e.type === 'ConnectorCircuitChanged' ? staleCircuit(current, e) : e.version <= current.version)) return; // the API applied it already
     const next = evolve(current, e);
     if (!next) return;
     this.connectors.set(e.connectorId, next);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressPolicy } from '../deliveries/address-policy.ts';
+import { bodiless } from '../deliveries/domain/messages.ts';
 import { send, type AgentPool } from '../deliveries/sender.ts';
 import type { ConnectorState } from './domain/evolve.ts';
 import { openConfig } from './domain/notification.ts';
@@ -27,8 +28,8 @@ export async function testConnector(c: ConnectorState, deps: { open: (s: string)
     const r = await sendConnectorMail(openConfig(c.definition, deps.open) as SmtpConfig, n, deps.policy);
     return { success: r.ok, status_code: r.statusCode, error: r.error };
   }
-  const headers = { ...n.headers, 'content-type': 'application/json', 'user-agent': 'mittr/0.1' };
-  const r = await send(deps.agents.get(), n.url, headers, n.body, TEST_TIMEOUT_MS);
+  const headers = { ...n.headers, ...(bodiless(n.method) ? {} : { 'content-type': 'application/json' }), 'user-agent': 'mittr/0.1' };
+  const r = await send(deps.agents.get(), n.url, headers, n.body, TEST_TIMEOUT_MS, n.method);
   if (r.statusCode === null) return { success: false, status_code: null, error: r.error || 'no answer' };
   const ok = r.statusCode >= 200 && r.statusCode < 300;
   return { success: ok, status_code: r.statusCode, error: ok ? null : `HTTP ${r.statusCode}${r.responseBody ? `: ${r.responseBody.slice(0, 200)}` : ''}` };

@@ -9,6 +9,7 @@ import { deliveryMetrics } from './metrics.ts';
 import { RateLimitPublisher } from './rate-limit-snapshots.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { AgentPool } from './sender.ts';
+import { StorageSinks } from './storage-sink.ts';
 import { TransformPool } from './transform/index.ts';
 
 /** The deliver role: one engine consumer per lane, sending over address-checked connections. */
@@ -25,7 +26,9 @@ export async function start({ config, kafka, serde, topics, store, secrets, grou
   const snapshots = new RateLimitPublisher(kafka, topics.rateLimits, limiter);
   await snapshots.start();
   onStop(() => snapshots.stop());
-  const handler = engineHandler({ topics, agents, store, secrets, limiter, transforms, engines: () => engines.size,
+  const sinks = new StorageSinks((ep) => agents.policy(ep.config.allowedCidrs, ep.config.blockedCidrs), (sealed) => secrets.open(sealed));
+  onStop(async () => sinks.close());
+  const handler = engineHandler({ topics, agents, store, secrets, limiter, transforms, sinks, engines: () => engines.size,
     recordAttempt: deliveryMetrics(metrics.registry) });
   // One consumer per priority lane (ARCHITECTURE 8): a backlog in one lane never stands in
   // front of another; each lane's share of held deliveries is weighted.

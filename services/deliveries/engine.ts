@@ -6,7 +6,7 @@ import type { RetryPolicy } from './domain/retry.ts';
 import { parseSealedTarget, type SealedTarget } from './domain/sealed-target.ts';
 import { signatureHeaders } from './domain/signing.ts';
 import { sendableHeaders } from './domain/delivery-headers.ts';
-import type { DeliveryAttempted, DeliveryRequested } from './domain/messages.ts';
+import { bodiless, type DeliveryAttempted, type DeliveryRequested } from './domain/messages.ts';
 import type { HandlerContext, KeyedHandler } from '../platform/kafka/parallel-processor.ts';
 import type { Incoming, Outgoing } from '../platform/kafka/processor.ts';
 import { type Topics } from '../capabilities.ts';
@@ -18,13 +18,19 @@ import type { ConfigStore } from '../platform/state/config-store.ts';
 import { circuitChange, localFailure, localOutcome, outcomeOf, type AttemptTiming } from './domain/outcome.ts';
 import { queueForPoll } from '../poll/queue.ts';
 import type { AttemptRecorder } from './metrics.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import type { ConnectorState } from '../connectors/domain/evolve.ts';
+import type { ConnectorCircuitChanged } from '../connectors/domain/messages.ts';
+import { limitsOf, type ConnectorLimits } from '../connectors/domain/limits.ts';
 import type { TransformPool } from './transform/index.ts';
 import { OriginSlots } from './origin-slots.ts';
 import { CONNECTIONS_PER_ORIGIN, send, type AgentPool } from './sender.ts';
 import type { SendResult } from './domain/outcome.ts';
 import { tracing, type Span, type TraceHeaders } from '../platform/tracing/tracing.ts';
+import { StorageSinks } from './storage-sink.ts';
 
+/** One object for every delivery with a body (spread into its headers, never changed). */
+const CONTENT_TYPE = { 'content-type': 'application/json' } as const;
 /** How soon a held delivery (paused endpoint, open circuit) is looked at again. */
 const HOLD_RECHECK_MS = 5_000;
 /** A FIFO key holding in place re-checks this often. */
@@ -41,6 +47,8 @@ export type EngineDeps = {
   transforms: TransformPool;
   /** How many engine processes share the work (an endpoint's rate limit is split between them). */
   engines: () => number;
+  /** The storage sinks (deliveryMode storage); made on the first storage delivery when not given. */
+  sinks?: StorageSinks;
   /** Counts each attempt made (services/deliveries/metrics.ts); none in specs that do not look. */
   recordAttempt?: AttemptRecorder;
   timeoutMs?: number;
@@ -63,6 +71,41 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
   const opened = new Map<string, string>();
   const breakers = new Map<string, Breaker>();
   const slots = new OriginSlots(CONNECTIONS_PER_ORIGIN);
+  // Connectors' own breakers and pacing, apart from the endpoints' (and from the rate-limit metrics, which are endpoints').
+  const connectorBreakers = new Map<string, Breaker>();
+  const connectorPaces = new RateLimiter();
+  const connectorLimits = new Map<string, { version: number; limits: ConnectorLimits }>();
+
+  /** The connector of a notification (undefined for any other delivery), and its limits, parsed once per version. */
+  function connectorOf(r: DeliveryRequested): { c: ConnectorState; limits: ConnectorLimits } | undefined {
+    if (!r.connectorId) return undefined;
+    const c = d.store.state.connectors.get(r.connectorId);
+    if (!c) return undefined;
+    let cached = connectorLimits.get(c.connectorId);
+    if (!cached || cached.version !== c.version) connectorLimits.set(c.connectorId, cached = { version: c.version, limits: limitsOf(c.definition) });
+    return { c, limits: cached.limits };
+  }
+
+  /** Folds an attempt into the connector's breaker; answers the event to record when its shown state changed (opened, closed after a probe). */
+  function recordConnector(k: { c: ConnectorState; limits: ConnectorLimits }, ok: boolean): ConnectorCircuitChanged | null {
+    const before = connectorBreakers.get(k.c.connectorId) ?? CLOSED;
+    const t = now();
+    const after = record(before, k.limits, ok, t);
+    connectorBreakers.set(k.c.connectorId, after);
+    const shown = after.state === 'half_open' ? 'open' : after.state;
+    if (shown === (k.c.circuit?.state ?? 'closed') && (shown !== 'open' || before.state === 'open')) return null;
+    return { type: 'ConnectorCircuitChanged', connectorId: k.c.connectorId, accountId: k.c.accountId, projectId: k.c.projectId,
+      version: k.c.version, state: shown, consecutiveFailures: after.failures, openUntil: after.openUntil, at: t };
+  }
+
+  function connectorAdmitted(k: { c: ConnectorState; limits: ConnectorLimits } | undefined): boolean {
+    if (!k) return true;
+    const verdict = admit(connectorBreakers.get(k.c.connectorId) ?? CLOSED, k.limits, now());
+    connectorBreakers.set(k.c.connectorId, verdict.next);
+    return verdict.allowed;
+  }
+  // Made on the first storage delivery when not given: an engine with only HTTP endpoints never builds one.
+  let sinks = d.sinks;
 
   /** Sealed secrets are opened once per process. */
   const open = (sealed: string) => {
@@ -127,6 +170,9 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const limit = ep?.config.rateLimitPerSec;
     const paced = ep && d.limiter.acquire(ep.endpointId, limit ? limit / Math.max(1, d.engines()) : 0);
     if (paced) await paced;
+    const k = r.connectorId ? connectorOf(r) : undefined;
+    const connectorPaced = k && k.limits.perSecond > 0 && connectorPaces.acquire(k.c.connectorId, k.limits.perSecond / Math.max(1, d.engines()));
+    if (connectorPaced) await connectorPaced;
     const sealed = ep ? null : parseSealedTarget(r.url);
     return slots.run(ep?.config.url ?? sealed?.masked ?? r.url, SLOT_PRIORITY[laneOf(r.priority)], () => attemptNow(r, ep, sealed, span));
   }
@@ -166,9 +212,10 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       url = t.url;
     }
     // Signed after the transformation, over the exact bytes sent; signature headers cannot be overridden.
+    const method = r.method ?? 'POST';
     const headers: Record<string, string> = {
       ...userHeaders,
-      'content-type': 'application/json',
+      ...(bodiless(method) ? undefined : CONTENT_TYPE),
       'user-agent': 'mittr/0.1',
       ...signatureHeaders({ secrets: await secretsOf(r, ep, at), eventId: r.eventId, timestampSec: Math.floor(at / 1000), body }),
     };
@@ -177,13 +224,25 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
         ep.mtlsCertPem && ep.mtlsKeyEnc ? { certPem: ep.mtlsCertPem, keyPem: open(ep.mtlsKeyEnc) } : undefined)
       : d.agents.get();
     // Tracing on: the request is a client span, and the receiver gets it as its W3C parent.
-    const client = span && clientSpan(span, sealed?.masked ?? url, headers);
-    const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000);
+    const client = span && clientSpan(span, method, sealed?.masked ?? url, headers);
+    const result = await send(agent, url, headers, body, ep?.config.timeoutMs ?? d.timeoutMs ?? 30_000, method);
     if (client) endClientSpan(client, result);
     // A sealed target is recorded as its masked form: the attempt is kept forever, the credential is not.
     const outcome = outcomeOf({ ...r, url: sealed?.masked ?? url }, ep, result, timing(at));
     outcome.processingOverheadUs = Math.max(0, Math.round((performance.now() - t0) * 1000 - (result.durationUs ?? result.durationMs * 1000)));
     return outcome;
+  }
+
+  /**
+   * One delivery to a storage sink: written with its endpoint's batch, and recorded as an
+   * attempt to the object it went to. The rate limit and origin slots are HTTP's; a batch is one request.
+   */
+  async function stored(r: DeliveryRequested, ep: EndpointState): Promise<DeliveryAttempted> {
+    sinks ??= new StorageSinks((e) => d.agents.policy(e.config.allowedCidrs, e.config.blockedCidrs), open);
+    const at = now();
+    const { result, url } = await sinks.write(r, ep);
+    // No processing overhead is counted: the time is the batch's wait and the write.
+    return outcomeOf({ ...r, url }, ep, result, timing(at));
   }
 
   /** An attempt that ended before the network (localOutcome), with our time spent on it. */
@@ -218,16 +277,20 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
       }
       if (ep?.config.deliveryMode === 'poll') return [queueForPoll(d.topics, r, ep, now())];
       const fifo = ep?.config.fifo ?? false;
+      const k = r.connectorId ? connectorOf(r) : undefined;
+      if (!connectorAdmitted(k)) return [park(m, r)];
       if (!admitted(ep)) {
         if (!fifo) return [park(m, r)];
         await holdInPlace(() => { const cur = d.store.state.endpoints.get(ep!.endpointId); return !erased() && (!cur || !admitted(cur)); }, ctx);
         if (!ctx.active()) throw new Error('partition revoked while holding');
         continue;
       }
-      const outcome = await (tracing ? tracedAttempt(r, ep, m.trace) : attempt(r, ep));
+      const outcome = await (ep?.config.deliveryMode === 'storage' ? stored(r, ep) : tracing ? tracedAttempt(r, ep, m.trace) : attempt(r, ep));
       recordAttempt(outcome);
       const circuit = recordResult(ep, outcome.disposition === 'delivered');
+      const connectorCircuit = k && recordConnector(k, outcome.disposition === 'delivered');
       const out: Outgoing[] = [{ topic: d.topics.outcomes, key: r.eventId, event: outcome }];
+      if (connectorCircuit) out.push({ topic: d.topics.connectors, key: connectorCircuit.connectorId, event: connectorCircuit });
       if (circuit) out.push({ topic: d.topics.endpoints, key: circuit.endpointId, event: circuit });
       if (outcome.disposition !== 'retry') return out;
       const next: DeliveryRequested = { ...r, attempt: r.attempt + 1, dueAt: outcome.nextAttemptAt! };
@@ -242,11 +305,11 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
 }
 
 /** The HTTP client span of an attempt; its W3C headers go into the request's, in place of any a tenant set. */
-function clientSpan(attempt: Span, url: string, headers: Record<string, string>): Span {
+function clientSpan(attempt: Span, method: string, url: string, headers: Record<string, string>): Span {
   const u = new URL(url);
   // The query is left out: receivers' URLs often carry a token there.
-  const client = tracing!.start('POST', 'client', attempt, {
-    'http.request.method': 'POST', 'url.full': `${u.origin}${u.pathname}`, 'server.address': u.hostname,
+  const client = tracing!.start(method, 'client', attempt, {
+    'http.request.method': method, 'url.full': `${u.origin}${u.pathname}`, 'server.address': u.hostname,
     'server.port': Number(u.port) || (u.protocol === 'https:' ? 443 : 80),
   });
   // One traceparent on the wire (W3C: several make it invalid), whatever case a tenant's header had.

@@ -5,6 +5,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, errors as undiciErrors } from 'undici';
 import { addressAllowed, type AddressPolicy } from './address-policy.ts';
 import type { SendResult } from './domain/outcome.ts';
+import { bodiless, type HttpMethod } from './domain/messages.ts';
 
 const RESPONSE_BODY_MAX = 1024;
 
@@ -23,7 +24,7 @@ export const CONNECTIONS_PER_ORIGIN = 64;
  * refused host is refused before any packet leaves (no TCP handshake, no TLS ClientHello), with
  * one error whatever the state of the port.
  */
-function checkedLookup(policy: AddressPolicy): LookupFunction {
+export function checkedLookup(policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
@@ -87,6 +88,11 @@ export class AgentPool {
     this.max = max;
   }
 
+  /** The deployment's policy narrowed by an endpoint's lists (what its storage sink may reach, too). */
+  policy(allowedCidrs: readonly string[] = [], blockedCidrs: readonly string[] = []): AddressPolicy {
+    return { ...this.deployment, allowedCidrs, blockedCidrs };
+  }
+
   get(allowedCidrs: readonly string[] = [], blockedCidrs: readonly string[] = [], cert?: ClientCert): Agent {
     const key = JSON.stringify([allowedCidrs, blockedCidrs, cert ? createHash('sha256').update(cert.certPem).digest('hex') : null]);
     let agent = this.agents.get(key);
@@ -110,9 +116,12 @@ export class AgentPool {
   }
 }
 
-/** POSTs one delivery; never throws: every failure is classified into the result. */
+/**
+ * Sends one delivery (POST unless `method` says otherwise; GET and DELETE without a body); never
+ * throws: every failure is classified into the result.
+ */
 export async function send(
-  agent: Agent, url: string, headers: Record<string, string>, body: string, timeoutMs: number,
+  agent: Agent, url: string, headers: Record<string, string>, body: string, timeoutMs: number, method: HttpMethod = 'POST',
 ): Promise<SendResult> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
@@ -125,7 +134,7 @@ export async function send(
   try {
     const u = new URL(url);
     const res = await agent.request({
-      origin: u.origin, path: `${u.pathname}${u.search}`, method: 'POST', headers, body,
+      origin: u.origin, path: `${u.pathname}${u.search}`, method, headers, body: bodiless(method) ? null : body,
       headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: deadline.signal,
     });
     const responseBody = await readCapped(res.body);

@@ -9,6 +9,8 @@ import type { PlanNotice } from '../plans/domain/endpoint-rate.ts';
 import { decideWithNotices, type EndpointCommand } from './domain/decide.ts';
 import { evolve, type EndpointState } from './domain/evolve.ts';
 import { EndpointVersions } from './reservations.ts';
+import type { EndpointInput } from './domain/config.ts';
+import { sealStorageInput } from './domain/storage.ts';
 
 const uuid = z.uuid();
 
@@ -70,5 +72,10 @@ export function endpointCommands(ctx: ApiContext) {
     return { signingSecretSource: own ? 'endpoint' as const : 'global' as const, ...secretView(ctx.secrets, own ? s : accountOf(p), Date.now()) };
   }
 
-  return { found, run, runWithNotices, mtlsCommand, accountOf, secretsOf };
+  /** The input with a storage sink's credentials sealed: the decider and the log only see ciphertext. */
+  function sealInput(input: EndpointInput): EndpointInput {
+    return input.storageConfig === undefined ? input : { ...input, storageConfig: sealStorageInput(input.storageConfig, (p) => ctx.secrets.seal(p)) };
+  }
+
+  return { found, run, runWithNotices, mtlsCommand, accountOf, secretsOf, sealInput };
 }

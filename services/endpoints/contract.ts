@@ -4,8 +4,31 @@ import { Page } from '../platform/http/page.ts';
 
 /** The endpoints room's HTTP contract: what its routes accept and answer. */
 
+/**
+ * A storage sink (deliveryMode storage, services/endpoints/domain/storage.ts). Ranges and formats
+ * are the decider's, so that a bad value answers a 400 that names the rule.
+ */
+const StorageInput = Type.Object({
+  bucket: Type.String({ maxLength: 63, description: 'The S3 bucket' }),
+  prefix: Type.Optional(Type.String({ maxLength: 512, description: 'Key prefix of every object (default empty)' })),
+  region: Type.Optional(Type.String({ maxLength: 64, description: 'Default us-east-1' })),
+  endpoint: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()], { description: 'An S3-compatible server\'s URL (path-style); null for AWS S3. Reached under the deployment\'s outbound policy' })),
+  format: Type.Optional(Type.String({ description: 'ndjson (default: one record a line) or json (an array)' })),
+  batchSize: Type.Optional(Type.Integer({ description: 'Deliveries per object, 1-10000 (default 100)' })),
+  maxWaitMs: Type.Optional(Type.Integer({ description: 'Longest wait for a batch to fill, 0-300000 ms (default 1000)' })),
+  credentials: Type.Optional(Type.Object({
+    accessKeyId: Type.Optional(Type.String({ maxLength: 256 })), secretAccessKey: Type.Optional(Type.String({ maxLength: 256 })),
+  }, { description: 'Required on create; encrypted at rest, never shown again. Left out on a change, the current ones stay' })),
+});
+const StorageView = Type.Object({
+  bucket: Type.String(), prefix: Type.String(), region: Type.String(), endpoint: Nullable(Type.String()), format: Type.String(),
+  batchSize: Type.Integer(), maxWaitMs: Type.Integer(),
+  credentials: Type.Object({ accessKeyId: Type.String({ description: 'Masked: its last four characters' }), secretAccessKey: Type.String({ description: 'Always ****' }) }),
+});
+
 const Fields = {
-  url: Type.String({ maxLength: 2048 }),
+  // Not for deliveryMode storage: its url is the bucket's (s3://bucket/prefix).
+  url: Type.Optional(Type.String({ maxLength: 2048 })),
   eventTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 }),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   // Non-null branch first: with type coercion on, ajv would otherwise coerce the value in the null branch.
@@ -25,7 +48,7 @@ const Fields = {
   allowedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
   blockedCidrs: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
   deliveryMode: Type.Optional(Type.String()),
-  storageConfig: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+  storageConfig: Type.Optional(Type.Union([StorageInput, Type.Null()])),
   signingSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
   mtlsCert: Type.Optional(Type.String({ maxLength: 65_536 })),
   mtlsKey: Type.Optional(Type.String({ maxLength: 65_536 })),
@@ -53,7 +76,7 @@ export const ConfigView = Type.Object({
   retryBackoffMax: Type.Integer(), retryBackoffMult: Type.Number(), timeoutMs: Type.Integer(), rateLimitPerSec: Type.Integer(),
   circuitThreshold: Type.Integer(), circuitResetMs: Type.Integer(), customHeaders: Type.Record(Type.String(), Type.String()),
   allowedCidrs: Type.Array(Type.String()), blockedCidrs: Type.Array(Type.String()), deliveryMode: Type.String(),
-  storageConfig: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  storageConfig: Nullable(StorageView),
 });
 
 const Mtls = Type.Object({

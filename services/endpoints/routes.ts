@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { z } from 'zod';
-import { endpointVersions, endpointView, getEndpoint, listEndpoints } from '../../projections/endpoints/queries.ts';
+import { endpointVersionConfig, endpointVersions, endpointView, getEndpoint, listEndpoints } from '../../projections/endpoints/queries.ts';
 import { assertPemPair, diffConfigs, type EndpointInput } from './domain/config.ts';
-import type { EndpointConfig } from './domain/messages.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { Principal } from '../platform/http/principal.ts';
 import { newSigningSecret } from '../platform/security/secrets.ts';
@@ -23,7 +22,7 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 /** Endpoints: an event-sourced aggregate; every change is a version on the endpoints topic. */
 export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
-  const { found, run, runWithNotices, mtlsCommand, accountOf, secretsOf } = endpointCommands(ctx);
+  const { found, run, runWithNotices, mtlsCommand, accountOf, secretsOf, sealInput } = endpointCommands(ctx);
 
   async function versionsOf(p: Principal, id: string, n?: number) {
     found(p, id);
@@ -37,7 +36,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       if (mtlsCert !== undefined) assertPemPair(mtlsCert, mtlsKey!);
       // Without a secret of its own, the workspace's global secret signs it (it overrides).
       const created = await runWithNotices(undefined, {
-        type: 'Create', endpointId: randomUUID(), ...req.principal, input: input as EndpointInput,
+        type: 'Create', endpointId: randomUUID(), ...req.principal, input: sealInput(input as EndpointInput),
         signingSecretEnc: signingSecret === undefined ? '' : ctx.secrets.seal(signingSecret),
       });
       let state = created.state;
@@ -63,7 +62,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
       if (signingSecret !== undefined) throw new DomainError('VALIDATION_ERROR', 'change the signing secret with POST /endpoints/{id}/secret/rotate');
       if (mtlsCert !== undefined || mtlsKey !== undefined) throw new DomainError('VALIDATION_ERROR', 'set the client certificate with POST /endpoints/{id}/mtls');
-      const { state, notices } = await runWithNotices(found(req.principal, req.params.id), { type: 'Update', input: input as EndpointInput });
+      const { state, notices } = await runWithNotices(found(req.principal, req.params.id), { type: 'Update', input: sealInput(input as EndpointInput) });
       return { ...endpointView(state!), notices };
     });
 
@@ -109,19 +108,10 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     });
     app.post('/endpoints/:id/versions/:n/rollback', { schema: contract(op('Roll an endpoint back to a version (a new version with its configuration)', write, [409]), { params: VersionParams, response: { 200: Endpoint } }) }, async (req) => {
       const s = found(req.principal, req.params.id);
-      const [v] = await versionsOf(req.principal, s.endpointId, req.params.n);
-      const config = v ? configFromView(v.config) : undefined;
+      // The stored configuration, not the view: the view's storage credentials are masked.
+      const config = (await readYourWrites(ctx, s.endpointId, () => endpointVersionConfig(ctx.db, s.endpointId, req.params.n))) ?? undefined;
       const { state, notices } = await runWithNotices(s, { type: 'Rollback', toVersion: req.params.n, config });
       return { ...endpointView(state!), notices };
     });
-  };
-}
-
-/** Back from the API's view of a configuration to the stored one. */
-function configFromView(v: Record<string, unknown>): EndpointConfig {
-  return {
-    ...(v as unknown as EndpointConfig),
-    filter: v.filter === null || v.filter === undefined ? null : JSON.stringify(v.filter),
-    storageConfig: v.storageConfig === null || v.storageConfig === undefined ? null : JSON.stringify(v.storageConfig),
   };
 }

@@ -7287,7 +7287,19 @@ export interface paths {
                                 blockedCidrs: string[];
                                 deliveryMode: string;
                                 storageConfig: {
-                                    [key: string]: unknown;
+                                    bucket: string;
+                                    prefix: string;
+                                    region: string;
+                                    endpoint: string | null;
+                                    format: string;
+                                    batchSize: number;
+                                    maxWaitMs: number;
+                                    credentials: {
+                                        /** @description Masked: its last four characters */
+                                        accessKeyId: string;
+                                        /** @description Always **** */
+                                        secretAccessKey: string;
+                                    };
                                 } | null;
                                 status: "active" | "paused";
                                 paused: boolean;
@@ -7426,7 +7438,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        url: string;
+                        url?: string;
                         eventTypes: string[];
                         description?: string;
                         filter?: unknown[] | null;
@@ -7448,7 +7460,25 @@ export interface paths {
                         blockedCidrs?: string[];
                         deliveryMode?: string;
                         storageConfig?: {
-                            [key: string]: unknown;
+                            /** @description The S3 bucket */
+                            bucket: string;
+                            /** @description Key prefix of every object (default empty) */
+                            prefix?: string;
+                            /** @description Default us-east-1 */
+                            region?: string;
+                            /** @description An S3-compatible server's URL (path-style); null for AWS S3. Reached under the deployment's outbound policy */
+                            endpoint?: string | null;
+                            /** @description ndjson (default: one record a line) or json (an array) */
+                            format?: string;
+                            /** @description Deliveries per object, 1-10000 (default 100) */
+                            batchSize?: number;
+                            /** @description Longest wait for a batch to fill, 0-300000 ms (default 1000) */
+                            maxWaitMs?: number;
+                            /** @description Required on create; encrypted at rest, never shown again. Left out on a change, the current ones stay */
+                            credentials?: {
+                                accessKeyId?: string;
+                                secretAccessKey?: string;
+                            };
                         } | null;
                         signingSecret?: string;
                         mtlsCert?: string;
@@ -7488,7 +7518,19 @@ export interface paths {
                             blockedCidrs: string[];
                             deliveryMode: string;
                             storageConfig: {
-                                [key: string]: unknown;
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
                             } | null;
                             status: "active" | "paused";
                             paused: boolean;
@@ -7694,7 +7736,19 @@ export interface paths {
                             blockedCidrs: string[];
                             deliveryMode: string;
                             storageConfig: {
-                                [key: string]: unknown;
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
                             } | null;
                             status: "active" | "paused";
                             paused: boolean;
@@ -7988,7 +8042,25 @@ export interface paths {
                         blockedCidrs?: string[];
                         deliveryMode?: string;
                         storageConfig?: {
-                            [key: string]: unknown;
+                            /** @description The S3 bucket */
+                            bucket: string;
+                            /** @description Key prefix of every object (default empty) */
+                            prefix?: string;
+                            /** @description Default us-east-1 */
+                            region?: string;
+                            /** @description An S3-compatible server's URL (path-style); null for AWS S3. Reached under the deployment's outbound policy */
+                            endpoint?: string | null;
+                            /** @description ndjson (default: one record a line) or json (an array) */
+                            format?: string;
+                            /** @description Deliveries per object, 1-10000 (default 100) */
+                            batchSize?: number;
+                            /** @description Longest wait for a batch to fill, 0-300000 ms (default 1000) */
+                            maxWaitMs?: number;
+                            /** @description Required on create; encrypted at rest, never shown again. Left out on a change, the current ones stay */
+                            credentials?: {
+                                accessKeyId?: string;
+                                secretAccessKey?: string;
+                            };
                         } | null;
                         signingSecret?: string;
                         mtlsCert?: string;
@@ -8028,7 +8100,19 @@ export interface paths {
                             blockedCidrs: string[];
                             deliveryMode: string;
                             storageConfig: {
-                                [key: string]: unknown;
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
                             } | null;
                             status: "active" | "paused";
                             paused: boolean;
@@ -8246,7 +8330,19 @@ export interface paths {
                             blockedCidrs: string[];
                             deliveryMode: string;
                             storageConfig: {
-                                [key: string]: unknown;
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
                             } | null;
                             status: "active" | "paused";
                             paused: boolean;
@@ -8454,7 +8550,19 @@ export interface paths {
                             blockedCidrs: string[];
                             deliveryMode: string;
                             storageConfig: {
-                                [key: string]: unknown;
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
                             } | null;
                             status: "active" | "paused";
                             paused: boolean;
@@ -8669,7 +8777,19 @@ export interface paths {
                             blockedCidrs: string[];
                             deliveryMode: string;
                             storageConfig: {
-                                [key: string]: unknown;
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
                             } | null;
                             status: "active" | "paused";
                             paused: boolean;
@@ -9308,7 +9428,19 @@ export interface paths {
                                     blockedCidrs: string[];
                                     deliveryMode: string;
                                     storageConfig: {
-                                        [key: string]: unknown;
+                                        bucket: string;
+                                        prefix: string;
+                                        region: string;
+                                        endpoint: string | null;
+                                        format: string;
+                                        batchSize: number;
+                                        maxWaitMs: number;
+                                        credentials: {
+                                            /** @description Masked: its last four characters */
+                                            accessKeyId: string;
+                                            /** @description Always **** */
+                                            secretAccessKey: string;
+                                        };
                                     } | null;
                                 };
                                 paused: boolean;
@@ -9603,7 +9735,19 @@ export interface paths {
                                 blockedCidrs: string[];
                                 deliveryMode: string;
                                 storageConfig: {
-                                    [key: string]: unknown;
+                                    bucket: string;
+                                    prefix: string;
+                                    region: string;
+                                    endpoint: string | null;
+                                    format: string;
+                                    batchSize: number;
+                                    maxWaitMs: number;
+                                    credentials: {
+                                        /** @description Masked: its last four characters */
+                                        accessKeyId: string;
+                                        /** @description Always **** */
+                                        secretAccessKey: string;
+                                    };
                                 } | null;
                             };
                             paused: boolean;
@@ -9760,7 +9904,19 @@ export interface paths {
                             blockedCidrs: string[];
                             deliveryMode: string;
                             storageConfig: {
-                                [key: string]: unknown;
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
                             } | null;
                             status: "active" | "paused";
                             paused: boolean;
@@ -13591,6 +13747,13 @@ export interface paths {
                                 severity_filter: string[];
                                 alert_type_filter: string[] | null;
                                 is_active: boolean;
+                                /** @description The delivery engine's circuit breaker of this connector, as last recorded */
+                                circuit: {
+                                    state: "closed" | "open" | "half_open";
+                                    consecutiveFailures: number;
+                                    openUntil: string | null;
+                                    changedAt: string | null;
+                                };
                                 version: number;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -13777,6 +13940,13 @@ export interface paths {
                             severity_filter: string[];
                             alert_type_filter: string[] | null;
                             is_active: boolean;
+                            /** @description The delivery engine's circuit breaker of this connector, as last recorded */
+                            circuit: {
+                                state: "closed" | "open" | "half_open";
+                                consecutiveFailures: number;
+                                openUntil: string | null;
+                                changedAt: string | null;
+                            };
                             version: number;
                             /** Format: date-time */
                             createdAt: string;
@@ -13977,6 +14147,13 @@ export interface paths {
                             severity_filter: string[];
                             alert_type_filter: string[] | null;
                             is_active: boolean;
+                            /** @description The delivery engine's circuit breaker of this connector, as last recorded */
+                            circuit: {
+                                state: "closed" | "open" | "half_open";
+                                consecutiveFailures: number;
+                                openUntil: string | null;
+                                changedAt: string | null;
+                            };
                             version: number;
                             /** Format: date-time */
                             createdAt: string;
@@ -14159,6 +14336,13 @@ export interface paths {
                             severity_filter: string[];
                             alert_type_filter: string[] | null;
                             is_active: boolean;
+                            /** @description The delivery engine's circuit breaker of this connector, as last recorded */
+                            circuit: {
+                                state: "closed" | "open" | "half_open";
+                                consecutiveFailures: number;
+                                openUntil: string | null;
+                                changedAt: string | null;
+                            };
                             version: number;
                             /** Format: date-time */
                             createdAt: string;
@@ -15980,10 +16164,14 @@ export interface paths {
                         window?: string;
                         action?: {
                             /**
-                             * @description email: name an email connector instead (type connector)
+                             * @description email: sent through the deployment's mail relay (SMTP_URL, from MAIL_FROM) to `to`; your own relay: an email connector (type connector)
                              * @enum {string}
                              */
                             type: "slack" | "email" | "webhook" | "pagerduty" | "connector";
+                            /** @description email: the recipients, a list or one string separated by commas (1-50) */
+                            to?: string[] | string;
+                            /** @description email: a Go template for the subject; default "[Mittr] Alert: <rule>" / "[Mittr] Resolved: <rule>" */
+                            subject?: string;
                             /** @description slack, webhook: where to POST (sealed at rest, masked on read) */
                             webhookUrl?: string;
                             channel?: string;
@@ -16357,10 +16545,14 @@ export interface paths {
                         window?: string;
                         action?: {
                             /**
-                             * @description email: name an email connector instead (type connector)
+                             * @description email: sent through the deployment's mail relay (SMTP_URL, from MAIL_FROM) to `to`; your own relay: an email connector (type connector)
                              * @enum {string}
                              */
                             type: "slack" | "email" | "webhook" | "pagerduty" | "connector";
+                            /** @description email: the recipients, a list or one string separated by commas (1-50) */
+                            to?: string[] | string;
+                            /** @description email: a Go template for the subject; default "[Mittr] Alert: <rule>" / "[Mittr] Resolved: <rule>" */
+                            subject?: string;
                             /** @description slack, webhook: where to POST (sealed at rest, masked on read) */
                             webhookUrl?: string;
                             channel?: string;
@@ -16873,10 +17065,14 @@ export interface paths {
                         window?: string;
                         action?: {
                             /**
-                             * @description email: name an email connector instead (type connector)
+                             * @description email: sent through the deployment's mail relay (SMTP_URL, from MAIL_FROM) to `to`; your own relay: an email connector (type connector)
                              * @enum {string}
                              */
                             type: "slack" | "email" | "webhook" | "pagerduty" | "connector";
+                            /** @description email: the recipients, a list or one string separated by commas (1-50) */
+                            to?: string[] | string;
+                            /** @description email: a Go template for the subject; default "[Mittr] Alert: <rule>" / "[Mittr] Resolved: <rule>" */
+                            subject?: string;
                             /** @description slack, webhook: where to POST (sealed at rest, masked on read) */
                             webhookUrl?: string;
                             channel?: string;
@@ -17250,10 +17446,14 @@ export interface paths {
                         window?: string;
                         action?: {
                             /**
-                             * @description email: name an email connector instead (type connector)
+                             * @description email: sent through the deployment's mail relay (SMTP_URL, from MAIL_FROM) to `to`; your own relay: an email connector (type connector)
                              * @enum {string}
                              */
                             type: "slack" | "email" | "webhook" | "pagerduty" | "connector";
+                            /** @description email: the recipients, a list or one string separated by commas (1-50) */
+                            to?: string[] | string;
+                            /** @description email: a Go template for the subject; default "[Mittr] Alert: <rule>" / "[Mittr] Resolved: <rule>" */
+                            subject?: string;
                             /** @description slack, webhook: where to POST (sealed at rest, masked on read) */
                             webhookUrl?: string;
                             channel?: string;

@@ -37,6 +37,17 @@ const ACTION_FIELDS: Record<ActionType, { required: string[]; secret: string[]; 
 const URL_FIELDS = new Set(['webhookUrl', 'url']);
 
 const bad = (message: string) => new DomainError('VALIDATION_ERROR', message);
+const EMAIL = /^[^\s@<>,]+@[^\s@<>,]+\.[^\s@<>,]+$/;
+const MAX_RECIPIENTS = 50;
+
+/** An email action's `to`: a list of addresses, or one string of them separated by commas. */
+function recipientsOf(v: unknown): string[] {
+  const list = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_RECIPIENTS || !list.every((x) => typeof x === 'string' && x.length <= 254 && EMAIL.test(x))) {
+    throw bad(`action.to must be 1-${MAX_RECIPIENTS} e-mail addresses (a list, or one string separated by commas)`);
+  }
+  return [...new Set(list as string[])];
+}
 
 /** 000's spelling ({condition: "failure_rate > 10%", window?, connectorName}) in 002's shape. */
 export function normalizeRuleInput(body: Record<string, unknown>): RuleInput {
@@ -60,7 +71,6 @@ function actionOf(base: RuleDefinition['action'] | undefined, input: RuleInput['
   if (!input) { if (base) return base; throw bad('action is required'); }
   const type = (input.type ?? base?.type) as ActionType;
   if (!(ACTION_TYPES as readonly string[]).includes(type)) throw bad(`action.type must be one of ${ACTION_TYPES.join(', ')}`);
-  if (type === 'email') throw bad('an email action is sent by an email connector: create one (POST /connectors, type email) and name it in action {type: "connector", connector}');
   const spec = ACTION_FIELDS[type];
   const same = base?.type === type;
   const config: Record<string, unknown> = same ? { ...base.config } : {};
@@ -69,6 +79,7 @@ function actionOf(base: RuleDefinition['action'] | undefined, input: RuleInput['
   for (const [k, v] of Object.entries(input)) {
     if (k === 'type' || v === undefined) continue;
     if (!known.has(k)) throw bad(`action.${k} is not a field of a ${type} action (${[...known].join(', ')})`);
+    if (type === 'email' && k === 'to') { config.to = recipientsOf(v); masked.to = config.to; continue; }
     if (typeof v !== 'string' || v.length === 0 || v.length > 4_000) throw bad(`action.${k} must be a non-empty string`);
     if (spec.secret.includes(k) && v === masked[k]) continue; // a GET echoed back keeps the stored secret
     if (URL_FIELDS.has(k)) {

@@ -27,10 +27,20 @@ describe('alert rule validation', () => {
     ['a slack action without its URL', { ...valid, action: { type: 'slack' } }],
     ['a field the action has not', { ...valid, action: { ...slack, routingKey: 'x' } }],
     ['queue_depth per event type', { ...valid, condition: { metric: 'queue_depth', operator: 'gt', value: 100, eventType: 'order.created' } }],
-    ['an inline email action', { ...valid, action: { type: 'email', to: 'ops@example.com' } }],
+    ['an email action to no address', { ...valid, action: { type: 'email', to: 'ops at example.com' } }],
+    ['an email action to too many', { ...valid, action: { type: 'email', to: Array.from({ length: 51 }, (_, i) => `o${i}@example.com`) } }],
     ['no action', { name: 'x', condition: valid.condition }],
   ])('given %s, then VALIDATION_ERROR', (_, input) => {
     expect(() => buildRule(undefined, input as never, seal)).toThrow(expect.objectContaining({ code: 'VALIDATION_ERROR' }));
+  });
+});
+
+describe('an inline email action', () => {
+  it('given its recipients as a list or one string, then the same deduplicated list, in the clear (no secret in it)', () => {
+    const list = buildRule(undefined, { ...valid, action: { type: 'email', to: ['ops@example.com', 'sre@example.com', 'ops@example.com'], subject: 'Alert {{.rule}}' } } as never, seal);
+    const text = buildRule(undefined, { ...valid, action: { type: 'email', to: 'ops@example.com, sre@example.com' } } as never, seal);
+    expect(list.action).toMatchObject({ type: 'email', config: { to: ['ops@example.com', 'sre@example.com'], subject: 'Alert {{.rule}}' }, masked: { to: ['ops@example.com', 'sre@example.com'] } });
+    expect(text.action.config.to).toEqual(['ops@example.com', 'sre@example.com']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { HTTP_METHODS } from '../../deliveries/domain/messages.ts';
 /**
  * The connector types and their configuration fields, as data: GET /connectors/types shows it,
  * buildDefinition checks configurations against it, and `secret` fields are sealed at rest and
@@ -6,11 +7,18 @@
 export const CONNECTOR_TYPES = ['slack', 'discord', 'teams', 'email', 'webhook', 'zapier', 'generic'] as const;
 export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
 
-export type FieldKind = 'url' | 'string' | 'integer' | 'boolean' | 'email' | 'email[]' | 'headers';
+export type FieldKind = 'url' | 'string' | 'integer' | 'number' | 'boolean' | 'email' | 'email[]' | 'headers';
 export type ConfigField = { name: string; kind: FieldKind; secret?: boolean; values?: readonly string[]; description: string };
 export type TypeSpec = { description: string; delivery: 'http' | 'smtp'; required: readonly ConfigField[]; optional: readonly ConfigField[] };
 
 const webhookUrl = (what: string): ConfigField => ({ name: 'webhookUrl', kind: 'url', secret: true, description: `The ${what} URL (its token is in it: sealed at rest, masked on read)` });
+
+/** The engine's pacing and breaker of the connector (domain/limits.ts has each type's defaults). */
+const LIMITS: readonly ConfigField[] = [
+  { name: 'rateLimitPerSec', kind: 'number', description: 'Deliveries per second at most (0: none); default per type: slack 1, discord 0.5, teams 4, zapier 10, webhook and generic none' },
+  { name: 'circuitThreshold', kind: 'number', description: 'Consecutive failures that open the circuit (0: never); default 5' },
+  { name: 'circuitResetSeconds', kind: 'number', description: 'How long an open circuit holds deliveries before one probe; default 60' },
+];
 
 export const CATALOG: Readonly<Record<ConnectorType, TypeSpec>> = {
   slack: {
@@ -65,7 +73,7 @@ export const CATALOG: Readonly<Record<ConnectorType, TypeSpec>> = {
     delivery: 'http',
     required: [
       { name: 'url', kind: 'url', secret: true, description: 'Target URL (sealed at rest, masked on read)' },
-      { name: 'method', kind: 'string', values: ['POST'], description: 'HTTP method: POST (deliveries go through the delivery engine, which POSTs)' },
+      { name: 'method', kind: 'string', values: HTTP_METHODS, description: 'HTTP method: POST, PUT or PATCH send the rendered body; GET and DELETE send none (the event is in the URL the receiver was given, or not needed)' },
     ],
     optional: [
       { name: 'headers', kind: 'headers', secret: true, description: 'Request headers (sealed, masked on read)' },
@@ -73,6 +81,8 @@ export const CATALOG: Readonly<Record<ConnectorType, TypeSpec>> = {
     ],
   },
 };
+
+for (const spec of Object.values(CATALOG)) if (spec.delivery === 'http') (spec as { optional: readonly ConfigField[] }).optional = [...spec.optional, ...LIMITS];
 
 export const isConnectorType = (t: string): t is ConnectorType => (CONNECTOR_TYPES as readonly string[]).includes(t);
 export const fieldsOf = (t: ConnectorType): ConfigField[] => [...CATALOG[t].required, ...CATALOG[t].optional];

@@ -41,6 +41,7 @@ function fieldProblem(f: ConfigField, v: unknown): string | null {
       if (typeof v !== 'string' || v.trim() === '' || v.length > 1_000) return `${at} must be a non-empty string of at most 1000 characters`;
       return f.values && !f.values.includes(v) ? `${at} must be one of ${f.values.join(', ')}` : null;
     case 'integer': return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65_535 ? null : `${at} must be a port number (1-65535)`;
+    case 'number': return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3_600 ? null : `${at} must be a number from 0 to 3600`;
     case 'boolean': return typeof v === 'boolean' ? null : `${at} must be true or false`;
     case 'email': return typeof v === 'string' && EMAIL.test(v) ? null : `${at} must be an e-mail address`;
     case 'email[]': return Array.isArray(v) && v.length >= 1 && v.length <= 50 && v.every((x) => typeof x === 'string' && EMAIL.test(x)) ? null : `${at} must be a list of 1-50 e-mail addresses`;

@@ -37,7 +37,9 @@ export type ConnectorMailSent = {
   type: 'ConnectorMailSent'; connectorId: string; accountId: string; projectId: string;
   eventId: string; attempt: number; messageId: string; at: number;
 };
-export type ConnectorEvent = ConnectorCreated | ConnectorUpdated | ConnectorDeleted;
+/** A delivery engine's breaker of the connector changed state (shown on its GET; not a configuration version). */
+export type ConnectorCircuitChanged = Base & { type: 'ConnectorCircuitChanged'; state: 'closed' | 'open' | 'half_open'; consecutiveFailures: number; openUntil: number | null };
+export type ConnectorEvent = ConnectorCreated | ConnectorUpdated | ConnectorDeleted | ConnectorCircuitChanged;
 export type ConnectorMessage = ConnectorEvent | ConnectorNotificationFailed | ConnectorMailSent;
-export const CONNECTOR_EVENT_TYPES = ['ConnectorCreated', 'ConnectorUpdated', 'ConnectorDeleted'] as const;
+export const CONNECTOR_EVENT_TYPES = ['ConnectorCreated', 'ConnectorUpdated', 'ConnectorDeleted', 'ConnectorCircuitChanged'] as const;
 export const CONNECTOR_MESSAGE_TYPES = [...CONNECTOR_EVENT_TYPES, 'ConnectorNotificationFailed', 'ConnectorMailSent'] as const;

@@ -1,3 +1,4 @@
+import { bodiless, type HttpMethod } from '../../deliveries/domain/messages.ts';
 import { CATALOG, DEFAULT_TEMPLATES, fieldsOf, type ConnectorType, type Template } from './catalog.ts';
 import type { Notice, Rendered } from './formats/common.ts';
 import { discordMessage, type DiscordConfig } from './formats/discord.ts';
@@ -23,7 +24,7 @@ export function templatesOf(d: ConnectorDefinition): Template {
 }
 
 /** An HTTP notification: what the delivery engine POSTs to the connector's target. */
-export type HttpNotification = { kind: 'http'; url: string; headers: Record<string, string>; body: string };
+export type HttpNotification = { kind: 'http'; url: string; method: HttpMethod; headers: Record<string, string>; body: string };
 /** A mail notification: what the notifier hands to the connector's SMTP relay. */
 export type MailNotification = { kind: 'mail'; subject: string; text: string };
 
@@ -36,14 +37,17 @@ export function nativeNotification(d: ConnectorDefinition, config: Record<string
   if (CATALOG[type].delivery === 'smtp') return { kind: 'mail', subject: (r.subject ?? `[Mittr] ${n.eventType}`).replace(/[\r\n]+/g, ' ').slice(0, 998), text: r.body ?? '' };
   const url = String(config[type === 'webhook' || type === 'generic' ? 'url' : 'webhookUrl']);
   const headers = (config.headers ?? {}) as Record<string, string>;
-  const json = (o: unknown): HttpNotification => ({ kind: 'http', url, headers, body: JSON.stringify(o) });
+  // Only a generic connector chooses its method; every platform's webhook takes a POST.
+  const method = type === 'generic' && typeof config.method === 'string' ? config.method as HttpMethod : 'POST';
+  const json = (o: unknown): HttpNotification => ({ kind: 'http', url, method, headers, body: JSON.stringify(o) });
   switch (type) {
     case 'slack': return json(slackMessage(config as SlackConfig, r, n));
     case 'discord': return json(discordMessage(config as DiscordConfig, r, n));
     case 'teams': return json(teamsMessage(config as TeamsConfig, r, n));
     case 'zapier': return json(zapierBody(n));
     case 'webhook': return json(n.payload);
-    case 'generic': return r.body === undefined ? json(n.payload) : { kind: 'http', url, headers, body: r.body };
+    case 'generic': return bodiless(method) ? { kind: 'http', url, method, headers, body: '' }
+      : r.body === undefined ? json(n.payload) : { kind: 'http', url, method, headers, body: r.body };
     case 'email': throw new Error('unreachable: email is delivered by SMTP');
   }
 }

@@ -5,7 +5,16 @@ export type DeliveryRequested = {
   endpointId: string | null; eventType: string | null; url: string; payload: string;
   headers: Record<string, string>; attempt: number; maxAttempts: number; priority: number;
   dueAt: number; createdAt: number; fifo: boolean;
+  /** Absent when written: POST (the schema's default), as every record before the field existed reads. */
+  method?: HttpMethod;
+  /** A connector's notification (null or absent otherwise): its own rate limit and circuit breaker in the engine. */
+  connectorId?: string | null;
 };
+/** The methods a delivery may be sent with; GET and DELETE carry no body. */
+export const HTTP_METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+/** GET and DELETE go without a body (RFC 9110: a body there has no defined meaning, and proxies drop it). */
+export const bodiless = (method: HttpMethod): boolean => method === 'GET' || method === 'DELETE';
 export type AttemptOutcome = 'success' | 'failure' | 'timeout';
 export type AttemptDisposition = 'delivered' | 'retry' | 'dead';
 export type DeliveryAttempted = {

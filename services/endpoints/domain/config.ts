@@ -4,6 +4,7 @@ import { headerProblems } from '../../deliveries/domain/delivery-headers.ts';
 import { DomainError } from '../../platform/domain/errors.ts';
 import { compileFilter, type FilterRule } from './filter.ts';
 import { compileKeyPath } from './partition-key.ts';
+import { checkStorage, storageUrl, type StorageConfig } from './storage.ts';
 import type { EndpointConfig } from './messages.ts';
 
 /** The documented defaults of every endpoint field (002, Endpoints). */
@@ -39,12 +40,15 @@ export function buildConfig(base: EndpointConfig, input: EndpointInput): Endpoin
   const c: EndpointConfig = {
     ...base, ...stripUndefined(input),
     filter: input.filter === undefined ? base.filter : input.filter === null ? null : JSON.stringify(input.filter),
-    storageConfig: input.storageConfig === undefined ? base.storageConfig : input.storageConfig === null ? null : JSON.stringify(input.storageConfig),
+    storageConfig: input.storageConfig === null ? null : base.storageConfig,
   };
-  try {
-    const u = new URL(c.url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push('url must use http or https');
-  } catch { problems.push('url must be an absolute http(s) URL'); }
+  if (input.storageConfig !== undefined && input.storageConfig !== null) {
+    const checked = checkStorage(input.storageConfig, base.storageConfig === null ? null : JSON.parse(base.storageConfig) as StorageConfig);
+    problems.push(...checked.problems);
+    if (checked.config) c.storageConfig = JSON.stringify(checked.config);
+  }
+  if (c.deliveryMode === 'storage') problems.push(...storageModeProblems(c));
+  else urlProblems(problems, c.url);
   if (!Array.isArray(c.eventTypes) || c.eventTypes.length === 0 || c.eventTypes.some((t) => typeof t !== 'string' || !t.trim())) {
     problems.push('eventTypes must be a non-empty array of event type names (wildcards like payment.* allowed)');
   }
@@ -62,15 +66,33 @@ export function buildConfig(base: EndpointConfig, input: EndpointInput): Endpoin
   }
   problems.push(...headerProblems(c.customHeaders, 'customHeaders'));
   if (!['push', 'poll', 'storage'].includes(c.deliveryMode)) problems.push('deliveryMode must be push, poll or storage');
-  if (c.deliveryMode === 'storage') {
-    // Storage sinks are not built yet: refuse clearly rather than accept and never deliver.
-    problems.push(c.storageConfig ? 'deliveryMode storage is not supported yet (use push or poll)' : 'storageConfig is required when deliveryMode is storage');
-  }
+  if (c.deliveryMode !== 'storage' && c.storageConfig !== null) problems.push('storageConfig is only for deliveryMode storage (set it to null to leave storage)');
   if (c.fifoPartitionKey !== null) problems.push(...problemsOf(() => compileKeyPath(c.fifoPartitionKey!)));
   if (c.filter !== null) problems.push(...filterProblems(JSON.parse(c.filter)));
   if (c.transformation !== null && c.transformation.length > 65_536) problems.push('transformation must be at most 64 KiB');
   if (problems.length > 0) throw new DomainError('VALIDATION_ERROR', problems.join('; '), { problems });
   return c;
+}
+
+function urlProblems(problems: string[], url: string) {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push('url must use http or https');
+  } catch { problems.push('url must be an absolute http(s) URL'); }
+}
+
+/**
+ * A storage sink writes batches of deliveries as objects: its url is the bucket's (s3://bucket/prefix,
+ * what attempts are recorded with). One object holds deliveries of many keys and a payload is stored
+ * as sent, so FIFO and transformations are refused rather than silently ignored.
+ */
+function storageModeProblems(c: EndpointConfig): string[] {
+  if (c.storageConfig === null) return ['storageConfig is required when deliveryMode is storage'];
+  c.url = storageUrl(JSON.parse(c.storageConfig) as StorageConfig);
+  const problems: string[] = [];
+  if (c.fifo) problems.push('fifo is not supported with deliveryMode storage');
+  if (c.transformation !== null) problems.push('transformation is not supported with deliveryMode storage');
+  return problems;
 }
 
 /** A filter is valid when it compiles (operators, JSONPaths and values all checked there). */

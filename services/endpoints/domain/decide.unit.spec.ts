@@ -28,12 +28,25 @@ describe('endpoint decider', () => {
   it('given bad fields, when created, then VALIDATION_ERROR listing each', () => {
     try {
       decide(undefined, { ...create, input: { url: 'ftp://x', eventTypes: [], timeoutMs: 5, allowedCidrs: ['10.0.0.0/33'],
-        customHeaders: { 'X-Mittr-Signature': 'x' }, deliveryMode: 'storage', filter: [{ field: 'a', operator: 'like' }] } } as EndpointCommand, T);
+        customHeaders: { 'X-Mittr-Signature': 'x' }, deliveryMode: 'email', filter: [{ field: 'a', operator: 'like' }] } } as EndpointCommand, T);
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).details!.problems).toHaveLength(8);
     }
+  });
+  it('given a storage sink with sealed credentials, when created, then its url is the bucket and a change without credentials keeps them', () => {
+    const credentials = { accessKeyIdEnc: 'enc-id', secretAccessKeyEnc: 'enc-secret', accessKeyIdHint: '****1234' };
+    const [c] = decide(undefined, { ...create, input: { eventTypes: ['a.b'], deliveryMode: 'storage',
+      storageConfig: { bucket: 'my-bucket', prefix: 'hooks/', credentials } } } as EndpointCommand, T) as Array<EndpointEvent & { config: { url: string; storageConfig: string } }>;
+    expect(c!.config.url).toBe('s3://my-bucket/hooks/');
+    expect(JSON.parse(c!.config.storageConfig)).toEqual({ bucket: 'my-bucket', prefix: 'hooks/', region: 'us-east-1', endpoint: null,
+      format: 'ndjson', batchSize: 100, maxWaitMs: 1_000, credentials });
+    const [u] = when([c!], { type: 'Update', input: { storageConfig: { bucket: 'other-bucket', format: 'json' } } }) as Array<EndpointEvent & { config: { url: string; storageConfig: string } }>;
+    expect(JSON.parse(u!.config.storageConfig)).toMatchObject({ bucket: 'other-bucket', format: 'json', credentials });
+    expect(u!.config.url).toBe('s3://other-bucket/');
+    expect(() => decide(fold([c!]), { type: 'Update', input: { deliveryMode: 'push', url: 'https://x.example/h' } }, T)).toThrow(/storageConfig is only for deliveryMode storage/);
+    expect(when([c!], { type: 'Update', input: { deliveryMode: 'push', url: 'https://x.example/h', storageConfig: null } })).toMatchObject([{ config: { deliveryMode: 'push', storageConfig: null } }]);
   });
   it('given an endpoint, when updated, then a new version holding the whole new config', () => {
     const [e] = when(created, { type: 'Update', input: { rateLimitPerSec: 200 } }) as EndpointEvent[];
