@@ -51,7 +51,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
   const secrets = new SecretBox(config.masterKey, config.masterKeys.slice(1).map((m) => m.key));
   // Before any consumer or appender: from here the serde seals and opens personal fields.
   const { DataKeys } = await import('./data-keys/store.ts');
-  const dataKeys = new DataKeys(kafka, serde, topics.dataKeys, config.masterKeys);
+  const dataKeys = new DataKeys(kafka, serde, topics.dataKeys, config.masterKeys, config.sealData);
   const metricsListener = ownMetrics && !has('api') && config.metricsPort !== undefined && config.metricsToken !== undefined
     ? { token: config.metricsToken, port: config.metricsPort, host: config.host } : undefined;
   // The process's own metrics (CPU, memory, event loop) where /metrics is served: the API's thread, or the listener.

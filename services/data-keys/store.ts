@@ -42,7 +42,11 @@ export class DataKeys {
   private readonly issuing = new Map<string, Promise<void>>();
   private stopping = false;
 
-  constructor(kafka: Kafka, serde: Serde, topic: string, masters: MasterKeyRing) {
+  /** Whether records are sealed as they are written (Config.sealData); what was sealed is opened either way. */
+  readonly sealing: boolean;
+
+  constructor(kafka: Kafka, serde: Serde, topic: string, masters: MasterKeyRing, sealing = true) {
+    this.sealing = sealing;
     this.kafka = kafka;
     this.serde = serde;
     this.topic = topic;
