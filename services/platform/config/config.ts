@@ -139,7 +139,7 @@ export type Config = {
   /**
    * Whether personal and customer fields are sealed under their workspace's data key before they
    * are written (services/data-keys). Off unless MITTR_SEAL_DATA=true (on under NODE_ENV=test, so
-   * every spec runs sealed): on, it costs 12-19 % of the e2e bench's deliveries/s today, over
+   * every spec runs sealed): on, it cost about 19 % of the e2e bench's deliveries/s (one alternating session), over
    * the 10 % a change may cost. Records sealed while it was on are opened either way.
    */
   sealData: boolean;
