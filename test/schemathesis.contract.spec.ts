@@ -1,3 +1,4 @@
+import { ALL_SCOPES, SCOPES } from '../services/platform/domain/scopes.ts';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { RecordingSink } from './support/sink.ts';
 const ROOT = new URL('..', import.meta.url).pathname;
 /** Examples per operation and phase: bounded so the run stays in a few minutes on 2 cores. */
 const EXAMPLES = 50;
-const RUN_TIMEOUT_MS = 6 * 60_000;
+const RUN_TIMEOUT_MS = 9 * 60_000;
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 
 type Seeded = Record<'endpoints' | 'endpointsToDelete' | 'events' | 'deliveries' | 'eventTypes' | 'eventTypesToDelete' | 'eventTypeNames' | 'pollEndpoints' | 'keysToRevoke', string[]>;
@@ -67,7 +68,7 @@ describe('the API against its OpenAPI document (Schemathesis)', () => {
     const ok = async (method: string, path: string, body?: unknown) => {
       const res = await call(method, path, body, { 'x-idempotency-key': `seed-${key++}` });
       if (res.status >= 300) throw new Error(`seeding ${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as { id: string; name?: string };
+      return res.body as { id: string; name?: string; key?: string };
     };
     const seeded: Seeded = { endpoints: [], endpointsToDelete: [], events: [], deliveries: [], eventTypes: [], eventTypesToDelete: [], eventTypeNames: [], pollEndpoints: [], keysToRevoke: [] };
     for (let i = 0; i < 3; i++) {
@@ -87,6 +88,11 @@ describe('the API against its OpenAPI document (Schemathesis)', () => {
     });
     seeded.deliveries.push(...deliveries.map((d) => d.id));
     dir = await mkdtemp(join(tmpdir(), 'mittr-schemathesis-'));
+    // The run's own key has every scope but the GDPR ones: an export streams the whole workspace,
+    // which the run grows with every event it creates (the run went from 2.5 to over 6 minutes,
+    // Schemathesis holding the growing exports in memory), and an erasure would end the run. Both
+    // are still probed (403, as documented); services/gdpr's specs test them.
+    apiKey = (await ok('POST', '/api/v1/api-keys', { name: 'schemathesis', scopes: SCOPES.filter((x) => x !== ALL_SCOPES && !x.startsWith('gdpr:')) })).key!;
     await writeFile(join(dir, 'schemathesis.toml'), config(seeded));
   });
   afterAll(async () => {
