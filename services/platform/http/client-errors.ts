@@ -31,10 +31,17 @@ export function clientErrorHandler(err: Error & { code?: string; reason?: string
  * error. A path parameter longer than any id or name mittr keeps (PARAM_MAX) names nothing, so it
  * is not found; a path that cannot be decoded (bad percent-encoding) is a bad request.
  */
-export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') reply.code(404).send({ error: 'no such resource: the path parameter is longer than any id or name', code: 'NOT_FOUND' });
-  else reply.code(400).send({ error: 'the request path cannot be decoded', code: 'BAD_REQUEST' });
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const [status, error, code] = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? [404, 'no such resource: the path parameter is longer than any id or name', 'NOT_FOUND'] as const
+    : [400, 'the request path cannot be decoded', 'BAD_REQUEST'] as const;
+  // An identity provider's SCIM client reads RFC 7644's error body (services/scim/http.ts), not {error, code}.
+  if (req.url.startsWith('/scim/v2/')) {
+    reply.code(status).type('application/scim+json').send({ schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail: error });
+  } else reply.code(status).send({ error, code });
 }
+
+const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** The longest path parameter routed: names are up to 255 characters (validated to that by each route). */
 export const PARAM_MAX = 300;
