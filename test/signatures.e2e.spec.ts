@@ -8,14 +8,15 @@ import { api, eventually, signup, startTestMittr } from './support/mittr.ts';
 import { RecordingSink, type Received } from './support/sink.ts';
 
 const SUPPORT = join(import.meta.dirname, 'support');
+const SDK = join(import.meta.dirname, '..', 'sdk');
 const MITTR_DIR = join(import.meta.dirname, '..', '.mittr');
 const goBinary = join(MITTR_DIR, 'seed-verify-go');
 const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
-// The quickstart's Node snippet, verbatim in seed-verify.mjs, run by a node process of its own:
+// The quickstart's Node snippet, verbatim in sdk/node/test/quickstart-snippet.mjs, run by a node process of its own:
 // reads {secret, signature, timestamp, body} as JSON on stdin, prints valid, invalid or threw.
 const nodeRunner = `
 import { readFileSync } from 'node:fs';
-import { verifyWebhook } from ${JSON.stringify(pathToFileURL(join(SUPPORT, 'seed-verify.mjs')).href)};
+import { verifyWebhook } from ${JSON.stringify(pathToFileURL(join(SDK, 'node', 'test', 'quickstart-snippet.mjs')).href)};
 const a = JSON.parse(readFileSync(0, 'utf8'));
 try { console.log(verifyWebhook(a.secret, a.signature, a.timestamp, a.body) ? 'valid' : 'invalid'); }
 catch (err) { console.log('threw ' + err.code); }`;
@@ -35,9 +36,10 @@ describe('signatures as documented', () => {
   let n = 0;
 
   beforeAll(async () => {
-    // GOPATH mode, the local toolchain, a cache under .mittr/: nothing is downloaded.
-    execFileSync(go, ['build', '-o', goBinary, join(SUPPORT, 'seed_verify.go')], {
-      env: { ...process.env, GO111MODULE: 'off', GOTOOLCHAIN: 'local', GOCACHE: join(MITTR_DIR, 'go-cache') },
+    // The SDK module has no dependencies: the local toolchain, no proxy, a cache under .mittr/.
+    execFileSync(go, ['build', '-o', goBinary, './cmd/seed-verify'], {
+      cwd: join(SDK, 'go'),
+      env: { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '-mod=mod', GOCACHE: join(MITTR_DIR, 'go-cache') },
     });
     sinkUrl = await sink.start();
     env = await startTestMittr();

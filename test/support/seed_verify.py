@@ -1,12 +1,9 @@
-# The quickstart's Python verification snippet, verbatim, run against a real delivery.
-import hmac, hashlib
-def verify_webhook(secret: str, signature_header: str, timestamp_header: str, raw_body: bytes) -> bool:
-    msg = f"{timestamp_header}.".encode() + raw_body
-    expected = "v1=" + hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(signature_header, expected)
+# Runs the quickstart's Python snippet (sdk/python/quickstart_snippet.py, verbatim) against a real
+# delivery: reads {secret, signature, timestamp, body} as JSON on stdin, prints valid or invalid.
+import json, os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "sdk", "python"))
+from quickstart_snippet import verify_webhook
 
-if __name__ == "__main__":
-    import json, sys
-    args = json.load(sys.stdin)
-    ok = verify_webhook(args["secret"], args["signature"], args["timestamp"], args["body"].encode())
-    print("valid" if ok else "invalid")
+args = json.load(sys.stdin)
+ok = verify_webhook(args["secret"], args["signature"], args["timestamp"], args["body"].encode())
+print("valid" if ok else "invalid")
