@@ -1,4 +1,4 @@
-import type { ApiTag, MessagesOf, RoleDefinition, RolesOf, RoutesPlugin, StateOf, TopicsOf } from './platform/capability.ts';
+import type { ApiTag, ErrorDialect, MessagesOf, RoleDefinition, RolesOf, RoutesPlugin, StateOf, TopicsOf } from './platform/capability.ts';
 import type { TopicSpec } from './platform/kafka/topics.ts';
 import type { Projection } from './platform/projection/runner.ts';
 import { accounts } from './accounts/manifest.ts';
@@ -64,10 +64,13 @@ export const ROLES: readonly Role[] = ['api', ...(Object.keys(streamRoles) as Ro
 export const streamRole = (role: Role): RoleDefinition | undefined => (streamRoles as Record<string, RoleDefinition>)[role];
 
 /** Every capability's routes: public ones, and those under /api/v1, with the OpenAPI tags they use. */
-export async function allRoutes(): Promise<{ publicRoutes: RoutesPlugin[]; routes: RoutesPlugin[]; tags: ApiTag[] }> {
+export async function allRoutes(): Promise<{ publicRoutes: RoutesPlugin[]; routes: RoutesPlugin[]; tags: ApiTag[]; errorDialects: ErrorDialect[] }> {
   const [publicRoutes, routes] = await Promise.all([
     Promise.all(CAPABILITIES.map((c) => c.publicRoutes?.() ?? [])),
     Promise.all(CAPABILITIES.map((c) => c.routes?.() ?? [])),
   ]);
-  return { publicRoutes: publicRoutes.flat(), routes: routes.flat(), tags: CAPABILITIES.flatMap((c) => c.apiTags ?? []) };
+  return {
+    publicRoutes: publicRoutes.flat(), routes: routes.flat(), tags: CAPABILITIES.flatMap((c) => c.apiTags ?? []),
+    errorDialects: CAPABILITIES.flatMap((c) => c.errorDialects ?? []),
+  };
 }

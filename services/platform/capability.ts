@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import type { TopicSpec } from './kafka/topics.ts';
 import type { Projection } from './projection/runner.ts';
 import type { ConfigSlice } from './state/config-store.ts';
@@ -19,6 +20,13 @@ export type RoleDefinition = {
 
 /** A group of operations in the OpenAPI document. */
 export type ApiTag = { name: string; description: string };
+
+/**
+ * How refusals under a path prefix are written when the body is not mittr's `{error, code}` (SCIM's
+ * RFC 7644 error body at /scim/v2): used where no route's own error handler runs yet (the router's
+ * refusals, services/platform/http/client-errors.ts).
+ */
+export type ErrorDialect = { prefix: string; send(reply: FastifyReply, status: number, error: string, code: string): void };
 
 /** A plugin of routes, given the API's context (services/platform/http/context.ts). */
 export type RoutesPlugin = (ctx: never) => FastifyPluginAsyncTypebox;
@@ -46,6 +54,8 @@ export type Capability<M extends { type: string } = { type: string }, T = object
   publicRoutes?: () => Promise<RoutesPlugin[]>;
   /** The OpenAPI tags its routes use (services/platform/http/openapi.ts assembles the document's list). */
   apiTags?: ApiTag[];
+  /** Error bodies of its own, by path prefix, for refusals made before any of its routes is found. */
+  errorDialects?: ErrorDialect[];
   /** Routes under /api/v1, authenticated. */
   routes?: () => Promise<RoutesPlugin[]>;
   /** Read models: projectors, each rebuildable from the log. */

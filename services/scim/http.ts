@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { HTTP_STATUS } from '../platform/http/errors.ts';
@@ -6,16 +6,12 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../platform/http/json-depth.ts'
 import { isUnavailable } from '../platform/failures.ts';
 import { hashToken } from '../platform/security/secrets.ts';
 import { planOf } from '../plans/account-plan.ts';
-import { ERROR_SCHEMA, SCIM_CONTENT_TYPE } from './contract.ts';
+import { SCIM_CONTENT_TYPE } from './contract.ts';
+import { sendScimError } from './error-body.ts';
 import { scimError } from './domain/errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest { scimAccountId: string }
-}
-
-/** RFC 7644 §3.12: the error body every /scim/v2 refusal answers with. */
-function sendScimError(reply: FastifyReply, status: number, detail: string, scimType?: string) {
-  return reply.code(status).type(SCIM_CONTENT_TYPE).send({ schemas: [ERROR_SCHEMA], status: String(status), ...(scimType ? { scimType } : {}), detail });
 }
 
 /** The scimType a refusal names; a name reservation taken (NameReservations names its holder) is `uniqueness`. */

@@ -79,6 +79,12 @@ describe('SCIM provisioning', () => {
     expect((await scim('GET', `/Schemas/${USER}`)).body).toMatchObject({ id: USER, name: 'User' });
     expectScimError(await scim('GET', '/ResourceTypes/Group'), 404);
     expectScimError(await scim('GET', '/Schemas/urn:nope'), 404);
+    // Refused by the router before any SCIM route runs, still in RFC 7644's body (an ErrorDialect).
+    expectScimError(await scim('GET', `/ResourceTypes/${'x'.repeat(400)}`), 404);
+    expectScimError(await scim('GET', '/Schemas/%E0%A4%A'), 400);
+    // Outside /scim/v2 the same refusal is mittr's {error, code}.
+    const plain = await admin('GET', `/api/v1/endpoints/${'x'.repeat(400)}`);
+    expect(plain.body).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('creates, finds by filter, patches, deactivates (access ends within 1 s), reactivates and deletes a User', async () => {

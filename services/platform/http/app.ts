@@ -2,8 +2,8 @@ import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { ApiTag, RoutesPlugin } from '../capability.ts';
-import { clientErrorHandler, frameworkErrors, PARAM_MAX } from './client-errors.ts';
+import type { ApiTag, ErrorDialect, RoutesPlugin } from '../capability.ts';
+import { clientErrorHandler, frameworkErrorsFor, PARAM_MAX } from './client-errors.ts';
 import type { ApiContext } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -27,6 +27,8 @@ export type ApiSurface = {
   routes: RoutesPlugin[];
   /** The OpenAPI tags the routes use. */
   tags: ApiTag[];
+  /** Error bodies other than `{error, code}`, by path prefix (SCIM's). */
+  errorDialects?: ErrorDialect[];
   authenticate(req: FastifyRequest): Promise<{ principal: Principal; credential: Credential }>;
   /** Admits an authenticated request or refuses it (a rate limit), setting the headers that say so. */
   admit?(req: FastifyRequest, reply: FastifyReply): void;
@@ -39,7 +41,7 @@ export async function buildApp(ctx: ApiContext, surface: ApiSurface): Promise<Fa
     bodyLimit: 1_048_576,
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler,
-    frameworkErrors,
+    frameworkErrors: frameworkErrorsFor(surface.errorDialects ?? []),
     routerOptions: { maxParamLength: PARAM_MAX },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app);

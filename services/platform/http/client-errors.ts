@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorDialect } from '../capability.ts';
 
 /** What the HTTP parser refuses before Fastify sees a request, as every other error: `{error, code}`. */
 const ANSWERS: Record<string, { status: number; code: string; error: string }> = {
@@ -29,19 +30,19 @@ export function clientErrorHandler(err: Error & { code?: string; reason?: string
 /**
  * Fastify's `frameworkErrors`: what its router refuses before a route is found, as every other
  * error. A path parameter longer than any id or name mittr keeps (PARAM_MAX) names nothing, so it
- * is not found; a path that cannot be decoded (bad percent-encoding) is a bad request.
+ * is not found; a path that cannot be decoded (bad percent-encoding) is a bad request. Under a
+ * prefix a capability writes its own error body for (an ErrorDialect), that body.
  */
-export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-  const [status, error, code] = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-    ? [404, 'no such resource: the path parameter is longer than any id or name', 'NOT_FOUND'] as const
-    : [400, 'the request path cannot be decoded', 'BAD_REQUEST'] as const;
-  // An identity provider's SCIM client reads RFC 7644's error body (services/scim/http.ts), not {error, code}.
-  if (req.url.startsWith('/scim/v2/')) {
-    reply.code(status).type('application/scim+json').send({ schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail: error });
-  } else reply.code(status).send({ error, code });
+export function frameworkErrorsFor(dialects: readonly ErrorDialect[]) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    const [status, error, code] = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [404, 'no such resource: the path parameter is longer than any id or name', 'NOT_FOUND'] as const
+      : [400, 'the request path cannot be decoded', 'BAD_REQUEST'] as const;
+    const dialect = dialects.find((d) => req.url.startsWith(d.prefix));
+    if (dialect) dialect.send(reply, status, error, code);
+    else reply.code(status).send({ error, code });
+  };
 }
-
-const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** The longest path parameter routed: names are up to 255 characters (validated to that by each route). */
 export const PARAM_MAX = 300;
