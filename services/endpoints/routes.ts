@@ -10,6 +10,7 @@ import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, NoContent, type Operation } from '../platform/http/contract.ts';
 import { endpointCommands } from './commands.ts';
+import { activeSubAccount } from '../sub-accounts/lookup.ts';
 import { CreateBody, DiffQuery, Endpoint, EndpointPage, IdParams, ListQuery, MtlsBody, PatchBody, Secrets, Version, VersionDiff, VersionPage, VersionParams } from './contract.ts';
 
 const read: Operation['access'] = { scope: 'endpoints:read', role: 'viewer' };
@@ -31,13 +32,14 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
   return async (app) => {
     app.post('/endpoints', { schema: contract(op('Create an endpoint', write), { body: CreateBody, response: { 201: Endpoint } }) }, async (req, reply) => {
-      const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
+      const { signingSecret, mtlsCert, mtlsKey, subAccountId, ...input } = req.body;
       if ((mtlsCert === undefined) !== (mtlsKey === undefined)) throw new DomainError('VALIDATION_ERROR', 'mtlsCert and mtlsKey go together');
       if (mtlsCert !== undefined) assertPemPair(mtlsCert, mtlsKey!);
       // Without a secret of its own, the workspace's global secret signs it (it overrides).
       const created = await runWithNotices(undefined, {
         type: 'Create', endpointId: randomUUID(), ...req.principal, input: sealInput(input as EndpointInput),
         signingSecretEnc: signingSecret === undefined ? '' : ctx.secrets.seal(signingSecret),
+        subAccountId: activeSubAccount(ctx, req.principal, subAccountId),
       });
       let state = created.state;
       if (mtlsCert !== undefined) state = await run(state, mtlsCommand(mtlsCert, mtlsKey!));

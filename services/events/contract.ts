@@ -13,6 +13,8 @@ const EventFields = {
   maxAttempts: Type.Optional(Type.Integer()),
   priority: Type.Optional(Type.Integer()),
   delaySeconds: Type.Optional(Type.Integer()),
+  subAccountId: Type.Optional(Type.String({ maxLength: 64, description: 'A sub-account of the project: a fan-out by eventType reaches only its endpoints (without one, only the workspace\'s own endpoints, none of any sub-account\'s); '
+    + 'its portal lists the event. A deactivated sub-account\'s events are refused (409 INVALID_STATE)' })),
 };
 export const SendBody = Type.Object(EventFields);
 /**

@@ -12,6 +12,7 @@ import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, type Operation } from '../platform/http/contract.ts';
 import { eventCommands } from './commands.ts';
+import { activeSubAccount } from '../sub-accounts/lookup.ts';
 import { Accepted, BatchAccepted, BatchBody, Event, EventPage, EventWithAttempts, IdParams, ListQuery, PatchBody, Retried, RetryBody, SendBody, SendHeaders } from './contract.ts';
 
 const read: Operation['access'] = { scope: 'events:read', role: 'viewer' };
@@ -81,6 +82,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         connectorsOffset: ctx.store.offset(ctx.topics.connectors),
       };
       validatePayload(ctx.store.state.eventTypes, req.principal.projectId, event.eventType, req.body.payload);
+      event.subAccountId = activeSubAccount(ctx, req.principal, req.body.subAccountId);
       await reserveAndAccept([event], (taken) => {
         throw new DomainError('CONFLICT', `idempotency key already used by event ${taken[0]!.eventId}`, { eventId: taken[0]!.eventId });
       });
@@ -94,6 +96,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.post('/events/batch', { schema: contract(op('Send up to 100 events to destinations in one request', write, [402, 409],
       'All or none: a batch that would take the account over its plan\'s monthly messages gets 402 QUOTA_EXCEEDED, and none of it is accepted.'), { body: BatchBody, response: { 201: BatchAccepted } }) }, async (req, reply) => {
       const events = decideSendBatch({ ...req.principal, events: req.body.events }, { now: Date.now(), newId: randomUUID });
+      for (const e of events) e.subAccountId = activeSubAccount(ctx, req.principal, e.subAccountId);
       await reserveAndAccept(events, (taken) => {
         const keys = taken.map((t) => t.key);
         throw new DomainError('DUPLICATE_EVENT', `idempotency keys already exist: ${keys.join(', ')}`, { keys });
