@@ -29,22 +29,25 @@ export async function getSubAccount(db: DatabasePool, scope: Scope, id: string):
 /** The project's active sub-accounts, newest first, `{data, pagination}`; null for a cursor that is not ours. */
 export const listSubAccounts = (db: DatabasePool, scope: Scope, q: { limit: number; cursor?: string }) => listPage(db, 'sub_accounts', scope, q, subAccountView);
 
-const originsRow = z.object({ origins: z.array(z.string()).nullable() });
+const sessionOf = z.object({ sub_account_id: z.string() });
 
 /**
  * The origins that may frame the portal (its CSP `frame-ancestors`), for the token the portal
  * page was opened with: a one-time exchange token not yet consumed nor expired, or a live
  * session token. Null when the token is neither (or its sub-account is deactivated): serve the
- * page with `frame-ancestors 'none'`. Only the token's hash is looked up, as it is stored.
+ * page with `frame-ancestors 'none'`. Only the token's hash is looked up, as it is stored; the
+ * origins come from the configuration the process keeps (`ctx.store.state.subAccounts`), so a
+ * page opened right after a change of them already frames by the new ones (the read model may lag).
+ * Does not consume the exchange token nor slide the session.
  */
-export async function portalFrameAncestors(db: DatabasePool, token: string): Promise<string[] | null> {
+export async function portalFrameAncestors(db: DatabasePool, subAccounts: { get(id: string): SubAccountState | undefined }, token: string): Promise<string[] | null> {
   const hash = hashToken(token);
-  const row = await db.maybeOne(sql.type(originsRow)`
-    SELECT ARRAY(SELECT jsonb_array_elements_text(a.state->'definition'->'allowedOrigins')) AS origins
-    FROM portal_sessions p JOIN sub_accounts a ON a.id = p.sub_account_id AND a.account_id = p.account_id AND NOT a.deleted
-    WHERE p.revoked_at IS NULL AND (
-      (p.exchange_hash = ${hash} AND p.exchanged_at IS NULL AND p.exchange_expires_at > now())
-      OR (p.token_hash = ${hash} AND p.expires_at > now()))
+  const row = await db.maybeOne(sql.type(sessionOf)`
+    SELECT sub_account_id FROM portal_sessions
+    WHERE revoked_at IS NULL AND (
+      (exchange_hash = ${hash} AND exchanged_at IS NULL AND exchange_expires_at > now())
+      OR (token_hash = ${hash} AND expires_at > now()))
     LIMIT 1`);
-  return row ? row.origins ?? [] : null;
+  const s = row ? subAccounts.get(row.sub_account_id) : undefined;
+  return s && !s.deleted ? [...s.definition.allowedOrigins] : null;
 }

@@ -31,7 +31,7 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   }
 
   return async (app) => {
-    app.post('/endpoints', { schema: contract(op('Create an endpoint', write), { body: CreateBody, response: { 201: Endpoint } }) }, async (req, reply) => {
+    app.post('/endpoints', { schema: contract(op('Create an endpoint', write, [409]), { body: CreateBody, response: { 201: Endpoint } }) }, async (req, reply) => {
       const { signingSecret, mtlsCert, mtlsKey, subAccountId, ...input } = req.body;
       if ((mtlsCert === undefined) !== (mtlsKey === undefined)) throw new DomainError('VALIDATION_ERROR', 'mtlsCert and mtlsKey go together');
       if (mtlsCert !== undefined) assertPemPair(mtlsCert, mtlsKey!);

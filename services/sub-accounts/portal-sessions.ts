@@ -2,7 +2,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 
 const at = (ms: number) => sql.fragment`timestamptz 'epoch' + ${ms} * interval '1 millisecond'`;
-const ms = (column: string) => sql.fragment`(extract(epoch FROM ${sql.identifier([column])}) * 1000)::int8`;
+const ms = (column: string) => sql.fragment`(extract(epoch FROM ${sql.identifier([column])}) * 1000)::float8`;
 
 const liveRow = z.object({
   id: z.string(), account_id: z.string(), project_id: z.string(), sub_account_id: z.string(), return_url: z.string(), expires_at: z.number(),

@@ -112,7 +112,7 @@ export function subAccountRuntimeRoutes(ctx: ApiContext): FastifyPluginAsyncType
   };
 
   return async (app) => {
-    app.post('/sub-account-api/auth/exchange', { schema: contract({ tag: 'Sub-account runtime', summary: 'Swap a portal URL\'s one-time exchange token for a session token', access: 'public',
+    app.post('/sub-account-api/auth/exchange', { schema: contract({ tag: 'Sub-account runtime', summary: 'Swap a portal URL\'s one-time exchange token for a session token', access: 'public', errors: [401],
       description: 'The token works once, within 10 minutes of its URL being minted; the session it opens lasts ttlSeconds (default 1 h) past its last use and ends when revoked.' },
     { body: ExchangeBody, response: { 200: Exchanged } }) }, async (req) => {
       const { session, token } = await portal.exchange(req.body.token);
