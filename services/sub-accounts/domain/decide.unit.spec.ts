@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../platform/domain/errors.ts';
+import type { DomainError } from '../../platform/domain/errors.ts';
 import { assertActive, decide } from './decide.ts';
 import { evolve, type SubAccountState } from './evolve.ts';
 import { sessionTerms, EXCHANGE_TTL_MS } from './session.ts';
