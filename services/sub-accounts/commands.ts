@@ -92,7 +92,8 @@ export function subAccountCommands(ctx: ApiContext) {
   async function authenticate(token: string): Promise<{ session: LiveSession; subAccount: SubAccountState }> {
     const live = await sessions.use(hashToken(token));
     const subAccount = live ? ctx.store.state.subAccounts.get(live.sub_account_id) : undefined;
-    if (!live || !subAccount) throw new DomainError('UNAUTHORIZED', 'the portal session is unknown, revoked or expired');
+    // Deactivating revokes the sessions; this also holds while another process has not done so yet.
+    if (!live || !subAccount || subAccount.deleted) throw new DomainError('UNAUTHORIZED', 'the portal session is unknown, revoked or expired');
     return { session: live, subAccount };
   }
 

@@ -135,7 +135,9 @@ describe('sub-accounts, portal sessions and the sub-account runtime API', () => 
     const mine = await parent('POST', '/api/v1/endpoints', { url: `${sinkUrl}/parent`, eventTypes: ['order.created'] });
     expect(mine.body.subAccountId).toBeNull();
     const epA = await pa.call('POST', '/endpoints', { url: `${sinkUrl}/a`, eventTypes: ['order.created'] });
-    expect(epA).toMatchObject({ status: 201, body: { subAccountId: a.id } });
+    expect(epA).toMatchObject({ status: 201, body: { subAccountId: a.id, signingSecretSource: 'endpoint' } });
+    // A portal's endpoint is signed by a secret of its own: the workspace's global one is never shown to a customer.
+    expect(epA.body.signingSecret).not.toBe((await parent('GET', `/api/v1/endpoints/${mine.body.id}/secret`)).body.signingSecret);
     const epB = await parent('POST', '/api/v1/endpoints', { url: `${sinkUrl}/b`, eventTypes: ['order.*'], subAccountId: b.id });
     expect(epB.body.subAccountId).toBe(b.id);
 

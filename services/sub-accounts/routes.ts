@@ -10,6 +10,7 @@ import { CreateBody, IdParams, ListQuery, PatchBody, SubAccount, SubAccountPage 
 
 const reads: Operation['access'] = { scope: 'sub-accounts:read', role: 'viewer' };
 const writes: Operation['access'] = { scope: 'sub-accounts:write', role: 'editor' };
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 const op = (summary: string, access: Operation['access'], errors?: number[], description?: string): Operation => ({ tag: 'Sub-accounts', summary, access, errors, description });
 
 /** /api/v1/sub-accounts: an event-sourced aggregate on the sub-accounts topic; subID unique per project through a reservation. */
@@ -29,8 +30,9 @@ export function subAccountRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     });
 
     app.get('/sub-accounts/:id', { schema: contract(op('Get a sub-account (a deactivated one too)', reads), { params: IdParams, response: { 200: SubAccount } }) }, async (req) => {
-      const s = known(req.principal, req.params.id);
-      const row = await readYourWrites(ctx, s.subAccountId, () => getSubAccount(ctx.db, req.principal, s.subAccountId));
+      // From the read model (read-your-writes), not this process's memory: another API process's create is found too.
+      const id = req.params.id;
+      const row = isUuid(id) ? await readYourWrites(ctx, id, () => getSubAccount(ctx.db, req.principal, id)) : null;
       if (!row) throw new DomainError('NOT_FOUND', 'sub-account not found');
       return subAccountView(row);
     });

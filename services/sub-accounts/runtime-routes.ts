@@ -9,6 +9,7 @@ import type { ApiContext } from '../platform/http/context.ts';
 import { contract, type Operation } from '../platform/http/contract.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { decodeCursor } from '../platform/postgres/pagination.ts';
+import { newSigningSecret } from '../platform/security/secrets.ts';
 import { endpointCommands } from '../endpoints/commands.ts';
 import { CreateBody as EndpointBody, Endpoint, EndpointPage, ListQuery as EndpointListQuery } from '../endpoints/contract.ts';
 import type { EndpointInput } from '../endpoints/domain/config.ts';
@@ -67,7 +68,8 @@ export function subAccountRuntimeRoutes(ctx: ApiContext): FastifyPluginAsyncType
       assertActive(subAccount, scope);
       const created = await endpoints.runWithNotices(undefined, {
         type: 'Create', endpointId: randomUUID(), accountId: scope.accountId, projectId: scope.projectId, subAccountId: scope.subAccountId,
-        input: endpoints.sealInput(input as EndpointInput), signingSecretEnc: signingSecret === undefined ? '' : ctx.secrets.seal(signingSecret),
+        // Never the workspace's global secret: it signs the workspace's other deliveries, which the customer must not be able to forge.
+        input: endpoints.sealInput(input as EndpointInput), signingSecretEnc: ctx.secrets.seal(signingSecret ?? newSigningSecret()),
       });
       const { signingSecret: applies, signingSecretSource } = endpoints.secretsOf(scope, created.state!);
       return reply.code(201).send({ ...endpointView(created.state!), signingSecret: applies, signingSecretSource, notices: created.notices });
