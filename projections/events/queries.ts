@@ -14,7 +14,7 @@ function iso(ms: number | null) {
 const eventRow = z.object({
   id: z.string(), account_id: z.string(), idempotency_key: z.string(), destination: z.string().nullable(), event_type: z.string().nullable(),
   payload: z.unknown(), headers: z.record(z.string(), z.string()), status: z.string(), attempts: z.number(),
-  max_attempts: z.number(), priority: z.number(), created_at: z.number(), delivered_at: z.number().nullable(),
+  max_attempts: z.number(), priority: z.number(), created_at: z.number(), delivered_at: z.number().nullable(), sub_account_id: z.string().nullable(),
 });
 type EventRow = z.infer<typeof eventRow>;
 
@@ -40,7 +40,7 @@ export function eventView(r: EventRow) {
   return {
     id: r.id, idempotencyKey: r.idempotency_key, destination: r.destination, eventType: r.event_type,
     payload: openPayloadColumn(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers), status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
-    priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at),
+    priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at), subAccountId: r.sub_account_id,
   };
 }
 
@@ -54,7 +54,7 @@ export function attemptView(r: AttemptRow) {
 }
 
 const EVENT_COLUMNS = sql.fragment`id, account_id, idempotency_key, destination, event_type, payload, headers, status, attempts,
-  max_attempts, priority, created_at, delivered_at`;
+  max_attempts, priority, created_at, delivered_at, sub_account_id`;
 const ATTEMPT_COLUMNS = sql.fragment`id, account_id, event_id, endpoint_id, url, attempt_number, outcome, status_code,
   response_body, error, error_category, duration_ms, processing_overhead_us::float8 AS processing_overhead_us, attempted_at`;
 

@@ -60,6 +60,8 @@ export const IdParams = Type.Object({ id: Type.String() });
 // A version is an Avro int and a Postgres int4: 2^31 and above is no version, refused before any query.
 export const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 export const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
+/** The workspace's list may narrow to one sub-account's endpoints. */
+export const WorkspaceListQuery = Type.Object({ ...ListQuery.properties, subAccountId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the endpoints of this sub-account' })) });
 export const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
 
 /** A field the plan changed (services/plans/domain/endpoint-rate.ts): rateLimitPerSec above its cap. */

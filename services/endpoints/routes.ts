@@ -11,7 +11,7 @@ import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, NoContent, type Operation } from '../platform/http/contract.ts';
 import { endpointCommands } from './commands.ts';
 import { activeSubAccount } from '../sub-accounts/lookup.ts';
-import { CreateBody, DiffQuery, Endpoint, EndpointPage, IdParams, ListQuery, MtlsBody, PatchBody, Secrets, Version, VersionDiff, VersionPage, VersionParams } from './contract.ts';
+import { CreateBody, DiffQuery, Endpoint, EndpointPage, IdParams, WorkspaceListQuery, MtlsBody, PatchBody, Secrets, Version, VersionDiff, VersionPage, VersionParams } from './contract.ts';
 
 const read: Operation['access'] = { scope: 'endpoints:read', role: 'viewer' };
 const write: Operation['access'] = { scope: 'endpoints:write', role: 'editor' };
@@ -47,8 +47,9 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return reply.code(201).send({ ...endpointView(state!), signingSecret: applies, signingSecretSource, notices: created.notices });
     });
 
-    app.get('/endpoints', { schema: contract(op('List endpoints, newest first', read), { querystring: ListQuery, response: { 200: EndpointPage } }) }, async (req) => {
-      const page = await listEndpoints(ctx.db, req.principal, { limit: req.query.limit ?? 20, cursor: req.query.cursor });
+    app.get('/endpoints', { schema: contract(op('List endpoints, newest first', read), { querystring: WorkspaceListQuery, response: { 200: EndpointPage } }) }, async (req) => {
+      const { subAccountId } = req.query;
+      const page = await listEndpoints(ctx.db, subAccountId ? { ...req.principal, subAccountId } : req.principal, { limit: req.query.limit ?? 20, cursor: req.query.cursor });
       if (!page) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
       return page;
     });

@@ -13,7 +13,7 @@ import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, type Operation } from '../platform/http/contract.ts';
 import { eventCommands } from './commands.ts';
 import { activeSubAccount } from '../sub-accounts/lookup.ts';
-import { Accepted, BatchAccepted, BatchBody, Event, EventPage, EventWithAttempts, IdParams, ListQuery, PatchBody, Retried, RetryBody, SendBody, SendHeaders } from './contract.ts';
+import { Accepted, BatchAccepted, BatchBody, Event, EventPage, EventWithAttempts, IdParams, WorkspaceListQuery, PatchBody, Retried, RetryBody, SendBody, SendHeaders } from './contract.ts';
 
 const read: Operation['access'] = { scope: 'events:read', role: 'viewer' };
 const write: Operation['access'] = { scope: 'events:write', role: 'editor' };
@@ -108,10 +108,11 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       });
     });
 
-    app.get('/events', { schema: contract(op('List events, newest first', read), { querystring: ListQuery, response: { 200: EventPage } }) }, async (req) => {
+    app.get('/events', { schema: contract(op('List events, newest first', read), { querystring: WorkspaceListQuery, response: { 200: EventPage } }) }, async (req) => {
       const after = req.query.cursor ? decodeCursor(req.query.cursor) : undefined;
       if (after === null) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
-      return listEvents(ctx.db, req.principal, { status: req.query.status, limit: req.query.limit ?? 20, after });
+      const { subAccountId } = req.query;
+      return listEvents(ctx.db, subAccountId ? { ...req.principal, subAccountId } : req.principal, { status: req.query.status, limit: req.query.limit ?? 20, after });
     });
 
     app.get('/events/:id', { schema: contract(op('Get an event with its delivery attempts', read), { params: IdParams, response: { 200: EventWithAttempts } }) }, async (req) => {

@@ -156,6 +156,10 @@ describe('sub-accounts, portal sessions and the sub-account runtime API', () => 
     expect((await pa.call('GET', `/endpoints/${mine.body.id}`)).status).toBe(404);
     expect((await pb.call('GET', `/endpoints/${epA.body.id}`)).status).toBe(404);
     await eventually(async () => (await pa.call('GET', '/events')).body.data.length === 1);
+    // The workspace sees every event and endpoint, each naming its sub-account, and can narrow to one.
+    expect((await parent('GET', `/api/v1/events?subAccountId=${a.id}`)).body.data.map((e: { id: string; subAccountId: string }) => [e.id, e.subAccountId])).toEqual([[forA.body.id, a.id]]);
+    expect((await parent('GET', `/api/v1/events/${forMe.body.id}`)).body.subAccountId).toBeNull();
+    expect((await parent('GET', `/api/v1/endpoints?subAccountId=${b.id}`)).body.data.map((e: { id: string }) => e.id)).toEqual([epB.body.id]);
     expect((await pa.call('GET', '/events')).body.data.map((e: { id: string }) => e.id)).toEqual([forA.body.id]);
     expect((await pb.call('GET', '/events')).body.data).toEqual([]);
     for (const path of [`/events/${forA.body.id}`, `/events/${forA.body.id}/deliveries`]) expect((await pb.call('GET', path)).status, path).toBe(404);

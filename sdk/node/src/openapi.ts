@@ -4277,6 +4277,7 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 deliveredAt: string | null;
+                                subAccountId: string | null;
                             }[];
                             pagination: {
                                 hasMore: boolean;
@@ -4379,6 +4380,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                             deliveryAttempts: {
                                 id: string;
                                 eventId: string;
@@ -4619,6 +4621,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                         };
                     };
                 };
@@ -6839,6 +6842,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                             deliveryAttempts: {
                                 id: string;
                                 eventId: string;
@@ -6997,6 +7001,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                         };
                     };
                 };
@@ -7174,6 +7179,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                         };
                     };
                 };
@@ -7476,6 +7482,8 @@ export interface paths {
                     status?: "queued" | "delivering" | "delivered" | "failed" | "dead";
                     limit?: number;
                     cursor?: string;
+                    /** @description Only the events sent for this sub-account */
+                    subAccountId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -7507,6 +7515,7 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 deliveredAt: string | null;
+                                subAccountId: string | null;
                             }[];
                             pagination: {
                                 hasMore: boolean;
@@ -8483,6 +8492,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description Only the endpoints of this sub-account */
+                    subAccountId?: string;
                 };
                 header?: never;
                 path?: never;
