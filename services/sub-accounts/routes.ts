@@ -6,11 +6,11 @@ import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, NoContent, type Operation } from '../platform/http/contract.ts';
 import { subAccountCommands } from './commands.ts';
+import { isUuid } from './lookup.ts';
 import { CreateBody, IdParams, ListQuery, PatchBody, SubAccount, SubAccountPage } from './contract.ts';
 
 const reads: Operation['access'] = { scope: 'sub-accounts:read', role: 'viewer' };
 const writes: Operation['access'] = { scope: 'sub-accounts:write', role: 'editor' };
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 const op = (summary: string, access: Operation['access'], errors?: number[], description?: string): Operation => ({ tag: 'Sub-accounts', summary, access, errors, description });
 
 /** /api/v1/sub-accounts: an event-sourced aggregate on the sub-accounts topic; subID unique per project through a reservation. */

@@ -17,6 +17,7 @@ import { eventCommands } from '../events/commands.ts';
 import { Attempt, Event, EventPage, EventWithAttempts, ListQuery as EventListQuery } from '../events/contract.ts';
 import { decideReplay } from '../events/domain/replay.ts';
 import { subAccountCommands } from './commands.ts';
+import { isUuid } from './lookup.ts';
 import { assertActive } from './domain/decide.ts';
 import type { SubAccountState } from './domain/evolve.ts';
 import { runtimeSessionView, Session, Exchanged, ExchangeBody, IdParams } from './runtime-contract.ts';
@@ -27,7 +28,6 @@ declare module 'fastify' {
 
 const op = (summary: string, errors?: number[], description?: string): Operation =>
   ({ tag: 'Sub-account runtime', summary, access: 'public', security: [{ portalSession: [] }], errors, description });
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /**
  * /sub-account-api: what the embedded portal calls with its session token. Every read and change
