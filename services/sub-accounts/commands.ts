@@ -93,7 +93,8 @@ export function subAccountCommands(ctx: ApiContext) {
     const live = await sessions.use(hashToken(token));
     const subAccount = live ? ctx.store.state.subAccounts.get(live.sub_account_id) : undefined;
     // Deactivating revokes the sessions; this also holds while another process has not done so yet.
-    if (!live || !subAccount || subAccount.deleted) throw new DomainError('UNAUTHORIZED', 'the portal session is unknown, revoked or expired');
+    // An erased workspace's sessions are refused at once, before its rows are purged.
+    if (!live || !subAccount || subAccount.deleted || ctx.store.state.erased.has(live.account_id)) throw new DomainError('UNAUTHORIZED', 'the portal session is unknown, revoked or expired');
     return { session: live, subAccount };
   }
 
