@@ -125,6 +125,14 @@ describe('sub-accounts, portal sessions and the sub-account runtime API', () => 
     expect((await parent('DELETE', `/api/v1/sub-accounts/${sub.id}/sessions`)).body).toEqual({ revoked: 1 });
     expect((await b.call('GET', '/session')).status).toBe(401);
     expect((await parent('GET', `/api/v1/sub-accounts/${sub.id}/sessions`)).body.data).toEqual([]);
+    // The audit log has each session issued and each revocation, with the key that did it.
+    const lines = await eventually(async () => {
+      const r = await parent('GET', '/api/v1/audit-logs?limit=100');
+      const mine = (r.body.data ?? []).filter((l: { action: string; after?: { subAccountId?: string } }) => l.action.startsWith('portal_session.') && l.after?.subAccountId === sub.id);
+      return mine.length >= 4 && mine;
+    });
+    expect(lines.map((l: { action: string }) => l.action).sort()).toEqual(['portal_session.issued', 'portal_session.issued', 'portal_session.revoked', 'portal_session.revoked']);
+    expect(lines[0].actor).toMatchObject({ type: 'api_key' });
   });
 
   it('fans an event out to its sub-account\'s endpoints only, and one without subAccountId to the workspace\'s own only', async () => {
