@@ -18,6 +18,7 @@ import { poll } from './poll/manifest.ts';
 import { setAside } from './set-aside/manifest.ts';
 import { scim } from './scim/manifest.ts';
 import { sso } from './sso/manifest.ts';
+import { subAccounts } from './sub-accounts/manifest.ts';
 import { stats } from './stats/manifest.ts';
 
 /**
@@ -25,7 +26,7 @@ import { stats } from './stats/manifest.ts';
  * The event union, the topics, the in-memory configuration, the routes, the read models and the
  * roles are all assembled from this list: adding a capability is its folders and one line here.
  */
-export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit, analytics, stats, connectors, inbound, alerting, dataKeys, gdpr, sso, scim] as const;
+export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit, analytics, stats, connectors, inbound, alerting, dataKeys, gdpr, sso, scim, subAccounts] as const;
 type Any = (typeof CAPABILITIES)[number];
 
 /** The domain events mittr writes to Kafka: facts in the past tense, one Avro schema each. */

@@ -25,7 +25,12 @@ export { ROLES, type Role } from './capabilities.ts';
  * A running mittr; `metricsUrl` is its own /metrics listener's (a process without the API, MITTR_METRICS_PORT).
  * `dataKeys.destroy(accountId)` crypto-shreds a workspace (GDPR erasure).
  */
-export type Mittr = { app?: FastifyInstance; url?: string; metricsUrl?: string; metrics: Metrics; dataKeys: DataKeys; stop(): Promise<void> };
+export type Mittr = {
+  app?: FastifyInstance; url?: string; metricsUrl?: string; metrics: Metrics; dataKeys: DataKeys;
+  /** The configuration this process keeps in memory (what in-process specs read lookups against). */
+  store?: ConfigStore;
+  stop(): Promise<void>;
+};
 
 /** What every role needs in place first (idempotent): the topics, and the schema for roles that use Postgres. */
 export async function prepareMittr(config: Config, roles: readonly Role[]): Promise<void> {
@@ -134,7 +139,7 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     await startRetrying(p);
   }
   return {
-    app, url, metricsUrl, metrics, dataKeys,
+    app, url, metricsUrl, metrics, dataKeys, store,
     async stop() {
       for (const s of stops) await s().catch(() => undefined);
       // Last: the spans of the work stopped above are exported before it ends.

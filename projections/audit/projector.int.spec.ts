@@ -26,7 +26,7 @@ const inboundConfig = (status: string) => decoded({ name: 'Stripe', pathSuffix: 
 const definition = (description: string) => decoded({ name: 'order.created', description, schema: null, schemaVersion: null, examplePayload: null, deprecated: false });
 
 describe('audit projection', () => {
-  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events', sso: 'sso', scim: 'scim' }), [
+  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events', sso: 'sso', scim: 'scim', subAccounts: 'sub-accounts' }), [
     [e({ type: 'EndpointCreated', ...base, version: 1, at: T, config: config('https://a.example/1'), signingSecretEnc: 's', actor: byKey })],
     [e({ type: 'EndpointUpdated', ...base, version: 2, at: T + 10, config: config('https://a.example/2'), rolledBackTo: null, actor: byKey }),
       e({ type: 'EndpointPaused', ...base, version: 3, at: T + 20, actor: null })],

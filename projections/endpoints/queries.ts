@@ -9,6 +9,8 @@ import { afterCursor, decodeCursor, toPage } from '../../services/platform/postg
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });
+/** A portal's reads (scope.subAccountId set) see that sub-account's endpoints only; the workspace's see all of them. */
+const ofSubAccount = (scope: Scope) => (scope.subAccountId === undefined ? sql.fragment`TRUE` : sql.fragment`state->>'subAccountId' = ${scope.subAccountId}`);
 
 function certificateInfo(pem: string) {
   try {
@@ -28,7 +30,7 @@ export function configView(c: EndpointConfig) {
 /** The public shape of an endpoint (secrets never included; see /secret). */
 export function endpointView(s: EndpointState) {
   return {
-    id: s.endpointId, ...configView(s.config),
+    id: s.endpointId, subAccountId: s.subAccountId ?? null, ...configView(s.config),
     status: s.paused ? 'paused' as const : 'active' as const, paused: s.paused, version: s.version,
     circuitState: s.circuit?.state ?? 'closed', circuitOpenUntil: s.circuit?.openUntil ? iso(s.circuit.openUntil) : null,
     mtls: s.mtlsCertPem ? { configured: true, certificate: certificateInfo(s.mtlsCertPem) } : { configured: false },
@@ -39,14 +41,14 @@ export function endpointView(s: EndpointState) {
 export async function getEndpoint(db: DatabasePool, scope: Scope, id: string): Promise<EndpointState | null> {
   const row = await db.maybeOne(sql.type(stateRow)`
     SELECT id, state, created_at FROM endpoints
-    WHERE id = ${id} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId} AND NOT deleted`);
+    WHERE id = ${id} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId} AND NOT deleted AND ${ofSubAccount(scope)}`);
   return row ? (row.state as EndpointState) : null;
 }
 
 export async function listEndpoints(db: DatabasePool, scope: Scope, q: { limit: number; cursor?: string }) {
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   if (after === null) return null;
-  const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`, sql.fragment`NOT deleted`];
+  const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`, sql.fragment`NOT deleted`, ofSubAccount(scope)];
   if (after) conds.push(afterCursor(after));
   const rows = await db.any(sql.type(stateRow)`
     SELECT id, state, created_at FROM endpoints WHERE ${sql.join(conds, sql.fragment` AND `)}

@@ -90,17 +90,17 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
   if (accepted.length > 0) {
     await tx.query(sql.unsafe`
       INSERT INTO events (id, account_id, project_id, idempotency_key, destination, event_type, payload, headers,
-                          status, max_attempts, priority, delay_seconds, routed_at, dest_total, created_at, updated_at)
+                          status, max_attempts, priority, delay_seconds, routed_at, dest_total, created_at, updated_at, sub_account_id)
       SELECT t.id, t.account_id, t.project_id, t.key, t.destination, t.event_type, t.payload::json, t.headers::jsonb,
              'queued', t.max_attempts, t.priority, t.delay_seconds, ${epochMs('routed_ms')}, t.total,
-             ${epochMs('created_ms')}, coalesce(${epochMs('routed_ms')}, ${epochMs('created_ms')})
+             ${epochMs('created_ms')}, coalesce(${epochMs('routed_ms')}, ${epochMs('created_ms')}), t.sub_account_id
       FROM json_to_recordset(${rowsJson(lastBy(accepted, (e) => e.eventId).map((e) => {
         const r = routings.get(e.eventId);
         return { id: e.eventId, account_id: e.accountId, project_id: e.projectId, key: e.idempotencyKey, destination: e.destination,
           event_type: e.eventType, payload: payloadColumn(sealedOf(e, 'payload')), headers: JSON.stringify(sealedOf(e, 'headers')), max_attempts: e.maxAttempts,
-          priority: e.priority, delay_seconds: e.delaySeconds, created_ms: e.createdAt, routed_ms: r?.routedAt ?? null, total: r?.destinations.length ?? null };
+          priority: e.priority, delay_seconds: e.delaySeconds, created_ms: e.createdAt, routed_ms: r?.routedAt ?? null, total: r?.destinations.length ?? null, sub_account_id: e.subAccountId ?? null };
       }))}) AS t(id uuid, account_id uuid, project_id uuid, key text, destination text, event_type text, payload text, headers text,
-                 max_attempts int4, priority int4, delay_seconds int4, created_ms int8, routed_ms int8, total int4)
+                 max_attempts int4, priority int4, delay_seconds int4, created_ms int8, routed_ms int8, total int4, sub_account_id uuid)
       ON CONFLICT (id) DO UPDATE SET routed_at = EXCLUDED.routed_at, dest_total = EXCLUDED.dest_total, updated_at = EXCLUDED.updated_at
         WHERE EXCLUDED.routed_at IS NOT NULL`);
     // (An event already there, applied once before, still gets the run's routing.)

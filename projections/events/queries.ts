@@ -14,7 +14,7 @@ function iso(ms: number | null) {
 const eventRow = z.object({
   id: z.string(), account_id: z.string(), idempotency_key: z.string(), destination: z.string().nullable(), event_type: z.string().nullable(),
   payload: z.unknown(), headers: z.record(z.string(), z.string()), status: z.string(), attempts: z.number(),
-  max_attempts: z.number(), priority: z.number(), created_at: z.number(), delivered_at: z.number().nullable(),
+  max_attempts: z.number(), priority: z.number(), created_at: z.number(), delivered_at: z.number().nullable(), sub_account_id: z.string().nullable(),
 });
 type EventRow = z.infer<typeof eventRow>;
 
@@ -40,7 +40,7 @@ export function eventView(r: EventRow) {
   return {
     id: r.id, idempotencyKey: r.idempotency_key, destination: r.destination, eventType: r.event_type,
     payload: openPayloadColumn(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers), status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
-    priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at),
+    priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at), subAccountId: r.sub_account_id,
   };
 }
 
@@ -54,22 +54,27 @@ export function attemptView(r: AttemptRow) {
 }
 
 const EVENT_COLUMNS = sql.fragment`id, account_id, idempotency_key, destination, event_type, payload, headers, status, attempts,
-  max_attempts, priority, created_at, delivered_at`;
+  max_attempts, priority, created_at, delivered_at, sub_account_id`;
 const ATTEMPT_COLUMNS = sql.fragment`id, account_id, event_id, endpoint_id, url, attempt_number, outcome, status_code,
   response_body, error, error_category, duration_ms, processing_overhead_us::float8 AS processing_overhead_us, attempted_at`;
 
-export type Scope = { accountId: string; projectId: string };
+/** A tenant's reads: its project, and within it one sub-account's only when subAccountId is set (the portal's). */
+export type Scope = { accountId: string; projectId: string; subAccountId?: string };
+/** The condition that keeps a read to the scope's sub-account, when it names one (TRUE for the workspace's reads, which see all). */
+const ofSubAccount = (scope: Scope, column = 'sub_account_id') =>
+  scope.subAccountId === undefined ? sql.fragment`TRUE` : sql.fragment`${sql.identifier(column.split('.'))} = ${scope.subAccountId}`;
 
 export function getEvent(db: DatabasePool, scope: Scope, id: string) {
   return db.maybeOne(sql.type(eventRow)`
     SELECT ${EVENT_COLUMNS} FROM events
-    WHERE id = ${id} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId}`);
+    WHERE id = ${id} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId} AND ${ofSubAccount(scope)}`);
 }
 
 export function eventAttempts(db: DatabasePool, scope: Scope, eventId: string) {
   return db.any(sql.type(attemptRow)`
     SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts
     WHERE event_id = ${eventId} AND account_id = ${scope.accountId} AND project_id = ${scope.projectId}
+      AND (${scope.subAccountId === undefined} OR EXISTS (SELECT 1 FROM events e WHERE e.id = ${eventId} AND ${ofSubAccount(scope, 'e.sub_account_id')}))
     ORDER BY attempted_at, attempt_number, id`);
 }
 
@@ -87,7 +92,7 @@ export async function attemptsOfEvents(db: DatabasePool, scope: Scope, eventIds:
 export async function listEvents(
   db: DatabasePool, scope: Scope, q: { status?: string; limit: number; after?: [number, string] },
 ) {
-  const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`];
+  const conds = [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`, ofSubAccount(scope)];
   if (q.status) conds.push(sql.fragment`status = ${q.status}`);
   if (q.after) conds.push(afterCursor(q.after));
   const rows = await db.any(sql.type(eventRow)`
@@ -136,7 +141,7 @@ const stateRow = z.object({
 
 /** What replay/edit decisions need: the event and the undelivered destinations of its current routing. */
 export async function eventStates(db: DatabasePool, scope: Scope, where: { ids?: string[]; status?: string; endpointId?: string; limit: number }) {
-  const conds = [sql.fragment`e.account_id = ${scope.accountId}`, sql.fragment`e.project_id = ${scope.projectId}`];
+  const conds = [sql.fragment`e.account_id = ${scope.accountId}`, sql.fragment`e.project_id = ${scope.projectId}`, ofSubAccount(scope, 'e.sub_account_id')];
   if (where.ids) conds.push(sql.fragment`e.id = ANY(${sql.array(where.ids, 'uuid')})`);
   if (where.status) conds.push(sql.fragment`e.status = ${where.status}`);
   else if (!where.ids) conds.push(sql.fragment`e.status IN ('failed', 'dead')`);

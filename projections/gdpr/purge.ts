@@ -22,12 +22,13 @@ const BY_PARENT: ReadonlyArray<{ table: string; column: string; parent: string }
   { table: 'connector_commands', column: 'connector_id', parent: 'connectors' },
   { table: 'alert_rule_commands', column: 'rule_id', parent: 'alert_rules' },
   { table: 'alert_evaluations', column: 'rule_id', parent: 'alert_rules' },
+  { table: 'sub_account_commands', column: 'sub_account_id', parent: 'sub_accounts' },
 ];
-const BY_PROJECT = ['idempotency_keys', 'event_type_names', 'connector_names', 'alert_rule_names'];
+const BY_PROJECT = ['idempotency_keys', 'event_type_names', 'connector_names', 'alert_rule_names', 'sub_account_names'];
 const BY_ACCOUNT = [
   'events', 'event_destinations', 'delivery_attempts', 'endpoints', 'event_types', 'poll_messages', 'inbound_endpoints', 'inbound_requests', 'connectors',
   'alert_rules', 'alert_history', 'audit_log', 'analytics_hourly', 'analytics_daily', 'usage_monthly', 'usage_attempts_monthly',
-  'sessions', 'api_keys', 'account_emails', 'account_secret_rotations',
+  'sessions', 'api_keys', 'account_emails', 'account_secret_rotations', 'sub_accounts', 'portal_sessions',
 ];
 
 /** Every table an erasure deletes from: what is vacuumed after it. */

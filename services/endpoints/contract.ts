@@ -54,12 +54,14 @@ const Fields = {
   mtlsKey: Type.Optional(Type.String({ maxLength: 65_536 })),
 };
 export const MtlsBody = Type.Object({ certPem: Type.String({ maxLength: 65_536 }), keyPem: Type.String({ maxLength: 65_536 }) });
-export const CreateBody = Type.Object(Fields);
+export const CreateBody = Type.Object({ ...Fields, subAccountId: Type.Optional(Type.String({ maxLength: 64, description: 'The sub-account the endpoint belongs to: it receives only events sent with that subAccountId. Never changes; absent: the workspace\'s own endpoint' })) });
 export const PatchBody = Type.Partial(Type.Object(Fields));
 export const IdParams = Type.Object({ id: Type.String() });
 // A version is an Avro int and a Postgres int4: 2^31 and above is no version, refused before any query.
 export const VersionParams = Type.Object({ id: Type.String(), n: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 export const ListQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) });
+/** The workspace's list may narrow to one sub-account's endpoints. */
+export const WorkspaceListQuery = Type.Object({ ...ListQuery.properties, subAccountId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the endpoints of this sub-account' })) });
 export const DiffQuery = Type.Object({ v1: Type.Integer({ minimum: 1 }), v2: Type.Integer({ minimum: 1 }) });
 
 /** A field the plan changed (services/plans/domain/endpoint-rate.ts): rateLimitPerSec above its cap. */
@@ -86,7 +88,7 @@ const Mtls = Type.Object({
 
 /** An endpoint (endpointView): its configuration, its state, never its secrets (GET /endpoints/{id}/secret). */
 export const Endpoint = Type.Object({
-  id: Type.String(), ...ConfigView.properties,
+  id: Type.String(), subAccountId: Nullable(Type.String({ description: 'The sub-account it belongs to, or null: the workspace\'s own' })), ...ConfigView.properties,
   status: Type.Union([Type.Literal('active'), Type.Literal('paused')]), paused: Type.Boolean(), version: Type.Integer(),
   circuitState: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]), circuitOpenUntil: Nullable(DateTime),
   mtls: Mtls, createdAt: DateTime, updatedAt: DateTime,

@@ -10,7 +10,8 @@ import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, NoContent, type Operation } from '../platform/http/contract.ts';
 import { endpointCommands } from './commands.ts';
-import { CreateBody, DiffQuery, Endpoint, EndpointPage, IdParams, ListQuery, MtlsBody, PatchBody, Secrets, Version, VersionDiff, VersionPage, VersionParams } from './contract.ts';
+import { activeSubAccount } from '../sub-accounts/lookup.ts';
+import { CreateBody, DiffQuery, Endpoint, EndpointPage, IdParams, WorkspaceListQuery, MtlsBody, PatchBody, Secrets, Version, VersionDiff, VersionPage, VersionParams } from './contract.ts';
 
 const read: Operation['access'] = { scope: 'endpoints:read', role: 'viewer' };
 const write: Operation['access'] = { scope: 'endpoints:write', role: 'editor' };
@@ -30,14 +31,15 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   }
 
   return async (app) => {
-    app.post('/endpoints', { schema: contract(op('Create an endpoint', write), { body: CreateBody, response: { 201: Endpoint } }) }, async (req, reply) => {
-      const { signingSecret, mtlsCert, mtlsKey, ...input } = req.body;
+    app.post('/endpoints', { schema: contract(op('Create an endpoint', write, [409]), { body: CreateBody, response: { 201: Endpoint } }) }, async (req, reply) => {
+      const { signingSecret, mtlsCert, mtlsKey, subAccountId, ...input } = req.body;
       if ((mtlsCert === undefined) !== (mtlsKey === undefined)) throw new DomainError('VALIDATION_ERROR', 'mtlsCert and mtlsKey go together');
       if (mtlsCert !== undefined) assertPemPair(mtlsCert, mtlsKey!);
       // Without a secret of its own, the workspace's global secret signs it (it overrides).
       const created = await runWithNotices(undefined, {
         type: 'Create', endpointId: randomUUID(), ...req.principal, input: sealInput(input as EndpointInput),
         signingSecretEnc: signingSecret === undefined ? '' : ctx.secrets.seal(signingSecret),
+        subAccountId: activeSubAccount(ctx, req.principal, subAccountId),
       });
       let state = created.state;
       if (mtlsCert !== undefined) state = await run(state, mtlsCommand(mtlsCert, mtlsKey!));
@@ -45,8 +47,9 @@ export function endpointRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return reply.code(201).send({ ...endpointView(state!), signingSecret: applies, signingSecretSource, notices: created.notices });
     });
 
-    app.get('/endpoints', { schema: contract(op('List endpoints, newest first', read), { querystring: ListQuery, response: { 200: EndpointPage } }) }, async (req) => {
-      const page = await listEndpoints(ctx.db, req.principal, { limit: req.query.limit ?? 20, cursor: req.query.cursor });
+    app.get('/endpoints', { schema: contract(op('List endpoints, newest first', read), { querystring: WorkspaceListQuery, response: { 200: EndpointPage } }) }, async (req) => {
+      const { subAccountId } = req.query;
+      const page = await listEndpoints(ctx.db, subAccountId ? { ...req.principal, subAccountId } : req.principal, { limit: req.query.limit ?? 20, cursor: req.query.cursor });
       if (!page) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
       return page;
     });

@@ -45,12 +45,15 @@ export class EndpointsState implements ConfigSlice {
     return out.sort((a, b) => a.createdAt - b.createdAt || a.endpointId.localeCompare(b.endpointId));
   }
 
-  /** Live endpoints of a project subscribed to `eventType`. */
-  subscribers(projectId: string, eventType: string): EndpointState[] {
+  /**
+   * Live endpoints of a project subscribed to `eventType` that belong to `subAccountId` (null:
+   * the workspace's own endpoints, none of any sub-account's). One comparison per endpoint.
+   */
+  subscribers(projectId: string, eventType: string, subAccountId: string | null = null): EndpointState[] {
     const out: EndpointState[] = [];
     for (const id of this.byProject.get(projectId) ?? []) {
       const ep = this.endpoints.get(id)!;
-      if (!ep.deleted && matchesEventType(ep.config.eventTypes, eventType)) out.push(ep);
+      if (!ep.deleted && (ep.subAccountId ?? null) === subAccountId && matchesEventType(ep.config.eventTypes, eventType)) out.push(ep);
     }
     return out;
   }

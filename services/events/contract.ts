@@ -13,6 +13,8 @@ const EventFields = {
   maxAttempts: Type.Optional(Type.Integer()),
   priority: Type.Optional(Type.Integer()),
   delaySeconds: Type.Optional(Type.Integer()),
+  subAccountId: Type.Optional(Type.String({ maxLength: 64, description: 'A sub-account of the project: a fan-out by eventType reaches only its endpoints (without one, only the workspace\'s own endpoints, none of any sub-account\'s); '
+    + 'its portal lists the event. A deactivated sub-account\'s events are refused (409 INVALID_STATE)' })),
 };
 export const SendBody = Type.Object(EventFields);
 /**
@@ -26,6 +28,8 @@ export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });
+/** The workspace's list may narrow to one sub-account's events. */
+export const WorkspaceListQuery = Type.Object({ ...ListQuery.properties, subAccountId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the events sent for this sub-account' })) });
 export const IdParams = Type.Object({ id: Type.String() });
 export const PatchBody = Type.Object({
   destination: Type.Optional(Type.String({ maxLength: 2048 })),
@@ -47,6 +51,7 @@ export const Event = Type.Object({
   id: Type.String(), idempotencyKey: Nullable(Type.String()), destination: Nullable(Type.String()), eventType: Nullable(Type.String()),
   payload: Type.Unknown(), headers: Type.Record(Type.String(), Type.String()), status: Status,
   attempts: Type.Integer(), maxAttempts: Type.Integer(), priority: Type.Integer(), createdAt: DateTime, deliveredAt: Nullable(DateTime),
+  subAccountId: Nullable(Type.String({ description: 'The sub-account it was sent for, or null: the workspace\'s own' })),
 });
 
 /** A delivery attempt as every route shows it (attemptView). */

@@ -48,7 +48,7 @@ export function destinationsOf(e: EventAccepted | EventReplayed, store: ConfigSt
   const named = e.endpointIds?.length
     ? e.endpointIds.map((id) => store.state.endpoints.get(id)).filter((ep): ep is EndpointState => ep !== undefined && !ep.deleted && ep.projectId === e.projectId)
     : undefined;
-  return (named ?? store.state.endpoints.subscribers(e.projectId, e.eventType!))
+  return (named ?? store.state.endpoints.subscribers(e.projectId, e.eventType!, e.type === 'EventAccepted' ? e.subAccountId ?? null : null))
     .filter((ep) => ep.config.filter === null || filterFor(ep.config.filter)(ctx()))
     .map((ep) => {
       const dispatchId = randomUUID();

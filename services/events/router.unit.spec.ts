@@ -16,6 +16,8 @@ const endpoints = new EndpointsState('endpoints');
 for (const e of [created('typed', 'https://a.example/typed', ['push']), created('named', 'https://a.example/named', ['other']),
   created('gone', 'https://a.example/gone', ['push']), created('theirs', 'https://b.example/theirs', ['push'], 'q')]) endpoints.apply(e);
 endpoints.apply({ type: 'EndpointDeleted', endpointId: 'gone', accountId: 'a', projectId: 'p', version: 2, at: T + 1 });
+// Two sub-accounts' endpoints of the same project and type.
+for (const sub of ['s1', 's2']) endpoints.apply({ ...created(`of-${sub}`, `https://c.example/${sub}`, ['push']), subAccountId: sub } as EndpointEvent);
 const store = { state: { endpoints } } as unknown as ConfigStore;
 const event = (endpointIds?: string[]): EventAccepted => ({
   type: 'EventAccepted', eventId: 'e1', ...ids, idempotencyKey: 'k', destination: null, eventType: 'push', payload: '{}', headers: {},
@@ -26,6 +28,12 @@ describe('the router\'s destinations', () => {
   it('given no named endpoints, when routed, then the project\'s live subscribers of the type', () => {
     expect(destinationsOf(event(), store).map((d) => d.endpointId)).toEqual(['typed']);
     expect(destinationsOf(event([]), store).map((d) => d.endpointId)).toEqual(['typed']);
+  });
+  it('given a subAccountId, when routed, then that sub-account\'s subscribers only; without one, none of any sub-account\'s', () => {
+    expect(destinationsOf({ ...event(), subAccountId: 's1' }, store).map((d) => d.endpointId)).toEqual(['of-s1']);
+    expect(destinationsOf({ ...event(), subAccountId: 's2' }, store).map((d) => d.endpointId)).toEqual(['of-s2']);
+    expect(destinationsOf({ ...event(), subAccountId: 's3' }, store)).toEqual([]);
+    expect(destinationsOf({ ...event(), subAccountId: null }, store).map((d) => d.endpointId)).toEqual(['typed']);
   });
   it('given named endpoints (an inbound endpoint\'s destinationIds), when routed, then those, subscribed or not; deleted or another project\'s skipped', () => {
     const found = destinationsOf(event(['named', 'gone', 'theirs', 'unknown']), store);

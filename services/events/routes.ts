@@ -12,7 +12,8 @@ import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, type Operation } from '../platform/http/contract.ts';
 import { eventCommands } from './commands.ts';
-import { Accepted, BatchAccepted, BatchBody, Event, EventPage, EventWithAttempts, IdParams, ListQuery, PatchBody, Retried, RetryBody, SendBody, SendHeaders } from './contract.ts';
+import { activeSubAccount } from '../sub-accounts/lookup.ts';
+import { Accepted, BatchAccepted, BatchBody, Event, EventPage, EventWithAttempts, IdParams, WorkspaceListQuery, PatchBody, Retried, RetryBody, SendBody, SendHeaders } from './contract.ts';
 
 const read: Operation['access'] = { scope: 'events:read', role: 'viewer' };
 const write: Operation['access'] = { scope: 'events:write', role: 'editor' };
@@ -81,6 +82,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         connectorsOffset: ctx.store.offset(ctx.topics.connectors),
       };
       validatePayload(ctx.store.state.eventTypes, req.principal.projectId, event.eventType, req.body.payload);
+      event.subAccountId = activeSubAccount(ctx, req.principal, req.body.subAccountId);
       await reserveAndAccept([event], (taken) => {
         throw new DomainError('CONFLICT', `idempotency key already used by event ${taken[0]!.eventId}`, { eventId: taken[0]!.eventId });
       });
@@ -94,6 +96,7 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.post('/events/batch', { schema: contract(op('Send up to 100 events to destinations in one request', write, [402, 409],
       'All or none: a batch that would take the account over its plan\'s monthly messages gets 402 QUOTA_EXCEEDED, and none of it is accepted.'), { body: BatchBody, response: { 201: BatchAccepted } }) }, async (req, reply) => {
       const events = decideSendBatch({ ...req.principal, events: req.body.events }, { now: Date.now(), newId: randomUUID });
+      for (const e of events) e.subAccountId = activeSubAccount(ctx, req.principal, e.subAccountId);
       await reserveAndAccept(events, (taken) => {
         const keys = taken.map((t) => t.key);
         throw new DomainError('DUPLICATE_EVENT', `idempotency keys already exist: ${keys.join(', ')}`, { keys });
@@ -105,10 +108,11 @@ export function eventRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       });
     });
 
-    app.get('/events', { schema: contract(op('List events, newest first', read), { querystring: ListQuery, response: { 200: EventPage } }) }, async (req) => {
+    app.get('/events', { schema: contract(op('List events, newest first', read), { querystring: WorkspaceListQuery, response: { 200: EventPage } }) }, async (req) => {
       const after = req.query.cursor ? decodeCursor(req.query.cursor) : undefined;
       if (after === null) throw new DomainError('VALIDATION_ERROR', 'invalid cursor');
-      return listEvents(ctx.db, req.principal, { status: req.query.status, limit: req.query.limit ?? 20, after });
+      const { subAccountId } = req.query;
+      return listEvents(ctx.db, subAccountId ? { ...req.principal, subAccountId } : req.principal, { status: req.query.status, limit: req.query.limit ?? 20, after });
     });
 
     app.get('/events/:id', { schema: contract(op('Get an event with its delivery attempts', read), { params: IdParams, response: { 200: EventWithAttempts } }) }, async (req) => {

@@ -3483,6 +3483,1240 @@ export interface paths {
         };
         trace?: never;
     };
+    "/sub-account-api/auth/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Swap a portal URL's one-time exchange token for a session token
+         * @description The token works once, within 10 minutes of its URL being minted; the session it opens lasts ttlSeconds (default 1 h) past its last use and ends when revoked.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The token of the portal URL (?token=) */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send it as Authorization: Bearer on every other /sub-account-api route; shown this once, only its hash is kept */
+                            sessionToken: string;
+                            sessionId: string;
+                            subAccountId: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sub-account-api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portal session: its sub-account, return URL and allowed origins */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sessionId: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            subAccount: {
+                                id: string;
+                                name: string;
+                                subID: string;
+                                status: "active" | "deactivated";
+                            };
+                            returnURL: string;
+                            allowedOrigins: string[];
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sub-account-api/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the sub-account's endpoints, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                subAccountId: string | null;
+                                url: string;
+                                eventTypes: string[];
+                                description: string;
+                                /** @description The filter rules, or null */
+                                filter: unknown;
+                                transformation: string | null;
+                                fifo: boolean;
+                                fifoPartitionKey: string | null;
+                                maxRetries: number;
+                                retryBackoffMs: number;
+                                retryBackoffMax: number;
+                                retryBackoffMult: number;
+                                timeoutMs: number;
+                                rateLimitPerSec: number;
+                                circuitThreshold: number;
+                                circuitResetMs: number;
+                                customHeaders: {
+                                    [key: string]: string;
+                                };
+                                allowedCidrs: string[];
+                                blockedCidrs: string[];
+                                deliveryMode: string;
+                                storageConfig: {
+                                    bucket: string;
+                                    prefix: string;
+                                    region: string;
+                                    endpoint: string | null;
+                                    format: string;
+                                    batchSize: number;
+                                    maxWaitMs: number;
+                                    credentials: {
+                                        /** @description Masked: its last four characters */
+                                        accessKeyId: string;
+                                        /** @description Always **** */
+                                        secretAccessKey: string;
+                                    };
+                                } | null;
+                                status: "active" | "paused";
+                                paused: boolean;
+                                version: number;
+                                circuitState: "closed" | "open" | "half_open";
+                                circuitOpenUntil: string | null;
+                                mtls: {
+                                    configured: boolean;
+                                    certificate?: {
+                                        subject: string;
+                                        fingerprint256: string;
+                                        /** Format: date-time */
+                                        validTo: string;
+                                    } | null;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description Only when the endpoint is created: the secret that signs its deliveries */
+                                signingSecret?: string;
+                                signingSecretSource?: "endpoint" | "global";
+                                /** @description On a create, change or rollback: what the account's plan changed of the configuration asked for */
+                                notices?: {
+                                    /** @enum {string} */
+                                    code: "PLAN_LIMIT_APPLIED";
+                                    /** @enum {string} */
+                                    field: "rateLimitPerSec";
+                                    requested: number;
+                                    applied: number;
+                                    message: string;
+                                }[];
+                            }[];
+                            pagination: {
+                                hasMore: boolean;
+                                cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an endpoint of the sub-account */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        url?: string;
+                        eventTypes: string[];
+                        description?: string;
+                        filter?: unknown[] | null;
+                        transformation?: null | string;
+                        fifo?: boolean;
+                        fifoPartitionKey?: null | string;
+                        maxRetries?: number;
+                        retryBackoffMs?: number;
+                        retryBackoffMax?: number;
+                        retryBackoffMult?: number;
+                        timeoutMs?: number;
+                        rateLimitPerSec?: number;
+                        circuitThreshold?: number;
+                        circuitResetMs?: number;
+                        customHeaders?: {
+                            [key: string]: string;
+                        };
+                        allowedCidrs?: string[];
+                        blockedCidrs?: string[];
+                        deliveryMode?: string;
+                        storageConfig?: {
+                            /** @description The S3 bucket */
+                            bucket: string;
+                            /** @description Key prefix of every object (default empty) */
+                            prefix?: string;
+                            /** @description Default us-east-1 */
+                            region?: string;
+                            /** @description An S3-compatible server's URL (path-style); null for AWS S3. Reached under the deployment's outbound policy */
+                            endpoint?: string | null;
+                            /** @description ndjson (default: one record a line) or json (an array) */
+                            format?: string;
+                            /** @description Deliveries per object, 1-10000 (default 100) */
+                            batchSize?: number;
+                            /** @description Longest wait for a batch to fill, 0-300000 ms (default 1000) */
+                            maxWaitMs?: number;
+                            /** @description Required on create; encrypted at rest, never shown again. Left out on a change, the current ones stay */
+                            credentials?: {
+                                accessKeyId?: string;
+                                secretAccessKey?: string;
+                            };
+                        } | null;
+                        signingSecret?: string;
+                        mtlsCert?: string;
+                        mtlsKey?: string;
+                        /** @description The sub-account the endpoint belongs to: it receives only events sent with that subAccountId. Never changes; absent: the workspace's own endpoint */
+                        subAccountId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            subAccountId: string | null;
+                            url: string;
+                            eventTypes: string[];
+                            description: string;
+                            /** @description The filter rules, or null */
+                            filter: unknown;
+                            transformation: string | null;
+                            fifo: boolean;
+                            fifoPartitionKey: string | null;
+                            maxRetries: number;
+                            retryBackoffMs: number;
+                            retryBackoffMax: number;
+                            retryBackoffMult: number;
+                            timeoutMs: number;
+                            rateLimitPerSec: number;
+                            circuitThreshold: number;
+                            circuitResetMs: number;
+                            customHeaders: {
+                                [key: string]: string;
+                            };
+                            allowedCidrs: string[];
+                            blockedCidrs: string[];
+                            deliveryMode: string;
+                            storageConfig: {
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
+                            } | null;
+                            status: "active" | "paused";
+                            paused: boolean;
+                            version: number;
+                            circuitState: "closed" | "open" | "half_open";
+                            circuitOpenUntil: string | null;
+                            mtls: {
+                                configured: boolean;
+                                certificate?: {
+                                    subject: string;
+                                    fingerprint256: string;
+                                    /** Format: date-time */
+                                    validTo: string;
+                                } | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Only when the endpoint is created: the secret that signs its deliveries */
+                            signingSecret?: string;
+                            signingSecretSource?: "endpoint" | "global";
+                            /** @description On a create, change or rollback: what the account's plan changed of the configuration asked for */
+                            notices?: {
+                                /** @enum {string} */
+                                code: "PLAN_LIMIT_APPLIED";
+                                /** @enum {string} */
+                                field: "rateLimitPerSec";
+                                requested: number;
+                                applied: number;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sub-account-api/endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one of the sub-account's endpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            subAccountId: string | null;
+                            url: string;
+                            eventTypes: string[];
+                            description: string;
+                            /** @description The filter rules, or null */
+                            filter: unknown;
+                            transformation: string | null;
+                            fifo: boolean;
+                            fifoPartitionKey: string | null;
+                            maxRetries: number;
+                            retryBackoffMs: number;
+                            retryBackoffMax: number;
+                            retryBackoffMult: number;
+                            timeoutMs: number;
+                            rateLimitPerSec: number;
+                            circuitThreshold: number;
+                            circuitResetMs: number;
+                            customHeaders: {
+                                [key: string]: string;
+                            };
+                            allowedCidrs: string[];
+                            blockedCidrs: string[];
+                            deliveryMode: string;
+                            storageConfig: {
+                                bucket: string;
+                                prefix: string;
+                                region: string;
+                                endpoint: string | null;
+                                format: string;
+                                batchSize: number;
+                                maxWaitMs: number;
+                                credentials: {
+                                    /** @description Masked: its last four characters */
+                                    accessKeyId: string;
+                                    /** @description Always **** */
+                                    secretAccessKey: string;
+                                };
+                            } | null;
+                            status: "active" | "paused";
+                            paused: boolean;
+                            version: number;
+                            circuitState: "closed" | "open" | "half_open";
+                            circuitOpenUntil: string | null;
+                            mtls: {
+                                configured: boolean;
+                                certificate?: {
+                                    subject: string;
+                                    fingerprint256: string;
+                                    /** Format: date-time */
+                                    validTo: string;
+                                } | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Only when the endpoint is created: the secret that signs its deliveries */
+                            signingSecret?: string;
+                            signingSecretSource?: "endpoint" | "global";
+                            /** @description On a create, change or rollback: what the account's plan changed of the configuration asked for */
+                            notices?: {
+                                /** @enum {string} */
+                                code: "PLAN_LIMIT_APPLIED";
+                                /** @enum {string} */
+                                field: "rateLimitPerSec";
+                                requested: number;
+                                applied: number;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sub-account-api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the sub-account's events, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "queued" | "delivering" | "delivered" | "failed" | "dead";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                idempotencyKey: string | null;
+                                destination: string | null;
+                                eventType: string | null;
+                                payload: unknown;
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                status: "queued" | "delivering" | "delivered" | "failed" | "dead";
+                                attempts: number;
+                                maxAttempts: number;
+                                priority: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                deliveredAt: string | null;
+                                subAccountId: string | null;
+                            }[];
+                            pagination: {
+                                hasMore: boolean;
+                                cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sub-account-api/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one of the sub-account's events with its delivery attempts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            idempotencyKey: string | null;
+                            destination: string | null;
+                            eventType: string | null;
+                            payload: unknown;
+                            headers: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "delivering" | "delivered" | "failed" | "dead";
+                            attempts: number;
+                            maxAttempts: number;
+                            priority: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            subAccountId: string | null;
+                            deliveryAttempts: {
+                                id: string;
+                                eventId: string;
+                                endpointId: string | null;
+                                url: string;
+                                attemptNumber: number;
+                                outcome: string;
+                                statusCode: number | null;
+                                responseBody: string;
+                                error: string;
+                                errorCategory: string | null;
+                                durationMs: number;
+                                processingOverheadUs: number;
+                                /** Format: date-time */
+                                attemptedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sub-account-api/events/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the delivery attempts of one of the sub-account's events */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                eventId: string;
+                                endpointId: string | null;
+                                url: string;
+                                attemptNumber: number;
+                                outcome: string;
+                                statusCode: number | null;
+                                responseBody: string;
+                                error: string;
+                                errorCategory: string | null;
+                                durationMs: number;
+                                processingOverheadUs: number;
+                                /** Format: date-time */
+                                attemptedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sub-account-api/events/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one of the sub-account's events again to its undelivered destinations */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            idempotencyKey: string | null;
+                            destination: string | null;
+                            eventType: string | null;
+                            payload: unknown;
+                            headers: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "delivering" | "delivered" | "failed" | "dead";
+                            attempts: number;
+                            maxAttempts: number;
+                            priority: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            subAccountId: string | null;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -4064,7 +5298,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         /** @description What the key may do; every scope when absent */
-                        scopes?: ("*" | "events:read" | "events:write" | "deliveries:read" | "deliveries:write" | "endpoints:read" | "endpoints:write" | "event-types:read" | "event-types:write" | "account:read" | "account:write" | "api-keys:read" | "api-keys:write" | "team:read" | "team:write" | "projects:read" | "projects:write" | "audit-logs:read" | "audit-logs:write" | "analytics:read" | "analytics:write" | "usage:read" | "usage:write" | "stats:read" | "stats:write" | "connectors:read" | "connectors:write" | "inbound:read" | "inbound:write" | "alerting:read" | "alerting:write" | "gdpr:read" | "gdpr:write" | "sso:read" | "sso:write" | "scim:read" | "scim:write")[];
+                        scopes?: ("*" | "events:read" | "events:write" | "deliveries:read" | "deliveries:write" | "endpoints:read" | "endpoints:write" | "event-types:read" | "event-types:write" | "account:read" | "account:write" | "api-keys:read" | "api-keys:write" | "team:read" | "team:write" | "projects:read" | "projects:write" | "audit-logs:read" | "audit-logs:write" | "analytics:read" | "analytics:write" | "usage:read" | "usage:write" | "stats:read" | "stats:write" | "connectors:read" | "connectors:write" | "inbound:read" | "inbound:write" | "alerting:read" | "alerting:write" | "gdpr:read" | "gdpr:write" | "sso:read" | "sso:write" | "scim:read" | "scim:write" | "sub-accounts:read" | "sub-accounts:write")[];
                         rateLimit?: number | null;
                         expiresAt?: string | null;
                         projectId?: string | null;
@@ -5608,6 +6842,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                             deliveryAttempts: {
                                 id: string;
                                 eventId: string;
@@ -5766,6 +7001,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                         };
                     };
                 };
@@ -5943,6 +7179,7 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             deliveredAt: string | null;
+                            subAccountId: string | null;
                         };
                     };
                 };
@@ -6245,6 +7482,8 @@ export interface paths {
                     status?: "queued" | "delivering" | "delivered" | "failed" | "dead";
                     limit?: number;
                     cursor?: string;
+                    /** @description Only the events sent for this sub-account */
+                    subAccountId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6276,6 +7515,7 @@ export interface paths {
                                 /** Format: date-time */
                                 createdAt: string;
                                 deliveredAt: string | null;
+                                subAccountId: string | null;
                             }[];
                             pagination: {
                                 hasMore: boolean;
@@ -6401,6 +7641,8 @@ export interface paths {
                         maxAttempts?: number;
                         priority?: number;
                         delaySeconds?: number;
+                        /** @description A sub-account of the project: a fan-out by eventType reaches only its endpoints (without one, only the workspace's own endpoints, none of any sub-account's); its portal lists the event. A deactivated sub-account's events are refused (409 INVALID_STATE) */
+                        subAccountId?: string;
                     };
                 };
             };
@@ -6611,6 +7853,8 @@ export interface paths {
                             maxAttempts?: number;
                             priority?: number;
                             delaySeconds?: number;
+                            /** @description A sub-account of the project: a fan-out by eventType reaches only its endpoints (without one, only the workspace's own endpoints, none of any sub-account's); its portal lists the event. A deactivated sub-account's events are refused (409 INVALID_STATE) */
+                            subAccountId?: string;
                             idempotencyKey?: string;
                         }[];
                     };
@@ -7248,6 +8492,8 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description Only the endpoints of this sub-account */
+                    subAccountId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -7264,6 +8510,7 @@ export interface paths {
                         "application/json": {
                             data: {
                                 id: string;
+                                subAccountId: string | null;
                                 url: string;
                                 eventTypes: string[];
                                 description: string;
@@ -7483,6 +8730,8 @@ export interface paths {
                         signingSecret?: string;
                         mtlsCert?: string;
                         mtlsKey?: string;
+                        /** @description The sub-account the endpoint belongs to: it receives only events sent with that subAccountId. Never changes; absent: the workspace's own endpoint */
+                        subAccountId?: string;
                     };
                 };
             };
@@ -7495,6 +8744,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            subAccountId: string | null;
                             url: string;
                             eventTypes: string[];
                             description: string;
@@ -7622,6 +8872,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
                 /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
                 413: {
                     headers: {
@@ -7713,6 +8977,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            subAccountId: string | null;
                             url: string;
                             eventTypes: string[];
                             description: string;
@@ -8077,6 +9342,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            subAccountId: string | null;
                             url: string;
                             eventTypes: string[];
                             description: string;
@@ -8307,6 +9573,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            subAccountId: string | null;
                             url: string;
                             eventTypes: string[];
                             description: string;
@@ -8527,6 +9794,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            subAccountId: string | null;
                             url: string;
                             eventTypes: string[];
                             description: string;
@@ -8754,6 +10022,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            subAccountId: string | null;
                             url: string;
                             eventTypes: string[];
                             description: string;
@@ -9881,6 +11150,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            subAccountId: string | null;
                             url: string;
                             eventTypes: string[];
                             description: string;
@@ -19508,6 +20778,1337 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sub-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the active sub-accounts, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                subID: string;
+                                metadata: {
+                                    [key: string]: unknown;
+                                };
+                                allowedOrigins: string[];
+                                /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
+                                status: "active" | "deactivated";
+                                version: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            pagination: {
+                                hasMore: boolean;
+                                cursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a sub-account */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Your own id for this customer: unique in the project among active sub-accounts */
+                        subID: string;
+                        /** @description Any JSON object, at most 16 KiB */
+                        metadata?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Origins (https://app.example.com, no path) that may embed the portal in an iframe: its Content-Security-Policy frame-ancestors. Empty: no page may frame it */
+                        allowedOrigins?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            subID: string;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            allowedOrigins: string[];
+                            /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
+                            status: "active" | "deactivated";
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sub-accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a sub-account (a deactivated one too) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            subID: string;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            allowedOrigins: string[];
+                            /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
+                            status: "active" | "deactivated";
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Deactivate a sub-account
+         * @description A soft delete: from now on events (POST /events with its subAccountId), endpoints and portal sessions for it are refused with 409 INVALID_STATE, and its portal sessions are revoked. Its events, deliveries and endpoints stay readable; GET /sub-accounts/{id} shows it with status deactivated.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a sub-account (a new version) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description Your own id for this customer: unique in the project among active sub-accounts */
+                        subID?: string;
+                        /** @description Any JSON object, at most 16 KiB */
+                        metadata?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Origins (https://app.example.com, no path) that may embed the portal in an iframe: its Content-Security-Policy frame-ancestors. Empty: no page may frame it */
+                        allowedOrigins?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            subID: string;
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            allowedOrigins: string[];
+                            /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
+                            status: "active" | "deactivated";
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sub-accounts/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a sub-account's live portal sessions (never their tokens) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @description pending: its exchange token is not used yet */
+                                state: "pending" | "active";
+                                returnURL: string;
+                                ttlSeconds: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                exchangeExpiresAt: string;
+                                exchangedAt: string | null;
+                                expiresAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Mint a portal URL for a sub-account
+         * @description Answers a URL on the deployment's public address (MITTR_PUBLIC_URL, as e-mail links use) carrying a one-time exchange token: random, stored only as its SHA-256, usable once within 10 minutes. The portal swaps it (POST /sub-account-api/auth/exchange) for a session token scoped to this sub-account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Where the portal's "back" link goes; on one of allowedOrigins when the sub-account has any */
+                        returnURL: string;
+                        /** @description The session's idle lifetime, 60-86400 s (default 3600): each use slides its expiry this far ahead. The URL's exchange token itself works once, within 10 minutes */
+                        ttlSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description <public URL>/portal/exchange?token=<one-time exchange token>: embed it (iframe) or redirect to it */
+                            url: string;
+                            sessionId: string;
+                            /** Format: date-time */
+                            exchangeExpiresAt: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Revoke every portal session of a sub-account */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: number;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sub-accounts/{id}/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one portal session */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: number;
+                        };
+                    };
                 };
                 /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
                 400: {

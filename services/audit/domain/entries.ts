@@ -5,10 +5,11 @@ import type { EventEdited, EventReplayed } from '../../events/domain/messages.ts
 import type { InboundConfig, InboundEndpointEvent } from '../../inbound/domain/messages.ts';
 import type { SsoMessage } from '../../sso/domain/messages.ts';
 import type { ScimMessage } from '../../scim/domain/messages.ts';
+import type { SubAccountMessage } from '../../sub-accounts/domain/messages.ts';
 
 /** Who made a change, as its record carries it (null: written before actors were recorded). */
 export type RecordedActor = { type: string; id: string | null; address: string | null } | null;
-type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed | InboundEndpointEvent | SsoMessage | ScimMessage) & { actor?: RecordedActor };
+type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed | InboundEndpointEvent | SsoMessage | ScimMessage | SubAccountMessage) & { actor?: RecordedActor };
 
 /**
  * One line of a workspace's audit log: who changed what, when. `after` is the resource's
@@ -42,6 +43,7 @@ export const AUDITED_TYPES = [
   'ProjectCreated', 'ProjectUpdated', 'ProjectDeleted', 'EventEdited', 'EventReplayed',
   'InboundEndpointCreated', 'InboundEndpointUpdated', 'InboundEndpointDeleted', 'SsoConfigured', 'SsoRemoved',
   'ScimTokenIssued', 'ScimTokenRevoked', 'ScimUserProvisioned', 'ScimUserUpdated', 'ScimUserDeleted',
+  'SubAccountCreated', 'SubAccountUpdated', 'SubAccountDeactivated', 'SubAccountSessionIssued', 'SubAccountSessionsRevoked',
 ] as const satisfies readonly Audited['type'][];
 
 /**
@@ -120,6 +122,18 @@ export function auditEntry(e: Audited): AuditEntry | null {
         { userName: e.userName, externalId: e.externalId, userId: e.userId, active: e.active, role: e.role }, `${e.scimId}:${e.version}`);
     case 'ScimUserDeleted':
       return entry(e, e.accountId, e.at, 'scim_user', e.scimId, 'scim_user.deleted', null, `${e.scimId}:${e.version}`);
+    // Sub-accounts and their portal sessions (never a token: the log holds none).
+    case 'SubAccountCreated': case 'SubAccountUpdated':
+      return entry(e, e.accountId, e.at, 'sub_account', e.subAccountId, e.type === 'SubAccountCreated' ? 'sub_account.created' : 'sub_account.updated',
+        { ...e.definition, metadata: JSON.parse(e.definition.metadata) as unknown }, `${e.subAccountId}:${e.version}`);
+    case 'SubAccountDeactivated':
+      return entry(e, e.accountId, e.at, 'sub_account', e.subAccountId, 'sub_account.deactivated', null, `${e.subAccountId}:${e.version}`);
+    case 'SubAccountSessionIssued':
+      return entry(e, e.accountId, e.at, 'portal_session', e.sessionId, 'portal_session.issued',
+        { subAccountId: e.subAccountId, returnURL: e.returnUrl, exchangeExpiresAt: e.exchangeExpiresAt }, e.sessionId);
+    case 'SubAccountSessionsRevoked':
+      return entry(e, e.accountId, e.at, 'portal_session', e.sessionId ?? `${e.subAccountId}:all`, 'portal_session.revoked',
+        { subAccountId: e.subAccountId, all: e.sessionId === null }, `${e.subAccountId}:${e.sessionId ?? 'all'}:${e.at}`);
     default:
       return null;
   }

@@ -13,7 +13,7 @@ const UNCAPPED: EndpointPlan = { plan: 'self-hosted', limits: { endpointRateLimi
 
 export type EndpointCommand =
   /** `signingSecretEnc` '' (no secret of its own): the workspace's global secret signs it. */
-  | { type: 'Create'; endpointId: string; accountId: string; projectId: string; input: EndpointInput; signingSecretEnc: string }
+  | { type: 'Create'; endpointId: string; accountId: string; projectId: string; input: EndpointInput; signingSecretEnc: string; subAccountId?: string | null }
   | { type: 'Update'; input: EndpointInput }
   | { type: 'Delete' }
   | { type: 'Pause' }
@@ -53,7 +53,7 @@ function decideEvents(state: EndpointState | undefined, cmd: EndpointCommand, no
     if (state) throw new DomainError('CONFLICT', 'endpoint already exists');
     const config = withinPlan(buildConfig(ENDPOINT_DEFAULTS, cmd.input));
     return [{ type: 'EndpointCreated', endpointId: cmd.endpointId, accountId: cmd.accountId, projectId: cmd.projectId,
-      version: 1, config, signingSecretEnc: cmd.signingSecretEnc, at: now }];
+      version: 1, config, signingSecretEnc: cmd.signingSecretEnc, subAccountId: cmd.subAccountId ?? null, at: now }];
   }
   if (!state || state.deleted) throw new DomainError('NOT_FOUND', 'endpoint not found');
   const base = { endpointId: state.endpointId, accountId: state.accountId, projectId: state.projectId, version: state.version + 1, at: now };

@@ -3,6 +3,8 @@ import type { EndpointConfig, EndpointEvent } from './messages.ts';
 
 export type EndpointState = {
   endpointId: string; accountId: string; projectId: string; version: number; config: EndpointConfig;
+  /** The sub-account it belongs to: it receives only that sub-account's events (null: the workspace's own events). */
+  subAccountId: string | null;
   signingSecretEnc: string; previousSecretEnc: string | null; previousExpiresAt: number | null;
   paused: boolean; deleted: boolean; createdAt: number; updatedAt: number;
   /** mTLS client certificate (PEM) and its key sealed under the master key. */
@@ -14,7 +16,7 @@ export type EndpointState = {
 export function evolve(s: EndpointState | undefined, e: EndpointEvent): EndpointState | undefined {
   if (e.type === 'EndpointCreated') {
     return {
-      endpointId: e.endpointId, accountId: e.accountId, projectId: e.projectId, version: e.version, config: e.config,
+      endpointId: e.endpointId, accountId: e.accountId, projectId: e.projectId, version: e.version, config: e.config, subAccountId: e.subAccountId ?? null,
       signingSecretEnc: e.signingSecretEnc, previousSecretEnc: null, previousExpiresAt: null, paused: false,
       deleted: false, createdAt: e.at, updatedAt: e.at, mtlsCertPem: null, mtlsKeyEnc: null,
       circuit: { state: 'closed', openUntil: null, changedAt: e.at },

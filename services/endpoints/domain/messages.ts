@@ -8,7 +8,11 @@ export type EndpointConfig = {
 };
 
 type Base = { endpointId: string; accountId: string; projectId: string; version: number; at: number };
-export type EndpointCreated = Base & { type: 'EndpointCreated'; config: EndpointConfig; signingSecretEnc: string };
+export type EndpointCreated = Base & {
+  type: 'EndpointCreated'; config: EndpointConfig; signingSecretEnc: string;
+  /** The sub-account it belongs to (null or absent: the workspace's own); it never changes. */
+  subAccountId?: string | null;
+};
 export type EndpointUpdated = Base & { type: 'EndpointUpdated'; config: EndpointConfig; rolledBackTo: number | null };
 export type EndpointDeleted = Base & { type: 'EndpointDeleted' };
 export type EndpointPaused = Base & { type: 'EndpointPaused' };

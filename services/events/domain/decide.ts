@@ -11,6 +11,8 @@ export const BATCH_MAX = 100;
 export type SendEventInput = {
   destination?: string; eventType?: string; payload: Record<string, unknown>;
   headers?: Record<string, string>; maxAttempts?: number; priority?: number; delaySeconds?: number;
+  /** The sub-account the event is for (the caller checks it is the caller's and active: services/sub-accounts). */
+  subAccountId?: string;
 };
 export type SendEvent = { accountId: string; projectId: string; idempotencyKey: string | undefined; input: SendEventInput };
 export type Deps = { now: number; newId: () => string };
@@ -54,6 +56,7 @@ export function decideSendEvent(cmd: SendEvent, deps: Deps): EventAccepted {
     createdAt: deps.now,
     maxAttemptsSet: i.maxAttempts !== undefined,
     configOffset: -1, connectorsOffset: -1,
+    subAccountId: i.subAccountId ?? null,
   };
 }
 

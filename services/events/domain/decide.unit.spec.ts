@@ -16,6 +16,10 @@ describe('decideSendEvent', () => {
     expect(e).toMatchObject({ type: 'EventAccepted', eventId: 'evt-1', destination: 'https://example.com/h', eventType: null,
       maxAttempts: 5, priority: 5, delaySeconds: 0, payload: '{"a":1}', createdAt: deps.now });
   });
+  it('given a subAccountId, when sent, then the event carries it; without one, null (the workspace\'s own endpoints)', () => {
+    expect(decideSendEvent(given({ eventType: 'order.created', subAccountId: 'sub-1' }), deps).subAccountId).toBe('sub-1');
+    expect(decideSendEvent(given({ eventType: 'order.created' }), deps).subAccountId).toBeNull();
+  });
   it('given maxAttempts above 25, when sent, then it is silently clamped to 25', () => {
     expect(decideSendEvent(given({ eventType: 'order.created', maxAttempts: 99 }), deps).maxAttempts).toBe(25);
   });

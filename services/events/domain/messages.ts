@@ -12,6 +12,8 @@ export type EventAccepted = {
   connectorsOffset?: number;
   /** Endpoints to send to directly (an inbound endpoint's destinationIds); absent or empty: destination or fan-out. */
   endpointIds?: string[];
+  /** The sub-account it is for: a fan-out reaches that sub-account's endpoints only; null or absent: the workspace's own endpoints only. */
+  subAccountId?: string | null;
   /** Set by the append step (the request's actor), not by the decider. */
   actor?: EventActor;
 };

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Who makes a change: a user (a session), an API key, someone not logged in (a signup), or mittr itself. */
-export type Actor = { type: 'user' | 'api_key' | 'scim_token' | 'anonymous' | 'system'; id: string | null; address: string | null };
+export type Actor = { type: 'user' | 'api_key' | 'scim_token' | 'portal_session' | 'anonymous' | 'system'; id: string | null; address: string | null };
 
 const requests = new AsyncLocalStorage<{ actor: Actor }>();
 

@@ -48,6 +48,7 @@ export async function installOpenApi(app: FastifyInstance, tags: readonly ApiTag
           session: { type: 'apiKey', in: 'cookie', name: 'mittr_session', description: 'From POST /auth/login; changes also need X-CSRF-Token' },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'MITTR_METRICS_TOKEN, for GET /metrics' },
           scimToken: { type: 'http', scheme: 'bearer', description: 'A SCIM token from POST /api/v1/scim/tokens, for /scim/v2' },
+          portalSession: { type: 'http', scheme: 'bearer', description: 'A portal session token from POST /sub-account-api/auth/exchange, for /sub-account-api' },
         },
       },
       // Each capability's tags, and the platform's own.
