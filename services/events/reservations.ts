@@ -10,12 +10,6 @@ const ABANDONED_AFTER_S = 120;
 /** Most appended keys kept in memory while their marks are pending (a Postgres long away); the oldest go first. */
 const MAX_UNMARKED = 100_000;
 
-/**
- * Most milliseconds a mark waits for a reservation statement to ride with. Under load one comes
- * within a round trip; at a low rate, a mark sent alone made the next request wait behind it.
- */
-const MARK_WITHIN_MS = 20;
-
 const slot = (projectId: string, key: string) => `${projectId}\u0000${key}`;
 
 /**
@@ -23,9 +17,8 @@ const slot = (projectId: string, key: string) => `${projectId}\u0000${key}`;
  * reserved for an event before its append, marked written after it, released when it fails.
  *
  * Reservations and marks share one group commit (GroupCommit): the fresh keys of every send that
- * arrives while a statement is in flight, and the marks of every send answered meanwhile (a
- * mark waits up to MARK_WITHIN_MS for a reservation to ride with), travel in the next
- * statement, across projects: under load one statement, one commit and one round
+ * arrives while a statement is in flight, and the marks of every send answered meanwhile, travel
+ * in the next statement, across projects: under load one statement, one commit and one round
  * trip to Postgres per group, not one for the reservations and another for the marks. A mark is
  * not waited for by the request: this process remembers the keys it appended until their mark
  * is in Postgres, so a retry here is answered 409 at once; a retry on another process finds the
@@ -89,7 +82,7 @@ export class IdempotencyKeys {
   async markWritten(events: EventAccepted[]): Promise<void> {
     for (const e of events) this.unmarked.set(slot(e.projectId, e.idempotencyKey), e.eventId);
     while (this.unmarked.size > MAX_UNMARKED) this.unmarked.delete(this.unmarked.keys().next().value!);
-    await this.writes.submitLater(events.map((event) => ({ event, mark: true })), MARK_WITHIN_MS);
+    await this.writes.submit(events.map((event) => ({ event, mark: true })));
     for (const e of events) {
       const k = slot(e.projectId, e.idempotencyKey);
       if (this.unmarked.get(k) === e.eventId) this.unmarked.delete(k);

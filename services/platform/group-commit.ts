@@ -16,8 +16,6 @@ export class GroupCommit<I, O> {
   private readonly maxItems: number;
   private queue: Array<{ items: I[]; resolve: (out: O[]) => void; reject: (err: unknown) => void }> = [];
   private running = false;
-  /** Starts a group for the items of submitLater that no caller of submit took along. */
-  private later: NodeJS.Timeout | null = null;
 
   constructor(run: (items: I[]) => Promise<O[]>, maxItems = 1_000) {
     this.run = run;
@@ -33,30 +31,12 @@ export class GroupCommit<I, O> {
   }
 
   /**
-   * Runs `items` in the next group a caller of `submit` starts, or in one of their own within
-   * `withinMs`: for work no request waits on (marking keys written after the 201), which then
-   * rides along instead of costing a statement of its own and holding the next caller behind it.
-   */
-  submitLater(items: I[], withinMs: number): Promise<O[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ items, resolve, reject });
-      this.later ??= setTimeout(() => {
-        this.later = null;
-        if (!this.running && this.queue.length > 0) this.schedule();
-      }, withinMs);
-    });
-  }
-
-  /**
    * Starts the next group after what is ready now: started at once, the first of many callers
    * resumed in one turn (a group of reservations resolving) went alone and the rest waited a
    * whole round trip behind it.
    */
   private schedule(): void {
     this.running = true;
-    // The group takes the waiting riders along (the drain runs until the queue is empty).
-    if (this.later) clearTimeout(this.later);
-    this.later = null;
     setImmediate(() => void this.drain());
   }
 

@@ -74,22 +74,4 @@ describe('GroupCommit', () => {
     await expect(c).rejects.toThrow('refused');
     expect(await g.submit([4])).toEqual([4]);
   });
-
-  it('runs the items of submitLater with the next group, or alone once their time is up', async () => {
-    const { groups, finish, run } = recorder();
-    const g = new GroupCommit(run);
-    const rider = g.submitLater([1], 50);
-    await tick();
-    expect(groups).toEqual([]); // waits for a group to ride with
-    const lead = g.submit([2]);
-    await tick();
-    expect(groups).toEqual([[1, 2]]);
-    finish[0]!();
-    expect([await rider, await lead]).toEqual([['r1'], ['r2']]);
-    const alone = g.submitLater([3], 20);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(groups).toEqual([[1, 2], [3]]);
-    finish[1]!();
-    expect(await alone).toEqual(['r3']);
-  });
 });
