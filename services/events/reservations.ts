@@ -16,30 +16,23 @@ const slot = (projectId: string, key: string) => `${projectId}\u0000${key}`;
  * The idempotency_keys reservations (a table of the API's own, not a read model): a key is
  * reserved for an event before its append, marked written after it, released when it fails.
  *
- * The statements of concurrent requests are group committed (GroupCommit): the first statement
- * of every send that arrives while one is in flight travels in the next one, across projects,
- * and so do the marks. A mark is not waited for by the request: this process remembers the
- * keys it appended until their mark is in Postgres, so a retry here is answered 409 at once;
- * a retry on another process finds the key unsettled (503, retry shortly) until the mark, or
- * the events read model, shows the event.
+ * Reservations and marks share one group commit (GroupCommit): the fresh keys of every send that
+ * arrives while a statement is in flight, and the marks of every send answered meanwhile, travel
+ * in the next statement, across projects: under load one statement, one commit and one round
+ * trip to Postgres per group, not one for the reservations and another for the marks. A mark is
+ * not waited for by the request: this process remembers the keys it appended until their mark
+ * is in Postgres, so a retry here is answered 409 at once; a retry on another process finds the
+ * key unsettled (503, retry shortly) until the mark, or the events read model, shows the event.
  */
 export class IdempotencyKeys {
   private readonly db: DatabasePool;
   /** (project, key) → event id: appended by this process, "written" not yet in Postgres. */
   private readonly unmarked = new Map<string, string>();
-  private readonly inserts: GroupCommit<EventAccepted, boolean>;
-  private readonly marks: GroupCommit<EventAccepted, null>;
+  private readonly writes: GroupCommit<KeyWrite, boolean>;
 
   constructor(db: DatabasePool) {
     this.db = db;
-    this.inserts = new GroupCommit(async (events) => {
-      const won = await insertKeys(db, events);
-      return events.map((e) => won.has(e.eventId));
-    });
-    this.marks = new GroupCommit(async (events) => {
-      await markKeys(db, events);
-      return events.map(() => null);
-    });
+    this.writes = new GroupCommit((items) => writeKeys(db, items));
   }
 
   /**
@@ -52,7 +45,7 @@ export class IdempotencyKeys {
    */
   async reserve(events: EventAccepted[]): Promise<readonly TakenKey[]> {
     const projectId = events[0]!.projectId;
-    const won = await this.inserts.submit(events);
+    const won = await this.writes.submit(events.map((event) => ({ event, mark: false })));
     if (won.every(Boolean)) return [];
     const rest = events.filter((_, i) => !won[i]);
     const taken = await this.db.transaction(async (tx) => {
@@ -89,7 +82,7 @@ export class IdempotencyKeys {
   async markWritten(events: EventAccepted[]): Promise<void> {
     for (const e of events) this.unmarked.set(slot(e.projectId, e.idempotencyKey), e.eventId);
     while (this.unmarked.size > MAX_UNMARKED) this.unmarked.delete(this.unmarked.keys().next().value!);
-    await this.marks.submit(events);
+    await this.writes.submit(events.map((event) => ({ event, mark: true })));
     for (const e of events) {
       const k = slot(e.projectId, e.idempotencyKey);
       if (this.unmarked.get(k) === e.eventId) this.unmarked.delete(k);
@@ -100,6 +93,37 @@ export class IdempotencyKeys {
 /** The (project, key, event, written) rows of `events` (of any projects), for an INSERT into idempotency_keys. */
 function keyRows(events: EventAccepted[], written: boolean) {
   return sql.fragment`SELECT p, k, e, ${written} FROM ${sql.unnest(events.map((e) => [e.projectId, e.idempotencyKey, e.eventId]), ['uuid', 'text', 'uuid'])} AS t(p, k, e)`;
+}
+
+/** One item of the shared group commit: a fresh reservation, or the mark of an appended event. */
+type KeyWrite = { event: EventAccepted; mark: boolean };
+
+/**
+ * One statement for a group: the marks (an upsert, as markKeys) in a data-modifying CTE, which
+ * runs to completion whether or not its rows are read, and the reservations (as insertKeys).
+ * A statement may not touch a row twice, so a reservation of a key marked in the same statement
+ * is not inserted: it counts as taken, and reserve's conflict path reads the key once this has
+ * committed. Answers, per item, whether it was won (reservations) or true (marks).
+ */
+async function writeKeys(db: DatabasePool, items: KeyWrite[]): Promise<boolean[]> {
+  const marks = [...new Map(items.filter((w) => w.mark).map((w) => [slot(w.event.projectId, w.event.idempotencyKey), w.event])).values()];
+  const fresh = items.filter((w) => !w.mark).map((w) => w.event);
+  if (marks.length === 0) {
+    const won = await insertKeys(db, fresh);
+    return items.map((w) => won.has(w.event.eventId));
+  }
+  if (fresh.length === 0) {
+    await markKeys(db, marks);
+    return items.map(() => true);
+  }
+  const marked = new Set(marks.map((e) => slot(e.projectId, e.idempotencyKey)));
+  const rows = await db.any(sql.type(z.object({ event_id: z.string() }))`
+    WITH marked AS (${markStatement(marks)})
+    INSERT INTO idempotency_keys (project_id, key, event_id, written)
+      ${keyRows(fresh.filter((e) => !marked.has(slot(e.projectId, e.idempotencyKey))), false)}
+    ON CONFLICT (project_id, key) DO NOTHING RETURNING event_id`);
+  const won = new Set(rows.map((r) => r.event_id));
+  return items.map((w) => w.mark || won.has(w.event.eventId));
 }
 
 /** Inserts the keys not taken yet; answers the ids of the events that got theirs. */
@@ -118,9 +142,14 @@ async function insertKeys(db: DatabasePool | DatabaseTransactionConnection, even
  */
 async function markKeys(db: DatabasePool, events: EventAccepted[]): Promise<void> {
   const once = [...new Map(events.map((e) => [slot(e.projectId, e.idempotencyKey), e])).values()];
-  await db.query(sql.unsafe`
+  await db.query(sql.unsafe`${markStatement(once)}`);
+}
+
+/** The mark's upsert of `once` (one event per key). */
+function markStatement(once: EventAccepted[]) {
+  return sql.fragment`
     INSERT INTO idempotency_keys (project_id, key, event_id, written) ${keyRows(once, true)}
-    ON CONFLICT (project_id, key) DO UPDATE SET written = true WHERE idempotency_keys.event_id = EXCLUDED.event_id`);
+    ON CONFLICT (project_id, key) DO UPDATE SET written = true WHERE idempotency_keys.event_id = EXCLUDED.event_id`;
 }
 
 /** Deletes the reservations `events` hold (only the unwritten ones if `onlyUnwritten`). */

@@ -15,8 +15,9 @@ const MAX_GROUP = 2_000;
 
 /**
  * The command side's producer: idempotent, acknowledged by all in-sync replicas, and group
- * committing: appends that arrive while a produce request is in flight travel together in the
- * next one, so many concurrent API requests cost one round trip instead of one each.
+ * committing: the appends of one turn of the event loop, and those that arrive while a produce
+ * request is in flight, travel together in the next one, so many concurrent API requests cost
+ * one round trip instead of one each. Each caller is answered when its request is acknowledged.
  */
 export class Appender {
   private readonly producer: Producer;
@@ -64,7 +65,13 @@ export class Appender {
     const bytes = records.reduce((n, r) => n + recordBytes(r.message), 0);
     return new Promise((resolve, reject) => {
       this.queue.push({ records, bytes, resolve, reject });
-      if (!this.sending) void this.drain();
+      if (!this.sending) {
+        // After what is ready now, so every caller resumed in this turn of the loop (a group of
+        // reservations answered together) shares the produce request; started at once, the
+        // first went alone and the others waited a whole round trip behind it.
+        this.sending = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -86,7 +93,6 @@ export class Appender {
   }
 
   private async drain(): Promise<void> {
-    this.sending = true;
     while (this.queue.length > 0) {
       // A caller's records are never split over two requests (one request is all or nothing
       // for its partition); callers join a request while it stays within both bounds.
