@@ -21,6 +21,8 @@ import type { DomainEvent } from '../services/capabilities.ts';
 import { sendChunked, type Outgoing } from '../services/platform/kafka/processor.ts';
 import { Serde } from '../services/platform/kafka/serde.ts';
 import { topicNames } from '../services/capabilities.ts';
+import { DataKeys } from '../services/data-keys/store.ts';
+import { loadConfig } from '../services/platform/config/config.ts';
 
 type Args = {
   brokers: string[]; registryUrl: string; prefix: string; accountId: string; projectId: string; url: string; events: number; out: string;
@@ -73,6 +75,11 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'mittr-bench-rebuild-gen', brokers: a.brokers, logLevel: logLevel.ERROR });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: IN_FLIGHT });
   await producer.connect();
+  // The history sealed as mittr writes it (MITTR_SEAL_DATA, MITTR_MASTER_KEY as the harness gives
+  // mittr), so the rebuild scenario replays what a deployment's log holds, sealed or not.
+  const config = loadConfig({ ...process.env, KAFKA_TOPIC_PREFIX: a.prefix });
+  const dataKeys = new DataKeys(kafka, serde, topicNames(a.prefix).dataKeys, config.masterKeys, config.sealData);
+  await dataKeys.start();
   const t0 = Date.now();
   const step = a.spanMs ? a.spanMs / a.events : 10;
   const base = t0 - a.events * step; // a history spread over the recent past, oldest first
@@ -94,6 +101,7 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   clearInterval(progress);
   await producer.disconnect();
+  await dataKeys.stop();
   writeFileSync(a.out, JSON.stringify({ records, events: next, seconds: (Date.now() - t0) / 1000 }));
 }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild } from '../services/rebuild.ts';
 import { api, eventually, startTestMittr } from './support/mittr.ts';
+import { dataDirs, scan } from './support/disk.ts';
 import { RecordingSink } from './support/sink.ts';
 import { fillWorkspace, rowsOf, schemaClient, type Filled } from './support/workspace.ts';
 
@@ -107,5 +108,21 @@ describe('DELETE /api/v1/gdpr/data', () => {
     await rebuild(env.config);
     expect(await rowsOf(db, env.config.databaseSchema, erased.accountId)).toEqual({});
     expect((await kept.call('GET', `/api/v1/events/${kept.eventIds[0]}`)).status).toBe(200);
+  }, 120_000);
+
+  it('leaves none of its payloads in clear in Kafka\'s segments or Postgres\' files (sealing is the default)', async () => {
+    // Each payload names `<marker>@example.test` (test/support/workspace.ts); the marker alone is
+    // also in names, which stay clear. The kept workspace's payloads are the positive control:
+    // its rows hold them sealed, so the scan must find them in neither store either, while the
+    // event type, which stays clear, is found in both.
+    const dirs = await dataDirs(env.config);
+    const erasedPayload = `${erased.marker}@example.test`;
+    const keptPayload = `${kept.marker}@example.test`;
+    const found = await scan([...dirs.kafka, dirs.postgres], [erasedPayload, keptPayload, 'order.created']);
+    expect(found['order.created']!.some((f) => dirs.kafka.some((d) => f.startsWith(d)))).toBe(true);
+    expect(found['order.created']!.some((f) => f.startsWith(dirs.postgres))).toBe(true);
+    expect(found[erasedPayload]).toEqual([]);
+    expect(found[keptPayload]).toEqual([]);
+    expect((await kept.call('GET', `/api/v1/events/${kept.eventIds[0]}`)).body.payload).toMatchObject({ marker: kept.marker, customer: keptPayload });
   }, 120_000);
 });

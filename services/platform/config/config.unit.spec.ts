@@ -89,3 +89,14 @@ describe('single sign-on', () => {
     expect(loadConfig({ ...base, MITTR_SSO_GOOGLE_CLIENT_ID: 'id', MITTR_SSO_GOOGLE_CLIENT_SECRET: 's', MITTR_SSO_GOOGLE_ISSUER: 'http://127.0.0.1:4000' }).sso.google?.url).toBe('http://127.0.0.1:4000');
   });
 });
+
+describe('sealing personal data', () => {
+  it('is on by default in every environment, off only with MITTR_SEAL_DATA=false', () => {
+    for (const NODE_ENV of ['development', 'production', 'test'] as const) {
+      const env = { ...base, NODE_ENV, MITTR_MASTER_KEY: randomBytes(32).toString('base64') };
+      expect(loadConfig(env).sealData).toBe(true);
+      expect(loadConfig({ ...env, MITTR_SEAL_DATA: 'true' }).sealData).toBe(true);
+      expect(loadConfig({ ...env, MITTR_SEAL_DATA: 'false' }).sealData).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { issueDataKey } from '../platform/crypto/envelope.ts';
+import { ErasedError } from '../platform/crypto/erased.ts';
+import { FieldCipher } from './fields.ts';
+import { DataKeyRing } from './ring.ts';
+
+const masters = [{ id: 'm1', key: randomBytes(32) }];
+
+function cipherFor(accountId: string): { cipher: FieldCipher; keyId: string } {
+  const ring = new DataKeyRing(masters);
+  const { wrapped } = issueDataKey(masters, accountId, 1);
+  ring.add(wrapped);
+  return { cipher: new FieldCipher(ring), keyId: wrapped.keyId };
+}
+
+describe('FieldCipher opens a value read again (a dispatch of the event it came from) once', () => {
+  it('answers the same text for the same sealed value, and the router writes the sealed value it read', () => {
+    const { cipher } = cipherFor('acc_a');
+    const sealed = cipher.sealEvent({ type: 'EventAccepted', accountId: 'acc_a', payload: '{"n":1}', headers: {} });
+    const read = cipher.openEvent({ ...sealed });
+    const dispatch = cipher.sealEvent({ type: 'DeliveryRequested', accountId: 'acc_a', payload: read.payload, headers: {} });
+    expect(dispatch.payload).toBe(sealed.payload);
+    expect(cipher.openEvent({ ...dispatch }).payload).toBe('{"n":1}');
+  });
+
+  it('does not answer a remembered text once the key is destroyed (erasure)', () => {
+    const { cipher, keyId } = cipherFor('acc_b');
+    const sealed = cipher.sealEvent({ type: 'DeliveryRequested', accountId: 'acc_b', payload: 'secret', headers: {} });
+    expect(cipher.openText('acc_b', 'payload', sealed.payload)).toBe('secret');
+    cipher.ring.remove('acc_b', keyId);
+    expect(() => cipher.openText('acc_b', 'payload', sealed.payload)).toThrow(ErasedError);
+  });
+
+  it('does not answer a remembered text for another account or field', () => {
+    const { cipher } = cipherFor('acc_c');
+    const sealed = cipher.sealEvent({ type: 'DeliveryRequested', accountId: 'acc_c', payload: 'secret', headers: {} });
+    expect(cipher.openText('acc_c', 'payload', sealed.payload)).toBe('secret');
+    expect(() => cipher.openText('acc_d', 'payload', sealed.payload)).toThrow();
+    expect(() => cipher.openText('acc_c', 'responseBody', sealed.payload)).toThrow();
+  });
+});
