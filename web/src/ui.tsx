@@ -58,8 +58,11 @@ export function Section(props: { title: string; children: ComponentChildren }) {
   return <section><h2>{props.title}</h2>{props.children}</section>;
 }
 
-/** Loads `fn` now and whenever `deps` change; `reload` loads again. */
-export function useLoad<T>(fn: () => Promise<T>, deps: unknown[] = []): { data?: T; error?: unknown; reload: () => void } {
+/**
+ * Loads `fn` now and whenever `deps` change; `reload` loads again. `settle` reloads a few times
+ * over three seconds: lists are read models, projected from Kafka a moment after a change.
+ */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[] = []): { data?: T; error?: unknown; reload: () => void; settle: () => void } {
   const [state, set] = useState<{ data?: T; error?: unknown }>({});
   const [n, setN] = useState(0);
   useEffect(() => {
@@ -68,7 +71,8 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[] = []): { data?:
     return () => { live = false; };
   }, [...deps, n]);
   const reload = useCallback(() => setN((x) => x + 1), []);
-  return { ...state, reload };
+  const settle = useCallback(() => { reload(); for (const ms of [400, 1200, 3000]) setTimeout(reload, ms); }, [reload]);
+  return { ...state, reload, settle };
 }
 
 /** Runs an action, keeping its error for display; resolves to whether it succeeded. */

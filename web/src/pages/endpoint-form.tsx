@@ -27,7 +27,7 @@ function toValues(e: Partial<Endpoint> | undefined): Values {
     else if (kind === 'json') out[name] = v === undefined || v === null ? '' : JSON.stringify(v);
     else out[name] = v === undefined || v === null ? '' : String(v);
   }
-  if (!out.deliveryMode) out.deliveryMode = 'http';
+  if (!out.deliveryMode) out.deliveryMode = 'push';
   return out;
 }
 
@@ -64,7 +64,7 @@ export function EndpointForm(props: { endpoint?: Endpoint; submit: string; onSub
       {FIELDS.map(([name, label, kind]) => {
         const v = values[name]!;
         if (kind === 'bool') return <Check key={name} label={label} checked={Boolean(v)} onChange={set(name)} />;
-        if (kind === 'mode') return <Select key={name} label={label} name={name} value={String(v)} options={['http', 'storage']} onChange={set(name)} />;
+        if (kind === 'mode') return <Select key={name} label={label} name={name} value={String(v)} options={['push', 'poll', 'storage']} onChange={set(name)} />;
         if (kind === 'area') return <Area key={name} label={label} name={name} value={String(v)} onInput={set(name)} rows={3} />;
         return <Field key={name} label={label} name={name} value={String(v)} onInput={set(name)} />;
       })}

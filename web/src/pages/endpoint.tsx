@@ -43,7 +43,7 @@ function Versions(props: { id: string; onRollback: () => void }) {
                 {v.version > 1 && <button type="button" onClick={() => void a.run(async () => setDiff(ok(await api.GET('/api/v1/endpoints/{id}/versions/diff', { params: { path: { id: props.id }, query: { v1: v.version - 1, v2: v.version } } }))))}>Diff with v{v.version - 1}</button>}
                 <button type="button" onClick={() => void a.run(async () => {
                   ok(await api.POST('/api/v1/endpoints/{id}/versions/{n}/rollback', { params: { path: { id: props.id, n: v.version } } }));
-                  versions.reload(); props.onRollback();
+                  versions.settle(); props.onRollback();
                 })}>Roll back to v{v.version}</button>
               </td>
             </tr>

@@ -38,7 +38,7 @@ export function Events() {
         <button type="button" disabled={retry.busy} onClick={() => void retry.run(async () => {
           const r = ok(await api.POST('/api/v1/events/batch/retry', { body: { status: 'dead' } }));
           setRetried(`${r.retried} retried, ${r.skipped.length} skipped`);
-          list.reload();
+          list.settle();
         })}>Retry the dead letter queue</button>
       </div>
       <Problem error={list.error ?? retry.error} />

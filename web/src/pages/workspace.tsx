@@ -19,13 +19,13 @@ export function Team() {
         <thead><tr><th>Member</th><th>Role</th><th /></tr></thead>
         <tbody>{(team.data?.data ?? []).map((m) => (
           <tr key={m.userId}><td>{m.email}</td>
-            <td><Select label={`Role of ${m.email}`} value={m.role} options={ROLES} onChange={(r) => void a.run(async () => { ok(await api.PATCH('/api/v1/team/{userId}', { params: { path: { userId: m.userId } }, body: { role: r as Role } })); team.reload(); })} /></td>
-            <td><button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/team/{userId}', { params: { path: { userId: m.userId } } })); team.reload(); })}>Remove</button></td></tr>
+            <td><Select label={`Role of ${m.email}`} value={m.role} options={ROLES} onChange={(r) => void a.run(async () => { ok(await api.PATCH('/api/v1/team/{userId}', { params: { path: { userId: m.userId } }, body: { role: r as Role } })); team.settle(); })} /></td>
+            <td><button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/team/{userId}', { params: { path: { userId: m.userId } } })); team.settle(); })}>Remove</button></td></tr>
         ))}</tbody>
       </table>
       <Section title="Invitations">
         <ul>{(team.data?.invitations ?? []).map((i) => <li key={i.id}>{i.email} · {i.role} · {i.status} · until {when(i.expiresAt)}</li>)}</ul>
-        <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => { ok(await api.POST('/api/v1/team/invite', { body: { email, role } })); setEmail(''); team.reload(); }); }}>
+        <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => { ok(await api.POST('/api/v1/team/invite', { body: { email, role } })); setEmail(''); team.settle(); }); }}>
           <Field label="E-mail to invite" type="email" value={email} onInput={setEmail} required />
           <Select label="Role" value={role} options={ROLES} onChange={(r) => setRole(r as Role)} />
           <button type="submit">Invite</button>
@@ -49,12 +49,12 @@ export function ApiKeys() {
         <thead><tr><th>Name</th><th>Prefix</th><th>Scopes</th><th>Created</th><th /></tr></thead>
         <tbody>{(keys.data ?? []).map((k) => (
           <tr key={k.id}><td>{k.name}</td><td><code>{k.keyPrefix}</code></td><td>{k.scopes.join(' ')}</td><td>{when(k.createdAt)}</td>
-            <td>{k.isActive ? <button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: k.id } } })); keys.reload(); })}>Revoke</button> : 'revoked'}</td></tr>
+            <td>{k.isActive ? <button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: k.id } } })); keys.settle(); })}>Revoke</button> : 'revoked'}</td></tr>
         ))}</tbody>
       </table>
       <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => {
         const k = ok(await api.POST('/api/v1/api-keys', { body: { name, scopes: scopes.split(/[\s,]+/).filter(Boolean) as Scope[] } }));
-        setCreated(k.key); keys.reload();
+        setCreated(k.key); keys.settle();
       }); }}>
         <Field label="Key name" value={name} onInput={setName} required />
         <Field label="Scopes (space-separated, * for all)" value={scopes} onInput={setScopes} />
@@ -81,10 +81,10 @@ export function Projects() {
         <tbody>{(projects.data ?? []).map((p) => (
           <tr key={p.id}><td>{p.name}{p.isDefault && ' (default)'}</td><td>{p.environment}</td>
             <td>{currentProject() === p.id ? 'yes' : <button type="button" onClick={() => { setProject(p.id); sessionStorage.setItem('mittr.project', p.id); tick((n) => n + 1); }}>Show this project</button>}</td>
-            <td>{!p.isDefault && <button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/projects/{id}', { params: { path: { id: p.id } } })); projects.reload(); })}>Delete</button>}</td></tr>
+            <td>{!p.isDefault && <button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/projects/{id}', { params: { path: { id: p.id } } })); projects.settle(); })}>Delete</button>}</td></tr>
         ))}</tbody>
       </table>
-      <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => { ok(await api.POST('/api/v1/projects', { body: { name, environment: env } })); setName(''); projects.reload(); }); }}>
+      <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => { ok(await api.POST('/api/v1/projects', { body: { name, environment: env } })); setName(''); projects.settle(); }); }}>
         <Field label="Project name" value={name} onInput={setName} required />
         <Select label="Environment" value={env} options={ENVIRONMENTS} onChange={(v) => setEnv(v as (typeof ENVIRONMENTS)[number])} />
         <button type="submit">Create a project</button>
@@ -108,12 +108,12 @@ export function EventTypes() {
         <thead><tr><th>Name</th><th>Description</th><th>Version</th><th>Schema</th><th /></tr></thead>
         <tbody>{(types.data ?? []).map((t) => (
           <tr key={t.id}><td>{t.name}{t.deprecated && ' (deprecated)'}</td><td>{t.description}</td><td>v{t.version}</td><td>{t.schema ? 'yes' : '—'}</td>
-            <td><button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/event-types/{id}', { params: { path: { id: t.id } } })); types.reload(); })}>Delete</button></td></tr>
+            <td><button type="button" onClick={() => void a.run(async () => { ok(await api.DELETE('/api/v1/event-types/{id}', { params: { path: { id: t.id } } })); types.settle(); })}>Delete</button></td></tr>
         ))}</tbody>
       </table>
       <form onSubmit={(e) => { e.preventDefault(); void a.run(async () => {
         ok(await api.POST('/api/v1/event-types', { body: { name, description, deprecated, ...(schema.trim() ? { schema: JSON.parse(schema) as Record<string, unknown> } : {}) } }));
-        setName(''); setDescription(''); setSchema(''); types.reload();
+        setName(''); setDescription(''); setSchema(''); types.settle();
       }); }}>
         <Field label="Event type name" value={name} onInput={setName} required />
         <Field label="Description" value={description} onInput={setDescription} />

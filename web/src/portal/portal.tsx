@@ -27,7 +27,7 @@ function Endpoints() {
         <tbody>{(list.data ?? []).map((e) => <tr key={e.id} data-endpoint-id={e.id}><td>{e.url}</td><td>{e.eventTypes.join(', ') || '*'}</td><td><Status status={e.status ?? (e.paused ? 'paused' : 'active')} /></td></tr>)}</tbody>
       </table>
       <Section title="Add an endpoint">
-        <form onSubmit={(ev) => { ev.preventDefault(); void a.run(async () => { await portal.createEndpoint({ url, eventTypes: types.split(',').map((t) => t.trim()).filter(Boolean) }); setUrl(''); list.reload(); }); }}>
+        <form onSubmit={(ev) => { ev.preventDefault(); void a.run(async () => { await portal.createEndpoint({ url, eventTypes: types.split(',').map((t) => t.trim()).filter(Boolean) }); setUrl(''); list.settle(); }); }}>
           <Field label="URL" value={url} onInput={setUrl} required />
           <Field label="Event types (comma-separated)" value={types} onInput={setTypes} />
           <button type="submit" disabled={a.busy}>Add</button>
