@@ -10,7 +10,7 @@ const pureDomain = (outside) => ['error', {
 }];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.mittr/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.mittr/**', 'bench/results/**', 'coverage/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', 'scripts/**/*.js'], languageOptions: { globals: { Buffer: 'readonly', process: 'readonly', console: 'readonly' } } },

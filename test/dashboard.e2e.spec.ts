@@ -1,0 +1,171 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openChromium, screenshot } from './support/chromium.ts';
+import { api, isolatedConfig, startTestMittr } from './support/mittr.ts';
+import { freePort } from './support/ports.ts';
+import { RecordingSink, type Received } from './support/sink.ts';
+
+const SHOTS = 'dashboard';
+const LIVE_MS = 45_000;
+
+/** What axe-core finds against labelled, named, keyboard-usable controls (WCAG 2 A and AA, colour contrast aside: the theme is the customer's). */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).disableRules(['color-contrast']).analyze();
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const headerLines = (r: Received) => Object.entries(r.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('\n');
+
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core), against mittr
+ * with every role and a loopback receiver: sign up, log in with the keyboard, create an endpoint,
+ * watch an event turn delivered without reloading (the stats WebSocket), break the receiver, see
+ * the failure, replay it, and check a real delivery in the verifier, then a re-serialized body.
+ */
+describe('the dashboard, in Chromium', () => {
+  let env: Awaited<ReturnType<typeof startTestMittr>>;
+  let browser: Awaited<ReturnType<typeof openChromium>>;
+  let page: Page;
+  const sink = new RecordingSink();
+  let sinkUrl: string;
+  const email = `ui${Date.now()}@example.test`;
+  const password = 'correct horse battery';
+  let apiKey = '';
+  let endpointId = '';
+  let sent = 0;
+
+  beforeAll(async () => {
+    sinkUrl = await sink.start();
+    // The page's origin must be mittr's public URL: the stats stream refuses other origins.
+    const port = await freePort();
+    env = await startTestMittr(isolatedConfig({ PORT: String(port), MITTR_PUBLIC_URL: `http://127.0.0.1:${port}` }));
+    browser = await openChromium();
+    page = browser.page;
+    page.setDefaultTimeout(20_000);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await env?.stop();
+    await sink.stop();
+  });
+
+  const send = async (payload: object, extra: object = {}) => {
+    const r = await api(env.url, apiKey)('POST', '/api/v1/events', { eventType: 'order.created', payload, ...extra }, { 'x-idempotency-key': `ui-${++sent}` });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return (r.body as { id: string }).id;
+  };
+  const row = (id: string, status: string) => page.locator(`tr[data-event-id="${id}"] [data-status="${status}"]`);
+
+  it('signs up, shows the API key once, and logs in again with the keyboard alone', async () => {
+    await page.goto(`${env.url}/ui/signup`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('Company name').fill('Browser Co');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    apiKey = (await page.getByTestId('api-key').textContent())!.trim();
+    expect(apiKey).toMatch(/^mtr_/);
+    await screenshot(page, SHOTS, 'signup');
+    await page.getByRole('button', { name: 'Go to the dashboard' }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in to mittr' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'login');
+    // Tab from the top of the page: e-mail, password, then the button, with Enter.
+    await page.locator('body').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Log in');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Events' }).waitFor();
+  });
+
+  it('creates an endpoint to the receiver, with every field on the form', async () => {
+    await page.getByRole('link', { name: 'Endpoints' }).click();
+    await page.getByRole('link', { name: 'New endpoint' }).click();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('URL').fill(`${sinkUrl}/hook`);
+    await page.getByLabel('Event types (comma-separated, * wildcards)').fill('order.*');
+    await page.getByLabel('Description').fill('the browser spec\'s receiver');
+    await page.getByLabel('Circuit breaker threshold (0: off)').fill('0');
+    await page.getByRole('button', { name: 'Create the endpoint' }).click();
+    await page.getByRole('heading', { name: /^Endpoint / }).waitFor();
+    endpointId = page.url().split('/').pop()!;
+    const shown = await api(env.url, apiKey)('GET', `/api/v1/endpoints/${endpointId}`);
+    expect(shown.body).toMatchObject({ url: `${sinkUrl}/hook`, eventTypes: ['order.*'], description: 'the browser spec\'s receiver', circuitThreshold: 0 });
+    await screenshot(page, SHOTS, 'endpoint');
+  });
+
+  it('shows an event turn delivered live, without a reload', async () => {
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.locator('.counts').waitFor(); // the stream's first frame
+    const id = await send({ orderId: 'ord_1', amount: 4200 });
+    await row(id, 'delivered').waitFor({ timeout: LIVE_MS });
+    expect(sink.received.some((r) => r.headers['x-mittr-event-id'] === id)).toBe(true);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'events');
+  });
+
+  it('shows a broken receiver\'s failure on the event page, and replays it once fixed', async () => {
+    sink.responder = () => ({ status: 500, body: 'receiver is down' });
+    const id = await send({ orderId: 'ord_2' }, { maxAttempts: 1 });
+    await row(id, 'dead').waitFor({ timeout: LIVE_MS });
+    await page.locator(`tr[data-event-id="${id}"] a`).click();
+    await page.locator('tr[data-outcome] strong', { hasText: '500' }).waitFor();
+    expect(await page.locator('.attempts').textContent()).toContain('5xx');
+    await screenshot(page, SHOTS, 'event-failed');
+    sink.responder = () => ({ status: 200, body: 'OK' });
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.locator('h1 + p [data-status="delivered"]').waitFor({ timeout: LIVE_MS });
+    await page.locator('tr[data-outcome] strong', { hasText: '200' }).waitFor({ timeout: LIVE_MS });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'event-replayed');
+  });
+
+  it('verifies a real delivery in the browser (match), and names a re-serialized body', async () => {
+    await page.goto(`${env.url}/ui/endpoints/${endpointId}`);
+    await page.getByRole('button', { name: 'Reveal the secret' }).click();
+    const secret = (await page.getByTestId('signing-secret').textContent())!.trim();
+    const delivery = sink.received.find((r) => r.url === '/hook')!;
+    // Nothing pasted leaves the page: no request is made while verifying.
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.getByRole('link', { name: 'Verifier' }).click();
+    await page.getByLabel('Headers (Name: value lines, or JSON)').fill(headerLines(delivery));
+    await page.getByLabel('Raw body').fill(delivery.body);
+    await page.getByLabel('Secret', { exact: true }).fill(secret);
+    requests.length = 0;
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.locator('.verdict[data-reason="match"]').waitFor();
+    expect(requests).toEqual([]);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'verifier-match');
+    await page.getByLabel('Raw body').fill(JSON.stringify(JSON.parse(delivery.body), null, 2));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.locator('.verdict[data-reason="body_reserialized"]').waitFor();
+    await screenshot(page, SHOTS, 'verifier-tampered');
+  });
+
+  it('draws the analytics charts, and the workspace\'s pages answer', async () => {
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.locator('figure svg').first().waitFor();
+    expect(await page.locator('figure').count()).toBe(4);
+    await screenshot(page, SHOTS, 'analytics');
+    for (const [link, heading] of [['Team', 'Team'], ['API keys', 'API keys'], ['Projects', 'Projects']] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.locator('tbody tr').first().waitFor();
+      expect(await page.locator('.error').count()).toBe(0);
+    }
+    await page.getByRole('link', { name: 'Event types', exact: true }).click();
+    await page.getByLabel('Event type name').fill('order.created');
+    await page.getByRole('button', { name: 'Create the event type' }).click();
+    await page.locator('tbody tr', { hasText: 'order.created' }).or(page.locator('.error')).waitFor();
+    expect(await page.locator('.error').count(), await page.locator('main').textContent() ?? '').toBe(0);
+    await screenshot(page, SHOTS, 'event-types');
+  });
+});
