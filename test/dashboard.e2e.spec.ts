@@ -168,4 +168,40 @@ describe('the dashboard, in Chromium', () => {
     expect(await page.locator('.error').count(), await page.locator('main').textContent() ?? '').toBe(0);
     await screenshot(page, SHOTS, 'event-types');
   });
+  it('opens the portal through an exchange URL, framed only by the sub-account\'s origins, showing that sub-account alone', async () => {
+    const call = api(env.url, apiKey);
+    const origin = 'https://app.customer.example';
+    const made: Record<string, { id: string; endpointId: string; eventId: string }> = {};
+    for (const name of ['Acme', 'Globex']) {
+      const sa = await call('POST', '/api/v1/sub-accounts', { name, subID: `${name.toLowerCase()}-${Date.now()}`, allowedOrigins: [origin] });
+      expect(sa.status, JSON.stringify(sa.body)).toBe(201);
+      const id = (sa.body as { id: string }).id;
+      const ep = await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/portal-${name}`, eventTypes: ['order.created'], subAccountId: id });
+      expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+      const eventId = await send({ customer: name }, { subAccountId: id });
+      made[name] = { id, endpointId: (ep.body as { id: string }).id, eventId };
+    }
+    const session = await call('POST', `/api/v1/sub-accounts/${made.Acme!.id}/sessions`, { returnURL: `${origin}/settings`, ttlSeconds: 600 });
+    expect(session.status, JSON.stringify(session.body)).toBe(201);
+    const url = (session.body as { url: string }).url;
+    expect(url.startsWith(`${env.url}/portal/exchange?token=`)).toBe(true);
+
+    const opened = await page.goto(url);
+    expect(opened!.headers()['content-security-policy']).toContain(`frame-ancestors ${origin}`);
+    await page.getByTestId('sub-account-name').filter({ hasText: 'Acme' }).waitFor();
+    await page.locator(`tr[data-endpoint-id="${made.Acme!.endpointId}"]`).waitFor();
+    expect(await page.locator(`tr[data-endpoint-id="${made.Globex!.endpointId}"]`).count()).toBe(0);
+    await screenshot(page, SHOTS, 'portal-endpoints');
+    await page.getByRole('link', { name: 'Events', exact: true }).click();
+    await page.locator(`tr[data-event-id="${made.Acme!.eventId}"]`).waitFor();
+    expect(await page.locator(`tr[data-event-id="${made.Globex!.eventId}"]`).count()).toBe(0);
+    // A reload inside the iframe is framed by the same origins (the page names its sub-account).
+    const reloaded = await page.reload();
+    expect(reloaded!.headers()['content-security-policy']).toContain(`frame-ancestors ${origin}`);
+    await page.locator(`tr[data-event-id="${made.Acme!.eventId}"]`).waitFor();
+    await screenshot(page, SHOTS, 'portal-events');
+    // The token was for one use: opened again, it names no sub-account, and only mittr may frame it.
+    const again = await page.goto(url);
+    expect(again!.headers()['content-security-policy']).toContain("frame-ancestors 'self'");
+  });
 });

@@ -10,6 +10,16 @@ export type PortalAttempt = { id: string; attemptNumber: number; outcome: string
 export type PortalSession = { subAccount?: { id?: string; name?: string; subID?: string }; name?: string; subID?: string; expiresAt?: string } & Record<string, unknown>;
 
 export const portalToken = () => sessionStorage.getItem(KEY);
+const SUB_ACCOUNT = 'mittr.portal.subAccount';
+
+/**
+ * A portal page's URL, naming its sub-account (`?sa=`): mittr serves the page with that
+ * sub-account's `frame-ancestors`, so a reload inside the customer's iframe is still framed.
+ */
+export const portalHref = (path: string) => {
+  const sa = sessionStorage.getItem(SUB_ACCOUNT);
+  return sa ? `${path}?sa=${encodeURIComponent(sa)}` : path;
+};
 
 export class PortalError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -33,10 +43,9 @@ const rows = <T,>(r: { data?: T[] } | T[]): T[] => (Array.isArray(r) ? r : r.dat
 
 export const portal = {
   async exchange(token: string): Promise<void> {
-    const r = await call<{ sessionToken?: string; token?: string }>('POST', '/auth/exchange', { token });
-    const session = r.sessionToken ?? r.token;
-    if (!session) throw new PortalError(500, 'the exchange answered no session token');
-    sessionStorage.setItem(KEY, session);
+    const r = await call<{ sessionToken: string; subAccountId: string }>('POST', '/auth/exchange', { token });
+    sessionStorage.setItem(KEY, r.sessionToken);
+    sessionStorage.setItem(SUB_ACCOUNT, r.subAccountId);
   },
   session: () => call<PortalSession>('GET', '/session'),
   endpoints: async () => rows(await call<{ data?: PortalEndpoint[] }>('GET', '/endpoints')),

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Link, match, navigate, usePath } from '../router.tsx';
 import { Field, Problem, Section, Status, useAction, useLoad, when } from '../ui.tsx';
-import { portal, portalToken } from './client.ts';
+import { portal, portalHref, portalToken } from './client.ts';
 import { applyTheme } from './theme.ts';
 
 /** /portal/exchange?token=…: swaps the one-time token for a session, then opens the portal. */
 function Exchange(props: { token: string }) {
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    portal.exchange(props.token).then(() => navigate('/portal/endpoints'), setError);
+    portal.exchange(props.token).then(() => navigate(portalHref('/portal/endpoints')), setError);
   }, [props.token]);
   return <main class="narrow"><h1>Opening the portal…</h1><Problem error={error} /></main>;
 }
@@ -46,7 +46,7 @@ function Events() {
       <table>
         <thead><tr><th>Event</th><th>Type</th><th>Status</th><th>Attempts</th><th>Created</th></tr></thead>
         <tbody>{(list.data ?? []).map((e) => (
-          <tr key={e.id} data-event-id={e.id}><td><Link href={`/portal/events/${e.id}`}>{e.id.slice(0, 8)}</Link></td><td>{e.eventType ?? '—'}</td><td><Status status={e.status} /></td><td>{e.attempts}</td><td>{when(e.createdAt)}</td></tr>
+          <tr key={e.id} data-event-id={e.id}><td><Link href={portalHref(`/portal/events/${e.id}`)}>{e.id.slice(0, 8)}</Link></td><td>{e.eventType ?? '—'}</td><td><Status status={e.status} /></td><td>{e.attempts}</td><td>{when(e.createdAt)}</td></tr>
         ))}</tbody>
       </table>
     </main>
@@ -87,7 +87,7 @@ export function Portal() {
     <div class="portal">
       <header><nav aria-label="Portal">
         <strong data-testid="sub-account-name">{name}</strong>
-        <Link href="/portal/endpoints">Endpoints</Link> <Link href="/portal/events">Events</Link>
+        <Link href={portalHref('/portal/endpoints')}>Endpoints</Link> <Link href={portalHref('/portal/events')}>Events</Link>
       </nav></header>
       <Problem error={session.error} />
       {event ? <EventPage id={event.id!} /> : path.startsWith('/portal/events') ? <Events /> : <Endpoints />}
