@@ -35,3 +35,9 @@ for (const type of ['EventAccepted', 'DeliveryRequested']) {
   const sealed = cipher.sealEvent(record(type, 1));
   console.log(`${type} sealed payload ${Buffer.byteLength(sealed.payload)} bytes (plain ${Buffer.byteLength(record(type, 1).payload)})`);
 }
+
+// The router's hop: open an EventAccepted, write its payload and headers unchanged in a DeliveryRequested.
+time('router hop open+reseal (unchanged copy)', (i) => {
+  const opened = cipher.openEvent(cipher.sealEvent(record('EventAccepted', i)));
+  return cipher.sealEvent({ ...record('DeliveryRequested', i), payload: opened.payload, headers: opened.headers });
+});
