@@ -35,8 +35,46 @@ export const SEALED_PREFIX = 'mittr:sealed:';
 export const PROJECTION_OPENS: readonly string[] = ['EventEdited'];
 export const SEALED_ENTRY = 'mittr-sealed';
 
-/** How many opened texts a cipher remembers for reuse (FieldCipher.recent). */
+/**
+ * What a cipher remembers of the texts it sealed or opened lately (FieldCipher.recent, .opened):
+ * at most this many entries and this many characters (text and sealed value) in each map, and
+ * no text longer than RECENT_TEXT_MAX: a webhook payload of a few hundred bytes is reused, while a
+ * process reading large payloads (a GDPR export of thousands of them) keeps no copies of them.
+ */
 const RECENT_TEXTS = 4096;
+const RECENT_CHARS = 2 * 1024 * 1024;
+const RECENT_TEXT_MAX = 16 * 1024;
+
+/** A map of the latest entries, bounded in count and in characters (oldest out first). */
+export class Recent<V> {
+  private readonly maxEntries: number;
+  private readonly maxChars: number;
+
+  constructor(maxEntries = RECENT_TEXTS, maxChars = RECENT_CHARS) {
+    this.maxEntries = maxEntries;
+    this.maxChars = maxChars;
+  }
+
+  private readonly entries = new Map<string, { value: V; size: number }>();
+  private chars = 0;
+
+  get(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  /** Remembers `value` under `key`, `size` characters in all, forgetting the oldest beyond the bounds. */
+  set(key: string, value: V, size: number): void {
+    const old = this.entries.get(key);
+    if (old) { this.chars -= old.size; this.entries.delete(key); }
+    this.entries.set(key, { value, size });
+    this.chars += size;
+    while (this.entries.size > this.maxEntries || this.chars > this.maxChars) {
+      const [first, e] = this.entries.entries().next().value!;
+      this.entries.delete(first);
+      this.chars -= e.size;
+    }
+  }
+}
 
 type Rec = Record<string, unknown> & { type: string; accountId: string };
 
@@ -152,7 +190,7 @@ export class FieldCipher {
    * one per destination) writes the same sealed value again instead of sealing anew, while the
    * key that sealed it is still the account's current one.
    */
-  private readonly recent = new Map<string, { accountId: string; field: string; keyId: string; sealed: string }>();
+  private readonly recent = new Recent<{ accountId: string; field: string; keyId: string; sealed: string }>();
 
   private reused(accountId: string, field: string, text: string): string | undefined {
     const hit = this.recent.get(text);
@@ -161,8 +199,8 @@ export class FieldCipher {
   }
 
   private remember(accountId: string, field: string, text: string, sealed: string, keyId: string): void {
-    if (this.recent.size >= RECENT_TEXTS) this.recent.delete(this.recent.keys().next().value!);
-    this.recent.set(text, { accountId, field, keyId, sealed });
+    if (text.length > RECENT_TEXT_MAX) return;
+    this.recent.set(text, { accountId, field, keyId, sealed }, text.length + sealed.length);
   }
 
   private openValue(accountId: string, field: string, kind: Kind, v: unknown): unknown {
@@ -181,7 +219,7 @@ export class FieldCipher {
    * sealing's cost in the e2e profile. A hit is answered only while its key still opens here
    * (ring.check), so an erasure still makes it unreadable.
    */
-  private readonly opened = new Map<string, { accountId: string; field: string; keyId: string; text: string }>();
+  private readonly opened = new Recent<{ accountId: string; field: string; keyId: string; text: string }>();
 
   /** A sealed string field's text (a value without the sealed prefix is answered as it is). */
   openText(accountId: string, field: string, v: string): string {
@@ -195,8 +233,7 @@ export class FieldCipher {
     const text = this.ring.open(accountId, field, blob).toString('utf8');
     const keyId = sealedKeyId(blob);
     this.remember(accountId, field, text, v, keyId);
-    if (this.opened.size >= RECENT_TEXTS) this.opened.delete(this.opened.keys().next().value!);
-    this.opened.set(v, { accountId, field, keyId, text });
+    if (text.length <= RECENT_TEXT_MAX) this.opened.set(v, { accountId, field, keyId, text }, text.length + v.length);
     return text;
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueDataKey } from '../platform/crypto/envelope.ts';
 import { ErasedError } from '../platform/crypto/erased.ts';
-import { FieldCipher } from './fields.ts';
+import { FieldCipher, Recent } from './fields.ts';
 import { DataKeyRing } from './ring.ts';
 
 const masters = [{ id: 'm1', key: randomBytes(32) }];
@@ -38,5 +38,18 @@ describe('FieldCipher opens a value read again (a dispatch of the event it came 
     expect(cipher.openText('acc_c', 'payload', sealed.payload)).toBe('secret');
     expect(() => cipher.openText('acc_d', 'payload', sealed.payload)).toThrow();
     expect(() => cipher.openText('acc_c', 'responseBody', sealed.payload)).toThrow();
+  });
+});
+
+describe('what a cipher remembers (Recent)', () => {
+  it('keeps at most its count and its characters, forgetting the oldest first', () => {
+    const r = new Recent<number>(3, 100);
+    for (let i = 0; i < 5; i++) r.set(`k${i}`, i, 10);
+    expect([0, 1, 2, 3, 4].map((i) => r.get(`k${i}`))).toEqual([undefined, undefined, 2, 3, 4]);
+    r.set('big', 9, 80);
+    // 10 + 10 + 80 = 100 fits; one more character does not, and the oldest go until it does.
+    expect([r.get('k2'), r.get('k3'), r.get('k4'), r.get('big')]).toEqual([undefined, 3, 4, 9]);
+    r.set('bigger', 8, 95);
+    expect([r.get('k3'), r.get('k4'), r.get('big'), r.get('bigger')]).toEqual([undefined, undefined, undefined, 8]);
   });
 });
