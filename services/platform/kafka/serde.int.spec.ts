@@ -8,6 +8,8 @@ const accepted = (payload: string): EventAccepted => ({
   type: 'EventAccepted', eventId: '0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01', accountId: 'a', projectId: 'p', idempotencyKey: 'k',
   destination: 'http://127.0.0.1:9/x', eventType: null, payload, headers: { 'x-a': '1' }, maxAttempts: 3, priority: 5,
   delaySeconds: 0, createdAt: 1_700_000_000_000, maxAttemptsSet: false, configOffset: 7, connectorsOffset: 3, endpointIds: [],
+  // Written without a sub-account, read back with the field's default.
+  subAccountId: null,
   actor: { type: 'api_key', id: '1a2b3c4d-5e6f-4701-8293-a4b5c6d7e8f9', address: '127.0.0.1' },
 });
 
