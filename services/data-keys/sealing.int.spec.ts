@@ -1,39 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sign as githubSign } from '@octokit/webhooks-methods';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataDirs, scan } from '../../test/support/disk.ts';
 import { api, eventually, signup, startTestMittr } from '../../test/support/mittr.ts';
 import { RecordingSink } from '../../test/support/sink.ts';
 import { erasedRecordsSkipped } from '../platform/crypto/erased.ts';
 import { decodeBatch } from '../platform/kafka/processor.ts';
 import { Serde } from '../platform/kafka/serde.ts';
 import { DataKeys } from './store.ts';
-
-/** Every regular file under `dir` (files that vanish while we walk, as Kafka's and Postgres' do, are passed over). */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(entries.map(async (e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return filesUnder(path);
-    return e.isFile() ? [path] : [];
-  }));
-  return nested.flat();
-}
-
-/** For each marker, the files under `dirs` whose bytes hold it. */
-async function scan(dirs: string[], markers: string[]): Promise<Record<string, string[]>> {
-  const found: Record<string, string[]> = Object.fromEntries(markers.map((m) => [m, []]));
-  const needles = markers.map((m) => [m, Buffer.from(m, 'utf8')] as const);
-  for (const file of (await Promise.all(dirs.map(filesUnder))).flat()) {
-    const bytes = await readFile(file).catch(() => undefined);
-    if (!bytes) continue;
-    for (const [m, needle] of needles) if (bytes.includes(needle)) found[m]!.push(file);
-  }
-  return found;
-}
 
 describe('personal fields sealed under the workspace data key, on disk and after erasure', () => {
   let env: Awaited<ReturnType<typeof startTestMittr>>;
@@ -48,18 +25,7 @@ describe('personal fields sealed under the workspace data key, on disk and after
     sinkUrl = await sink.start();
     sink.responder = () => ({ status: 200, body: `thanks ${responseMarker}` });
     env = await startTestMittr();
-    // Where the stack keeps its data (scripts/stack.d/kafka.sh's log.dirs, the Postgres cluster's
-    // data directory), asked of the servers themselves.
-    const admin = new Kafka({ brokers: env.config.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const { brokers } = await admin.describeCluster();
-    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]!.nodeId), configNames: ['log.dirs', 'log.dir'] }] });
-    await admin.disconnect();
-    kafkaLogDirs = resources[0]!.configEntries.filter((c) => c.configValue).flatMap((c) => c.configValue.split(','));
-    const client = new pg.Client({ connectionString: env.config.databaseUrl });
-    await client.connect();
-    pgDataDir = (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
-    await client.end();
+    ({ kafka: kafkaLogDirs, postgres: pgDataDir } = await dataDirs(env.config));
   });
   afterAll(async () => {
     await env?.stop();
