@@ -22,15 +22,19 @@ const then = (given: SubscriptionEvent[], cmd: SubscriptionCommand, now = MID) =
 
 describe('subscription decider', () => {
   it('given nothing, when a plan is chosen, then a subscription starts with a period of one cycle', () => {
-    expect(started).toEqual([{ type: 'SubscriptionStarted', accountId: 'a', provider: 'none', planId: 'growth', cycle: 'monthly',
-      periodStart: T0, periodEnd: at('2026-05-01T00:00:00Z'), version: 1, at: T0 }]);
+    expect(started).toEqual([{ type: 'SubscriptionStarted', accountId: 'a', provider: 'none', customerId: null, subscriptionId: null, planId: 'growth', cycle: 'monthly',
+      periodStart: T0, periodEnd: at('2026-05-01T00:00:00Z'), version: 1, at: T0, providerEventId: null }]);
   });
-  it('given a plan not sold self-serve, when chosen, then VALIDATION_ERROR', () => {
+  it('given a plan not sold self-serve, or free, when chosen, then VALIDATION_ERROR', () => {
     expect(when([], change('enterprise'))).toEqual({ code: 'VALIDATION_ERROR' });
+    expect(when(started, change('free'))).toEqual({ code: 'VALIDATION_ERROR' });
+  });
+  it('given nothing and a paid provider, when a plan is chosen, then INVALID_STATE: its checkout starts a subscription', () => {
+    expect(when([], { ...change('growth'), provider: 'stripe' } as SubscriptionCommand)).toEqual({ code: 'INVALID_STATE' });
   });
   it('given growth monthly, when upgraded to scale, then the plan changes now and the renewal date is kept', () => {
     expect(when(started, change('scale'))).toEqual([{ type: 'SubscriptionPlanChanged', accountId: 'a', planId: 'scale', cycle: 'monthly',
-      periodStart: T0, periodEnd: at('2026-05-01T00:00:00Z'), version: 2, at: MID }]);
+      periodStart: T0, periodEnd: at('2026-05-01T00:00:00Z'), version: 2, at: MID, providerEventId: null }]);
   });
   it('given growth monthly, when switched to annual, then now, with a new year from today', () => {
     expect(when(started, change('growth', 'annual'))).toMatchObject([{ type: 'SubscriptionPlanChanged', cycle: 'annual',
@@ -79,9 +83,16 @@ describe('subscription decider', () => {
     expect(when(resumed, { type: 'Renew' }, at('2026-05-01T00:00:00Z'))).toMatchObject([{ type: 'SubscriptionRenewed', planId: 'growth',
       periodStart: at('2026-05-01T00:00:00Z'), periodEnd: at('2026-06-01T00:00:00Z') }]);
   });
-  it('given nothing, when cancelled, resumed or undone, then NOT_FOUND; given free, when cancelled, then INVALID_STATE', () => {
-    for (const type of ['Cancel', 'Resume', 'UndoScheduledChange'] as const) expect(when([], { type })).toEqual({ code: 'NOT_FOUND' });
-    expect(when(decide(undefined, change('free'), T0), { type: 'Cancel' })).toEqual({ code: 'INVALID_STATE' });
+  it('given nothing or an ended subscription, when cancelled, resumed or undone, then NOT_FOUND', () => {
+    const ended = then(then(started, { type: 'Cancel' }), { type: 'Renew' }, at('2026-05-01T00:00:00Z'));
+    for (const type of ['Cancel', 'Resume', 'UndoScheduledChange'] as const) {
+      expect(when([], { type })).toEqual({ code: 'NOT_FOUND' });
+      expect(when(ended, { type })).toEqual({ code: 'NOT_FOUND' });
+    }
+  });
+  it('given a provider\'s subscription past its end, when the clock renews, then nothing: its webhook renews it', () => {
+    const stripe = started.map((e) => ({ ...e, provider: 'stripe' })) as SubscriptionEvent[];
+    expect(when(stripe, { type: 'Renew' }, at('2026-05-02T00:00:00Z'))).toEqual([]);
   });
   it('given an ended subscription, when a plan is chosen, then it starts again with the next version', () => {
     const ended = then(then(started, { type: 'Cancel' }), { type: 'Renew' }, at('2026-05-01T00:00:00Z'));
