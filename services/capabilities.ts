@@ -5,6 +5,7 @@ import { accounts } from './accounts/manifest.ts';
 import { alerting } from './alerting/manifest.ts';
 import { analytics } from './analytics/manifest.ts';
 import { audit } from './audit/manifest.ts';
+import { billing } from './billing/manifest.ts';
 import { connectors } from './connectors/manifest.ts';
 import { dashboard } from './dashboard/manifest.ts';
 import { dataKeys } from './data-keys/manifest.ts';
@@ -27,7 +28,7 @@ import { stats } from './stats/manifest.ts';
  * The event union, the topics, the in-memory configuration, the routes, the read models and the
  * roles are all assembled from this list: adding a capability is its folders and one line here.
  */
-export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit, analytics, stats, connectors, inbound, alerting, dataKeys, gdpr, sso, scim, subAccounts, dashboard] as const;
+export const CAPABILITIES = [accounts, events, deliveries, endpoints, eventTypes, poll, setAside, plans, audit, analytics, stats, connectors, inbound, alerting, dataKeys, gdpr, sso, scim, subAccounts, billing, dashboard] as const;
 type Any = (typeof CAPABILITIES)[number];
 
 /** The domain events mittr writes to Kafka: facts in the past tense, one Avro schema each. */

@@ -26,7 +26,7 @@ const inboundConfig = (status: string) => decoded({ name: 'Stripe', pathSuffix: 
 const definition = (description: string) => decoded({ name: 'order.created', description, schema: null, schemaVersion: null, examplePayload: null, deprecated: false });
 
 describe('audit projection', () => {
-  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events', sso: 'sso', scim: 'scim', subAccounts: 'sub-accounts' }), [
+  redeliverySpec(auditProjection({ accounts: 'accounts', endpoints: 'endpoints', eventTypes: 'event-types', inboundEndpoints: 'inbound-endpoints', events: 'events', sso: 'sso', scim: 'scim', subAccounts: 'sub-accounts', billing: 'billing' }), [
     [e({ type: 'EndpointCreated', ...base, version: 1, at: T, config: config('https://a.example/1'), signingSecretEnc: 's', actor: byKey })],
     [e({ type: 'EndpointUpdated', ...base, version: 2, at: T + 10, config: config('https://a.example/2'), rolledBackTo: null, actor: byKey }),
       e({ type: 'EndpointPaused', ...base, version: 3, at: T + 20, actor: null })],
@@ -49,5 +49,8 @@ describe('audit projection', () => {
       e({ type: 'ScimUserUpdated', ...scimUser, version: 2, active: false, at: T + 102, actor: byToken })],
     [e({ type: 'ScimUserDeleted', accountId: account, scimId: scimUser.scimId, userId: scimUser.userId, version: 3, at: T + 103, actor: byToken }),
       e({ type: 'ScimTokenRevoked', accountId: account, tokenId: scimToken, revokedAt: T + 104, actor: byKey })],
+    [e({ type: 'SubscriptionStarted', accountId: account, provider: 'stripe', customerId: 'cus_1', subscriptionId: 'sub_1', planId: 'growth', cycle: 'monthly',
+      periodStart: T + 105, periodEnd: T + 106, version: 1, at: T + 105, providerEventId: 'evt_1', actor: null }),
+    e({ type: 'SubscriptionCancelScheduled', accountId: account, version: 2, at: T + 106, providerEventId: null, actor: byKey })],
   ]);
 });

@@ -5,15 +5,15 @@ import { ts } from '../events/projector.ts';
 
 /**
  * audit_log, from the topics of the workspace's configuration: accounts (people, keys, projects),
- * endpoints, event types, inbound endpoints, SSO settings, SCIM (tokens, provisioned Users) and sub-accounts (with their portal sessions); and the operators' edits and replays from the events topic, whose
+ * endpoints, event types, inbound endpoints, SSO settings, SCIM (tokens, provisioned Users), sub-accounts (with their portal sessions) and the billing subscription; and the operators' edits and replays from the events topic, whose
  * other records (the sends, thousands a second) are skipped undecoded. `before` is the configuration of the resource's previous line (the
  * one with the latest earlier time), so a line is the same however often, and in whatever batch,
  * its record is delivered.
  */
-export function auditProjection(topics: { accounts: string; endpoints: string; eventTypes: string; inboundEndpoints: string; events: string; sso: string; scim: string; subAccounts: string }): Projection {
+export function auditProjection(topics: { accounts: string; endpoints: string; eventTypes: string; inboundEndpoints: string; events: string; sso: string; scim: string; subAccounts: string; billing: string }): Projection {
   return {
     name: 'audit',
-    topics: [topics.accounts, topics.endpoints, topics.eventTypes, topics.inboundEndpoints, topics.events, topics.sso, topics.scim, topics.subAccounts],
+    topics: [topics.accounts, topics.endpoints, topics.eventTypes, topics.inboundEndpoints, topics.events, topics.sso, topics.scim, topics.subAccounts, topics.billing],
     types: AUDITED_TYPES,
     tables: ['audit_log'],
     async apply(tx, events) {

@@ -1,4 +1,5 @@
 import type { AccountMessage } from '../../accounts/domain/messages.ts';
+import { SUBSCRIPTION_EVENT_TYPES, type SubscriptionEvent } from '../../billing/domain/messages.ts';
 import type { EndpointEvent } from '../../endpoints/domain/messages.ts';
 import type { EventTypeEvent } from '../../event-types/domain/messages.ts';
 import type { EventEdited, EventReplayed } from '../../events/domain/messages.ts';
@@ -9,7 +10,7 @@ import type { SubAccountMessage } from '../../sub-accounts/domain/messages.ts';
 
 /** Who made a change, as its record carries it (null: written before actors were recorded). */
 export type RecordedActor = { type: string; id: string | null; address: string | null } | null;
-type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed | InboundEndpointEvent | SsoMessage | ScimMessage | SubAccountMessage) & { actor?: RecordedActor };
+type Audited = (AccountMessage | EndpointEvent | EventTypeEvent | EventEdited | EventReplayed | InboundEndpointEvent | SsoMessage | ScimMessage | SubAccountMessage | SubscriptionEvent) & { actor?: RecordedActor };
 
 /**
  * One line of a workspace's audit log: who changed what, when. `after` is the resource's
@@ -44,6 +45,7 @@ export const AUDITED_TYPES = [
   'InboundEndpointCreated', 'InboundEndpointUpdated', 'InboundEndpointDeleted', 'SsoConfigured', 'SsoRemoved',
   'ScimTokenIssued', 'ScimTokenRevoked', 'ScimUserProvisioned', 'ScimUserUpdated', 'ScimUserDeleted',
   'SubAccountCreated', 'SubAccountUpdated', 'SubAccountDeactivated', 'SubAccountSessionIssued', 'SubAccountSessionsRevoked',
+  ...SUBSCRIPTION_EVENT_TYPES,
 ] as const satisfies readonly Audited['type'][];
 
 /**
@@ -134,7 +136,25 @@ export function auditEntry(e: Audited): AuditEntry | null {
     case 'SubAccountSessionsRevoked':
       return entry(e, e.accountId, e.at, 'portal_session', e.sessionId ?? `${e.subAccountId}:all`, 'portal_session.revoked',
         { subAccountId: e.subAccountId, all: e.sessionId === null }, `${e.subAccountId}:${e.sessionId ?? 'all'}:${e.at}`);
+    // The subscription: every change, whether an admin made it or the provider's webhook told of it (actor null, providerEventId set).
+    case 'SubscriptionStarted': case 'SubscriptionPlanChanged': case 'SubscriptionChangeScheduled': case 'SubscriptionScheduledChangeCanceled':
+    case 'SubscriptionCancelScheduled': case 'SubscriptionResumed': case 'SubscriptionRenewed': case 'SubscriptionEnded':
+    case 'SubscriptionInvoicePaid': case 'SubscriptionPaymentFailed':
+      return entry(e, e.accountId, e.at, 'subscription', `${e.accountId}:subscription`, subscriptionAction[e.type], subscriptionAfter(e), `${e.accountId}:${e.version}`);
     default:
       return null;
   }
+}
+
+const subscriptionAction: Record<SubscriptionEvent['type'], string> = {
+  SubscriptionStarted: 'subscription.started', SubscriptionPlanChanged: 'subscription.plan_changed', SubscriptionChangeScheduled: 'subscription.change_scheduled',
+  SubscriptionScheduledChangeCanceled: 'subscription.scheduled_change_canceled', SubscriptionCancelScheduled: 'subscription.cancel_scheduled',
+  SubscriptionResumed: 'subscription.resumed', SubscriptionRenewed: 'subscription.renewed', SubscriptionEnded: 'subscription.ended',
+  SubscriptionInvoicePaid: 'subscription.invoice_paid', SubscriptionPaymentFailed: 'subscription.payment_failed',
+};
+
+/** What the change says, without the bookkeeping every record has. */
+function subscriptionAfter(e: SubscriptionEvent): unknown {
+  const { type: _t, accountId: _a, version: _v, at: _at, actor: _actor, ...rest } = e as SubscriptionEvent & { actor?: unknown };
+  return Object.keys(rest).length === 0 ? null : rest;
 }

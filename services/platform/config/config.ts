@@ -98,7 +98,44 @@ const schema = z.object({
   MITTR_SSO_GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   /** Whether a Google or GitHub sign-in of an e-mail that no workspace claims opens a new workspace, as a signup does. */
   MITTR_SSO_SIGNUP: z.enum(['true', 'false']).default('true'),
+  /**
+   * Who takes the money (services/billing/): none (self-hosted: plans are assigned by
+   * MITTR_SIGNUP_PLAN or POST /billing/update, nothing is charged) or stripe.
+   */
+  MITTR_BILLING_PROVIDER: z.enum(['none', 'stripe']).default('none'),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** The signing secret (whsec_...) of the Stripe webhook endpoint that calls POST /api/v1/billing/webhooks/stripe. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Where Stripe's API is: its own, or a test's stripe-mock on loopback. */
+  STRIPE_API_URL: z.string().url().default('https://api.stripe.com'),
+  /** The Stripe price of each plan and cycle: {"growth":{"monthly":"price_...","annual":"price_..."},"scale":{...}}. */
+  MITTR_STRIPE_PRICES: z.string().optional(),
+  /** Tax on what billing charges, in basis points (2000 = 20 %), for the previews. */
+  MITTR_BILLING_TAX_BPS: z.coerce.number().int().min(0).max(10_000).default(0),
 });
+
+const StripePrices = z.object({
+  growth: z.object({ monthly: z.string().min(1), annual: z.string().min(1) }),
+  scale: z.object({ monthly: z.string().min(1), annual: z.string().min(1) }),
+});
+export type StripeConfig = { secretKey: string; webhookSecret: string; apiUrl: string; prices: z.infer<typeof StripePrices> };
+export type BillingConfig = { provider: 'none'; taxRateBps: number } | { provider: 'stripe'; taxRateBps: number; stripe: StripeConfig };
+
+function billingConfig(e: { MITTR_BILLING_PROVIDER: 'none' | 'stripe'; STRIPE_SECRET_KEY?: string; STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_URL: string; MITTR_STRIPE_PRICES?: string; MITTR_BILLING_TAX_BPS: number }): BillingConfig {
+  if (e.MITTR_BILLING_PROVIDER === 'none') return { provider: 'none', taxRateBps: e.MITTR_BILLING_TAX_BPS };
+  if (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET || !e.MITTR_STRIPE_PRICES) {
+    throw new ConfigError('MITTR_BILLING_PROVIDER=stripe needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and MITTR_STRIPE_PRICES');
+  }
+  let prices: z.infer<typeof StripePrices>;
+  try {
+    prices = StripePrices.parse(JSON.parse(e.MITTR_STRIPE_PRICES));
+  } catch {
+    throw new ConfigError('MITTR_STRIPE_PRICES must be JSON: {"growth":{"monthly":"price_...","annual":"price_..."},"scale":{...}}');
+  }
+  return { provider: 'stripe', taxRateBps: e.MITTR_BILLING_TAX_BPS,
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL.replace(/\/+$/, ''), prices } };
+}
 
 /** An OAuth client mittr signs in with: the provider's address and the client's credentials (the secret is never logged). */
 export type OAuthClientConfig = { url: string; clientId: string; clientSecret: string };
@@ -179,6 +216,8 @@ export type Config = {
   serviceName: string;
   /** MITTR_SSO_*: the social sign-ins offered (services/sso/). */
   sso: SsoConfig;
+  /** MITTR_BILLING_PROVIDER and its settings (services/billing/). */
+  billing: BillingConfig;
 };
 
 /** Development-only key, so `npm run up` works without setup; production refuses it. */
@@ -262,5 +301,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         oauthClient(e.MITTR_SSO_GITHUB_URL, e.MITTR_SSO_GITHUB_CLIENT_ID, e.MITTR_SSO_GITHUB_CLIENT_SECRET, 'GITHUB')),
       signupAllowed: e.MITTR_SSO_SIGNUP === 'true',
     },
+    billing: billingConfig(e),
   };
 }

@@ -3,7 +3,7 @@
  * `events:write`, ...), and `*` for everything. Each route declares the one scope it needs
  * (services/platform/http/contract.ts); a capability adding a resource adds it here.
  */
-export const SCOPE_RESOURCES = ['events', 'deliveries', 'endpoints', 'event-types', 'account', 'api-keys', 'team', 'projects', 'audit-logs', 'analytics', 'usage', 'stats', 'connectors', 'inbound', 'alerting', 'gdpr', 'sso', 'scim', 'sub-accounts'] as const;
+export const SCOPE_RESOURCES = ['events', 'deliveries', 'endpoints', 'event-types', 'account', 'api-keys', 'team', 'projects', 'audit-logs', 'analytics', 'usage', 'stats', 'connectors', 'inbound', 'alerting', 'gdpr', 'sso', 'scim', 'sub-accounts', 'billing'] as const;
 export const ALL_SCOPES = '*';
 export const SCOPES: readonly string[] = [ALL_SCOPES, ...SCOPE_RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`])];
 

@@ -35,10 +35,11 @@ const ERRORS: Record<number, string> = {
   403: 'The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED)',
   429: 'Too many requests: the API key\'s rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED)',
   404: 'No such resource in the caller\'s project, or no such project (X-Project-ID): another tenant\'s ids are not found either (NOT_FOUND)',
-  409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT)',
+  409: 'The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED)',
   413: 'The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE)',
   415: 'The body is not JSON (Content-Type must be application/json) (BAD_REQUEST)',
   426: 'This is a WebSocket: connect with `Upgrade: websocket` (UPGRADE_REQUIRED)',
+  502: 'The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed',
   503: 'A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE)',
 };
 
