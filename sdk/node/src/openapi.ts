@@ -298,7 +298,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1252,7 +1252,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4003,7 +4003,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4667,8 +4667,122 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive the payment provider's webhooks (public: Stripe's signature authenticates them)
+         * @description Point a Stripe webhook endpoint at <public URL>/billing/webhooks/stripe, with the events checkout.session.completed, customer.subscription.updated, customer.subscription.deleted, invoice.paid and invoice.payment_failed, and put its signing secret in STRIPE_WEBHOOK_SECRET. The Stripe-Signature header is verified by mittr's inbound verification (the stripe preset: HMAC-SHA256 over the timestamp and the raw body, 5 minutes of tolerance); a missing, wrong or stale one is 401 INVALID_SIGNATURE. Each event is recorded once by its id (a retry answers 200 with recorded 0). 404 when this deployment does not bill with Stripe; 409 CONFLICT when the subscription changed at that instant: Stripe retries.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            received: true;
+                            /** @description How many subscription events it made: 0 for a retry, a type billing does not act on, or a customer mittr does not know */
+                            recorded: number;
+                        };
+                    };
+                };
+                /** @description The Stripe-Signature is missing, wrong or too old (INVALID_SIGNATURE, with its `reason`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5087,7 +5201,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -5298,7 +5412,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         /** @description What the key may do; every scope when absent */
-                        scopes?: ("*" | "events:read" | "events:write" | "deliveries:read" | "deliveries:write" | "endpoints:read" | "endpoints:write" | "event-types:read" | "event-types:write" | "account:read" | "account:write" | "api-keys:read" | "api-keys:write" | "team:read" | "team:write" | "projects:read" | "projects:write" | "audit-logs:read" | "audit-logs:write" | "analytics:read" | "analytics:write" | "usage:read" | "usage:write" | "stats:read" | "stats:write" | "connectors:read" | "connectors:write" | "inbound:read" | "inbound:write" | "alerting:read" | "alerting:write" | "gdpr:read" | "gdpr:write" | "sso:read" | "sso:write" | "scim:read" | "scim:write" | "sub-accounts:read" | "sub-accounts:write")[];
+                        scopes?: ("*" | "events:read" | "events:write" | "deliveries:read" | "deliveries:write" | "endpoints:read" | "endpoints:write" | "event-types:read" | "event-types:write" | "account:read" | "account:write" | "api-keys:read" | "api-keys:write" | "team:read" | "team:write" | "projects:read" | "projects:write" | "audit-logs:read" | "audit-logs:write" | "analytics:read" | "analytics:write" | "usage:read" | "usage:write" | "stats:read" | "stats:write" | "connectors:read" | "connectors:write" | "inbound:read" | "inbound:write" | "alerting:read" | "alerting:write" | "gdpr:read" | "gdpr:write" | "sso:read" | "sso:write" | "scim:read" | "scim:write" | "sub-accounts:read" | "sub-accounts:write" | "billing:read" | "billing:write")[];
                         rateLimit?: number | null;
                         expiresAt?: string | null;
                         projectId?: string | null;
@@ -5534,7 +5648,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -5840,7 +5954,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6003,7 +6117,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6151,7 +6265,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6589,7 +6703,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7061,7 +7175,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7239,7 +7353,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7738,7 +7852,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7950,7 +8064,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -8872,7 +8986,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -9212,7 +9326,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -9470,7 +9584,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -9701,7 +9815,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -9922,7 +10036,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -10150,7 +10264,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -10297,7 +10411,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -10580,7 +10694,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -11278,7 +11392,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -11584,7 +11698,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12035,7 +12149,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12183,7 +12297,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12351,7 +12465,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -12498,7 +12612,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -15295,7 +15409,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -15677,7 +15791,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -15825,7 +15939,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -16410,7 +16524,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -16700,7 +16814,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -16878,7 +16992,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -17559,7 +17673,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -17940,7 +18054,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -18088,7 +18202,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -18460,7 +18574,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -18841,7 +18955,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -18989,7 +19103,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -19163,7 +19277,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -19338,7 +19452,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -20278,7 +20392,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -20672,7 +20786,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -21125,7 +21239,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -21412,7 +21526,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -21578,7 +21692,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -21876,7 +21990,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT) */
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -22210,6 +22324,1886 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subscription, the invoices and the plan catalog */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who takes the money: none (self-hosted, nothing is charged) or stripe */
+                            provider: "none" | "stripe";
+                            subscription: {
+                                /** @description Who takes the money: none (self-hosted, nothing is charged) or stripe */
+                                provider: "none" | "stripe";
+                                /** @description The plan the workspace is entitled to now (its limits: GET /entitlements) */
+                                planId: string;
+                                /** @description none: no subscription (the workspace is on its signup plan); canceling: cancelled at period end, still active; past_due: a payment failed, the provider retries */
+                                status: "none" | "active" | "canceling" | "past_due" | "ended";
+                                cycle: ("monthly" | "annual") | null;
+                                currentPeriodStart: string | null;
+                                currentPeriodEnd: string | null;
+                                cancelAtPeriodEnd: boolean;
+                                scheduledChange: {
+                                    planId: string;
+                                    cycle: "monthly" | "annual";
+                                    /** Format: date-time */
+                                    effectiveAt: string;
+                                } | null;
+                                customerId: string | null;
+                            };
+                            invoices: {
+                                id: string;
+                                number: string | null;
+                                /** @description The provider's: draft, open, paid, uncollectible, void */
+                                status: string;
+                                currency: string;
+                                /** @description The total, in cents */
+                                total: number;
+                                /** @description Still due, in cents */
+                                amountDue: number;
+                                /** @description Paid, in cents */
+                                amountPaid: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                periodStart: string | null;
+                                periodEnd: string | null;
+                                hostedUrl: string | null;
+                                pdfUrl: string | null;
+                            }[];
+                            plans: {
+                                id: string;
+                                /** @description Sold self-serve (checkout, update); the others are assigned (enterprise by contract, self-hosted by the operator) */
+                                sellable: boolean;
+                                prices: {
+                                    /** @description A month, in cents */
+                                    monthly: number;
+                                    /** @description A year, in cents */
+                                    annual: number;
+                                } | null;
+                                /** @enum {string} */
+                                currency: "usd";
+                                limits: {
+                                    monthlyMessages: number | null;
+                                    endpointRateLimitPerSec: number | null;
+                                    apiRequestsPerMinute: number | null;
+                                    connectors: number | null;
+                                    teamSeats: number | null;
+                                    projects: number | null;
+                                    /** @description Single sign-on */
+                                    sso: boolean;
+                                    /** @description SCIM provisioning */
+                                    scim: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan catalog: limits and prices */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                /** @description Sold self-serve (checkout, update); the others are assigned (enterprise by contract, self-hosted by the operator) */
+                                sellable: boolean;
+                                prices: {
+                                    /** @description A month, in cents */
+                                    monthly: number;
+                                    /** @description A year, in cents */
+                                    annual: number;
+                                } | null;
+                                /** @enum {string} */
+                                currency: "usd";
+                                limits: {
+                                    monthlyMessages: number | null;
+                                    endpointRateLimitPerSec: number | null;
+                                    apiRequestsPerMinute: number | null;
+                                    connectors: number | null;
+                                    teamSeats: number | null;
+                                    projects: number | null;
+                                    /** @description Single sign-on */
+                                    sso: boolean;
+                                    /** @description SCIM provisioning */
+                                    scim: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's subscription */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who takes the money: none (self-hosted, nothing is charged) or stripe */
+                            provider: "none" | "stripe";
+                            /** @description The plan the workspace is entitled to now (its limits: GET /entitlements) */
+                            planId: string;
+                            /** @description none: no subscription (the workspace is on its signup plan); canceling: cancelled at period end, still active; past_due: a payment failed, the provider retries */
+                            status: "none" | "active" | "canceling" | "past_due" | "ended";
+                            cycle: ("monthly" | "annual") | null;
+                            currentPeriodStart: string | null;
+                            currentPeriodEnd: string | null;
+                            cancelAtPeriodEnd: boolean;
+                            scheduledChange: {
+                                planId: string;
+                                cycle: "monthly" | "annual";
+                                /** Format: date-time */
+                                effectiveAt: string;
+                            } | null;
+                            customerId: string | null;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's invoices, newest first (none without a provider) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default 20 */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                number: string | null;
+                                /** @description The provider's: draft, open, paid, uncollectible, void */
+                                status: string;
+                                currency: string;
+                                /** @description The total, in cents */
+                                total: number;
+                                /** @description Still due, in cents */
+                                amountDue: number;
+                                /** @description Paid, in cents */
+                                amountPaid: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                periodStart: string | null;
+                                periodEnd: string | null;
+                                hostedUrl: string | null;
+                                pdfUrl: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the provider's hosted checkout for a new subscription
+         * @description Answers the URL to send the customer to. The subscription starts when the provider's checkout.session.completed webhook arrives. 409 INVALID_STATE when the workspace already has a subscription (change it with POST /billing/update); 409 BILLING_NOT_CONFIGURED with no provider.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A plan sold self-serve (GET /billing/plans) */
+                        planId: "growth" | "scale";
+                        /** @description monthly (the default) or annual */
+                        cycle?: "monthly" | "annual";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The provider's hosted checkout: redirect the customer there */
+                            url: string;
+                            sessionId: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/preview-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a plan change: the proration breakdown, nothing applied
+         * @description What changing to {planId, cycle} now would charge: credit for the unused days, the new plan's charge, tax, the total due today and the next renewal. An upgrade or monthly→annual is immediate; a downgrade or annual→monthly waits for the renewal (timing renewal, nothing due today). With no subscription, what starting one costs. With a provider, its own preview is beside mittr's (`provider`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A plan sold self-serve (GET /billing/plans) */
+                        planId: "growth" | "scale";
+                        /** @description monthly (the default) or annual */
+                        cycle?: "monthly" | "annual";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A plan sold self-serve (GET /billing/plans) */
+                            planId: "growth" | "scale";
+                            cycle: "monthly" | "annual";
+                            /** @description now: an upgrade or monthly→annual, charged today; renewal: a downgrade or annual→monthly, scheduled */
+                            timing: "now" | "renewal";
+                            /** Format: date-time */
+                            effectiveAt: string;
+                            daysInPeriod: number;
+                            daysLeft: number;
+                            /** @description Credit for the unused days of the current plan, in cents */
+                            credit: number;
+                            /** @description The new plan for the rest of the period, or a whole new period, in cents */
+                            charge: number;
+                            /** @description Tax on charge − credit (MITTR_BILLING_TAX_BPS), in cents */
+                            tax: number;
+                            /** @description charge − credit + tax; negative is a balance kept for the next invoice, in cents */
+                            total: number;
+                            /** @description What is charged today, in cents */
+                            amountDueToday: number;
+                            /** Format: date-time */
+                            nextRenewalAt: string;
+                            /** @description What the next renewal charges, in cents */
+                            nextRenewalAmount: number;
+                            /** @enum {string} */
+                            currency: "usd";
+                            provider: {
+                                currency: string;
+                                subtotal: number;
+                                tax: number;
+                                total: number;
+                                amountDue: number;
+                                lines: {
+                                    description: string;
+                                    amount: number;
+                                    proration: boolean;
+                                }[];
+                                periodEnd: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the plan or cycle (upgrades now, downgrades at renewal)
+         * @description Applies what POST /billing/preview-update shows. An upgrade or monthly→annual takes effect at once (the provider charges the proration; the limits move now); a downgrade or annual→monthly is scheduled for the renewal (scheduledChange; DELETE /billing/scheduled-change undoes it). Choosing the current plan undoes a scheduled change. With no provider (MITTR_BILLING_PROVIDER=none) this is how an admin assigns a plan, nothing charged; with a provider, a first subscription starts through POST /billing/checkout (409 INVALID_STATE here).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A plan sold self-serve (GET /billing/plans) */
+                        planId: "growth" | "scale";
+                        /** @description monthly (the default) or annual */
+                        cycle?: "monthly" | "annual";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who takes the money: none (self-hosted, nothing is charged) or stripe */
+                            provider: "none" | "stripe";
+                            /** @description The plan the workspace is entitled to now (its limits: GET /entitlements) */
+                            planId: string;
+                            /** @description none: no subscription (the workspace is on its signup plan); canceling: cancelled at period end, still active; past_due: a payment failed, the provider retries */
+                            status: "none" | "active" | "canceling" | "past_due" | "ended";
+                            cycle: ("monthly" | "annual") | null;
+                            currentPeriodStart: string | null;
+                            currentPeriodEnd: string | null;
+                            cancelAtPeriodEnd: boolean;
+                            scheduledChange: {
+                                planId: string;
+                                cycle: "monthly" | "annual";
+                                /** Format: date-time */
+                                effectiveAt: string;
+                            } | null;
+                            customerId: string | null;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel at the period's end (active until currentPeriodEnd) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who takes the money: none (self-hosted, nothing is charged) or stripe */
+                            provider: "none" | "stripe";
+                            /** @description The plan the workspace is entitled to now (its limits: GET /entitlements) */
+                            planId: string;
+                            /** @description none: no subscription (the workspace is on its signup plan); canceling: cancelled at period end, still active; past_due: a payment failed, the provider retries */
+                            status: "none" | "active" | "canceling" | "past_due" | "ended";
+                            cycle: ("monthly" | "annual") | null;
+                            currentPeriodStart: string | null;
+                            currentPeriodEnd: string | null;
+                            cancelAtPeriodEnd: boolean;
+                            scheduledChange: {
+                                planId: string;
+                                cycle: "monthly" | "annual";
+                                /** Format: date-time */
+                                effectiveAt: string;
+                            } | null;
+                            customerId: string | null;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a cancellation before it takes effect */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who takes the money: none (self-hosted, nothing is charged) or stripe */
+                            provider: "none" | "stripe";
+                            /** @description The plan the workspace is entitled to now (its limits: GET /entitlements) */
+                            planId: string;
+                            /** @description none: no subscription (the workspace is on its signup plan); canceling: cancelled at period end, still active; past_due: a payment failed, the provider retries */
+                            status: "none" | "active" | "canceling" | "past_due" | "ended";
+                            cycle: ("monthly" | "annual") | null;
+                            currentPeriodStart: string | null;
+                            currentPeriodEnd: string | null;
+                            cancelAtPeriodEnd: boolean;
+                            scheduledChange: {
+                                planId: string;
+                                cycle: "monthly" | "annual";
+                                /** Format: date-time */
+                                effectiveAt: string;
+                            } | null;
+                            customerId: string | null;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/scheduled-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Undo the change scheduled for the renewal */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Who takes the money: none (self-hosted, nothing is charged) or stripe */
+                            provider: "none" | "stripe";
+                            /** @description The plan the workspace is entitled to now (its limits: GET /entitlements) */
+                            planId: string;
+                            /** @description none: no subscription (the workspace is on its signup plan); canceling: cancelled at period end, still active; past_due: a payment failed, the provider retries */
+                            status: "none" | "active" | "canceling" | "past_due" | "ended";
+                            cycle: ("monthly" | "annual") | null;
+                            currentPeriodStart: string | null;
+                            currentPeriodEnd: string | null;
+                            cancelAtPeriodEnd: boolean;
+                            scheduledChange: {
+                                planId: string;
+                                cycle: "monthly" | "annual";
+                                /** Format: date-time */
+                                effectiveAt: string;
+                            } | null;
+                            customerId: string | null;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the provider's customer portal (payment methods, invoice PDFs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Where the provider's portal sends the customer back; default <public URL>/billing */
+                        returnUrl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The provider's hosted portal: redirect the customer there */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The payment provider refused or failed the request it was sent (PROVIDER_ERROR); nothing was changed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
