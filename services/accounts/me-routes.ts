@@ -6,6 +6,7 @@ import { secretView } from '../platform/security/secrets.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { contract, Nullable, type Operation, RoleSchema } from '../platform/http/contract.ts';
+import { planOf } from '../plans/account-plan.ts';
 import { accountCommands } from './commands.ts';
 
 /** A signing secret as the API shows it, with the one it replaced while that still signs. */
@@ -50,7 +51,7 @@ export function meRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       const accounts = ctx.store.state.accounts;
       const user = userId === null ? undefined : accounts.people.user(userId);
       return {
-        id: row.id, email: row.email, companyName: row.company_name, plan: row.plan, projectId: row.project_id,
+        id: row.id, email: row.email, companyName: row.company_name, plan: planOf(ctx, accountId).plan, projectId: row.project_id,
         ...secrets, createdAt: new Date(row.created_at).toISOString(), onboardedAt: row.onboarded_at === null ? null : new Date(row.onboarded_at).toISOString(),
         user: user ? { id: user.userId, email: user.email, emailVerified: user.emailVerified } : null,
         role,

@@ -32,6 +32,7 @@ describe('billing without a provider', () => {
     expect(overview.body.plans).toHaveLength(5);
     expect(await admin('POST', '/api/v1/billing/checkout', { planId: 'growth' })).toMatchObject({ status: 409, body: { code: 'BILLING_NOT_CONFIGURED' } });
     expect(await admin('POST', '/api/v1/billing/portal', {})).toMatchObject({ status: 409, body: { code: 'BILLING_NOT_CONFIGURED' } });
+    expect(await admin('POST', '/api/v1/billing/portal')).toMatchObject({ status: 409, body: { code: 'BILLING_NOT_CONFIGURED' } });
     expect(await admin('POST', '/api/v1/billing/cancel')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
   });
 
@@ -42,6 +43,7 @@ describe('billing without a provider', () => {
     const growth = await admin('POST', '/api/v1/billing/update', { planId: 'growth' });
     expect(growth).toMatchObject({ status: 200, body: { provider: 'none', planId: 'growth', status: 'active', cycle: 'monthly', cancelAtPeriodEnd: false } });
     expect((await admin('GET', '/api/v1/entitlements')).body).toMatchObject({ plan: 'growth', limits: { teamSeats: 5, connectors: 5 } });
+    expect((await admin('GET', '/api/v1/me')).body).toMatchObject({ plan: 'growth' });
     const periodEnd = growth.body.currentPeriodEnd as string;
     expect(Date.parse(periodEnd) - Date.parse(growth.body.currentPeriodStart)).toBeGreaterThanOrEqual(28 * 86_400_000);
 

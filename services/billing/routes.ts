@@ -77,6 +77,8 @@ export function billingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return subscription(req.principal.accountId);
     });
     app.post('/billing/portal', { schema: contract(op('Open the provider\'s customer portal (payment methods, invoice PDFs)', writes, [409, 502]),
-      { body: PortalBody, response: { 200: PortalResponse } }) }, async (req) => billing.portal(req.principal.accountId, req.body?.returnUrl));
+      { body: PortalBody, response: { 200: PortalResponse } }),
+    // 002 calls it with no body at all: that is an empty one (the default return URL).
+    preValidation: async (req) => { if (req.body === undefined || req.body === null) req.body = {}; } }, async (req) => billing.portal(req.principal.accountId, req.body.returnUrl));
   };
 }
