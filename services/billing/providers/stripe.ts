@@ -30,6 +30,7 @@ export class StripeProvider implements BillingProvider {
   private readonly prices: StripePrices;
 
   constructor(options: StripeProviderOptions) {
+    // Retries are safe: the SDK sends the same Idempotency-Key with each retry of a POST.
     this.stripe = new Stripe(options.secretKey, { ...apiBaseConfig(options.apiBase), timeout: TIMEOUT_MS, maxNetworkRetries: 2, telemetry: false });
     this.prices = options.prices;
   }
