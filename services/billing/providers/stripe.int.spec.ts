@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { signStripeWebhook } from '../../../test/support/stripe-webhook.ts';
-import { STRIPE_MOCK_KEY, useStripeMock, type StripeRequest } from '../../../test/support/stripe-mock.ts';
+import { STRIPE_MOCK_KEY, startStripeMock, useStripeMock, type StripeRequest } from '../../../test/support/stripe-mock.ts';
 import { DomainError } from '../../platform/domain/errors.ts';
 import { presetOf } from '../../inbound/domain/presets/index.ts';
 import { verifyInbound } from '../../inbound/domain/verify/index.ts';
@@ -155,5 +155,11 @@ describe('a Stripe webhook signed by Stripe\'s SDK, through mittr\'s inbound ver
     expect(verify(other.rawBody, other.signature)).toMatchObject({ ok: false, reason: 'bad_signature' });
     const stale = signStripeWebhook(signed.rawBody, secret, Math.floor(Date.now() / 1000) - 3_600);
     expect(verify(stale.rawBody, stale.signature)).toMatchObject({ ok: false, reason: 'stale_timestamp' });
+  });
+});
+
+describe('test/support/stripe-mock.ts', () => {
+  it('a startup that takes longer than its bound fails with stripe-mock\'s own output, not a hang', async () => {
+    await expect(startStripeMock(1)).rejects.toThrow(/^stripe-mock did not serve a request within 1 ms; its output:/);
   });
 });
