@@ -19,10 +19,12 @@ function dockerAnswers(): boolean {
  * (Kafka, Apicurio and Postgres without Docker) otherwise. Specs isolate themselves inside it.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // The dashboard the browser specs open (web/ -> web/dist, when missing or stale), and the
-  // Chromium they drive (apt, when absent).
+  // The dashboard the browser specs open (web/ -> web/dist, when missing or stale), the
+  // Chromium they drive (apt, when absent), and stripe-mock, the billing specs' Stripe (built
+  // with go install into .mittr/cache, when absent): installed once here, not in parallel workers.
   execFileSync('bash', [join(ROOT, 'scripts', 'build-web')], { stdio: 'inherit' });
   execFileSync('bash', [join(ROOT, 'scripts', 'browser')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [join(ROOT, 'scripts', 'stripe-mock')], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (process.env.MITTR_TEST_STACK !== 'scripts' && dockerAnswers()) {
     const { startContainers } = await import('./support/containers.ts');
     const stack = await startContainers();
