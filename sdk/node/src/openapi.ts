@@ -4753,6 +4753,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
                 /** @description The Stripe-Signature is missing, wrong or too old (INVALID_SIGNATURE, with its `reason`) */
                 401: {
                     headers: {

@@ -155,6 +155,7 @@ const subscriptionAction: Record<SubscriptionEvent['type'], string> = {
 
 /** What the change says, without the bookkeeping every record has. */
 function subscriptionAfter(e: SubscriptionEvent): unknown {
-  const { type: _t, accountId: _a, version: _v, at: _at, actor: _actor, ...rest } = e as SubscriptionEvent & { actor?: unknown };
-  return Object.keys(rest).length === 0 ? null : rest;
+  const { type: _t, accountId: _a, version: _v, at: _at, actor: _actor, providerEventId, ...rest } = e as SubscriptionEvent & { actor?: unknown };
+  const said = providerEventId === null ? rest : { ...rest, providerEventId };
+  return Object.keys(said).length === 0 ? null : said;
 }

@@ -42,6 +42,13 @@ function checkoutCompleted(state: SubscriptionState | undefined, hook: Hook<'che
 type Base = { accountId: string; version: number; at: number; providerEventId: string };
 
 /**
+ * A period starting this close to the end of the one mittr knows is its renewal. mittr dated
+ * the first period from the checkout's webhook, seconds after the provider started the
+ * subscription; a period is 28 days at least, so a day tells a renewal from that drift.
+ */
+const RENEWAL_SLACK_MS = 86_400_000;
+
+/**
  * A new period is a renewal (on the price the provider charges, which is the scheduled plan's
  * when one was due); a price that is neither the plan nor the scheduled one was changed at the
  * provider (its portal): an immediate change; and the cancel flag follows the provider's.
@@ -53,7 +60,7 @@ function subscriptionUpdated(state: SubscriptionState, hook: Hook<'subscription.
   const end = hook.periodEnd ?? state.periodEnd;
   const events: SubscriptionEvent[] = [];
   const next = () => ({ ...base, version: base.version + events.length });
-  if (start > state.periodStart) {
+  if (start >= state.periodEnd - RENEWAL_SLACK_MS) {
     events.push({ type: 'SubscriptionRenewed', ...next(), planId, cycle, periodStart: start, periodEnd: end });
   } else {
     const current = planId === state.planId && cycle === state.cycle;

@@ -35,6 +35,9 @@ describe('the subscription, told by its provider\'s webhooks', () => {
     const events = decide(s, hook(updated({ periodStart: MAY, periodEnd: at('2026-06-01T00:00:00Z') })), 0);
     expect(events).toMatchObject([{ type: 'SubscriptionRenewed', planId: 'growth', periodStart: MAY, version: 2 }]);
   });
+  it('given a subscription dated from its checkout, when the provider tells its own period seconds apart, then no renewal', () => {
+    expect(decide(given(completed), hook(updated({ periodStart: T0 + 5_000, periodEnd: MAY + 5_000 })), 0)).toEqual([]);
+  });
   it('given a scheduled downgrade set at the provider, when its price shows before renewal, then nothing; at renewal, the new plan', () => {
     const scale = given({ ...completed, planId: 'scale' });
     const scheduled = fold(decide(scale, { type: 'Change', accountId: 'a', provider: 'stripe', planId: 'growth', cycle: 'monthly' }, at('2026-04-05T00:00:00Z')), scale)!;

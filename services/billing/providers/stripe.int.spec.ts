@@ -122,13 +122,15 @@ describe('StripeProvider against stripe-mock', () => {
     await expect(stripe.subscriptions.update('sub_1', { prorate: true } as never)).rejects.toThrow(/additional properties are not allowed/);
   });
 
-  it('Stripe\'s refusals are billing\'s: a request Stripe rejects is a BAD_REQUEST, a key it refuses SERVICE_UNAVAILABLE', async () => {
+  it('Stripe\'s refusals are billing\'s: a request or a key Stripe refuses is a PROVIDER_ERROR, Stripe away SERVICE_UNAVAILABLE', async () => {
     // An empty id makes a URL Stripe does not route: Stripe's invalid_request_error.
-    await expect(provider().setCancelAtPeriodEnd('', true)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(provider().setCancelAtPeriodEnd('', true)).rejects.toMatchObject({ code: 'PROVIDER_ERROR' });
+    const away = new StripeProvider({ secretKey: STRIPE_MOCK_KEY, apiBase: 'http://127.0.0.1:9', prices: PRICES });
+    await expect(away.invoices('cus_Q1', 1)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     const badKey = new StripeProvider({ secretKey: 'not-a-key', apiBase: mock().url, prices: PRICES });
     const err: unknown = await badKey.invoices('cus_Q1', 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
-    expect(err).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(err).toMatchObject({ code: 'PROVIDER_ERROR' });
   });
 });
 

@@ -115,19 +115,20 @@ function apiBaseConfig(apiBase: string | undefined): { protocol?: 'http' | 'http
 }
 
 /**
- * Stripe's refusals in mittr's terms, so a route answers 4xx/503 instead of a 500: a request
- * Stripe finds invalid (an unknown customer, a card declined) is the caller's; Stripe away, or
- * mittr's key refused, is a provider unavailable for now.
+ * Stripe's failures in mittr's terms, so a route never answers a 500: Stripe away for now (its
+ * connection, its own 5xx, its rate limit) is SERVICE_UNAVAILABLE, to retry; a request Stripe
+ * refuses (an unknown customer or price, a declined card, mittr's key refused) is PROVIDER_ERROR,
+ * 502: the caller's request was fine, mittr's to Stripe was not, and nothing was changed.
  */
 async function call<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError || err instanceof Stripe.errors.StripeCardError) {
-      throw new DomainError('BAD_REQUEST', `Stripe refused the request: ${err.message}`, { providerCode: err.code ?? null });
+    if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError || err instanceof Stripe.errors.StripeRateLimitError) {
+      throw new DomainError('SERVICE_UNAVAILABLE', `Stripe is unavailable: ${err.message}`, { providerType: err.type });
     }
     if (err instanceof Stripe.errors.StripeError) {
-      throw new DomainError('SERVICE_UNAVAILABLE', `Stripe is unavailable: ${err.message}`, { providerType: err.type });
+      throw new DomainError('PROVIDER_ERROR', `Stripe refused the request: ${err.message}`, { providerType: err.type, providerCode: err.code ?? null });
     }
     throw err;
   }
