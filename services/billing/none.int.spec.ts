@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, isolatedConfig, signup, startTestMittr } from '../../test/support/mittr.ts';
+import { Appender } from '../platform/kafka/appender.ts';
+import { createKafka } from '../platform/kafka/client.ts';
+import { Serde } from '../platform/kafka/serde.ts';
+import type { SubscriptionEvent } from './domain/messages.ts';
 
 type Call = ReturnType<typeof api>;
 
@@ -11,7 +15,8 @@ describe('billing without a provider', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    env = await startTestMittr(isolatedConfig({ MITTR_SIGNUP_PLAN: 'free', MITTR_BILLING_TAX_BPS: '2000' }));
+    const config = isolatedConfig({ MITTR_SIGNUP_PLAN: 'free', MITTR_BILLING_TAX_BPS: '2000' });
+    env = await startTestMittr({ ...config, billing: { ...config.billing, renewEveryMs: 200 } });
     const account = await signup(env.url);
     accountId = account.id;
     admin = api(env.url, account.apiKey);
@@ -98,5 +103,47 @@ describe('billing without a provider', () => {
     const narrow = api(env.url, created.body.key);
     expect(await narrow('GET', '/api/v1/billing/subscription')).toMatchObject({ status: 403, body: { code: 'INSUFFICIENT_SCOPE', requiredScope: 'billing:read' } });
     expect(await narrow('POST', '/api/v1/billing/cancel')).toMatchObject({ status: 403, body: { code: 'INSUFFICIENT_SCOPE', requiredScope: 'billing:write' } });
+  });
+
+  it('renews by mittr\'s clock a period that ended: on the scheduled plan when one was due, or ends a cancelled one', async () => {
+    // Subscriptions whose periods ended while no API process ran: written to the log as mittr wrote them then.
+    const [renewing, ending] = await Promise.all([signup(env.url), signup(env.url)]);
+    const DAY = 86_400_000;
+    const start = Date.now() - 40 * DAY;
+    const end = start + 31 * DAY;
+    const started = (accountId: string): SubscriptionEvent => ({ type: 'SubscriptionStarted', accountId, provider: 'none', customerId: null, subscriptionId: null,
+      planId: 'scale', cycle: 'monthly', periodStart: start, periodEnd: end, version: 1, at: start, providerEventId: null });
+    const kafka = createKafka(env.config, 'billing-spec');
+    const serde = new Serde(env.config.registryUrl);
+    await serde.registerAll();
+    const appender = new Appender(kafka, serde);
+    await appender.start();
+    try {
+      const history: SubscriptionEvent[] = [
+        started(renewing.id),
+        { type: 'SubscriptionChangeScheduled', accountId: renewing.id, planId: 'growth', cycle: 'monthly', effectiveAt: end, version: 2, at: start + DAY, providerEventId: null },
+        started(ending.id),
+        { type: 'SubscriptionCancelScheduled', accountId: ending.id, version: 2, at: start + DAY, providerEventId: null },
+      ];
+      await appender.append(history.map((event) => ({ topic: env.config.topicPrefix + 'billing', key: event.accountId, event })));
+    } finally {
+      await appender.stop();
+    }
+    const renewed = await eventually(async () => {
+      const r = (await api(env.url, renewing.apiKey)('GET', '/api/v1/billing/subscription')).body;
+      return r.currentPeriodStart === new Date(end).toISOString() ? r : null;
+    }, 15_000);
+    expect(renewed).toMatchObject({ status: 'active', planId: 'growth', cycle: 'monthly', scheduledChange: null });
+    expect(Date.parse(renewed.currentPeriodEnd)).toBeGreaterThan(Date.now());
+    const ended = await eventually(async () => {
+      const r = (await api(env.url, ending.apiKey)('GET', '/api/v1/billing/subscription')).body;
+      return r.status === 'ended' ? r : null;
+    }, 15_000);
+    expect(ended).toMatchObject({ planId: 'free' });
+    expect((await api(env.url, ending.apiKey)('GET', '/api/v1/entitlements')).body).toMatchObject({ plan: 'free' });
+    // Renewed once each: the sweep's next rounds find nothing due.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(env.mittr.store!.state.billing.get(renewing.id)).toMatchObject({ version: 3 });
+    expect(env.mittr.store!.state.billing.get(ending.id)).toMatchObject({ version: 3, ended: true });
   });
 });

@@ -30,7 +30,7 @@ export function billingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     const emailOf = (accountId: string, credential: Credential) =>
       (credential.userId === null ? undefined : ctx.store.state.accounts.people.user(credential.userId)?.email) ?? ctx.store.state.accounts.get(accountId)?.email ?? null;
 
-    const timer = setInterval(() => void billing.renewDue(), RENEW_EVERY_MS).unref();
+    const timer = setInterval(() => void billing.renewDue(), ctx.config.billing.renewEveryMs ?? RENEW_EVERY_MS).unref();
     app.addHook('onReady', async () => { await billing.renewDue().catch(() => undefined); });
     app.addHook('onClose', async () => clearInterval(timer));
 

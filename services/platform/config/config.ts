@@ -119,7 +119,11 @@ const StripePrices = z.object({
   scale: z.object({ monthly: z.string().min(1), annual: z.string().min(1) }),
 });
 export type StripeConfig = { secretKey: string; webhookSecret: string; apiUrl: string; prices: z.infer<typeof StripePrices> };
-export type BillingConfig = { provider: 'none'; taxRateBps: number } | { provider: 'stripe'; taxRateBps: number; stripe: StripeConfig };
+/**
+ * `renewEveryMs`: how often an API process renews the subscriptions of mittr's own clock whose
+ * period ended (default a minute). Not from the environment: a spec renews within a second.
+ */
+export type BillingConfig = ({ provider: 'none' } | { provider: 'stripe'; stripe: StripeConfig }) & { taxRateBps: number; renewEveryMs?: number };
 
 function billingConfig(e: { MITTR_BILLING_PROVIDER: 'none' | 'stripe'; STRIPE_SECRET_KEY?: string; STRIPE_WEBHOOK_SECRET?: string;
   STRIPE_API_URL: string; MITTR_STRIPE_PRICES?: string; MITTR_BILLING_TAX_BPS: number }): BillingConfig {
