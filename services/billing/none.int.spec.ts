@@ -39,6 +39,8 @@ describe('billing without a provider', () => {
     expect(await admin('POST', '/api/v1/billing/portal', {})).toMatchObject({ status: 409, body: { code: 'BILLING_NOT_CONFIGURED' } });
     expect(await admin('POST', '/api/v1/billing/portal')).toMatchObject({ status: 409, body: { code: 'BILLING_NOT_CONFIGURED' } });
     expect(await admin('POST', '/api/v1/billing/cancel')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    // No Stripe here: its webhook route is not found, whatever is posted to it.
+    expect(await api(env.url)('POST', '/billing/webhooks/stripe', { id: 'evt_1' })).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
   });
 
   it('previews, assigns and upgrades a plan (limits at once), schedules a downgrade and undoes it, cancels and resumes', async () => {

@@ -12,7 +12,7 @@ import { providerFor } from './providers/index.ts';
 const WEBHOOK_BODY_LIMIT = 262_144;
 
 const op: Operation = {
-  tag: 'Billing', summary: 'Receive the payment provider\'s webhooks (public: Stripe\'s signature authenticates them)', access: 'public', errors: [400, 401, 409, 413],
+  tag: 'Billing', summary: 'Receive the payment provider\'s webhooks (public: Stripe\'s signature authenticates them)', access: 'public', errors: [400, 401, 404, 409, 413],
   description: 'Point a Stripe webhook endpoint at <public URL>/billing/webhooks/stripe, with the events checkout.session.completed, customer.subscription.updated, '
     + 'customer.subscription.deleted, invoice.paid and invoice.payment_failed, and put its signing secret in STRIPE_WEBHOOK_SECRET. The Stripe-Signature header is '
     + 'verified by mittr\'s inbound verification (the stripe preset: HMAC-SHA256 over the timestamp and the raw body, 5 minutes of tolerance); a missing, wrong or stale '

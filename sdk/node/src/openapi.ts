@@ -4781,6 +4781,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
                 /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
                     headers: {
