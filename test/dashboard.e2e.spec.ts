@@ -150,6 +150,38 @@ describe('the dashboard, in Chromium', () => {
     await screenshot(page, SHOTS, 'verifier-tampered');
   });
 
+  it('tries a typed transformation and a refusing filter on the endpoint\'s last event, saving neither', async () => {
+    await page.goto(`${env.url}/ui/endpoints/${endpointId}`);
+    const sample = page.getByLabel('Sample event (JSON: type, payload, headers)');
+    // Prefilled from the endpoint's last delivered event (the ones sent above), not the example.
+    await expect.poll(() => sample.inputValue(), { timeout: 10_000 }).toMatch(/"orderId": "ord_[12]"/);
+    await sample.fill(JSON.stringify({ type: 'order.created', payload: { orderId: 'ord_9', amount: 4200 }, headers: {} }));
+    // Typed with the keyboard, as a person would, into the labelled editor.
+    await page.getByLabel('Transformation to try (JavaScript, empty: none)').focus();
+    await page.keyboard.type('function transform(w) { w.payload.total = w.payload.amount / 100; w.headers["X-Shop"] = "acme"; return w; }');
+    await page.getByRole('button', { name: 'Try it', exact: true }).click();
+    const result = page.getByTestId('try-result');
+    await result.and(page.locator('[data-outcome="transformed"]')).waitFor();
+    expect(JSON.parse((await page.getByTestId('try-payload').textContent())!)).toEqual({ orderId: 'ord_9', amount: 4200, total: 42 });
+    expect(await result.getAttribute('data-delivered')).toBe('true');
+    expect(await result.textContent()).toContain('X-Shop');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'try-transformed');
+    await page.getByLabel('Filter rules to try (JSON array, empty: none)').fill('[{"field": "$.data.amount", "operator": "gt", "value": 10000}]');
+    await page.getByRole('button', { name: 'Try it', exact: true }).click();
+    await result.and(page.locator('[data-filter="refused"]')).waitFor();
+    expect(await result.getAttribute('data-delivered')).toBe('false');
+    expect(await page.getByTestId('try-filter').textContent()).toBe('Not matched: rule 1 ($.data.amount gt) refused the event.');
+    await screenshot(page, SHOTS, 'try-filtered');
+    await page.getByLabel('Transformation to try (JavaScript, empty: none)').fill('function transform(w) { throw new Error("no customer"); }');
+    await page.getByLabel('Filter rules to try (JSON array, empty: none)').fill('');
+    await page.getByRole('button', { name: 'Try it', exact: true }).click();
+    await result.and(page.locator('[data-outcome="error"]')).waitFor();
+    expect(await page.getByTestId('try-error').textContent()).toContain('Error: no customer');
+    // A trial is not a save.
+    expect((await api(env.url, apiKey)('GET', `/api/v1/endpoints/${endpointId}`)).body).toMatchObject({ filter: null, transformation: null });
+  });
+
   it('draws the analytics charts, and the workspace\'s pages answer', async () => {
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.locator('figure svg').first().waitFor();
