@@ -3641,6 +3641,13 @@ export interface paths {
                             };
                             returnURL: string;
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -21353,6 +21360,13 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 allowedOrigins: string[];
+                                portalTheme: {
+                                    primaryColor: string | null;
+                                    accentColor: string | null;
+                                    logoUrl: string | null;
+                                    mode: ("light" | "dark") | null;
+                                    fontFamily: string | null;
+                                } | null;
                                 /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                                 status: "active" | "deactivated";
                                 version: number;
@@ -21475,6 +21489,14 @@ export interface paths {
                         };
                         /** @description Origins (https://app.example.com, no path) that may embed the portal in an iframe: its Content-Security-Policy frame-ancestors. Empty: no page may frame it */
                         allowedOrigins?: string[];
+                        /** @description The portal's look: an object replaces the whole theme (a field left out is unset), null clears it */
+                        portalTheme?: {
+                            primaryColor?: string | null;
+                            accentColor?: string | null;
+                            logoUrl?: string | null;
+                            mode?: ("light" | "dark") | null;
+                            fontFamily?: string | null;
+                        } | null;
                     };
                 };
             };
@@ -21493,6 +21515,13 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                             /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                             status: "active" | "deactivated";
                             version: number;
@@ -21670,6 +21699,13 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                             /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                             status: "active" | "deactivated";
                             version: number;
@@ -21928,6 +21964,14 @@ export interface paths {
                         };
                         /** @description Origins (https://app.example.com, no path) that may embed the portal in an iframe: its Content-Security-Policy frame-ancestors. Empty: no page may frame it */
                         allowedOrigins?: string[];
+                        /** @description The portal's look: an object replaces the whole theme (a field left out is unset), null clears it */
+                        portalTheme?: {
+                            primaryColor?: string | null;
+                            accentColor?: string | null;
+                            logoUrl?: string | null;
+                            mode?: ("light" | "dark") | null;
+                            fontFamily?: string | null;
+                        } | null;
                     };
                 };
             };
@@ -21946,6 +21990,13 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                             /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                             status: "active" | "deactivated";
                             version: number;
