@@ -22,6 +22,10 @@ const HEX = /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 const FONT = /^[A-Za-z0-9][A-Za-z0-9 ,_-]{0,99}$/;
 const MAX_URL = 2048;
 
+/** The rules the portal checks its query (and, again, the configuration) by: the same as here (web/src/portal/theme.ts). */
+export const isHexColour = (v: unknown): v is string => typeof v === 'string' && HEX.test(v);
+export const isFontFamily = (v: unknown): v is string => typeof v === 'string' && FONT.test(v);
+
 /** https://host/... with no credentials, or /path on mittr's own origin (not //host, not /\host). */
 export function isThemeUrl(value: string): boolean {
   if (value.length > MAX_URL || /[\s"'()<>\\`]/.test(value)) return false;
@@ -39,10 +43,10 @@ function problemOf(field: keyof PortalTheme, v: unknown): string | null {
   const s = text(v);
   switch (field) {
     case 'primaryColor': case 'accentColor':
-      return s !== null && HEX.test(s) ? null : `portalTheme.${field} must be a hex colour (#rgb, #rgba, #rrggbb or #rrggbbaa)`;
+      return isHexColour(s) ? null : `portalTheme.${field} must be a hex colour (#rgb, #rgba, #rrggbb or #rrggbbaa)`;
     case 'logoUrl': return s !== null && isThemeUrl(s) ? null : 'portalTheme.logoUrl must be an https URL or a path on mittr (/...), at most 2048 characters';
     case 'mode': return s === 'light' || s === 'dark' ? null : 'portalTheme.mode must be light or dark';
-    case 'fontFamily': return s !== null && FONT.test(s) ? null : 'portalTheme.fontFamily must be a font family list of letters, digits, spaces, commas, - and _ (at most 100)';
+    case 'fontFamily': return isFontFamily(s) ? null : 'portalTheme.fontFamily must be a font family list of letters, digits, spaces, commas, - and _ (at most 100)';
   }
 }
 

@@ -4,15 +4,14 @@
  * which overrides it and is kept for the tab so later pages keep it. Only hex colours, light or
  * dark, and a plain font list are applied, each as a custom property: nothing here writes CSS text.
  */
+import { isFontFamily, isHexColour, isThemeUrl, type PortalTheme } from '../../../services/sub-accounts/domain/theme.ts';
+
 const KEY = 'mittr.portal.theme';
 type QueryTheme = { primary?: string; accent?: string; theme?: 'light' | 'dark' };
-export type ConfiguredTheme = {
-  primaryColor: string | null; accentColor: string | null; logoUrl: string | null; mode: 'light' | 'dark' | null; fontFamily: string | null;
-} | null | undefined;
+export type ConfiguredTheme = PortalTheme | null | undefined;
 
-const HEX = /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
-const FONT = /^[A-Za-z0-9][A-Za-z0-9 ,_-]{0,99}$/;
-const hex = (v: string | null | undefined) => (v && HEX.test(v) ? v : undefined);
+// The configuration was checked by the same rules when it was set; the query is checked here.
+const hex = (v: string | null | undefined) => (isHexColour(v) ? v : undefined);
 
 /** The query's choices over those saved earlier in the tab. */
 function fromQuery(query: URLSearchParams): QueryTheme {
@@ -37,12 +36,12 @@ export function applyTheme(query: URLSearchParams, config: ConfiguredTheme): voi
   const q = fromQuery(query);
   setVar('--primary', q.primary ?? hex(config?.primaryColor));
   setVar('--accent', q.accent ?? hex(config?.accentColor));
-  setVar('--portal-font', config?.fontFamily && FONT.test(config.fontFamily) ? config.fontFamily : undefined);
+  setVar('--portal-font', isFontFamily(config?.fontFamily) ? config.fontFamily : undefined);
   document.documentElement.dataset.theme = q.theme ?? config?.mode ?? 'light';
 }
 
 /** The configured logo, if it is one the portal may show: https, or a path on mittr. */
 export function logoOf(config: ConfiguredTheme): string | undefined {
   const url = config?.logoUrl;
-  return url && (url.startsWith('https://') || (url.startsWith('/') && !url.startsWith('//'))) ? url : undefined;
+  return url && isThemeUrl(url) ? url : undefined;
 }
