@@ -1,4 +1,4 @@
-import { headerProblems, sendableHeaders } from '../../deliveries/domain/delivery-headers.ts';
+import { headerProblems, tenantHeaders } from '../../deliveries/domain/delivery-headers.ts';
 import { DomainError } from '../../platform/domain/errors.ts';
 import { matchesEventType } from './config.ts';
 import { explainFilter, type FilterExplanation, type FilterRule } from './filter.ts';
@@ -63,7 +63,7 @@ export function planTrial(config: TrialConfig, sample: SampleEvent): TrialPlan {
     filter: { ...explained, rules: explained.rules.map((r) => ({ ...r, field: rules[r.index]!.field, operator: rules[r.index]!.operator })) },
     transform: config.transformation === null ? null : {
       code: config.transformation,
-      input: { eventType, payload: sample.payload, headers: sendableHeaders({ ...config.customHeaders, ...headers }), url: config.url },
+      input: { eventType, payload: sample.payload, headers: tenantHeaders(config.customHeaders, headers), url: config.url },
     },
   };
 }
