@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
 import { TransformPool, type TransformResult } from '../deliveries/transform/index.ts';
+import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { contract, type Operation } from '../platform/http/contract.ts';
 import { endpointCommands } from './commands.ts';
@@ -8,6 +9,13 @@ import { IdParams, TrialBody, TrialResult } from './contract.ts';
 import type { EndpointState } from './domain/evolve.ts';
 import type { FilterRule } from './domain/filter.ts';
 import { DRAFT_URL, planTrial, type TrialConfig } from './domain/trial.ts';
+
+/**
+ * Trials one API process runs or queues at once. Each may take its 100 ms of sandbox CPU, so a
+ * burst beyond this (a script, not people at forms) is told to retry instead of queueing
+ * seconds of work ahead of everyone else's trials.
+ */
+export const MAX_TRIALS_IN_FLIGHT = 16;
 
 /**
  * A trial runs caller-supplied code on mittr's CPU and is how an endpoint's filter and
@@ -18,7 +26,7 @@ import { DRAFT_URL, planTrial, type TrialConfig } from './domain/trial.ts';
 const access: Operation['access'] = { scope: 'endpoints:write', role: 'editor' };
 const DESCRIPTION = 'Runs the filter (the router\'s compiled rules) and the transformation (the delivery engine\'s sandbox, same limits) on a sample event and answers what would happen; '
   + 'nothing is sent or stored. A transformation that throws, times out or returns something else is a 200 with transformation.outcome error, as the attempt would record it; '
-  + 'a bad sample, filter or url is a 400.';
+  + `a bad sample, filter or url is a 400. Beyond ${MAX_TRIALS_IN_FLIGHT} trials at once on one API process: 429 RATE_LIMITED, Retry-After 1.`;
 const op = (summary: string): Operation => ({ tag: 'Endpoints', summary, access, description: DESCRIPTION });
 
 type Body = Static<typeof TrialBody>;
@@ -49,11 +57,20 @@ export function endpointTrialRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox 
   // The engine's pool class with its default limits, so a trial fails exactly where a delivery would.
   // One worker: trials are people at a form; its thread starts on the first trial.
   const pool = new TransformPool({ workers: 1 });
+  let inFlight = 0;
+
+  async function transformed(code: string, input: Parameters<TransformPool['run']>[1]): Promise<TransformResult> {
+    if (inFlight >= MAX_TRIALS_IN_FLIGHT) {
+      throw new DomainError('RATE_LIMITED', `${MAX_TRIALS_IN_FLIGHT} transformation trials are already running; retry in a moment`, { retryAfterSeconds: 1 });
+    }
+    inFlight++;
+    try { return await pool.run(code, input); } finally { inFlight--; }
+  }
 
   async function trial(body: Body, saved: EndpointState | undefined) {
     const plan = planTrial(configOf(body, saved), body.event);
     const t0 = performance.now();
-    const result = plan.transform ? await pool.run(plan.transform.code, plan.transform.input) : null;
+    const result = plan.transform ? await transformed(plan.transform.code, plan.transform.input) : null;
     const durationMs = Math.round((performance.now() - t0) * 100) / 100;
     const transformation = transformationView(result);
     const passes = transformation.outcome === 'none' || transformation.outcome === 'transformed';

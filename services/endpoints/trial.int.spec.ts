@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, signup, startTestMittr } from '../../test/support/mittr.ts';
 import { RecordingSink } from '../../test/support/sink.ts';
+import { MAX_TRIALS_IN_FLIGHT } from './trial-routes.ts';
 
 const RETOTAL = `function transform(webhook) {
   webhook.payload.total = webhook.payload.cents / 100;
@@ -96,6 +97,20 @@ describe('POST /endpoints/try and /endpoints/{id}/try: a filter and a transforma
       expect(r.status, JSON.stringify(r.body)).toBeLessThan(500);
       expect(r.body).toMatchObject({ error: expect.any(String), code: expect.any(String) });
     }
+  });
+
+  it('tells a burst beyond what it runs at once to retry (429), and still answers every other trial', async () => {
+    const burst = await Promise.all(Array.from({ length: MAX_TRIALS_IN_FLIGHT + 8 }, () =>
+      call('POST', '/api/v1/endpoints/try', { event: sample, transformation: 'function transform(w) { for (;;) {} }' })));
+    const refused = burst.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(8);
+    expect(refused[0]).toMatchObject({ body: { code: 'RATE_LIMITED', error: expect.stringMatching(/trials are already running/) } });
+    expect(refused[0]!.headers.get('retry-after')).toBe('1');
+    const ran = burst.filter((r) => r.status === 200);
+    expect(ran.length + refused.length).toBe(burst.length);
+    for (const r of ran) expect(r.body.transformation.error).toMatch(/CPU time limit/);
+    // Once they are done, a trial runs again.
+    expect((await call('POST', '/api/v1/endpoints/try', { event: sample, transformation: RETOTAL })).body.transformation.outcome).toBe('transformed');
   });
 
   it('needs endpoints:write: a read-only key is refused', async () => {

@@ -11360,7 +11360,7 @@ export interface paths {
         put?: never;
         /**
          * Try a draft filter and transformation on a sample event
-         * @description Runs the filter (the router's compiled rules) and the transformation (the delivery engine's sandbox, same limits) on a sample event and answers what would happen; nothing is sent or stored. A transformation that throws, times out or returns something else is a 200 with transformation.outcome error, as the attempt would record it; a bad sample, filter or url is a 400.
+         * @description Runs the filter (the router's compiled rules) and the transformation (the delivery engine's sandbox, same limits) on a sample event and answers what would happen; nothing is sent or stored. A transformation that throws, times out or returns something else is a 200 with transformation.outcome error, as the attempt would record it; a bad sample, filter or url is a 400. Beyond 16 trials at once on one API process: 429 RATE_LIMITED, Retry-After 1.
          */
         post: {
             parameters: {
@@ -11576,7 +11576,7 @@ export interface paths {
         put?: never;
         /**
          * Try an endpoint's filter and transformation (or a draft of them) on a sample event
-         * @description Runs the filter (the router's compiled rules) and the transformation (the delivery engine's sandbox, same limits) on a sample event and answers what would happen; nothing is sent or stored. A transformation that throws, times out or returns something else is a 200 with transformation.outcome error, as the attempt would record it; a bad sample, filter or url is a 400.
+         * @description Runs the filter (the router's compiled rules) and the transformation (the delivery engine's sandbox, same limits) on a sample event and answers what would happen; nothing is sent or stored. A transformation that throws, times out or returns something else is a 200 with transformation.outcome error, as the attempt would record it; a bad sample, filter or url is a 400. Beyond 16 trials at once on one API process: 429 RATE_LIMITED, Retry-After 1.
          */
         post: {
             parameters: {
