@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChromium, screenshot } from './support/chromium.ts';
 import { api, isolatedConfig, startTestMittr } from './support/mittr.ts';
@@ -14,6 +14,11 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).disableRules(['color-contrast']).analyze();
   return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** The browser's getComputedStyle, typed here: this file is not compiled with the DOM's types. */
+type Styles = { getComputedStyle(el: unknown): { backgroundColor: string } };
+/** An element's background colour as the browser computes it. */
+const backgroundOf = (l: Locator) => l.evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
 
 const headerLines = (r: Received) => Object.entries(r.headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join('\n');
 
@@ -150,6 +155,38 @@ describe('the dashboard, in Chromium', () => {
     await screenshot(page, SHOTS, 'verifier-tampered');
   });
 
+  it('tries a typed transformation and a refusing filter on the endpoint\'s last event, saving neither', async () => {
+    await page.goto(`${env.url}/ui/endpoints/${endpointId}`);
+    const sample = page.getByLabel('Sample event (JSON: type, payload, headers)');
+    // Prefilled from the endpoint's last delivered event (the ones sent above), not the example.
+    await expect.poll(() => sample.inputValue(), { timeout: 10_000 }).toMatch(/"orderId": "ord_[12]"/);
+    await sample.fill(JSON.stringify({ type: 'order.created', payload: { orderId: 'ord_9', amount: 4200 }, headers: {} }));
+    // Typed with the keyboard, as a person would, into the labelled editor.
+    await page.getByLabel('Transformation to try (JavaScript, empty: none)').focus();
+    await page.keyboard.type('function transform(w) { w.payload.total = w.payload.amount / 100; w.headers["X-Shop"] = "acme"; return w; }');
+    await page.getByRole('button', { name: 'Try it', exact: true }).click();
+    const result = page.getByTestId('try-result');
+    await result.and(page.locator('[data-outcome="transformed"]')).waitFor();
+    expect(JSON.parse((await page.getByTestId('try-payload').textContent())!)).toEqual({ orderId: 'ord_9', amount: 4200, total: 42 });
+    expect(await result.getAttribute('data-delivered')).toBe('true');
+    expect(await result.textContent()).toContain('X-Shop');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'try-transformed');
+    await page.getByLabel('Filter rules to try (JSON array, empty: none)').fill('[{"field": "$.data.amount", "operator": "gt", "value": 10000}]');
+    await page.getByRole('button', { name: 'Try it', exact: true }).click();
+    await result.and(page.locator('[data-filter="refused"]')).waitFor();
+    expect(await result.getAttribute('data-delivered')).toBe('false');
+    expect(await page.getByTestId('try-filter').textContent()).toBe('Not matched: rule 1 ($.data.amount gt) refused the event.');
+    await screenshot(page, SHOTS, 'try-filtered');
+    await page.getByLabel('Transformation to try (JavaScript, empty: none)').fill('function transform(w) { throw new Error("no customer"); }');
+    await page.getByLabel('Filter rules to try (JSON array, empty: none)').fill('');
+    await page.getByRole('button', { name: 'Try it', exact: true }).click();
+    await result.and(page.locator('[data-outcome="error"]')).waitFor();
+    expect(await page.getByTestId('try-error').textContent()).toContain('Error: no customer');
+    // A trial is not a save.
+    expect((await api(env.url, apiKey)('GET', `/api/v1/endpoints/${endpointId}`)).body).toMatchObject({ filter: null, transformation: null });
+  });
+
   it('draws the analytics charts, and the workspace\'s pages answer', async () => {
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.locator('figure svg').first().waitFor();
@@ -173,7 +210,9 @@ describe('the dashboard, in Chromium', () => {
     const origin = 'https://app.customer.example';
     const made: Record<string, { id: string; endpointId: string; eventId: string }> = {};
     for (const name of ['Acme', 'Globex']) {
-      const sa = await call('POST', '/api/v1/sub-accounts', { name, subID: `${name.toLowerCase()}-${Date.now()}`, allowedOrigins: [origin] });
+      // Acme's portal is themed by configuration: a green primary colour, a pink accent, dark.
+      const portalTheme = name === 'Acme' ? { primaryColor: '#0a7f5a', accentColor: '#ff0066', mode: 'dark' } : undefined;
+      const sa = await call('POST', '/api/v1/sub-accounts', { name, subID: `${name.toLowerCase()}-${Date.now()}`, allowedOrigins: [origin], portalTheme });
       expect(sa.status, JSON.stringify(sa.body)).toBe(201);
       const id = (sa.body as { id: string }).id;
       const ep = await call('POST', '/api/v1/endpoints', { url: `${sinkUrl}/portal-${name}`, eventTypes: ['order.created'], subAccountId: id });
@@ -191,7 +230,16 @@ describe('the dashboard, in Chromium', () => {
     await page.getByTestId('sub-account-name').filter({ hasText: 'Acme' }).waitFor();
     await page.locator(`tr[data-endpoint-id="${made.Acme!.endpointId}"]`).waitFor();
     expect(await page.locator(`tr[data-endpoint-id="${made.Globex!.endpointId}"]`).count()).toBe(0);
+    // The configured theme, as the browser computes it: no query parameter asked for it.
+    const add = page.getByRole('button', { name: 'Add', exact: true });
+    await expect.poll(() => backgroundOf(add)).toBe('rgb(10, 127, 90)');
+    expect(await page.evaluate(`[document.documentElement.dataset.theme, getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()]`)).toEqual(['dark', '#ff0066']);
+    expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, SHOTS, 'portal-endpoints');
+    // The query overrides the configuration (and stays for the tab).
+    await page.goto(`${env.url}/portal/endpoints?sa=${made.Acme!.id}&primary=%23aa0000&theme=light`);
+    await expect.poll(() => backgroundOf(add)).toBe('rgb(170, 0, 0)');
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('light');
     await page.getByRole('link', { name: 'Events', exact: true }).click();
     await page.locator(`tr[data-event-id="${made.Acme!.eventId}"]`).waitFor();
     expect(await page.locator(`tr[data-event-id="${made.Globex!.eventId}"]`).count()).toBe(0);

@@ -9,9 +9,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The public shape of a sub-account: metadata as a JSON object. */
 export function subAccountView(s: SubAccountState) {
-  const { name, subID, metadata, allowedOrigins } = s.definition;
+  const { name, subID, metadata, allowedOrigins, portalTheme } = s.definition;
   return {
     id: s.subAccountId, name, subID, metadata: JSON.parse(metadata) as Record<string, unknown>, allowedOrigins,
+    // A state folded before themes existed has none.
+    portalTheme: portalTheme ?? null,
     status: s.deleted ? 'deactivated' as const : 'active' as const, version: s.version,
     createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt),
   };

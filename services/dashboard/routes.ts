@@ -25,7 +25,7 @@ export function dashboardRoutes(_ctx: ApiContext, frameAncestors: FrameAncestors
       }
       const portal = req.url.startsWith('/portal');
       const ancestors = portal ? (await frameAncestors(req)).filter(isFrameableOrigin) : [];
-      return reply.header('content-security-policy', contentSecurityPolicy(ancestors))
+      return reply.header('content-security-policy', contentSecurityPolicy(ancestors, portal))
         .header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer')
         .header('cache-control', 'no-store').type('text/html; charset=utf-8').send(await indexHtml(dist));
     };

@@ -5,7 +5,7 @@ import { admit, CLOSED, record, type Breaker } from './domain/breaker.ts';
 import type { RetryPolicy } from './domain/retry.ts';
 import { parseSealedTarget, type SealedTarget } from './domain/sealed-target.ts';
 import { signatureHeaders } from './domain/signing.ts';
-import { sendableHeaders } from './domain/delivery-headers.ts';
+import { tenantHeaders } from './domain/delivery-headers.ts';
 import { bodiless, type DeliveryAttempted, type DeliveryRequested } from './domain/messages.ts';
 import type { HandlerContext, KeyedHandler } from '../platform/kafka/parallel-processor.ts';
 import type { Incoming, Outgoing } from '../platform/kafka/processor.ts';
@@ -201,7 +201,7 @@ export function engineHandler(d: EngineDeps): KeyedHandler {
     const at = now();
     let body = r.payload;
     const sealedHeaders = sealed?.sealedHeaders ? JSON.parse(open(sealed.sealedHeaders)) as Record<string, string> : undefined;
-    let userHeaders = sendableHeaders({ ...ep?.config.customHeaders, ...r.headers, ...sealedHeaders });
+    let userHeaders = tenantHeaders(ep?.config.customHeaders, r.headers, sealedHeaders);
     let url = ep?.config.url ?? (sealed ? JSON.parse(open(sealed.sealed)) as string : r.url);
     if (ep?.config.transformation) {
       const t = await d.transforms.run(ep.config.transformation, { eventType: r.eventType, payload: JSON.parse(body), headers: userHeaders, url });

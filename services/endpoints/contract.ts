@@ -116,3 +116,45 @@ export const VersionDiff = Type.Object({
   v1: Type.Integer(), v2: Type.Integer(),
   changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
 });
+
+/**
+ * Trying a filter and a transformation on a sample event (POST /endpoints/try and
+ * /endpoints/{id}/try). A field left out is the saved endpoint's (with an id) or none; null
+ * clears it for the trial.
+ */
+export const TrialBody = Type.Object({
+  event: Type.Object({
+    type: Type.Optional(Nullable(Type.String({ maxLength: 255, description: 'The event type (null or absent: an untyped event, which no endpoint is subscribed to)' }))),
+    payload: Type.Unknown({ description: 'The payload, any JSON value' }),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }), { description: 'The event\'s headers, as POST /events takes them' })),
+    id: Type.Optional(Type.String({ maxLength: 255, description: 'What $.id reads (default evt_sample)' })),
+  }),
+  filter: Fields.filter,
+  transformation: Fields.transformation,
+  url: Type.Optional(Type.String({ maxLength: 2048, description: 'The url the transformation sees (default: the saved endpoint\'s, or https://receiver.example/webhooks)' })),
+  customHeaders: Fields.customHeaders,
+  eventTypes: Type.Optional(Fields.eventTypes),
+});
+
+const TrialRule = Type.Object({ index: Type.Integer(), field: Type.String(), operator: Type.String(), matched: Type.Boolean() });
+const Transformed = Type.Object({
+  outcome: Type.Literal('transformed'), eventType: Nullable(Type.String()), payload: Type.Unknown(),
+  headers: Type.Record(Type.String(), Type.String()), url: Type.String(),
+});
+const TransformFailed = Type.Object({
+  outcome: Type.Literal('error'), code: Type.Literal('TRANSFORM_ERROR'),
+  error: Type.String({ description: 'What a delivery\'s attempt would record: the exception and its line, a CPU time or memory limit, or an output that is not a webhook' }),
+});
+export const TrialResult = Type.Object({
+  delivered: Type.Boolean({ description: 'Whether the event would be delivered: subscribed (when known), admitted by the filter, not cancelled nor failed by the transformation' }),
+  subscribed: Nullable(Type.Boolean({ description: 'Whether eventTypes takes the event\'s type; null when there are none to check (a draft without eventTypes)' })),
+  filter: Type.Object({
+    matched: Type.Boolean(),
+    decidedBy: Nullable(Type.Integer({ description: 'The index of the first rule that refused the event (where the router stops); null when it matched' })),
+    rules: Type.Array(TrialRule, { description: 'Every rule\'s own verdict, in order; empty without a filter' }),
+  }),
+  transformation: Type.Union([
+    Type.Object({ outcome: Type.Literal('none') }), Transformed, Type.Object({ outcome: Type.Literal('cancelled') }), TransformFailed,
+  ], { description: 'none: no transformation; transformed: what would be sent; cancelled: it returned null or set cancel; error: it threw, timed out, ran out of memory or returned something else' }),
+  durationMs: Type.Number({ description: 'Time the transformation took, queueing included' }),
+});

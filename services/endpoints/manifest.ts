@@ -11,6 +11,6 @@ export const endpoints = defineCapability<EndpointEvent, { endpoints: string }, 
   topicSpecs: (t) => [configTopic(t.endpoints)],
   state: async (t) => ({ endpoints: new (await import('./state.ts')).EndpointsState(t.endpoints) }),
   apiTags: [{ name: 'Endpoints', description: 'Where events are delivered, and how; every change a version' }],
-  routes: async () => [(await import('./routes.ts')).endpointRoutes],
+  routes: async () => [(await import('./routes.ts')).endpointRoutes, (await import('./trial-routes.ts')).endpointTrialRoutes],
   projections: async () => [(await import('../../projections/endpoints/projector.ts')).endpointsProjection],
 });

@@ -135,6 +135,31 @@ describe('sub-accounts, portal sessions and the sub-account runtime API', () => 
     expect(lines[0].actor).toMatchObject({ type: 'api_key' });
   });
 
+  it('keeps a portal theme through create, read, change and clear, answers it to the portal session, and refuses a bad one with 400', async () => {
+    const portalTheme = { primaryColor: '#0a7f5a', accentColor: '#ff0066', logoUrl: 'https://cdn.example.com/acme.svg', mode: 'dark', fontFamily: 'Inter, sans-serif' };
+    const made = await create(parent, 'cust_theme', { portalTheme });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body.portalTheme).toEqual(portalTheme);
+    expect((await parent('GET', `/api/v1/sub-accounts/${made.body.id}`)).body.portalTheme).toEqual(portalTheme);
+    const { call } = await openPortal(made.body.id);
+    expect((await call('GET', '/session')).body.portalTheme).toEqual(portalTheme);
+    // An object replaces the theme whole; the session sees the change at once.
+    const changed = await parent('PATCH', `/api/v1/sub-accounts/${made.body.id}`, { portalTheme: { primaryColor: '#123456', logoUrl: '/ui/assets/logo.svg' } });
+    expect(changed.body).toMatchObject({ version: 2, portalTheme: { primaryColor: '#123456', logoUrl: '/ui/assets/logo.svg', accentColor: null, mode: null, fontFamily: null } });
+    expect((await call('GET', '/session')).body.portalTheme).toMatchObject({ primaryColor: '#123456' });
+    expect((await parent('PATCH', `/api/v1/sub-accounts/${made.body.id}`, { name: 'Renamed' })).body.portalTheme).toMatchObject({ primaryColor: '#123456' });
+    for (const bad of [{ primaryColor: 'red' }, { accentColor: '#fff;color:red' }, { logoUrl: 'javascript:alert(1)' }, { logoUrl: 'http://cdn.example.com/a.png' },
+      { logoUrl: '//evil.example/a.png' }, { mode: 'auto' }, { fontFamily: 'x;}body{display:none' }, { css: 'x' }, 'dark', []]) {
+      const r = await parent('PATCH', `/api/v1/sub-accounts/${made.body.id}`, { portalTheme: bad });
+      expect(r, JSON.stringify(bad)).toMatchObject({ status: 400, body: { code: expect.stringMatching(/VALIDATION_ERROR|BAD_REQUEST/) } });
+    }
+    expect((await parent('PATCH', `/api/v1/sub-accounts/${made.body.id}`, { portalTheme: null })).body).toMatchObject({ portalTheme: null });
+    expect((await call('GET', '/session')).body.portalTheme).toBeNull();
+    // Another workspace cannot read or set it.
+    expect((await stranger('PATCH', `/api/v1/sub-accounts/${made.body.id}`, { portalTheme })).status).toBe(404);
+    expect((await create(parent, 'cust_plain')).body.portalTheme).toBeNull();
+  });
+
   it('fans an event out to its sub-account\'s endpoints only, and one without subAccountId to the workspace\'s own only', async () => {
     const a = (await create(parent, 'cust_fan_a')).body;
     const b = (await create(parent, 'cust_fan_b')).body;

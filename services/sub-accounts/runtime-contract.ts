@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { DateTime } from '../platform/http/contract.ts';
 import type { SubAccountState } from './domain/evolve.ts';
+import { PortalThemeView } from './contract.ts';
 
 /** The sub-account runtime API's own shapes (the endpoints' and events' are their rooms'). */
 export const IdParams = Type.Object({ id: Type.String() });
@@ -13,6 +14,7 @@ export const Session = Type.Object({
   sessionId: Type.String(), expiresAt: DateTime,
   subAccount: Type.Object({ id: Type.String(), name: Type.String(), subID: Type.String(), status: Type.Union([Type.Literal('active'), Type.Literal('deactivated')]) }),
   returnURL: Type.String(), allowedOrigins: Type.Array(Type.String({ description: 'Origins that may frame the portal (its CSP frame-ancestors)' })),
+  portalTheme: PortalThemeView,
 });
 
 /** What GET /sub-account-api/session answers: enough for the portal to title itself, link back and know its framing. */
@@ -21,6 +23,6 @@ export function runtimeSessionView(p: { sessionId: string; returnUrl: string; ex
   return {
     sessionId: p.sessionId, expiresAt: new Date(p.expiresAt).toISOString(),
     subAccount: { id: s.subAccountId, name: s.definition.name, subID: s.definition.subID, status: s.deleted ? 'deactivated' as const : 'active' as const },
-    returnURL: p.returnUrl, allowedOrigins: s.definition.allowedOrigins,
+    returnURL: p.returnUrl, allowedOrigins: s.definition.allowedOrigins, portalTheme: s.definition.portalTheme ?? null,
   };
 }

@@ -3641,6 +3641,13 @@ export interface paths {
                             };
                             returnURL: string;
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -11422,6 +11429,440 @@ export interface paths {
                 };
                 /** @description The change conflicts with the current state (CONFLICT, INVALID_STATE, DUPLICATE_EVENT), or asks a payment provider of a deployment that has none (BILLING_NOT_CONFIGURED) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a draft filter and transformation on a sample event
+         * @description Runs the filter (the router's compiled rules) and the transformation (the delivery engine's sandbox, same limits) on a sample event and answers what would happen; nothing is sent or stored. A transformation that throws, times out or returns something else is a 200 with transformation.outcome error, as the attempt would record it; a bad sample, filter or url is a 400. Beyond 16 trials at once on one API process: 429 RATE_LIMITED, Retry-After 1.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        event: {
+                            type?: string | null;
+                            /** @description The payload, any JSON value */
+                            payload: unknown;
+                            /** @description The event's headers, as POST /events takes them */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @description What $.id reads (default evt_sample) */
+                            id?: string;
+                        };
+                        filter?: unknown[] | null;
+                        transformation?: null | string;
+                        /** @description The url the transformation sees (default: the saved endpoint's, or https://receiver.example/webhooks) */
+                        url?: string;
+                        customHeaders?: {
+                            [key: string]: string;
+                        };
+                        eventTypes?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Whether the event would be delivered: subscribed (when known), admitted by the filter, not cancelled nor failed by the transformation */
+                            delivered: boolean;
+                            subscribed: boolean | null;
+                            filter: {
+                                matched: boolean;
+                                decidedBy: number | null;
+                                /** @description Every rule's own verdict, in order; empty without a filter */
+                                rules: {
+                                    index: number;
+                                    field: string;
+                                    operator: string;
+                                    matched: boolean;
+                                }[];
+                            };
+                            /** @description none: no transformation; transformed: what would be sent; cancelled: it returned null or set cancel; error: it threw, timed out, ran out of memory or returned something else */
+                            transformation: {
+                                /** @enum {string} */
+                                outcome: "none";
+                            } | {
+                                /** @enum {string} */
+                                outcome: "transformed";
+                                eventType: string | null;
+                                payload: unknown;
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                url: string;
+                            } | {
+                                /** @enum {string} */
+                                outcome: "cancelled";
+                            } | {
+                                /** @enum {string} */
+                                outcome: "error";
+                                /** @enum {string} */
+                                code: "TRANSFORM_ERROR";
+                                /** @description What a delivery's attempt would record: the exception and its line, a CPU time or memory limit, or an output that is not a webhook */
+                                error: string;
+                            };
+                            /** @description Time the transformation took, queueing included */
+                            durationMs: number;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The body is not JSON (Content-Type must be application/json) (BAD_REQUEST) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Too many requests: the API key's rate limit, failed logins or signups from one address; wait Retry-After seconds (RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description A dependency (Kafka, the schema registry, Postgres) is unavailable: retry after Retry-After (SERVICE_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{id}/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try an endpoint's filter and transformation (or a draft of them) on a sample event
+         * @description Runs the filter (the router's compiled rules) and the transformation (the delivery engine's sandbox, same limits) on a sample event and answers what would happen; nothing is sent or stored. A transformation that throws, times out or returns something else is a 200 with transformation.outcome error, as the attempt would record it; a bad sample, filter or url is a 400. Beyond 16 trials at once on one API process: 429 RATE_LIMITED, Retry-After 1.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        event: {
+                            type?: string | null;
+                            /** @description The payload, any JSON value */
+                            payload: unknown;
+                            /** @description The event's headers, as POST /events takes them */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @description What $.id reads (default evt_sample) */
+                            id?: string;
+                        };
+                        filter?: unknown[] | null;
+                        transformation?: null | string;
+                        /** @description The url the transformation sees (default: the saved endpoint's, or https://receiver.example/webhooks) */
+                        url?: string;
+                        customHeaders?: {
+                            [key: string]: string;
+                        };
+                        eventTypes?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Whether the event would be delivered: subscribed (when known), admitted by the filter, not cancelled nor failed by the transformation */
+                            delivered: boolean;
+                            subscribed: boolean | null;
+                            filter: {
+                                matched: boolean;
+                                decidedBy: number | null;
+                                /** @description Every rule's own verdict, in order; empty without a filter */
+                                rules: {
+                                    index: number;
+                                    field: string;
+                                    operator: string;
+                                    matched: boolean;
+                                }[];
+                            };
+                            /** @description none: no transformation; transformed: what would be sent; cancelled: it returned null or set cancel; error: it threw, timed out, ran out of memory or returned something else */
+                            transformation: {
+                                /** @enum {string} */
+                                outcome: "none";
+                            } | {
+                                /** @enum {string} */
+                                outcome: "transformed";
+                                eventType: string | null;
+                                payload: unknown;
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                url: string;
+                            } | {
+                                /** @enum {string} */
+                                outcome: "cancelled";
+                            } | {
+                                /** @enum {string} */
+                                outcome: "error";
+                                /** @enum {string} */
+                                code: "TRANSFORM_ERROR";
+                                /** @description What a delivery's attempt would record: the exception and its line, a CPU time or memory limit, or an output that is not a webhook */
+                                error: string;
+                            };
+                            /** @description Time the transformation took, queueing included */
+                            durationMs: number;
+                        };
+                    };
+                };
+                /** @description The request cannot be read, or a field is invalid (BAD_REQUEST, VALIDATION_ERROR, BATCH_TOO_LARGE; CONFIRMATION_REQUIRED when an erasure does not name its workspace) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No API key, or one that is unknown, revoked or expired (UNAUTHORIZED) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The API key lacks the scope the operation needs (INSUFFICIENT_SCOPE, naming requiredScope), the member the role (INSUFFICIENT_ROLE, naming requiredRole), or a change made with a session cookie lacks its X-CSRF-Token (FORBIDDEN), or a password login into a workspace that enforces single sign-on (SSO_REQUIRED) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource in the caller's project, or no such project (X-Project-ID): another tenant's ids are not found either (NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The request body is larger than mittr accepts (PAYLOAD_TOO_LARGE) */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -21061,6 +21502,13 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 allowedOrigins: string[];
+                                portalTheme: {
+                                    primaryColor: string | null;
+                                    accentColor: string | null;
+                                    logoUrl: string | null;
+                                    mode: ("light" | "dark") | null;
+                                    fontFamily: string | null;
+                                } | null;
                                 /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                                 status: "active" | "deactivated";
                                 version: number;
@@ -21183,6 +21631,14 @@ export interface paths {
                         };
                         /** @description Origins (https://app.example.com, no path) that may embed the portal in an iframe: its Content-Security-Policy frame-ancestors. Empty: no page may frame it */
                         allowedOrigins?: string[];
+                        /** @description The portal's look: an object replaces the whole theme (a field left out is unset), null clears it */
+                        portalTheme?: {
+                            primaryColor?: string | null;
+                            accentColor?: string | null;
+                            logoUrl?: string | null;
+                            mode?: ("light" | "dark") | null;
+                            fontFamily?: string | null;
+                        } | null;
                     };
                 };
             };
@@ -21201,6 +21657,13 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                             /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                             status: "active" | "deactivated";
                             version: number;
@@ -21378,6 +21841,13 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                             /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                             status: "active" | "deactivated";
                             version: number;
@@ -21636,6 +22106,14 @@ export interface paths {
                         };
                         /** @description Origins (https://app.example.com, no path) that may embed the portal in an iframe: its Content-Security-Policy frame-ancestors. Empty: no page may frame it */
                         allowedOrigins?: string[];
+                        /** @description The portal's look: an object replaces the whole theme (a field left out is unset), null clears it */
+                        portalTheme?: {
+                            primaryColor?: string | null;
+                            accentColor?: string | null;
+                            logoUrl?: string | null;
+                            mode?: ("light" | "dark") | null;
+                            fontFamily?: string | null;
+                        } | null;
                     };
                 };
             };
@@ -21654,6 +22132,13 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             allowedOrigins: string[];
+                            portalTheme: {
+                                primaryColor: string | null;
+                                accentColor: string | null;
+                                logoUrl: string | null;
+                                mode: ("light" | "dark") | null;
+                                fontFamily: string | null;
+                            } | null;
                             /** @description deactivated (DELETE): events, endpoints and sessions for it are refused (409 INVALID_STATE); its history stays readable */
                             status: "active" | "deactivated";
                             version: number;

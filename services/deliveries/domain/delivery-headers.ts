@@ -45,3 +45,12 @@ export function sendableHeaders(headers: Record<string, string>): Record<string,
   const sendable = (e: [string, string]) => problemOf(e[0], e[1]) === null;
   return entries.every(sendable) ? headers : Object.fromEntries(entries.filter(sendable));
 }
+
+/**
+ * A delivery's tenant headers, before any transformation: the endpoint's custom headers, under
+ * the event's, under a sealed target's, with whatever cannot be sent dropped. The engine sends
+ * them, and a trial (services/endpoints/domain/trial.ts) shows them, by this one rule.
+ */
+export function tenantHeaders(custom: Record<string, string> | undefined, event: Record<string, string>, sealed?: Record<string, string>): Record<string, string> {
+  return sendableHeaders({ ...custom, ...event, ...sealed });
+}

@@ -75,11 +75,10 @@ function compileRule(rule: FilterRule, select: (ctx: DeliveryContext) => unknown
 }
 
 /**
- * Compiles filter rules to a predicate that holds when every rule does. Paths and values are
- * checked here, once; the predicate itself only reads and compares. Throws VALIDATION_ERROR
- * listing every problem.
+ * Compiles each rule to its own predicate, in order. Paths and values are checked here, once;
+ * the predicates only read and compare. Throws VALIDATION_ERROR listing every problem.
  */
-export function compileFilter(rules: FilterRule[]): Predicate {
+function compileRules(rules: FilterRule[]): Predicate[] {
   if (!Array.isArray(rules)) throw new DomainError('VALIDATION_ERROR', 'filter must be an array of {field, operator, value}');
   const problems = rules.flatMap(ruleProblems);
   const selectors = problems.length > 0 ? [] : rules.map((rule, i) => {
@@ -89,9 +88,27 @@ export function compileFilter(rules: FilterRule[]): Predicate {
     }
   });
   if (problems.length > 0) throw new DomainError('VALIDATION_ERROR', problems.join('; '), { problems });
-  const compiled = rules.map((rule, i) => compileRule(rule, selectors[i]!));
+  return rules.map((rule, i) => compileRule(rule, selectors[i]!));
+}
+
+/** Compiles filter rules to a predicate that holds when every rule does (see compileRules). */
+export function compileFilter(rules: FilterRule[]): Predicate {
+  const compiled = compileRules(rules);
   if (compiled.length === 0) return always;
   return (ctx) => compiled.every((holds) => holds(ctx));
+}
+
+/** Each rule's verdict, and the rule that refused the event (the first that fails: where `every` stops), or null when all hold. */
+export type FilterExplanation = { matched: boolean; decidedBy: number | null; rules: Array<{ index: number; matched: boolean }> };
+
+/**
+ * Why a filter admits or refuses an event, for trying a filter before saving it: the same
+ * compiled rules as compileFilter, each evaluated on its own. Throws VALIDATION_ERROR as it does.
+ */
+export function explainFilter(rules: FilterRule[], ctx: DeliveryContext): FilterExplanation {
+  const verdicts = compileRules(rules).map((holds, index) => ({ index, matched: holds(ctx) }));
+  const refused = verdicts.find((v) => !v.matched);
+  return { matched: refused === undefined, decidedBy: refused?.index ?? null, rules: verdicts };
 }
 
 function compileJson(json: string): Predicate {

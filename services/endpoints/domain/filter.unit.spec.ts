@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../platform/domain/errors.ts';
-import { compileFilter, filterFor, type DeliveryContext, type FilterRule } from './filter.ts';
+import { compileFilter, explainFilter, filterFor, type DeliveryContext, type FilterRule } from './filter.ts';
 
 const order: DeliveryContext = {
   id: 'evt_1', eventType: 'order.created',
@@ -168,5 +168,28 @@ describe('endpoint filters: compilation', () => {
   });
   it('given a stored filter that is not JSON, then VALIDATION_ERROR', () => {
     expect(() => filterFor('[{')).toThrow(DomainError);
+  });
+});
+
+describe('endpoint filters: explained (the try-it)', () => {
+  const rules: FilterRule[] = [
+    { field: '$.data.currency', operator: 'eq', value: 'EUR' },
+    { field: '$.data.total', operator: 'gt', value: 500 },
+    { field: '$.headers.X-GitHub-Event', operator: 'eq', value: 'issues' },
+  ];
+  it('given rules that all hold, when explained, then matched with no deciding rule, as compileFilter says', () => {
+    const holding = rules.slice(0, 1);
+    expect(explainFilter(holding, order)).toEqual({ matched: true, decidedBy: null, rules: [{ index: 0, matched: true }] });
+    expect(passes(holding)).toBe(true);
+  });
+  it('given rules that fail, when explained, then the first failing rule decided, and every verdict is listed', () => {
+    expect(explainFilter(rules, order)).toEqual({
+      matched: false, decidedBy: 1, rules: [{ index: 0, matched: true }, { index: 1, matched: false }, { index: 2, matched: false }],
+    });
+    expect(passes(rules)).toBe(false);
+  });
+  it('given no rules, when explained, then matched; given bad rules, then VALIDATION_ERROR as on save', () => {
+    expect(explainFilter([], order)).toEqual({ matched: true, decidedBy: null, rules: [] });
+    expect(() => explainFilter([{ field: 'x', operator: 'eq', value: 1 }], order)).toThrow(DomainError);
   });
 });

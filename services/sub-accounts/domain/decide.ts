@@ -25,7 +25,9 @@ export function decide(state: SubAccountState | undefined, cmd: SubAccountComman
   switch (cmd.type) {
     case 'Update': {
       const definition = buildDefinition(state.definition, cmd.input);
-      return JSON.stringify(definition) === JSON.stringify(state.definition) ? [] : [{ type: 'SubAccountUpdated', ...base, definition }];
+      // A state folded from a record older than portalTheme may lack it: that is no theme, and setting none is no change.
+      const current = { ...state.definition, portalTheme: state.definition.portalTheme ?? null };
+      return JSON.stringify(definition) === JSON.stringify(current) ? [] : [{ type: 'SubAccountUpdated', ...base, definition }];
     }
     case 'Deactivate': return [{ type: 'SubAccountDeactivated', ...base }];
   }

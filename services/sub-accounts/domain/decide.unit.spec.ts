@@ -14,7 +14,7 @@ const code = (fn: () => unknown) => { try { fn(); } catch (err) { return (err as
 describe('sub-account decider', () => {
   it('given nothing, when created, then SubAccountCreated v1 with metadata as JSON text', () => {
     expect(decide(undefined, create, T)).toEqual([{ type: 'SubAccountCreated', ...ids, version: 1, at: T,
-      definition: { name: 'Acme Customer Inc.', subID: 'cust_abc123', metadata: '{"tier":"enterprise"}', allowedOrigins: ['https://app.example.com'] } }]);
+      definition: { name: 'Acme Customer Inc.', subID: 'cust_abc123', metadata: '{"tier":"enterprise"}', allowedOrigins: ['https://app.example.com'], portalTheme: null } }]);
   });
   it('given a create without name or subID, or with a bad origin, then VALIDATION_ERROR naming each problem', () => {
     expect(code(() => decide(undefined, { ...create, input: { name: 'x' } }, T))).toBe('VALIDATION_ERROR');

@@ -1,8 +1,9 @@
 import { DomainError } from '../../platform/domain/errors.ts';
 import type { SubAccountDefinition } from './messages.ts';
+import { checkTheme } from './theme.ts';
 
-/** What the API gives: metadata as a JSON object; every field optional on a change. */
-export type SubAccountInput = { name?: string; subID?: string; metadata?: Record<string, unknown>; allowedOrigins?: string[] };
+/** What the API gives: metadata as a JSON object; every field optional on a change (portalTheme: null clears it, an object replaces it whole). */
+export type SubAccountInput = { name?: string; subID?: string; metadata?: Record<string, unknown>; allowedOrigins?: string[]; portalTheme?: unknown };
 
 export const MAX_ORIGINS = 20;
 const MAX_METADATA_BYTES = 16_384;
@@ -25,8 +26,14 @@ export function buildDefinition(base: SubAccountDefinition | undefined, input: S
     subID: input.subID ?? base?.subID ?? '',
     metadata: input.metadata === undefined ? base?.metadata ?? '{}' : JSON.stringify(input.metadata),
     allowedOrigins: input.allowedOrigins ?? base?.allowedOrigins ?? [],
+    portalTheme: base?.portalTheme ?? null,
   };
   const problems: string[] = [];
+  if (input.portalTheme !== undefined) {
+    const checked = checkTheme(input.portalTheme);
+    problems.push(...checked.problems);
+    d.portalTheme = checked.theme;
+  }
   if (d.name.length === 0 || d.name.length > 255) problems.push('name must be 1 to 255 characters');
   if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(d.subID)) problems.push('subID must be 1 to 128 letters, digits or . _ : @ -');
   if (Buffer.byteLength(d.metadata) > MAX_METADATA_BYTES) problems.push('metadata must be at most 16 KiB of JSON');

@@ -1,3 +1,5 @@
+import type { PortalTheme } from './theme.ts';
+
 /** The sub-account aggregate's events (schemas/sub-accounts/). Timestamps are epoch milliseconds. */
 export type SubAccountDefinition = {
   name: string;
@@ -7,6 +9,8 @@ export type SubAccountDefinition = {
   metadata: string;
   /** Origins (scheme://host[:port]) that may frame the portal: its CSP frame-ancestors. */
   allowedOrigins: string[];
+  /** How the portal looks (domain/theme.ts); null: mittr's own look. Records written before it read null. */
+  portalTheme: PortalTheme | null;
 };
 
 type Base = { subAccountId: string; accountId: string; projectId: string; at: number };

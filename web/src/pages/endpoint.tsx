@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { compileFilter, type FilterRule } from '../../../services/endpoints/domain/filter.ts';
 import { api, ok, type Answer } from '../api.ts';
-import { Area, Json, Problem, Section, Status, useAction, useLoad, when } from '../ui.tsx';
+import { Json, Problem, Section, Status, useAction, useLoad, when } from '../ui.tsx';
 import { EndpointForm } from './endpoint-form.tsx';
+import { TryIt } from './try-it.tsx';
 
 type Secret = Answer<'/api/v1/endpoints/{id}/secret', 'get'>;
 type Diff = Answer<'/api/v1/endpoints/{id}/versions/diff', 'get'>;
@@ -61,28 +61,6 @@ function Versions(props: { id: string; onRollback: () => void }) {
   );
 }
 
-/** The filter run in the browser by the same code the router runs (services/endpoints/domain/filter.ts), against a sample event. */
-function TryFilter(props: { filter: unknown }) {
-  const [rules, setRules] = useState(JSON.stringify(props.filter ?? [], null, 2));
-  const [sample, setSample] = useState('{\n  "eventType": "order.created",\n  "data": { "amount": 100 },\n  "headers": {}\n}');
-  const [result, setResult] = useState('');
-  return (
-    <Section title="Try the filter">
-      <Area label="Filter rules" value={rules} onInput={setRules} rows={4} />
-      <Area label="Sample event (eventType, data, headers)" value={sample} onInput={setSample} rows={6} />
-      <button type="button" onClick={() => {
-        try {
-          const s = JSON.parse(sample) as { eventType?: string; data?: unknown; headers?: Record<string, string> };
-          const holds = compileFilter(JSON.parse(rules) as FilterRule[])({ id: 'sample', eventType: s.eventType ?? null, data: s.data ?? null, headers: s.headers ?? {} });
-          setResult(holds ? 'Delivered: the filter admits this event.' : 'Skipped: the filter refuses this event.');
-        } catch (e) { setResult(`Error: ${(e as Error).message}`); }
-      }}>Try it</button>
-      {result && <p role="status">{result}</p>}
-      <p class="muted">A transformation runs in mittr's sandbox only; its errors show on the attempts (error category transform).</p>
-    </Section>
-  );
-}
-
 export function EndpointPage(props: { id: string }) {
   const ep = useLoad(async () => ok(await api.GET('/api/v1/endpoints/{id}', path(props.id))), [props.id]);
   const a = useAction();
@@ -105,7 +83,7 @@ export function EndpointPage(props: { id: string }) {
       </Section>
       <SecretPanel id={e.id} />
       <Versions key={e.version} id={e.id} onRollback={ep.reload} />
-      <TryFilter filter={e.filter} />
+      <TryIt key={e.version} endpointId={e.id} filter={e.filter} transformation={e.transformation} />
     </main>
   );
 }

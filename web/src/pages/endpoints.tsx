@@ -2,6 +2,7 @@ import { api, ok } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { Problem, Status, useLoad } from '../ui.tsx';
 import { EndpointForm } from './endpoint-form.tsx';
+import { TryIt } from './try-it.tsx';
 
 export function Endpoints() {
   const list = useLoad(async () => ok(await api.GET('/api/v1/endpoints', { params: { query: { limit: 100 } } })).data);
@@ -36,6 +37,7 @@ export function NewEndpoint() {
         const e = ok(await api.POST('/api/v1/endpoints', { body }));
         navigate(`/ui/endpoints/${e.id}`);
       }} />
+      <TryIt />
     </main>
   );
 }

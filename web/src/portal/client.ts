@@ -2,12 +2,14 @@
  * The portal's client: /sub-account-api/*, authenticated by the session token the exchange
  * step answered (kept in sessionStorage: it lasts the tab, and an iframe's storage is its own).
  */
+import type { ConfiguredTheme } from './theme.ts';
+
 const KEY = 'mittr.portal.session';
 
 export type PortalEndpoint = { id: string; url: string; eventTypes: string[]; description?: string; status?: string; paused?: boolean; createdAt?: string };
 export type PortalEvent = { id: string; eventType: string | null; status: string; attempts: number; maxAttempts?: number; createdAt: string; payload?: unknown };
 export type PortalAttempt = { id: string; attemptNumber: number; outcome: string; statusCode: number | null; durationMs: number; errorCategory: string | null; error?: string; responseBody?: string; attemptedAt: string; url?: string };
-export type PortalSession = { subAccount?: { id?: string; name?: string; subID?: string }; name?: string; subID?: string; expiresAt?: string } & Record<string, unknown>;
+export type PortalSession = { subAccount?: { id?: string; name?: string; subID?: string }; name?: string; subID?: string; expiresAt?: string; portalTheme?: ConfiguredTheme } & Record<string, unknown>;
 
 export const portalToken = () => sessionStorage.getItem(KEY);
 const SUB_ACCOUNT = 'mittr.portal.subAccount';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link, match, navigate, usePath } from '../router.tsx';
 import { Field, Problem, Section, Status, useAction, useLoad, when } from '../ui.tsx';
 import { portal, portalHref, portalToken } from './client.ts';
-import { applyTheme } from './theme.ts';
+import { applyTheme, logoOf } from './theme.ts';
 
 /** /portal/exchange?token=…: swaps the one-time token for a session, then opens the portal. */
 function Exchange(props: { token: string }) {
@@ -76,16 +76,19 @@ function EventPage(props: { id: string }) {
 /** The portal: one sub-account's endpoints and events, inside its customer's app (an iframe). */
 export function Portal() {
   const { path, query } = usePath();
-  useEffect(() => applyTheme(query), [query.toString()]);
   const session = useLoad(async () => (portalToken() ? portal.session() : undefined), [path === '/portal/exchange']);
+  // The sub-account's configured theme, the query's choices over it.
+  useEffect(() => applyTheme(query, session.data?.portalTheme), [query.toString(), session.data]);
   if (path === '/portal/exchange') return <Exchange token={query.get('token') ?? ''} />;
   if (!portalToken()) return <main class="narrow"><h1>This portal link has expired</h1><p>Open the portal again from the application you came from.</p></main>;
   const s = session.data;
   const name = s?.subAccount?.name ?? s?.name ?? s?.subAccount?.subID ?? s?.subID ?? '';
   const event = match('/portal/events/:id', path);
+  const logo = logoOf(s?.portalTheme);
   return (
     <div class="portal">
       <header><nav aria-label="Portal">
+        {logo && <img class="logo" src={logo} alt={`${name || 'Portal'} logo`} />}
         <strong data-testid="sub-account-name">{name}</strong>
         <Link href={portalHref('/portal/endpoints')}>Endpoints</Link> <Link href={portalHref('/portal/events')}>Events</Link>
       </nav></header>
