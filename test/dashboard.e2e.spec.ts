@@ -205,6 +205,26 @@ describe('the dashboard, in Chromium', () => {
     expect(await page.locator('.error').count(), await page.locator('main').textContent() ?? '').toBe(0);
     await screenshot(page, SHOTS, 'event-types');
   });
+  it('previews a plan change with its charge today, applies it, cancels at period end and resumes (no provider: nothing charged)', async () => {
+    await page.getByRole('link', { name: 'Billing', exact: true }).click();
+    await page.getByRole('heading', { name: 'Billing', exact: true }).waitFor();
+    await page.getByLabel('Plan', { exact: true }).selectOption('growth');
+    await page.getByLabel('Billing cycle').selectOption('monthly');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('status').filter({ hasText: 'You\'ll be charged $49.00 today' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'billing-preview');
+    await page.getByRole('button', { name: 'Confirm the change' }).click();
+    await page.locator('dd', { hasText: 'growth (monthly)' }).waitFor();
+    expect((await api(env.url, apiKey)('GET', '/api/v1/entitlements')).body).toMatchObject({ plan: 'growth' });
+    await page.getByRole('button', { name: 'Cancel at period end' }).click();
+    await page.locator('dd', { hasText: 'canceling' }).waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('dd', { hasText: 'active' }).waitFor();
+    expect(await page.locator('.error').count()).toBe(0);
+    await screenshot(page, SHOTS, 'billing');
+  });
+
   it('opens the portal through an exchange URL, framed only by the sub-account\'s origins, showing that sub-account alone', async () => {
     const call = api(env.url, apiKey);
     const origin = 'https://app.customer.example';

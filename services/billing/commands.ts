@@ -105,7 +105,7 @@ export function billingCommands(ctx: ApiContext, provider: BillingProvider | nul
     if (!isSellable(target.planId) || target.planId === 'free') throw new DomainError('VALIDATION_ERROR', `plan ${target.planId} cannot be bought`);
     const s = live(accountId);
     if (s) throw new DomainError('INVALID_STATE', 'the workspace has a subscription: change it with POST /billing/update (preview it with /billing/preview-update)');
-    const back = `${ctx.config.publicUrl}/billing`;
+    const back = `${ctx.config.publicUrl}/ui/billing`;
     return viaProvider('open a checkout', () => provider.checkout({ accountId, email, customerId: state().get(accountId)?.customerId ?? null, ...target,
       successUrl: `${back}?checkout=success`, cancelUrl: `${back}?checkout=canceled` }));
   }
@@ -114,7 +114,7 @@ export function billingCommands(ctx: ApiContext, provider: BillingProvider | nul
     if (!provider) throw notConfigured('customer portal');
     const customerId = state().get(accountId)?.customerId;
     if (!customerId) throw new DomainError('INVALID_STATE', 'the workspace is no customer of the payment provider yet: subscribe with POST /billing/checkout first');
-    return viaProvider('open its portal', () => provider.portal({ customerId, returnUrl: returnUrl ?? `${ctx.config.publicUrl}/billing` }));
+    return viaProvider('open its portal', () => provider.portal({ customerId, returnUrl: returnUrl ?? `${ctx.config.publicUrl}/ui/billing` }));
   }
 
   async function invoices(accountId: string, limit: number) {
@@ -148,7 +148,7 @@ export function billingCommands(ctx: ApiContext, provider: BillingProvider | nul
     const admins = people.membersOf(e.accountId).filter((m) => m.role === 'admin').flatMap((m) => people.user(m.userId)?.email ?? []);
     const amount = `${(e.amount / 100).toFixed(2)} ${e.currency.toUpperCase()}`;
     const next = e.nextAttemptAt === null ? 'It will not be retried: update the payment method to keep the plan.' : `It will be retried on ${new Date(e.nextAttemptAt).toISOString().slice(0, 10)}.`;
-    const link = `${ctx.config.publicUrl}/billing`;
+    const link = `${ctx.config.publicUrl}/ui/billing`;
     for (const to of admins) {
       await ctx.mailer.send({ to, subject: 'mittr: a payment failed', links: [link],
         text: `The payment of ${amount} for your mittr subscription failed (invoice ${e.invoiceId}, attempt ${e.attemptCount}). ${next}\n\nUpdate the payment method: ${link}\n` })

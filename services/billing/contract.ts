@@ -13,7 +13,7 @@ export const TargetBody = Type.Object({
   cycle: Type.Optional({ ...Cycle, description: 'monthly (the default) or annual' }),
 });
 export const PortalBody = Type.Object({
-  returnUrl: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://', description: 'Where the provider\'s portal sends the customer back; default <public URL>/billing' })),
+  returnUrl: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://', description: 'Where the provider\'s portal sends the customer back; default <public URL>/ui/billing, the dashboard\'s billing page' })),
 });
 export const InvoicesQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Default 20' })) });
 

@@ -67,7 +67,7 @@ describe('billing with Stripe', () => {
     const [req] = await sent(async () => { const r = await admin('POST', '/api/v1/billing/checkout', { planId: 'growth', cycle: 'annual' }); answer = r.body; return r; });
     expect(answer!.url).toMatch(/^https:\/\//);
     expect(req).toMatchObject({ method: 'POST', path: '/v1/checkout/sessions', params: { 'mode': 'subscription', 'line_items[0][price]': PRICES.growth.annual,
-      'client_reference_id': accountId, 'success_url': `${env.config.publicUrl}/billing?checkout=success` } });
+      'client_reference_id': accountId, 'success_url': `${env.config.publicUrl}/ui/billing?checkout=success` } });
     expect(req!.params['customer_email']).toMatch(/@example\.test$/);
 
     const completed = signStripeWebhook(stripeEvent('checkout.session.completed', checkoutSession({ client_reference_id: accountId,

@@ -3,6 +3,7 @@ import { Link, match, navigate, usePath } from './router.tsx';
 import { logOut, loadSession, type Session } from './session.ts';
 import { AcceptInvite, ForgotPassword, Login, ResetPassword, Signup, VerifyEmail } from './pages/auth.tsx';
 import { Analytics } from './pages/analytics.tsx';
+import { Billing } from './pages/billing.tsx';
 import { EventPage } from './pages/event.tsx';
 import { Events } from './pages/events.tsx';
 import { EndpointPage } from './pages/endpoint.tsx';
@@ -13,7 +14,7 @@ import { Portal } from './portal/portal.tsx';
 
 const NAV: Array<[string, string]> = [
   ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'],
-  ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/verifier', 'Verifier'],
+  ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/billing', 'Billing'], ['/ui/verifier', 'Verifier'],
 ];
 
 /** Pages that need no session: signing in, the mailed links' targets, and the verifier (it calls nothing). */
@@ -43,6 +44,7 @@ function Page(props: { path: string }) {
     case '/ui/team': return <Team />;
     case '/ui/api-keys': return <ApiKeys />;
     case '/ui/projects': return <Projects />;
+    case '/ui/billing': return <Billing />;
     case '/ui/verifier': return <Verifier />;
     default: return <Events />;
   }

@@ -24556,7 +24556,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Where the provider's portal sends the customer back; default <public URL>/billing */
+                        /** @description Where the provider's portal sends the customer back; default <public URL>/ui/billing, the dashboard's billing page */
                         returnUrl?: string;
                     };
                 };
