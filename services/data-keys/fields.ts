@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { headerKeyId, isSealed, sealedKeyId } from '../platform/crypto/envelope.ts';
 import { keepSealed } from '../platform/crypto/originals.ts';
 import type { DataKeyRing } from './ring.ts';
@@ -45,34 +46,26 @@ const RECENT_TEXTS = 4096;
 const RECENT_CHARS = 2 * 1024 * 1024;
 const RECENT_TEXT_MAX = 16 * 1024;
 
-/** A map of the latest entries, bounded in count and in characters (oldest out first). */
-export class Recent<V> {
-  private readonly maxEntries: number;
-  private readonly maxChars: number;
+/**
+ * A map of the latest entries, bounded in count and in characters (least recently used out
+ * first). An LRU cache evicts in constant time: a Map trimmed by deleting its oldest key slows
+ * down as deleted slots pile up at its front (Recent.set was 2.5 % of the processing thread
+ * in a sealed e2e profile).
+ */
+export class Recent<V extends NonNullable<unknown>> {
+  private readonly cache: LRUCache<string, V>;
 
   constructor(maxEntries = RECENT_TEXTS, maxChars = RECENT_CHARS) {
-    this.maxEntries = maxEntries;
-    this.maxChars = maxChars;
+    this.cache = new LRUCache<string, V>({ max: maxEntries, maxSize: maxChars });
   }
-
-  private readonly entries = new Map<string, { value: V; size: number }>();
-  private chars = 0;
 
   get(key: string): V | undefined {
-    return this.entries.get(key)?.value;
+    return this.cache.get(key);
   }
 
-  /** Remembers `value` under `key`, `size` characters in all, forgetting the oldest beyond the bounds. */
+  /** Remembers `value` under `key`, `size` characters in all, forgetting the least recent beyond the bounds. */
   set(key: string, value: V, size: number): void {
-    const old = this.entries.get(key);
-    if (old) { this.chars -= old.size; this.entries.delete(key); }
-    this.entries.set(key, { value, size });
-    this.chars += size;
-    while (this.entries.size > this.maxEntries || this.chars > this.maxChars) {
-      const [first, e] = this.entries.entries().next().value!;
-      this.entries.delete(first);
-      this.chars -= e.size;
-    }
+    this.cache.set(key, value, { size: Math.max(1, size) });
   }
 }
 

@@ -14,20 +14,32 @@ function checkpoints(table: Record<string, number>): Checkpoints {
 }
 
 describe('RecentWrites.sweep', () => {
-  it('drops an entry once its projector has passed every position, and keeps the others', () => {
+  it('drops an entry once its projector has passed every position, oldest first, stopping at the first not passed', () => {
     const recent = new RecentWrites();
+    recent.remember('events', ['e0'], [at('events', 0, 9)]);
     recent.remember('events', ['e1', 'e2'], [at('events', 0, 10), at('events', 1, 4)]);
     recent.remember('events', ['e3'], [at('events', 0, 11)]);
 
-    // next_offset 12 on partition 0 passes offsets 10 and 11, but 4 on partition 1 is not past
-    // offset 4: the batch stays, e3 goes.
+    // next_offset 12 on partition 0 passes offsets 9, 10 and 11, but 4 on partition 1 is not past
+    // offset 4: e0 goes, the batch stays, and e3 behind it waits for a later sweep.
     expect(recent.sweep(checkpoints({ 'events events 0': 12, 'events events 1': 4 }))).toBe(1);
-    expect(recent.size).toBe(2);
-    expect(recent.get('e3')).toBeUndefined();
+    expect(recent.size).toBe(3);
+    expect(recent.get('e0')).toBeUndefined();
+    expect(recent.get('e3')).toBeDefined();
 
-    expect(recent.sweep(checkpoints({ 'events events 0': 12, 'events events 1': 5 }))).toBe(2);
+    expect(recent.sweep(checkpoints({ 'events events 0': 12, 'events events 1': 5 }))).toBe(3);
     expect(recent.size).toBe(0);
-    expect(recent.get('e1')).toBeUndefined();
+    expect(recent.projectors()).toEqual(new Set());
+  });
+
+  it('sweeps a long history in parts as the projector passes it, each write judged once', () => {
+    const recent = new RecentWrites();
+    for (let i = 0; i < 5_000; i++) recent.remember('events', [`e${i}`], [at('events', i % 3, Math.floor(i / 3))]);
+    expect(recent.sweep(checkpoints({ 'events events 0': 1_000, 'events events 1': 1_000, 'events events 2': 1_000 }))).toBe(3_000);
+    expect(recent.get('e2999')).toBeUndefined();
+    expect(recent.get('e3000')).toBeDefined();
+    expect(recent.sweep(checkpoints({ 'events events 0': 2_000, 'events events 1': 2_000, 'events events 2': 2_000 }))).toBe(2_000);
+    expect(recent.size).toBe(0);
   });
 
   it('judges an entry by its own projector only, and a projector without a checkpoint has passed nothing', () => {
