@@ -20,6 +20,8 @@ type Kind = typeof STRING | typeof MAP | typeof BYTES;
 export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
   EventAccepted: { payload: STRING, headers: MAP },
   EventEdited: { payload: STRING, headers: MAP },
+  // A replay carries the (edited) payload and headers the router fans out again.
+  EventReplayed: { payload: STRING, headers: MAP },
   DeliveryRequested: { payload: STRING, headers: MAP },
   DeliveryAttempted: { responseBody: STRING },
   DeliveryQueuedForPoll: { payload: STRING, headers: MAP },

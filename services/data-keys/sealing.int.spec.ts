@@ -23,7 +23,7 @@ describe('personal fields sealed under the workspace data key, on disk and after
 
   beforeAll(async () => {
     sinkUrl = await sink.start();
-    sink.responder = () => ({ status: 200, body: `thanks ${responseMarker}` });
+    sink.responder = (r) => (r.url.startsWith('/refuse') ? { status: 410, body: 'gone' } : { status: 200, body: `thanks ${responseMarker}` });
     env = await startTestMittr();
     ({ kafka: kafkaLogDirs, postgres: pgDataDir } = await dataDirs(env.config));
   });
@@ -78,8 +78,17 @@ describe('personal fields sealed under the workspace data key, on disk and after
     expect(requests[0]!.body).toBe(body);
     expect(requests[0]!.headers['x-custom']).toBe(inboundHeaderMarker);
 
+    // A dead event edited and replayed: the edit and the replay each carry the new payload and headers.
+    const editMarker = mark('edited-payload');
+    const editHeaderMarker = mark('edited-header');
+    const dead = await call('POST', '/api/v1/events', { destination: `${sinkUrl}/refuse`, payload: { n: 1 }, maxAttempts: 1 }, { 'x-idempotency-key': randomUUID() });
+    await eventually(async () => ((await call('GET', `/api/v1/events/${dead.body.id}`)).body?.status === 'dead' ? true : null));
+    const edited = await call('PATCH', `/api/v1/events/${dead.body.id}`, { destination: `${sinkUrl}/fixed`, payload: { note: editMarker }, headers: { 'X-Marker': editHeaderMarker }, replay: true });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    await sink.waitFor((r) => r.some((x) => x.body.includes(editMarker) && x.headers['x-marker'] === editHeaderMarker));
+
     await checkpoint();
-    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker]);
+    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker]);
     // The positive control: the scanner does find what is meant to stay clear, in both stores.
     expect(found[clearType]!.some((f) => kafkaLogDirs.some((d) => f.startsWith(d)))).toBe(true);
     expect(found[clearType]!.some((f) => f.startsWith(pgDataDir))).toBe(true);
