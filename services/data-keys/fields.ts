@@ -23,7 +23,35 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
   DeliveryAttempted: { responseBody: STRING },
   DeliveryQueuedForPoll: { payload: STRING, headers: MAP },
   InboundRequestReceived: { headers: MAP, body: BYTES },
+  // People's e-mail addresses and names. A company name is sealed too: a workspace is often a
+  // sole trader or a person's own (signup offers the e-mail's local part as its name), so it is
+  // personal data as often as not, and nothing searches or indexes it.
+  AccountCreated: { email: STRING, companyName: STRING },
+  AccountOnboarded: { companyName: STRING },
+  UserRegistered: { email: STRING, name: STRING },
+  InvitationCreated: { email: STRING },
+  // A SCIM User's userName is its e-mail address as often as not; attributes hold its name and e-mails.
+  ScimUserProvisioned: { userName: STRING, externalId: STRING, attributes: STRING },
+  ScimUserUpdated: { userName: STRING, externalId: STRING, attributes: STRING },
 };
+
+/**
+ * Whose data key seals a record's fields: the field of the record naming it, `accountId` unless
+ * said here. A user is nobody's workspace's: one login can be a member of several workspaces
+ * (UserRegistered carries no accountId), so the user's e-mail and name are sealed under a data
+ * key of the user's own, owned by the user id (ids are UUIDs, never an account's). Erasing a
+ * workspace destroys the keys of the users it leaves in no workspace (services/gdpr/commands.ts):
+ * a member of another workspace keeps a login there, and so keeps the e-mail that login is.
+ * Sealing it under the workspace that registered the user would have erased the login of every
+ * other workspace it belongs to with that one.
+ */
+const KEY_OWNER: Readonly<Record<string, string>> = { UserRegistered: 'userId' };
+
+/** The id whose data keys seal `event`'s fields (undefined: the record names none). */
+export function keyOwnerOf(event: { type: string }): string | undefined {
+  const owner = (event as unknown as Record<string, unknown>)[KEY_OWNER[event.type] ?? 'accountId'];
+  return typeof owner === 'string' ? owner : undefined;
+}
 
 export const SEALED_PREFIX = 'mittr:sealed:';
 
@@ -76,7 +104,7 @@ export class Recent<V> {
   }
 }
 
-type Rec = Record<string, unknown> & { type: string; accountId: string };
+type Rec = Record<string, unknown> & { type: string };
 
 export { sealedOf } from '../platform/crypto/originals.ts';
 
@@ -130,11 +158,12 @@ export class FieldCipher {
     const fields = SEALED_FIELDS[event.type];
     if (!fields) return event;
     const e = event as unknown as Rec;
+    const owner = keyOwnerOf(e)!;
     const out: Rec = { ...e };
     for (const [field, kind] of Object.entries(fields)) {
       const v = e[field];
       if (v === null || v === undefined) continue;
-      out[field] = this.sealValue(e.accountId, aadField(e.type, field), kind, v);
+      out[field] = this.sealValue(owner, aadField(e.type, field), kind, v);
     }
     return out as unknown as E;
   }
@@ -144,12 +173,13 @@ export class FieldCipher {
     const fields = SEALED_FIELDS[event.type];
     if (!fields) return event;
     const e = event as unknown as Rec;
+    const owner = keyOwnerOf(e)!;
     const kept: Record<string, unknown> = {};
     for (const [field, kind] of Object.entries(fields)) {
       const v = e[field];
       if (v === null || v === undefined) continue;
       kept[field] = v;
-      e[field] = this.openValue(e.accountId, aadField(e.type, field), kind, v);
+      e[field] = this.openValue(owner, aadField(e.type, field), kind, v);
     }
     keepSealed(event, kept);
     return event;
