@@ -14,17 +14,23 @@ import { emailIndex } from '../platform/crypto/email-index.ts';
 export class AccountReservations {
   private readonly db: DatabasePool;
   private readonly indexKey: Buffer;
+  /** The index keys of the older master keys: an address reserved before a rotation is still taken. */
+  private readonly olderKeys: Buffer[];
   private indexed?: Promise<void>;
   constructor(db: DatabasePool, masters: MasterKeyRing) {
     this.db = db;
     this.indexKey = blindIndexKey(masters);
+    this.olderKeys = masters.slice(1).map((m) => blindIndexKey([m]));
   }
 
   /** Takes `email` for `accountId`; false when another account has it. */
   async reserveEmail(email: string, accountId: string): Promise<boolean> {
     await (this.indexed ??= indexClearEmails(this.db, this.indexKey));
+    const older = this.olderKeys.map((k) => emailIndex(k, email));
     return (await this.db.maybeOne(sql.unsafe`
-      INSERT INTO account_emails (email_index, account_id) VALUES (${emailIndex(this.indexKey, email)}, ${accountId})
+      INSERT INTO account_emails (email_index, account_id)
+      SELECT ${emailIndex(this.indexKey, email)}, ${accountId}
+      WHERE NOT EXISTS (SELECT 1 FROM account_emails WHERE email_index = ANY(${sql.array(older, 'text')}))
       ON CONFLICT (email_index) DO NOTHING RETURNING account_id`)) !== null;
   }
 
