@@ -74,6 +74,10 @@ describe('DELETE /api/v1/gdpr/data', () => {
 
     // Every read model and reservation: no row of the workspace is left, and the tables were vacuumed after.
     await eventually(async () => Object.keys(await rowsOf(db, env.config.databaseSchema, erased.accountId)).length === 0, 30_000);
+    // Its owner was a member of no other workspace: their own key went too, so their address is
+    // free again at once, here as in a process booted afterwards, for a new signup that logs in.
+    const again = await eventually(async () => { const r = await api(env.url)('POST', '/auth/signup', { email: erased.email, password: 'another horse battery' }); return r.status === 201 && r; }, 30_000);
+    expect(await api(env.url)('POST', '/auth/login', { email: erased.email, password: 'another horse battery' })).toMatchObject({ status: 200, body: { workspace: { id: again.body.id } } });
     const dependents = await db.query(`SELECT
       (SELECT count(*) FROM event_destinations WHERE event_id = ANY($1::uuid[])) AS destinations,
       (SELECT count(*) FROM endpoint_versions WHERE endpoint_id = ANY($2::uuid[])) AS versions,

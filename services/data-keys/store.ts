@@ -80,7 +80,7 @@ export class DataKeys {
           if (BigInt(m.offset) <= this.applied) continue;
           const [accountId, keyId] = (m.key?.toString() ?? '').split('/');
           if (accountId === ROLL_ACCOUNT) continue; // a nudge, not a key
-          if (accountId && keyId && m.value === null) this.ring.remove(accountId, keyId);
+          if (accountId && keyId && m.value === null) this.forget(accountId, keyId);
           else if (m.value && m.headers?.[TYPE_HEADER]?.toString() === 'DataKeyIssued') {
             try {
               this.ring.add(await this.serde.decode('DataKeyIssued', m.value) as DataKeyIssued);
@@ -161,8 +161,28 @@ export class DataKeys {
     const keyIds = this.ring.keyIds(accountId);
     if (keyIds.length === 0) return;
     await this.producer!.send({ topic: this.topic, acks: -1, messages: keyIds.map((k) => ({ key: keyOf(accountId, k), value: null })) });
-    for (const k of keyIds) this.ring.remove(accountId, k);
+    for (const k of keyIds) this.forget(accountId, k);
     this.scheduleNudges();
+  }
+
+  private readonly destroyedListeners: Array<(ownerId: string) => void> = [];
+
+  /**
+   * Calls `listener` with an owner (a workspace, a user) whose last key this process saw destroyed:
+   * the config store forgets an erased user's e-mail then, as a process booted afterwards would
+   * (its UserRegistered no longer opens). Tombstones read at boot, before the listener, call nothing.
+   */
+  onDestroyed(listener: (ownerId: string) => void): void {
+    this.destroyedListeners.push(listener);
+  }
+
+  private forget(ownerId: string, keyId: string): void {
+    const wasErased = this.ring.isErased(ownerId);
+    this.ring.remove(ownerId, keyId);
+    if (wasErased || !this.ring.isErased(ownerId)) return;
+    for (const l of this.destroyedListeners) {
+      try { l(ownerId); } catch (err) { console.error(`mittr data-keys: a listener of ${ownerId}'s erasure failed: ${err instanceof Error ? err.message : String(err)}`); }
+    }
   }
 
   private readonly nudges = new Set<NodeJS.Timeout>();
