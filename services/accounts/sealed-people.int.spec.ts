@@ -10,7 +10,7 @@ const mark = (tag: string) => `${tag}${randomBytes(6).toString('hex')}`;
 const tokenIn = (mail: ReceivedMail, path: string) => new RegExp(`${path}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text)![1]!;
 
 /**
- * People's e-mail addresses and names, and company names, sealed under the workspace's (or the
+ * People's e-mail addresses and names, company names and sub-accounts' (customers') names, sealed under the workspace's (or the
  * user's own) data key on the real stack: signup, invitation, login, the team, the audit log and
  * the export serve them in clear, a process booted afterwards finds its users by e-mail (the
  * config store opens them as it reads the log), and neither Kafka's segment files nor Postgres'
@@ -23,6 +23,7 @@ describe('e-mail addresses and names sealed at rest', () => {
   const invitee = `${mark('bea')}@example.test`;
   const inviteeName = mark('BeaName');
   const company = mark('AdaLovelaceConsulting');
+  const customer = mark('CustomerGraceHopper');
   let admin: ReturnType<typeof api>;
   let accountId: string;
   let apiKey: string;
@@ -71,6 +72,15 @@ describe('e-mail addresses and names sealed at rest', () => {
     const created = await admin('GET', '/api/v1/audit-logs?resource=account');
     expect(created.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'account.created', after: expect.objectContaining({ companyName: company }) })]));
 
+    // A sub-account is the workspace's customer: its name is sealed too, and shown.
+    const sub = await admin('POST', '/api/v1/sub-accounts', { name: customer, subID: mark('sub') });
+    expect(sub).toMatchObject({ status: 201, body: { name: customer } });
+    expect(await admin('GET', `/api/v1/sub-accounts/${sub.body.id}`)).toMatchObject({ status: 200, body: { name: customer } });
+    const subs = await eventually(async () => { const r = await admin('GET', '/api/v1/sub-accounts'); return r.body.data?.length > 0 && r; });
+    expect(subs.body.data).toEqual([expect.objectContaining({ name: customer })]);
+    const subAudit = await eventually(async () => { const r = await admin('GET', '/api/v1/audit-logs?resource=sub_account'); return r.body.data?.length > 0 && r; });
+    expect(subAudit.body.data[0].after).toMatchObject({ name: customer });
+
     const exported = await admin('GET', '/api/v1/gdpr/export');
     expect(exported.status).toBe(200);
     expect(exported.body.account).toMatchObject({ id: accountId, email: owner, companyName: company });
@@ -94,10 +104,11 @@ describe('e-mail addresses and names sealed at rest', () => {
 
   it('leaves none of them in clear in Kafka\'s segments or Postgres\' files', async () => {
     const dirs = await dataDirs(env.config);
-    const found = await scan([...dirs.kafka, dirs.postgres], [owner, invitee, inviteeName, company, accountId]);
+    const found = await scan([...dirs.kafka, dirs.postgres], [owner, invitee, inviteeName, company, customer, accountId]);
     // The control: the workspace's id stays clear (a routing field), on both stores.
     expect(found[accountId]!.some((f) => dirs.kafka.some((d) => f.startsWith(d)))).toBe(true);
     expect(found[accountId]!.some((f) => f.startsWith(dirs.postgres))).toBe(true);
-    expect({ owner: found[owner], invitee: found[invitee], name: found[inviteeName], company: found[company] }).toEqual({ owner: [], invitee: [], name: [], company: [] });
+    expect({ owner: found[owner], invitee: found[invitee], name: found[inviteeName], company: found[company], customer: found[customer] })
+      .toEqual({ owner: [], invitee: [], name: [], company: [], customer: [] });
   }, 120_000);
 });

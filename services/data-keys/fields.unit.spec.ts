@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueDataKey } from '../platform/crypto/envelope.ts';
 import { ErasedError } from '../platform/crypto/erased.ts';
-import { FieldCipher, keyOwnerOf, Recent, SEALED_PREFIX } from './fields.ts';
+import { FieldCipher, keyOwnerOf, Recent, SEALED_PREFIX, sealedOf } from './fields.ts';
 import { DataKeyRing } from './ring.ts';
 
 const masters = [{ id: 'm1', key: randomBytes(32) }];
@@ -75,5 +75,20 @@ describe('whose key seals a record (keyOwnerOf)', () => {
     const sealed = cipher.sealEvent({ type: 'ScimUserProvisioned', accountId: 'acc_3', userName: 'ada@example.test', externalId: null, attributes: '{}' });
     expect(sealed.externalId).toBeNull();
     expect(cipher.openEvent({ ...sealed })).toMatchObject({ userName: 'ada@example.test', attributes: '{}' });
+  });
+});
+
+describe('a nested field (a sub-account\'s definition.name)', () => {
+  it('is sealed in a copy of its parent, opened in place, and the sealed parent is kept for sealedOf', () => {
+    const { cipher } = cipherFor('acc_4');
+    const definition = { name: 'Grace Hopper', subID: 'cust-1', metadata: '{}', allowedOrigins: [] };
+    const sealed = cipher.sealEvent({ type: 'SubAccountCreated', accountId: 'acc_4', definition });
+    expect(definition.name).toBe('Grace Hopper');
+    expect(sealed.definition.name.startsWith(SEALED_PREFIX)).toBe(true);
+    expect(sealed.definition.subID).toBe('cust-1');
+    const read = cipher.openEvent({ ...sealed });
+    expect(read.definition).toEqual(definition);
+    expect(sealedOf(read, 'definition')).toEqual(sealed.definition);
+    expect(cipher.keyIdOf(sealed)).toBeDefined();
   });
 });
