@@ -83,4 +83,6 @@ async function indexClearEmails(db: DatabasePool, indexKey: Buffer): Promise<voi
       await tx.query(sql.unsafe`INSERT INTO account_emails (email_index, account_id) VALUES (${emailIndex(indexKey, r.email_index)}, ${r.account_id}) ON CONFLICT DO NOTHING`);
     });
   }
+  // The replaced rows' space is reclaimed, so their addresses leave the table's files as the table is written on.
+  if (rows.length > 0) await db.query(sql.unsafe`VACUUM account_emails`);
 }
