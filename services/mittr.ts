@@ -83,6 +83,9 @@ export async function startMittr(config: Config, roles: readonly Role[], { prepa
     const [{ ConfigStore }, { newState }] = await Promise.all([import('./platform/state/config-store.ts'), import('./capabilities.ts')]);
     store = new ConfigStore(kafka, serde, await newState(topics));
     await store.start();
+    // A user whose own key an erasure destroyed is forgotten here at once (their e-mail is free again).
+    const people = store.state.accounts.people;
+    dataKeys.onDestroyed((ownerId) => people.forget(ownerId));
     stops.unshift(() => store!.stop());
   }
   const group = (name: string) => `${config.topicPrefix}${name}`;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild } from '../services/rebuild.ts';
@@ -20,6 +21,7 @@ describe('DELETE /api/v1/gdpr/data', () => {
   let kept: Filled;
   let cookie: string;
   let db: pg.Client;
+  const erasedInvitee = `invitee-${randomBytes(6).toString('hex')}@example.test`;
   const toErased = () => sink.received.filter((r) => r.url.startsWith('/erased/'));
 
   beforeAll(async () => {
@@ -30,6 +32,7 @@ describe('DELETE /api/v1/gdpr/data', () => {
     env = await startTestMittr();
     erased = await fillWorkspace(env.url, sinkUrl, 'Doomed Ltd', { events: 4, path: '/erased', maxAttempts: 20 });
     kept = await fillWorkspace(env.url, sinkUrl, 'Kept Ltd', { events: 4, path: '/kept' });
+    expect((await erased.call('POST', '/api/v1/team/invite', { email: erasedInvitee, role: 'viewer' })).status).toBe(201);
     const login = await api(env.url)('POST', '/auth/login', { email: erased.email, password: erased.password });
     cookie = /mittr_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]!;
     db = await schemaClient(env.config);
@@ -71,6 +74,10 @@ describe('DELETE /api/v1/gdpr/data', () => {
 
     // Every read model and reservation: no row of the workspace is left, and the tables were vacuumed after.
     await eventually(async () => Object.keys(await rowsOf(db, env.config.databaseSchema, erased.accountId)).length === 0, 30_000);
+    // Its owner was a member of no other workspace: their own key went too, so their address is
+    // free again at once, here as in a process booted afterwards, for a new signup that logs in.
+    const again = await eventually(async () => { const r = await api(env.url)('POST', '/auth/signup', { email: erased.email, password: 'another horse battery' }); return r.status === 201 && r; }, 30_000);
+    expect(await api(env.url)('POST', '/auth/login', { email: erased.email, password: 'another horse battery' })).toMatchObject({ status: 200, body: { workspace: { id: again.body.id } } });
     const dependents = await db.query(`SELECT
       (SELECT count(*) FROM event_destinations WHERE event_id = ANY($1::uuid[])) AS destinations,
       (SELECT count(*) FROM endpoint_versions WHERE endpoint_id = ANY($2::uuid[])) AS versions,
@@ -118,11 +125,14 @@ describe('DELETE /api/v1/gdpr/data', () => {
     const dirs = await dataDirs(env.config);
     const erasedPayload = `${erased.marker}@example.test`;
     const keptPayload = `${kept.marker}@example.test`;
-    const found = await scan([...dirs.kafka, dirs.postgres], [erasedPayload, keptPayload, 'order.created']);
+    // The people's e-mail addresses too: the owners' (sealed under their own data keys, the erased
+    // one's shredded with the workspace) and the one the erased workspace invited (under its key).
+    const found = await scan([...dirs.kafka, dirs.postgres], [erasedPayload, keptPayload, 'order.created', erased.email, erasedInvitee, kept.email]);
     expect(found['order.created']!.some((f) => dirs.kafka.some((d) => f.startsWith(d)))).toBe(true);
     expect(found['order.created']!.some((f) => f.startsWith(dirs.postgres))).toBe(true);
     expect(found[erasedPayload]).toEqual([]);
     expect(found[keptPayload]).toEqual([]);
+    expect({ erased: found[erased.email], invitee: found[erasedInvitee], kept: found[kept.email] }).toEqual({ erased: [], invitee: [], kept: [] });
     expect((await kept.call('GET', `/api/v1/events/${kept.eventIds[0]}`)).body.payload).toMatchObject({ marker: kept.marker, customer: keptPayload });
   }, 120_000);
 });

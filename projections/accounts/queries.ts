@@ -1,5 +1,6 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
+import { openStoredText } from '../../services/data-keys/fields.ts';
 import { afterCursor, decodeCursor, toPage } from '../../services/platform/postgres/pagination.ts';
 
 const accountRow = z.object({
@@ -9,10 +10,16 @@ const accountRow = z.object({
 });
 export type AccountRow = z.infer<typeof accountRow>;
 
-export function findAccount(db: DatabasePool, accountId: string): Promise<AccountRow | null> {
-  return db.maybeOne(sql.type(accountRow)`
+/**
+ * The account's row, its e-mail and company name opened: the table keeps them as the log has
+ * them, sealed under the workspace's data key (services/data-keys/fields.ts). Throws ErasedError
+ * for a workspace whose key is destroyed (its row is purged as the erasure is projected).
+ */
+export async function findAccount(db: DatabasePool, accountId: string): Promise<AccountRow | null> {
+  const row = await db.maybeOne(sql.type(accountRow)`
     SELECT id, email, company_name, project_id, plan, signing_secret_enc, created_at, previous_secret_enc, previous_secret_expires_at, onboarded_at
     FROM accounts WHERE id = ${accountId}`);
+  return row && { ...row, email: openStoredText(accountId, 'email', row.email), company_name: openStoredText(accountId, 'companyName', row.company_name) };
 }
 
 const keyRow = z.object({

@@ -1,5 +1,6 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
+import { openStoredText, SEALED_PREFIX } from '../../services/data-keys/fields.ts';
 import { toPageBy } from '../../services/platform/postgres/pagination.ts';
 
 const row = z.object({
@@ -8,10 +9,22 @@ const row = z.object({
 });
 export type AuditQuery = { resource?: string; action?: string; actor?: string; from?: number; to?: number; limit: number; after?: [number, string] };
 
-const view = (r: z.infer<typeof row>) => ({
+/**
+ * A line's configuration with its sealed values opened: the projector keeps what the record
+ * sealed (an invitation's e-mail, a company name, a SCIM userName) as the log has it, and each
+ * such value is bound to the field it is named by in the line (services/data-keys/fields.ts).
+ */
+function opened(accountId: string, config: unknown): unknown {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) return config ?? null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) out[k] = typeof v === 'string' && v.startsWith(SEALED_PREFIX) ? openStoredText(accountId, k, v) : v;
+  return out;
+}
+
+const view = (accountId: string) => (r: z.infer<typeof row>) => ({
   id: r.id, at: new Date(r.at).toISOString(), resource: r.resource, resourceId: r.resource_id, action: r.action,
   actor: r.actor_type === null ? null : { type: r.actor_type, id: r.actor_id, address: r.actor_address },
-  before: r.before ?? null, after: r.after ?? null,
+  before: opened(accountId, r.before), after: opened(accountId, r.after),
 });
 
 /** A workspace's audit log, newest first, filtered. */
@@ -26,5 +39,5 @@ export async function auditLog(db: DatabasePool, accountId: string, q: AuditQuer
   const rows = await db.any(sql.type(row)`
     SELECT id, at, resource, resource_id, action, actor_type, actor_id, actor_address, before, after FROM audit_log
     WHERE ${sql.join(conds, sql.fragment` AND `)} ORDER BY at DESC, id DESC LIMIT ${q.limit + 1}`);
-  return toPageBy(rows, q.limit, view, (r) => r.at);
+  return toPageBy(rows, q.limit, view(accountId), (r) => r.at);
 }

@@ -8,8 +8,10 @@ import type { WorkspaceErased } from '../../services/gdpr/domain/messages.ts';
  * its e-mail address (account_emails) is free again.
  *
  * Users live in memory only (the accounts topic, services/accounts/people.ts): a user of no other
- * workspace cannot log in any more (no live membership) and has nothing here to delete; a user who
- * is also a member elsewhere keeps that membership. Mailed one-time tokens (token_uses) hold a
+ * workspace cannot log in any more (no live membership) and has nothing here to delete (the
+ * erasure destroys their own data key, so their e-mail and name on the log are noise, and a
+ * process booted afterwards does not know them); a user who is also a member elsewhere keeps
+ * that membership, and their key. Mailed one-time tokens (token_uses) hold a
  * hash and a time, nothing of the workspace, and stay.
  */
 const BY_PARENT: ReadonlyArray<{ table: string; column: string; parent: string }> = [

@@ -1,17 +1,22 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { SubAccountState } from '../../services/sub-accounts/domain/evolve.ts';
+import { openStoredText } from '../../services/data-keys/fields.ts';
 import { hashToken } from '../../services/platform/security/secrets.ts';
 import type { Scope } from '../events/queries.ts';
 import { listPage } from '../shared/state-table.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The public shape of a sub-account: metadata as a JSON object. */
+/**
+ * The public shape of a sub-account: metadata as a JSON object, its name opened (the read model
+ * keeps it sealed under the workspace's data key as the log has it; the process's store has it
+ * opened, answered as it is).
+ */
 export function subAccountView(s: SubAccountState) {
   const { name, subID, metadata, allowedOrigins, portalTheme } = s.definition;
   return {
-    id: s.subAccountId, name, subID, metadata: JSON.parse(metadata) as Record<string, unknown>, allowedOrigins,
+    id: s.subAccountId, name: openStoredText(s.accountId, 'name', name), subID, metadata: JSON.parse(metadata) as Record<string, unknown>, allowedOrigins,
     // A state folded before themes existed has none.
     portalTheme: portalTheme ?? null,
     status: s.deleted ? 'deactivated' as const : 'active' as const, version: s.version,

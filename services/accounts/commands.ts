@@ -11,7 +11,7 @@ import { SignupThrottle } from './throttles.ts';
 
 /** The accounts' commands: decide (pure, in domain/) → reserve → append and apply to this process's store (appendAccounts). */
 export function accountCommands(ctx: ApiContext) {
-  const reservations = new AccountReservations(ctx.db);
+  const reservations = new AccountReservations(ctx.db, ctx.config.masterKeys);
   const throttle = new SignupThrottle(ctx.config.signupsPerAddressPerHour);
 
   /**

@@ -73,6 +73,18 @@ export class People {
     }
   }
 
+  /**
+   * Forgets a user whose own data key was destroyed (an erasure left them in no workspace): their
+   * e-mail is free again, as it is for a process booted afterwards, which cannot open their
+   * UserRegistered. Their memberships stay, as ids of erased workspaces. Not a user: nothing.
+   */
+  forget(userId: string): void {
+    const user = this.users.get(userId);
+    if (!user) return;
+    this.users.delete(userId);
+    if (this.byEmail.get(user.email) === userId) this.byEmail.delete(user.email);
+  }
+
   /** A change uses up every outstanding link of its kind for that user (a reset link works once). */
   private useTokens(userId: string, purpose: EmailToken['purpose']): void {
     for (const t of this.tokens.values()) if (t.userId === userId && t.purpose === purpose) t.used = true;

@@ -8,6 +8,8 @@ import type { DataKeyRing } from './ring.ts';
  * account's data key before they are written to the log (the Serde does it, for every producer),
  * and opened when read. Identifiers, types, timestamps and routing fields stay clear.
  *
+ * A field of a nested record is named by its path ('definition.name', one level), and bound in the
+ * additional data by its own name ('name'), as a read model's view names it.
  * A string field is written as SEALED_PREFIX + base64url(blob); a map as one entry
  * { [SEALED_ENTRY]: <sealed JSON of the map> }, so the schemas stay as they are; a bytes field
  * as the blob itself. Values written before sealing began are read as they are.
@@ -26,7 +28,39 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
   DeliveryAttempted: { responseBody: STRING },
   DeliveryQueuedForPoll: { payload: STRING, headers: MAP },
   InboundRequestReceived: { headers: MAP, body: BYTES },
+  // People's e-mail addresses and names. A company name is sealed too: a workspace is often a
+  // sole trader or a person's own (signup offers the e-mail's local part as its name), so it is
+  // personal data as often as not, and nothing searches or indexes it.
+  AccountCreated: { email: STRING, companyName: STRING },
+  AccountOnboarded: { companyName: STRING },
+  UserRegistered: { email: STRING, name: STRING },
+  InvitationCreated: { email: STRING },
+  // A SCIM User's userName is its e-mail address as often as not; attributes hold its name and e-mails.
+  ScimUserProvisioned: { userName: STRING, externalId: STRING, attributes: STRING },
+  ScimUserUpdated: { userName: STRING, externalId: STRING, attributes: STRING },
+  // A sub-account is the workspace's customer: its name is a person's or a company's (its subID,
+  // the workspace's own id for it, stays clear: it is reserved and looked up by).
+  SubAccountCreated: { 'definition.name': STRING },
+  SubAccountUpdated: { 'definition.name': STRING },
 };
+
+/**
+ * Whose data key seals a record's fields: the field of the record naming it, `accountId` unless
+ * said here. A user is nobody's workspace's: one login can be a member of several workspaces
+ * (UserRegistered carries no accountId), so the user's e-mail and name are sealed under a data
+ * key of the user's own, owned by the user id (ids are UUIDs, never an account's). Erasing a
+ * workspace destroys the keys of the users it leaves in no workspace (services/gdpr/commands.ts):
+ * a member of another workspace keeps a login there, and so keeps the e-mail that login is.
+ * Sealing it under the workspace that registered the user would have erased the login of every
+ * other workspace it belongs to with that one.
+ */
+const KEY_OWNER: Readonly<Record<string, string>> = { UserRegistered: 'userId' };
+
+/** The id whose data keys seal `event`'s fields (undefined: the record names none). */
+export function keyOwnerOf(event: { type: string }): string | undefined {
+  const owner = (event as unknown as Record<string, unknown>)[KEY_OWNER[event.type] ?? 'accountId'];
+  return typeof owner === 'string' ? owner : undefined;
+}
 
 export const SEALED_PREFIX = 'mittr:sealed:';
 
@@ -71,7 +105,7 @@ export class Recent<V extends NonNullable<unknown>> {
   }
 }
 
-type Rec = Record<string, unknown> & { type: string; accountId: string };
+type Rec = Record<string, unknown> & { type: string };
 
 export { sealedOf } from '../platform/crypto/originals.ts';
 
@@ -79,7 +113,28 @@ export { sealedOf } from '../platform/crypto/originals.ts';
  * The field name the additional data binds (with the account): the field, not its record type, so
  * a read model can keep one column from two types (EventAccepted's and EventEdited's payload).
  */
-const aadField = (_type: string, field: string) => field;
+const aadField = (_type: string, field: string) => field.slice(field.lastIndexOf('.') + 1);
+
+/**
+ * A field of a record, or of a record nested in it ('definition.name': one level down). Setting a
+ * nested one replaces its parent by a copy, so the parent the caller (or `kept`) holds is unchanged.
+ */
+function fieldOf(e: Rec, field: string): unknown {
+  const dot = field.indexOf('.');
+  if (dot < 0) return e[field];
+  const parent = e[field.slice(0, dot)] as Record<string, unknown> | null | undefined;
+  return parent?.[field.slice(dot + 1)];
+}
+
+function setField(e: Rec, field: string, v: unknown): void {
+  const dot = field.indexOf('.');
+  if (dot < 0) { e[field] = v; return; }
+  const p = field.slice(0, dot);
+  e[p] = { ...(e[p] as Record<string, unknown>), [field.slice(dot + 1)]: v };
+}
+
+/** The top-level field a (possibly nested) field is kept under, sealed, for `sealedOf`. */
+const topOf = (field: string) => field.split('.')[0]!;
 
 /** The cipher of this thread's DataKeys (set at its start): read-model queries open with it. */
 let threadCipher: FieldCipher | undefined;
@@ -125,11 +180,12 @@ export class FieldCipher {
     const fields = SEALED_FIELDS[event.type];
     if (!fields) return event;
     const e = event as unknown as Rec;
+    const owner = keyOwnerOf(e)!;
     const out: Rec = { ...e };
     for (const [field, kind] of Object.entries(fields)) {
-      const v = e[field];
+      const v = fieldOf(e, field);
       if (v === null || v === undefined) continue;
-      out[field] = this.sealValue(e.accountId, aadField(e.type, field), kind, v);
+      setField(out, field, this.sealValue(owner, aadField(e.type, field), kind, v));
     }
     return out as unknown as E;
   }
@@ -139,12 +195,13 @@ export class FieldCipher {
     const fields = SEALED_FIELDS[event.type];
     if (!fields) return event;
     const e = event as unknown as Rec;
+    const owner = keyOwnerOf(e)!;
     const kept: Record<string, unknown> = {};
     for (const [field, kind] of Object.entries(fields)) {
-      const v = e[field];
+      const v = fieldOf(e, field);
       if (v === null || v === undefined) continue;
-      kept[field] = v;
-      e[field] = this.openValue(e.accountId, aadField(e.type, field), kind, v);
+      if (!(topOf(field) in kept)) kept[topOf(field)] = e[topOf(field)];
+      setField(e, field, this.openValue(owner, aadField(e.type, field), kind, v));
     }
     keepSealed(event, kept);
     return event;
@@ -155,7 +212,7 @@ export class FieldCipher {
     const fields = SEALED_FIELDS[event.type];
     const e = event as unknown as Rec;
     for (const [field, kind] of Object.entries(fields ?? {})) {
-      const v = e[field];
+      const v = fieldOf(e, field);
       if (v === null || v === undefined) continue;
       const text = kind === MAP ? (v as Record<string, string>)[SEALED_ENTRY] : kind === STRING ? v as string : undefined;
       if (kind === BYTES && isSealed(v as Buffer)) return sealedKeyId(v as Buffer);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueDataKey } from '../platform/crypto/envelope.ts';
 import { ErasedError } from '../platform/crypto/erased.ts';
-import { FieldCipher, Recent } from './fields.ts';
+import { FieldCipher, keyOwnerOf, Recent, SEALED_PREFIX, sealedOf } from './fields.ts';
 import { DataKeyRing } from './ring.ts';
 
 const masters = [{ id: 'm1', key: randomBytes(32) }];
@@ -51,5 +51,44 @@ describe('what a cipher remembers (Recent)', () => {
     expect([r.get('k2'), r.get('k3'), r.get('k4'), r.get('big')]).toEqual([undefined, 3, 4, 9]);
     r.set('bigger', 8, 95);
     expect([r.get('k3'), r.get('k4'), r.get('big'), r.get('bigger')]).toEqual([undefined, undefined, undefined, 8]);
+  });
+});
+
+describe('whose key seals a record (keyOwnerOf)', () => {
+  it('is the account for a workspace\'s records and the user for UserRegistered (a user belongs to several workspaces)', () => {
+    expect(keyOwnerOf({ type: 'InvitationCreated', accountId: 'acc_1', email: 'a@example.test' } as { type: string })).toBe('acc_1');
+    expect(keyOwnerOf({ type: 'UserRegistered', userId: 'usr_1', email: 'a@example.test' } as { type: string })).toBe('usr_1');
+    expect(keyOwnerOf({ type: 'UserEmailVerified', userId: 'usr_1' } as { type: string })).toBeUndefined();
+  });
+
+  it('seals a user\'s e-mail and name under the user\'s key: it opens there, and no longer once that key is destroyed', () => {
+    const { cipher, keyId } = cipherFor('usr_2');
+    const sealed = cipher.sealEvent({ type: 'UserRegistered', userId: 'usr_2', email: 'ada@example.test', name: 'Ada', passwordHash: 'h', registeredAt: 1 });
+    expect([sealed.email.startsWith(SEALED_PREFIX), sealed.name.startsWith(SEALED_PREFIX), sealed.passwordHash]).toEqual([true, true, 'h']);
+    expect(cipher.openEvent({ ...sealed })).toMatchObject({ email: 'ada@example.test', name: 'Ada' });
+    cipher.ring.remove('usr_2', keyId);
+    expect(() => cipher.openEvent({ ...sealed })).toThrow(ErasedError);
+  });
+
+  it('leaves a SCIM User\'s absent externalId absent', () => {
+    const { cipher } = cipherFor('acc_3');
+    const sealed = cipher.sealEvent({ type: 'ScimUserProvisioned', accountId: 'acc_3', userName: 'ada@example.test', externalId: null, attributes: '{}' });
+    expect(sealed.externalId).toBeNull();
+    expect(cipher.openEvent({ ...sealed })).toMatchObject({ userName: 'ada@example.test', attributes: '{}' });
+  });
+});
+
+describe('a nested field (a sub-account\'s definition.name)', () => {
+  it('is sealed in a copy of its parent, opened in place, and the sealed parent is kept for sealedOf', () => {
+    const { cipher } = cipherFor('acc_4');
+    const definition = { name: 'Grace Hopper', subID: 'cust-1', metadata: '{}', allowedOrigins: [] };
+    const sealed = cipher.sealEvent({ type: 'SubAccountCreated', accountId: 'acc_4', definition });
+    expect(definition.name).toBe('Grace Hopper');
+    expect(sealed.definition.name.startsWith(SEALED_PREFIX)).toBe(true);
+    expect(sealed.definition.subID).toBe('cust-1');
+    const read = cipher.openEvent({ ...sealed });
+    expect(read.definition).toEqual(definition);
+    expect(sealedOf(read, 'definition')).toEqual(sealed.definition);
+    expect(cipher.keyIdOf(sealed)).toBeDefined();
   });
 });

@@ -5,7 +5,7 @@ import { dataKeysTopic } from './manifest.ts';
 import { TYPE_HEADER, type Serde } from '../platform/kafka/serde.ts';
 import { superviseConsumer } from '../platform/kafka/supervise.ts';
 import { issueDataKey, type MasterKeyRing } from '../platform/crypto/envelope.ts';
-import { FieldCipher, useStoredCipher } from './fields.ts';
+import { FieldCipher, keyOwnerOf, useStoredCipher } from './fields.ts';
 import { DataKeyRing, UnknownKeyError } from './ring.ts';
 import { ErasedError } from '../platform/crypto/erased.ts';
 import type { DataKeyIssued } from './messages.ts';
@@ -80,7 +80,7 @@ export class DataKeys {
           if (BigInt(m.offset) <= this.applied) continue;
           const [accountId, keyId] = (m.key?.toString() ?? '').split('/');
           if (accountId === ROLL_ACCOUNT) continue; // a nudge, not a key
-          if (accountId && keyId && m.value === null) this.ring.remove(accountId, keyId);
+          if (accountId && keyId && m.value === null) this.forget(accountId, keyId);
           else if (m.value && m.headers?.[TYPE_HEADER]?.toString() === 'DataKeyIssued') {
             try {
               this.ring.add(await this.serde.decode('DataKeyIssued', m.value) as DataKeyIssued);
@@ -161,8 +161,28 @@ export class DataKeys {
     const keyIds = this.ring.keyIds(accountId);
     if (keyIds.length === 0) return;
     await this.producer!.send({ topic: this.topic, acks: -1, messages: keyIds.map((k) => ({ key: keyOf(accountId, k), value: null })) });
-    for (const k of keyIds) this.ring.remove(accountId, k);
+    for (const k of keyIds) this.forget(accountId, k);
     this.scheduleNudges();
+  }
+
+  private readonly destroyedListeners: Array<(ownerId: string) => void> = [];
+
+  /**
+   * Calls `listener` with an owner (a workspace, a user) whose last key this process saw destroyed:
+   * the config store forgets an erased user's e-mail then, as a process booted afterwards would
+   * (its UserRegistered no longer opens). Tombstones read at boot, before the listener, call nothing.
+   */
+  onDestroyed(listener: (ownerId: string) => void): void {
+    this.destroyedListeners.push(listener);
+  }
+
+  private forget(ownerId: string, keyId: string): void {
+    const wasErased = this.ring.isErased(ownerId);
+    this.ring.remove(ownerId, keyId);
+    if (wasErased || !this.ring.isErased(ownerId)) return;
+    for (const l of this.destroyedListeners) {
+      try { l(ownerId); } catch (err) { console.error(`mittr data-keys: a listener of ${ownerId}'s erasure failed: ${err instanceof Error ? err.message : String(err)}`); }
+    }
   }
 
   private readonly nudges = new Set<NodeJS.Timeout>();
@@ -198,9 +218,16 @@ export class DataKeys {
     return FieldCipher.seals(type);
   }
 
-  /** Whether `event` belongs to a workspace erased here (a record to drop, not to write). */
+  /** Whose data keys seal `event` (its account, or a user's own: fields.ts KEY_OWNER). */
+  ownerOf(event: { type: string }): string | undefined {
+    return keyOwnerOf(event);
+  }
+
+  /** Whether `event` belongs to a workspace (or user) erased here (a record to drop, not to write). */
   isErased(event: { type: string; accountId?: unknown }): boolean {
-    return FieldCipher.seals(event.type) && typeof event.accountId === 'string' && this.ring.isErased(event.accountId);
+    if (!FieldCipher.seals(event.type)) return false;
+    const owner = keyOwnerOf(event);
+    return owner !== undefined && this.ring.isErased(owner);
   }
 
   /** A copy of `event` with its personal fields sealed (the Serde calls it for every record it encodes). */
@@ -219,8 +246,8 @@ export class DataKeys {
   /** Throws ErasedError when the key that sealed `event` is destroyed; opens nothing (no AES operation). */
   async checkReadable(event: { type: string }): Promise<void> {
     const keyId = this.cipher.keyIdOf(event);
-    const accountId = (event as { accountId?: string }).accountId;
-    if (keyId !== undefined && accountId !== undefined) await this.withKey(event, () => this.ring.check(accountId, keyId));
+    const owner = keyOwnerOf(event);
+    if (keyId !== undefined && owner !== undefined) await this.withKey(event, () => this.ring.check(owner, keyId));
   }
 
   /** Runs `use`; when it names a key not known here, once more after reading the topic to its end, then the key is destroyed. */
@@ -234,7 +261,7 @@ export class DataKeys {
         return use();
       } catch (again) {
         if (again instanceof UnknownKeyError) this.ring.markGone(again.keyId);
-        throw again instanceof UnknownKeyError ? new ErasedError((event as unknown as { accountId: string }).accountId, again.keyId) : again;
+        throw again instanceof UnknownKeyError ? new ErasedError(keyOwnerOf(event) ?? '', again.keyId) : again;
       }
     }
   }

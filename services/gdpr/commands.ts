@@ -12,7 +12,12 @@ export function gdprCommands(ctx: ApiContext) {
       if (!account) return undefined;
       return { accountId, companyName: account.companyName, projectIds: accounts().projects.list(accountId).map((p) => p.projectId), erased: ctx.store.state.erased.has(accountId) };
     },
-    shredDataKey: (accountId) => ctx.dataKeys.destroy(accountId),
+    shredDataKey: (ownerId) => ctx.dataKeys.destroy(ownerId),
+    members: (accountId) => {
+      const people = accounts().people;
+      return people.membersOf(accountId).map((m) => ({ userId: m.userId, workspaces: people.membershipsOf(m.userId).map((w) => w.accountId) }));
+    },
+    erased: (accountId) => ctx.store.state.erased.has(accountId),
     append: async (event) => {
       const [at] = await appendReserved(ctx, { records: [{ topic: ctx.topics.gdpr, key: event.accountId, event }], readModel: 'gdpr', ids: [event.accountId] });
       // This process refuses the workspace's keys and sessions from the answer on; the others as they fold it.

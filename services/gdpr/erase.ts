@@ -1,5 +1,5 @@
 import { DomainError } from '../platform/domain/errors.ts';
-import { decide, type EraseWorkspace, type Workspace } from './domain/decide.ts';
+import { decide, leftInNoWorkspace, type EraseWorkspace, type Member, type Workspace } from './domain/decide.ts';
 import type { WorkspaceErased } from './domain/messages.ts';
 
 /** What an erasure needs from the outside: the workspace as known now, the key shredder, the log. */
@@ -7,12 +7,17 @@ export type ErasurePorts = {
   workspace(accountId: string): Workspace | undefined;
   /** Destroys the workspace's data key everywhere it is kept; idempotent (a shredded key stays shredded). */
   shredDataKey(accountId: string): Promise<void>;
+  /** The workspace's members, each with every workspace they belong to. */
+  members(accountId: string): Member[];
+  /** Whether a workspace is erased already. */
+  erased(accountId: string): boolean;
   append(e: WorkspaceErased): Promise<void>;
   now(): number;
 };
 
 /**
- * Erases a workspace: decide (pure), then shred its data key, then append WorkspaceErased.
+ * Erases a workspace: decide (pure), then shred its data key and those of the users it leaves in
+ * no workspace (their e-mail addresses and names), then append WorkspaceErased.
  *
  * The order is what makes a crash midway safe. The key goes first: once it is shredded the log's
  * records of the workspace are noise, whatever happens next. If the process dies (or Kafka
@@ -28,6 +33,8 @@ export async function eraseWorkspace(ports: ErasurePorts, accountId: string, cmd
   const at = ports.now();
   const events = decide(ws, cmd, at);
   await ports.shredDataKey(accountId);
+  // The same users on a retry: memberships are not changed by an erasure.
+  for (const userId of leftInNoWorkspace(accountId, ports.members(accountId), ports.erased)) await ports.shredDataKey(userId);
   for (const e of events) await ports.append(e);
   return { accountId, erasedAt: events[0]?.erasedAt ?? at };
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { AccountMessage } from '../accounts/domain/messages.ts';
 import { Sessions } from '../accounts/sessions.ts';
 import { appendReserved } from '../platform/http/append.ts';
+import { blindIndexKey } from '../platform/crypto/envelope.ts';
+import { emailIndex } from '../platform/crypto/email-index.ts';
+import { DomainError, isDomainError } from '../platform/domain/errors.ts';
 import { NameReservations, type Reservable } from '../platform/postgres/name-reservations.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { hashPassword } from '../platform/security/passwords.ts';
@@ -30,7 +33,10 @@ export function scimCommands(ctx: ApiContext) {
   const scim = () => ctx.store.state.scim;
   const accounts = () => ctx.store.state.accounts;
   const reservations = new NameReservations(ctx.db, { names: 'scim_user_names', commands: 'scim_user_commands', idColumn: 'scim_id', what: 'User' }, (id) => scim().known(id));
-  const reservable = (u: ScimUser): Reservable => ({ id: u.scimId, projectId: u.accountId, name: u.userName.toLowerCase() });
+  // The userName (an e-mail address as often as not) is reserved by its blind index, never in
+  // clear: the log holds it sealed under the workspace's data key (services/data-keys/fields.ts).
+  const indexKey = blindIndexKey(ctx.config.masterKeys);
+  const reservable = (u: ScimUser): Reservable => ({ id: u.scimId, projectId: u.accountId, name: emailIndex(indexKey, u.userName) });
   /** One workspace's SCIM changes run one at a time in a process, so an If-Match is checked against what the last change left. */
   const queues = new Map<string, Promise<unknown>>();
   function serially<T>(accountId: string, work: () => Promise<T>): Promise<T> {
@@ -78,7 +84,10 @@ export function scimCommands(ctx: ApiContext) {
     const held = after ?? before!;
     const renamed = before !== undefined && after !== undefined && reservable(before).name !== reservable(after).name;
     const withName = before === undefined || renamed;
-    await reservations.reserve([change.version], reservable(held), withName);
+    await reservations.reserve([change.version], reservable(held), withName).catch((err: unknown) => {
+      // The reservation names the index it holds; the caller is told the name it sent.
+      throw isDomainError(err) ? new DomainError(err.code, err.message.replace(reservable(held).name, held.userName.toLowerCase()), err.details) : err;
+    });
     await append(accountId, events, () => reservations.release([change.version], reservable(held), withName));
     if (before && (renamed || after === undefined)) await reservations.freeName(reservable(before)).catch(() => undefined);
   }

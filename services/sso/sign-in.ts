@@ -17,7 +17,7 @@ import { domainOf, type SsoSettings } from './domain/settings.ts';
 export function ssoSignIn(ctx: ApiContext) {
   const { open } = loginCommands(ctx);
   const { signup } = accountCommands(ctx);
-  const reservations = new AccountReservations(ctx.db);
+  const reservations = new AccountReservations(ctx.db, ctx.config.masterKeys);
   const people = () => ctx.store.state.accounts.people;
   const sso = () => ctx.store.state.sso;
   const deps = () => ({ now: Date.now(), newId: randomUUID });

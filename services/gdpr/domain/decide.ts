@@ -20,3 +20,15 @@ export function decide(ws: Workspace, cmd: EraseWorkspace, now: number): Workspa
   if (ws.erased) return [];
   return [{ type: 'WorkspaceErased', accountId: ws.accountId, projectIds: [...ws.projectIds], requestedBy: cmd.requestedBy, erasedAt: now }];
 }
+
+/** A member of the workspace being erased, with every workspace they are a member of (this one included). */
+export type Member = { userId: string; workspaces: readonly string[] };
+
+/**
+ * The users an erasure of `accountId` leaves in no live workspace: their own data keys (which
+ * seal their e-mail address and name, services/data-keys/fields.ts) are destroyed with the
+ * workspace's. A member of another live workspace keeps their login there, and so their e-mail.
+ */
+export function leftInNoWorkspace(accountId: string, members: readonly Member[], erased: (accountId: string) => boolean): string[] {
+  return members.filter((m) => m.workspaces.every((w) => w === accountId || erased(w))).map((m) => m.userId);
+}

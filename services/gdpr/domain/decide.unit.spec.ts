@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../platform/domain/errors.ts';
-import { decide, type EraseWorkspace, type Workspace } from './decide.ts';
+import { decide, leftInNoWorkspace, type EraseWorkspace, type Workspace } from './decide.ts';
 
 const T = 1_700_000_000_000;
 const live: Workspace = { accountId: 'acc-1', companyName: 'Acme', projectIds: ['p1', 'p2'], erased: false };
@@ -29,5 +29,18 @@ describe('gdpr erasure decider', () => {
   });
   it('given an erased workspace, when erased again, then no event: the erasure is idempotent', () => {
     expect(when({ ...live, erased: true }, erase('acc-1'))).toEqual([]);
+  });
+});
+
+describe('the users an erasure leaves in no workspace (their own data keys go with it)', () => {
+  const erasedBefore = (id: string) => id === 'acc-old';
+  it('given a member of the erased workspace only, then listed', () => {
+    expect(leftInNoWorkspace('acc-1', [{ userId: 'u1', workspaces: ['acc-1'] }], erasedBefore)).toEqual(['u1']);
+  });
+  it('given a member of another live workspace too, then kept (the login there is the e-mail)', () => {
+    expect(leftInNoWorkspace('acc-1', [{ userId: 'u2', workspaces: ['acc-1', 'acc-2'] }], erasedBefore)).toEqual([]);
+  });
+  it('given a member whose other workspaces are all erased already, then listed', () => {
+    expect(leftInNoWorkspace('acc-1', [{ userId: 'u3', workspaces: ['acc-old', 'acc-1'] }, { userId: 'u4', workspaces: ['acc-old', 'acc-2', 'acc-1'] }], erasedBefore)).toEqual(['u3']);
   });
 });

@@ -26,6 +26,8 @@ export type RecordCipher = {
   /** Whether records are sealed as they are written (MITTR_SEAL_DATA); sealed records are opened either way. */
   readonly sealing: boolean;
   needsKey(type: string): boolean;
+  /** Whose data keys seal `event`'s fields: its accountId, or a user's id for a user's own record. */
+  ownerOf(event: { type: string }): string | undefined;
   isErased(event: { type: string; accountId?: unknown }): boolean;
   ensure(accountIds: Iterable<string>): Promise<void> | undefined;
   sealEvent<E extends { type: string }>(event: E): E;
@@ -100,7 +102,10 @@ export class Serde {
     const cipher = this.cipher;
     if (!cipher?.sealing) return undefined;
     const accounts: string[] = [];
-    for (const e of events) if (cipher.needsKey(e.type) && typeof e.accountId === 'string') accounts.push(e.accountId);
+    for (const e of events) {
+      const owner = cipher.needsKey(e.type) ? cipher.ownerOf(e) : undefined;
+      if (owner !== undefined) accounts.push(owner);
+    }
     return accounts.length > 0 ? cipher.ensure(accounts) : undefined;
   }
 
