@@ -272,4 +272,52 @@ describe('the dashboard, in Chromium', () => {
     const again = await page.goto(url);
     expect(again!.headers()['content-security-policy']).toContain("frame-ancestors 'self'");
   });
+
+  it('creates a sub-account on its page, edits its portal theme, mints a portal session there and opens it, then revokes and deactivates', async () => {
+    const origin = 'https://shop.customer.example';
+    const subID = `initech-${Date.now()}`;
+    await page.goto(`${env.url}/ui/sub-accounts`);
+    await page.getByRole('heading', { name: 'Sub-accounts', exact: true }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Initech');
+    await page.getByLabel('Sub-account ID (yours, unique in the project)').fill(subID);
+    await page.getByLabel('Metadata (JSON object)').fill('{"plan": "pro"}');
+    await page.getByLabel('Allowed origins (may embed the portal; comma-separated)').fill(origin);
+    await page.getByRole('button', { name: 'Create the sub-account' }).click();
+    await page.getByRole('heading', { name: 'Sub-account Initech' }).waitFor();
+    const id = page.url().split('/').pop()!;
+    await page.getByRole('link', { name: 'All sub-accounts' }).click();
+    await page.locator(`tr[data-sub-account-id="${id}"]`, { hasText: subID }).waitFor();
+    await page.getByRole('link', { name: 'Initech', exact: true }).click();
+    // One edit: the portal's theme, then saved (the API answers it back).
+    await page.getByLabel('Primary colour (hex)').fill('#0a7f5a');
+    await page.getByRole('radio', { name: 'dark', exact: true }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('h1 + p', { hasText: 'v2 ·' }).waitFor();
+    const saved = await api(env.url, apiKey)('GET', `/api/v1/sub-accounts/${id}`);
+    expect(saved.body).toMatchObject({ metadata: { plan: 'pro' }, allowedOrigins: [origin], portalTheme: { primaryColor: '#0a7f5a', mode: 'dark', accentColor: null } });
+    await page.getByLabel('Return URL (the portal\'s back link)').fill(`${origin}/settings`);
+    await page.getByLabel('Idle lifetime (seconds, 60-86400)').fill('600');
+    await page.getByRole('button', { name: 'Create a portal session' }).click();
+    const url = await page.getByTestId('portal-url').inputValue();
+    expect(url.startsWith(`${env.url}/portal/exchange?token=`)).toBe(true);
+    await page.locator('tr[data-session-id] td', { hasText: 'pending' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'sub-account');
+    // The minted URL opens the portal on this sub-account, themed as just saved, in a fresh tab
+    // (the tab above keeps the earlier test's query theme for its lifetime).
+    const tab = await browser.context.newPage();
+    await tab.goto(url);
+    await tab.getByTestId('sub-account-name').filter({ hasText: 'Initech' }).waitFor();
+    expect(await tab.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await tab.close();
+    await page.reload();
+    await page.locator('tr[data-session-id] td', { hasText: 'active' }).waitFor();
+    await page.getByRole('button', { name: 'Revoke all sessions' }).click();
+    await page.getByRole('status').filter({ hasText: 'Revoked 1 session.' }).waitFor();
+    expect(await page.locator('tr[data-session-id]').count()).toBe(0);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Deactivate the sub-account' }).click();
+    await page.locator('h1 + p [data-status="deactivated"]').waitFor();
+    expect(await page.locator('.error').count()).toBe(0);
+  });
 });

@@ -25,13 +25,13 @@ export function Area(props: { label: string; value: string; onInput: (v: string)
   );
 }
 
-export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string }) {
+export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string; blank?: string }) {
   const [id] = useState(() => `f${++ids}`);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
       <select id={id} name={props.name} value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
-        {props.options.map((o) => <option key={o} value={o}>{o || '(any)'}</option>)}
+        {props.options.map((o) => <option key={o} value={o}>{o || (props.blank ?? '(any)')}</option>)}
       </select>
     </div>
   );
@@ -43,6 +43,26 @@ export function Check(props: { label: string; checked: boolean; onChange: (v: bo
     <div class="field check">
       <input id={id} type="checkbox" checked={props.checked} onChange={(e) => props.onChange((e.target as HTMLInputElement).checked)} />
       <label for={id}>{props.label}</label>
+    </div>
+  );
+}
+
+/** A value to hand on (a URL shown once): read-only, labelled, selected on focus, with a Copy button. */
+export function Copyable(props: { label: string; value: string; testId?: string }) {
+  const [id] = useState(() => `f${++ids}`);
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    (document.getElementById(id) as HTMLInputElement | null)?.select();
+    // The clipboard needs a secure context and a permission; the selected field is the fallback.
+    navigator.clipboard?.writeText(props.value).then(() => setCopied(true), () => setCopied(false));
+  };
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <div class="toolbar">
+        <input id={id} readOnly value={props.value} data-testid={props.testId} size={60} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <button type="button" onClick={copy}>{copied ? 'Copied' : 'Copy'}</button>
+      </div>
     </div>
   );
 }
