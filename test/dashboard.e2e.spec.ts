@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
+import { sign as githubSign } from '@octokit/webhooks-methods';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChromium, screenshot } from './support/chromium.ts';
@@ -318,6 +320,49 @@ describe('the dashboard, in Chromium', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Deactivate the sub-account' }).click();
     await page.locator('h1 + p [data-status="deactivated"]').waitFor();
+    expect(await page.locator('.error').count()).toBe(0);
+  });
+
+  it('creates a GitHub inbound endpoint from its preset, shows its receiver URL and the requests it took (verified, refused), and edits it', async () => {
+    const secret = `gh-${randomUUID()}`;
+    await page.goto(`${env.url}/ui/inbound`);
+    await page.getByRole('heading', { name: 'Inbound endpoints', exact: true }).waitFor();
+    await page.getByLabel('Preset (the provider)').selectOption('github');
+    await page.getByLabel('Name', { exact: true }).fill('GitHub pushes');
+    const secretField = page.getByLabel(/^The webhook secret/);
+    expect(await secretField.getAttribute('type')).toBe('password');
+    await secretField.fill(secret);
+    await page.getByLabel(`${sinkUrl}/hook`).check();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create the inbound endpoint' }).click();
+    await page.getByRole('heading', { name: 'Inbound endpoint GitHub pushes' }).waitFor();
+    const id = page.url().split('/').pop()!;
+    const receiver = await page.getByTestId('receiver-url').inputValue();
+    expect(receiver).toMatch(new RegExp(`^${env.url}/inbound/`));
+    expect(await page.content()).not.toContain(secret);
+    // GitHub's own signing library on the good request; a forged signature on the other.
+    const body = JSON.stringify({ ref: 'refs/heads/main', commits: [] });
+    const post = async (signature: string) => (await fetch(receiver, { method: 'POST', body, headers: {
+      'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature,
+    } })).status;
+    expect(await post(await githubSign(secret, body))).toBe(202);
+    expect(await post(await githubSign('not-the-secret', body))).toBe(401);
+    const rows = page.locator('tr[data-request-id]');
+    await expect.poll(async () => { await page.getByRole('button', { name: 'Refresh the requests' }).click(); return rows.count(); }, { timeout: 15_000 }).toBe(2);
+    const good = page.locator('tr[data-verified="true"]');
+    expect(await good.textContent()).toContain('verified');
+    expect(await good.getByRole('link', { name: 'push' }).getAttribute('href')).toMatch(/^\/ui\/events\/.+/);
+    expect(await page.locator('tr[data-verified="false"]').textContent()).toContain('bad_signature');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'inbound-endpoint');
+    // One edit; the secret left empty stays as it was.
+    await page.getByLabel('Description').fill('pushes to main');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('h1 + p', { hasText: 'v2 ·' }).waitFor();
+    const saved = (await api(env.url, apiKey)('GET', `/api/v1/inbound-endpoints/${id}`)).body as { description: string; sourceConfig: Record<string, string>; destinationIds: string[] };
+    expect(saved).toMatchObject({ description: 'pushes to main', sourceConfig: { secret: `****${secret.slice(-4)}` }, destinationIds: [endpointId] });
+    await page.getByRole('link', { name: 'All inbound endpoints' }).click();
+    await page.locator(`tr[data-inbound-id="${id}"]`, { hasText: receiver }).waitFor();
     expect(await page.locator('.error').count()).toBe(0);
   });
 });

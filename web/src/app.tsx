@@ -8,13 +8,14 @@ import { EventPage } from './pages/event.tsx';
 import { Events } from './pages/events.tsx';
 import { EndpointPage } from './pages/endpoint.tsx';
 import { Endpoints, NewEndpoint } from './pages/endpoints.tsx';
+import { InboundEndpoints, InboundPage } from './pages/inbound.tsx';
 import { SubAccountPage, SubAccounts } from './pages/sub-accounts.tsx';
 import { Verifier } from './pages/verifier.tsx';
 import { ApiKeys, EventTypes, Projects, Team } from './pages/workspace.tsx';
 import { Portal } from './portal/portal.tsx';
 
 const NAV: Array<[string, string]> = [
-  ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'],
+  ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'], ['/ui/inbound', 'Inbound'],
   ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/sub-accounts', 'Sub-accounts'], ['/ui/billing', 'Billing'], ['/ui/verifier', 'Verifier'],
 ];
 
@@ -40,9 +41,12 @@ function Page(props: { path: string }) {
   if (ep) return <EndpointPage id={ep.id!} />;
   const sa = match('/ui/sub-accounts/:id', p);
   if (sa) return <SubAccountPage id={sa.id!} />;
+  const ib = match('/ui/inbound/:id', p);
+  if (ib) return <InboundPage id={ib.id!} />;
   switch (p) {
     case '/ui/endpoints': return <Endpoints />;
     case '/ui/sub-accounts': return <SubAccounts />;
+    case '/ui/inbound': return <InboundEndpoints />;
     case '/ui/analytics': return <Analytics />;
     case '/ui/event-types': return <EventTypes />;
     case '/ui/team': return <Team />;

@@ -25,13 +25,13 @@ export function Area(props: { label: string; value: string; onInput: (v: string)
   );
 }
 
-export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string; blank?: string }) {
+export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string; blank?: string; labels?: Record<string, string> }) {
   const [id] = useState(() => `f${++ids}`);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
       <select id={id} name={props.name} value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
-        {props.options.map((o) => <option key={o} value={o}>{o || (props.blank ?? '(any)')}</option>)}
+        {props.options.map((o) => <option key={o} value={o}>{props.labels?.[o] ?? (o || (props.blank ?? '(any)'))}</option>)}
       </select>
     </div>
   );
