@@ -365,4 +365,36 @@ describe('the dashboard, in Chromium', () => {
     await page.locator(`tr[data-inbound-id="${id}"]`, { hasText: receiver }).waitFor();
     expect(await page.locator('.error').count()).toBe(0);
   });
+
+  it('creates a webhook connector on its page, sends a test notification to the receiver, lists and edits it', async () => {
+    const token = randomUUID().slice(0, 8);
+    await page.goto(`${env.url}/ui/connectors`);
+    await page.getByRole('heading', { name: 'Connectors', exact: true }).waitFor();
+    await page.getByLabel('Type', { exact: true }).selectOption('webhook');
+    await page.getByLabel('Name (unique in the project)').fill('ops-webhook');
+    const url = page.getByLabel(/^Where to POST/);
+    expect(await url.getAttribute('type')).toBe('password');
+    await url.fill(`${sinkUrl}/connector/${token}`);
+    await page.getByLabel('Event types (comma-separated, * wildcards; none: alerts only)').fill('order.*');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create the connector' }).click();
+    await page.getByRole('heading', { name: 'Connector ops-webhook' }).waitFor();
+    const id = page.url().split('/').pop()!;
+    expect(await page.content()).not.toContain(token);
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await page.getByRole('status').filter({ hasText: 'Delivered: the target answered 200' }).waitFor();
+    expect(sink.received.some((r) => r.url === `/connector/${token}`)).toBe(true);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'connector');
+    // One edit; the URL left empty is kept.
+    await page.getByLabel('Description').fill('order events for ops');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('h1 + p', { hasText: 'v2 ·' }).waitFor();
+    expect((await api(env.url, apiKey)('GET', `/api/v1/connectors/${id}`)).body).toMatchObject({ description: 'order events for ops', eventTypes: ['order.*'], type: 'webhook', is_active: true });
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await expect.poll(() => sink.received.filter((r) => r.url === `/connector/${token}`).length).toBe(2);
+    await page.getByRole('link', { name: 'All connectors' }).click();
+    await page.locator(`tr[data-connector-id="${id}"]`, { hasText: 'order.*' }).waitFor();
+    expect(await page.locator('.error').count()).toBe(0);
+  });
 });

@@ -8,6 +8,7 @@ import { EventPage } from './pages/event.tsx';
 import { Events } from './pages/events.tsx';
 import { EndpointPage } from './pages/endpoint.tsx';
 import { Endpoints, NewEndpoint } from './pages/endpoints.tsx';
+import { ConnectorPage, Connectors } from './pages/connectors.tsx';
 import { InboundEndpoints, InboundPage } from './pages/inbound.tsx';
 import { SubAccountPage, SubAccounts } from './pages/sub-accounts.tsx';
 import { Verifier } from './pages/verifier.tsx';
@@ -15,7 +16,7 @@ import { ApiKeys, EventTypes, Projects, Team } from './pages/workspace.tsx';
 import { Portal } from './portal/portal.tsx';
 
 const NAV: Array<[string, string]> = [
-  ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'], ['/ui/inbound', 'Inbound'],
+  ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'], ['/ui/inbound', 'Inbound'], ['/ui/connectors', 'Connectors'],
   ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/sub-accounts', 'Sub-accounts'], ['/ui/billing', 'Billing'], ['/ui/verifier', 'Verifier'],
 ];
 
@@ -43,10 +44,13 @@ function Page(props: { path: string }) {
   if (sa) return <SubAccountPage id={sa.id!} />;
   const ib = match('/ui/inbound/:id', p);
   if (ib) return <InboundPage id={ib.id!} />;
+  const cn = match('/ui/connectors/:id', p);
+  if (cn) return <ConnectorPage id={cn.id!} />;
   switch (p) {
     case '/ui/endpoints': return <Endpoints />;
     case '/ui/sub-accounts': return <SubAccounts />;
     case '/ui/inbound': return <InboundEndpoints />;
+    case '/ui/connectors': return <Connectors />;
     case '/ui/analytics': return <Analytics />;
     case '/ui/event-types': return <EventTypes />;
     case '/ui/team': return <Team />;

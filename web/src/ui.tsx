@@ -15,12 +15,12 @@ export function Field(props: { label: string; value: string; onInput: (v: string
   );
 }
 
-export function Area(props: { label: string; value: string; onInput: (v: string) => void; rows?: number; name?: string }) {
+export function Area(props: { label: string; value: string; onInput: (v: string) => void; rows?: number; name?: string; placeholder?: string }) {
   const [id] = useState(() => `f${++ids}`);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      <textarea id={id} name={props.name} rows={props.rows ?? 6} value={props.value} onInput={(e) => props.onInput((e.target as HTMLTextAreaElement).value)} />
+      <textarea id={id} name={props.name} rows={props.rows ?? 6} value={props.value} placeholder={props.placeholder} onInput={(e) => props.onInput((e.target as HTMLTextAreaElement).value)} />
     </div>
   );
 }
