@@ -46,7 +46,8 @@ describe('the dashboard, in Chromium', () => {
     sinkUrl = await sink.start();
     // The page's origin must be mittr's public URL: the stats stream refuses other origins.
     const port = await freePort();
-    env = await startTestMittr(isolatedConfig({ PORT: String(port), MITTR_PUBLIC_URL: `http://127.0.0.1:${port}` }));
+    // The alert evaluator every second, so a rule made on the Alerts page fires while the spec waits.
+    env = await startTestMittr({ ...isolatedConfig({ PORT: String(port), MITTR_PUBLIC_URL: `http://127.0.0.1:${port}` }), alerting: { evaluateEveryMs: 1_000 } });
     browser = await openChromium();
     page = browser.page;
     page.setDefaultTimeout(20_000);
@@ -395,6 +396,44 @@ describe('the dashboard, in Chromium', () => {
     await expect.poll(() => sink.received.filter((r) => r.url === `/connector/${token}`).length).toBe(2);
     await page.getByRole('link', { name: 'All connectors' }).click();
     await page.locator(`tr[data-connector-id="${id}"]`, { hasText: 'order.*' }).waitFor();
+    expect(await page.locator('.error').count()).toBe(0);
+  });
+
+  it('creates an alert rule on its page, sees it fire into its history and notify the receiver, edits it and evaluates the rules now', async () => {
+    const token = randomUUID().slice(0, 8);
+    await page.goto(`${env.url}/ui/alerts`);
+    await page.getByRole('heading', { name: 'Alert rules', exact: true }).waitFor();
+    await page.getByLabel('Rule name (unique in the project)').fill('any-delivery');
+    await page.getByLabel('Metric', { exact: true }).selectOption('delivery_count');
+    await page.getByLabel('Operator', { exact: true }).selectOption('gt');
+    await page.getByLabel('Threshold (rates as a fraction: 0.1 is 10%; latency in ms)').fill('0');
+    await page.getByLabel('Window (1m-24h)').fill('1h');
+    await page.getByLabel('Action', { exact: true }).selectOption('webhook');
+    const hook = page.getByLabel('Webhook URL', { exact: true });
+    expect(await hook.getAttribute('type')).toBe('password');
+    await hook.fill(`${sinkUrl}/alert/${token}`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create the alert rule' }).click();
+    await page.getByRole('heading', { name: 'Alert rule any-delivery' }).waitFor();
+    const id = page.url().split('/').pop()!;
+    expect(await page.content()).not.toContain(token);
+    // The deliveries of the tests above count: the evaluator fires it and POSTs to the receiver.
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: 'Refresh the history' }).click();
+      return page.locator('tr[data-alert-state="fired"]').count();
+    }, { timeout: 30_000, intervals: [1_000] }).toBeGreaterThan(0);
+    await expect.poll(() => sink.received.some((r) => r.url === `/alert/${token}`), { timeout: 15_000 }).toBe(true);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'alert-rule');
+    // One edit: a higher bar (the webhook URL left empty is kept).
+    await page.getByLabel('Threshold (rates as a fraction: 0.1 is 10%; latency in ms)').fill('100000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('h1 + p', { hasText: 'v2 ·' }).waitFor();
+    expect((await api(env.url, apiKey)('GET', `/api/v1/alerting/rules/${id}`)).body).toMatchObject({ condition: { metric: 'delivery_count', value: 100000, window: '1h' }, action: { type: 'webhook' } });
+    await page.getByRole('link', { name: 'All alert rules' }).click();
+    await page.locator(`tr[data-rule-id="${id}"]`, { hasText: 'delivery_count gt 100000 over 1h' }).waitFor();
+    await page.getByRole('button', { name: 'Evaluate the rules now' }).click();
+    expect(await page.locator(`tr[data-evaluated="${id}"]`).textContent()).toContain('delivery_count gt 100000');
     expect(await page.locator('.error').count()).toBe(0);
   });
 });

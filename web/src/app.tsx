@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link, match, navigate, usePath } from './router.tsx';
 import { logOut, loadSession, type Session } from './session.ts';
 import { AcceptInvite, ForgotPassword, Login, ResetPassword, Signup, VerifyEmail } from './pages/auth.tsx';
+import { AlertPage, Alerts } from './pages/alerts.tsx';
 import { Analytics } from './pages/analytics.tsx';
 import { Billing } from './pages/billing.tsx';
 import { EventPage } from './pages/event.tsx';
@@ -16,7 +17,7 @@ import { ApiKeys, EventTypes, Projects, Team } from './pages/workspace.tsx';
 import { Portal } from './portal/portal.tsx';
 
 const NAV: Array<[string, string]> = [
-  ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'], ['/ui/inbound', 'Inbound'], ['/ui/connectors', 'Connectors'],
+  ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'], ['/ui/inbound', 'Inbound'], ['/ui/connectors', 'Connectors'], ['/ui/alerts', 'Alerts'],
   ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/sub-accounts', 'Sub-accounts'], ['/ui/billing', 'Billing'], ['/ui/verifier', 'Verifier'],
 ];
 
@@ -46,11 +47,14 @@ function Page(props: { path: string }) {
   if (ib) return <InboundPage id={ib.id!} />;
   const cn = match('/ui/connectors/:id', p);
   if (cn) return <ConnectorPage id={cn.id!} />;
+  const al = match('/ui/alerts/:id', p);
+  if (al) return <AlertPage id={al.id!} />;
   switch (p) {
     case '/ui/endpoints': return <Endpoints />;
     case '/ui/sub-accounts': return <SubAccounts />;
     case '/ui/inbound': return <InboundEndpoints />;
     case '/ui/connectors': return <Connectors />;
+    case '/ui/alerts': return <Alerts />;
     case '/ui/analytics': return <Analytics />;
     case '/ui/event-types': return <EventTypes />;
     case '/ui/team': return <Team />;
