@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openChromium, screenshot } from './support/chromium.ts';
 import { api, isolatedConfig, startTestMittr } from './support/mittr.ts';
 import { freePort } from './support/ports.ts';
+import { samlIdp } from './support/saml-idp.ts';
 import { RecordingSink, type Received } from './support/sink.ts';
 
 const SHOTS = 'dashboard';
@@ -435,5 +436,46 @@ describe('the dashboard, in Chromium', () => {
     await page.getByRole('button', { name: 'Evaluate the rules now' }).click();
     expect(await page.locator(`tr[data-evaluated="${id}"]`).textContent()).toContain('delivery_count gt 100000');
     expect(await page.locator('.error').count()).toBe(0);
+  });
+
+  it('configures SAML from an IdP\'s metadata on the SSO page, shows what to give the IdP, edits it, and issues, uses and revokes a SCIM token', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const idp = samlIdp(`https://idp-${tag}.example/entity`, `https://idp-${tag}.example/sso`);
+    const call = api(env.url, apiKey);
+    await page.goto(`${env.url}/ui/sso`);
+    await page.getByRole('heading', { name: 'Single sign-on', exact: true }).waitFor();
+    await page.getByText('Not configured').waitFor();
+    await page.getByLabel(/^IdP metadata XML/).fill(idp.metadata);
+    await page.getByLabel('E-mail domains (comma-separated)').fill(`sso-${tag}.test`);
+    await page.getByLabel(/^Enforce:/).check();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Save the SAML settings' }).click();
+    await page.getByTestId('saml-version').filter({ hasText: 'v1' }).waitFor();
+    const acs = await page.getByLabel('Assertion consumer service URL').inputValue();
+    expect(acs).toMatch(new RegExp(`^${env.url}/auth/sso/saml/.+/saml/acs$`));
+    expect((await call('GET', '/api/v1/sso/saml')).body).toMatchObject({ idpEntityId: idp.entityId, idpSsoUrl: idp.ssoUrl, allowedDomains: [`sso-${tag}.test`], enforced: true, defaultRole: 'viewer' });
+    // One edit: provisioned members become editors; the IdP read from the metadata stays.
+    await page.getByLabel('Role of provisioned members').selectOption('editor');
+    await page.getByRole('button', { name: 'Save the SAML settings' }).click();
+    await page.getByTestId('saml-version').filter({ hasText: 'v2' }).waitFor();
+    expect((await call('GET', '/api/v1/sso/saml')).body).toMatchObject({ idpEntityId: idp.entityId, defaultRole: 'editor', version: 2 });
+    await screenshot(page, SHOTS, 'sso');
+    // SCIM needs the Scale plan: on Growth the page shows the API's refusal.
+    await page.getByLabel('Identity provider holding the token').fill('Okta');
+    await page.getByRole('button', { name: 'Issue a SCIM token' }).click();
+    await page.locator('.error').filter({ hasText: /SCIM|plan/i }).waitFor();
+    expect((await call('POST', '/api/v1/billing/update', { planId: 'scale', cycle: 'monthly' })).status).toBe(200);
+    await page.getByRole('button', { name: 'Issue a SCIM token' }).click();
+    const token = await page.getByTestId('scim-token').inputValue();
+    const scim = (bearer: string) => fetch(`${env.url}/scim/v2/Users`, { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.status);
+    expect(await scim(token)).toBe(200);
+    const row = page.locator('tr[data-scim-token-id]', { hasText: 'Okta' });
+    await row.waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'sso-scim');
+    await page.getByRole('button', { name: 'Revoke the SCIM token Okta' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await page.getByTestId('scim-token').count()).toBe(0);
+    expect(await scim(token)).toBe(401);
   });
 });
