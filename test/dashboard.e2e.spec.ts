@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { sign as githubSign } from '@octokit/webhooks-methods';
 import type { Locator, Page } from 'playwright-core';
@@ -318,7 +319,7 @@ describe('the dashboard, in Chromium', () => {
     await page.locator('tr[data-session-id] td', { hasText: 'active' }).waitFor();
     await page.getByRole('button', { name: 'Revoke all sessions' }).click();
     await page.getByRole('status').filter({ hasText: 'Revoked 1 session.' }).waitFor();
-    expect(await page.locator('tr[data-session-id]').count()).toBe(0);
+    await expect.poll(() => page.locator('tr[data-session-id]').count()).toBe(0);
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Deactivate the sub-account' }).click();
     await page.locator('h1 + p [data-status="deactivated"]').waitFor();
@@ -477,5 +478,28 @@ describe('the dashboard, in Chromium', () => {
     await expect.poll(() => row.count()).toBe(0);
     expect(await page.getByTestId('scim-token').count()).toBe(0);
     expect(await scim(token)).toBe(401);
+  });
+
+  // Last: it erases the workspace every test above used.
+  it('downloads the GDPR export on the Privacy page, then erases the workspace once its name is typed', async () => {
+    await page.goto(`${env.url}/ui/privacy`);
+    await page.getByRole('heading', { name: 'Data and privacy', exact: true }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the export' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^mittr-export-.+\.json$/);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as { format: string; account: { companyName: string }; endpoints: Array<{ id: string }> };
+    expect(exported).toMatchObject({ format: 'mittr.gdpr-export/1', account: { companyName: 'Browser Co' } });
+    expect(exported.endpoints.map((e) => e.id)).toContain(endpointId);
+    const erase = page.getByRole('button', { name: 'Erase the workspace for ever' });
+    const confirm = page.getByLabel('Type the workspace\'s name (Browser Co) to confirm');
+    await confirm.fill('Browser');
+    expect(await erase.isDisabled()).toBe(true);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'privacy');
+    await confirm.fill('Browser Co');
+    await erase.click();
+    await page.getByRole('status').filter({ hasText: 'Erased at' }).waitFor();
+    expect((await api(env.url, apiKey)('GET', '/api/v1/endpoints')).status).toBe(401);
+    await page.getByRole('link', { name: 'Go to the login page' }).click();
+    await page.getByRole('heading', { name: 'Log in to mittr' }).waitFor();
   });
 });

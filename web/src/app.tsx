@@ -11,6 +11,7 @@ import { EndpointPage } from './pages/endpoint.tsx';
 import { Endpoints, NewEndpoint } from './pages/endpoints.tsx';
 import { ConnectorPage, Connectors } from './pages/connectors.tsx';
 import { InboundEndpoints, InboundPage } from './pages/inbound.tsx';
+import { Privacy } from './pages/privacy.tsx';
 import { Sso } from './pages/sso.tsx';
 import { SubAccountPage, SubAccounts } from './pages/sub-accounts.tsx';
 import { Verifier } from './pages/verifier.tsx';
@@ -19,7 +20,7 @@ import { Portal } from './portal/portal.tsx';
 
 const NAV: Array<[string, string]> = [
   ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'], ['/ui/inbound', 'Inbound'], ['/ui/connectors', 'Connectors'], ['/ui/alerts', 'Alerts'],
-  ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/sub-accounts', 'Sub-accounts'], ['/ui/billing', 'Billing'], ['/ui/sso', 'SSO'], ['/ui/verifier', 'Verifier'],
+  ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/sub-accounts', 'Sub-accounts'], ['/ui/billing', 'Billing'], ['/ui/sso', 'SSO'], ['/ui/privacy', 'Privacy'], ['/ui/verifier', 'Verifier'],
 ];
 
 /** Pages that need no session: signing in, the mailed links' targets, and the verifier (it calls nothing). */
@@ -63,6 +64,7 @@ function Page(props: { path: string }) {
     case '/ui/projects': return <Projects />;
     case '/ui/billing': return <Billing />;
     case '/ui/sso': return <Sso />;
+    case '/ui/privacy': return <Privacy />;
     case '/ui/verifier': return <Verifier />;
     default: return <Events />;
   }
