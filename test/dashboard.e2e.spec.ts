@@ -423,7 +423,7 @@ describe('the dashboard, in Chromium', () => {
     await expect.poll(async () => {
       await page.getByRole('button', { name: 'Refresh the history' }).click();
       return page.locator('tr[data-alert-state="fired"]').count();
-    }, { timeout: 30_000, intervals: [1_000] }).toBeGreaterThan(0);
+    }, { timeout: 30_000, interval: 1_000 }).toBeGreaterThan(0);
     await expect.poll(() => sink.received.some((r) => r.url === `/alert/${token}`), { timeout: 15_000 }).toBe(true);
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, SHOTS, 'alert-rule');
