@@ -367,6 +367,13 @@ describe('the dashboard, in Chromium', () => {
     await page.getByRole('link', { name: 'All inbound endpoints' }).click();
     await page.locator(`tr[data-inbound-id="${id}"]`, { hasText: receiver }).waitFor();
     expect(await page.locator('.error').count()).toBe(0);
+    // Deleted on its page: the receiver URL stops answering.
+    await page.getByRole('link', { name: 'GitHub pushes', exact: true }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete the inbound endpoint' }).click();
+    await page.getByRole('heading', { name: 'Inbound endpoints', exact: true }).waitFor();
+    expect((await api(env.url, apiKey)('GET', `/api/v1/inbound-endpoints/${id}`)).status).toBe(404);
+    expect(await post(await githubSign(secret, body))).toBe(404);
   });
 
   it('creates a webhook connector on its page, sends a test notification to the receiver, lists and edits it', async () => {
@@ -399,6 +406,11 @@ describe('the dashboard, in Chromium', () => {
     await page.getByRole('link', { name: 'All connectors' }).click();
     await page.locator(`tr[data-connector-id="${id}"]`, { hasText: 'order.*' }).waitFor();
     expect(await page.locator('.error').count()).toBe(0);
+    await page.getByRole('link', { name: 'ops-webhook', exact: true }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete the connector' }).click();
+    await page.getByRole('heading', { name: 'Connectors', exact: true }).waitFor();
+    expect((await api(env.url, apiKey)('GET', `/api/v1/connectors/${id}`)).status).toBe(404);
   });
 
   it('creates an alert rule on its page, sees it fire into its history and notify the receiver, edits it and evaluates the rules now', async () => {
@@ -437,6 +449,10 @@ describe('the dashboard, in Chromium', () => {
     await page.getByRole('button', { name: 'Evaluate the rules now' }).click();
     expect(await page.locator(`tr[data-evaluated="${id}"]`).textContent()).toContain('delivery_count gt 100000');
     expect(await page.locator('.error').count()).toBe(0);
+    await page.getByRole('link', { name: 'any-delivery', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Disable the rule' }).click();
+    await page.getByRole('button', { name: 'Enable the rule' }).waitFor();
+    expect((await api(env.url, apiKey)('GET', `/api/v1/alerting/rules/${id}`)).body).toMatchObject({ enabled: false });
   });
 
   it('configures SAML from an IdP\'s metadata on the SSO page, shows what to give the IdP, edits it, and issues, uses and revokes a SCIM token', async () => {
@@ -478,6 +494,10 @@ describe('the dashboard, in Chromium', () => {
     await expect.poll(() => row.count()).toBe(0);
     expect(await page.getByTestId('scim-token').count()).toBe(0);
     expect(await scim(token)).toBe(401);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Remove the SAML settings' }).click();
+    await page.getByText('Not configured').waitFor();
+    expect((await call('GET', '/api/v1/sso/saml')).status).toBe(404);
   });
 
   // Last: it erases the workspace every test above used.
