@@ -15,23 +15,23 @@ export function Field(props: { label: string; value: string; onInput: (v: string
   );
 }
 
-export function Area(props: { label: string; value: string; onInput: (v: string) => void; rows?: number; name?: string }) {
+export function Area(props: { label: string; value: string; onInput: (v: string) => void; rows?: number; name?: string; placeholder?: string }) {
   const [id] = useState(() => `f${++ids}`);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      <textarea id={id} name={props.name} rows={props.rows ?? 6} value={props.value} onInput={(e) => props.onInput((e.target as HTMLTextAreaElement).value)} />
+      <textarea id={id} name={props.name} rows={props.rows ?? 6} value={props.value} placeholder={props.placeholder} onInput={(e) => props.onInput((e.target as HTMLTextAreaElement).value)} />
     </div>
   );
 }
 
-export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string }) {
+export function Select(props: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void; name?: string; blank?: string; labels?: Record<string, string> }) {
   const [id] = useState(() => `f${++ids}`);
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
       <select id={id} name={props.name} value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
-        {props.options.map((o) => <option key={o} value={o}>{o || '(any)'}</option>)}
+        {props.options.map((o) => <option key={o} value={o}>{props.labels?.[o] ?? (o || (props.blank ?? '(any)'))}</option>)}
       </select>
     </div>
   );
@@ -43,6 +43,26 @@ export function Check(props: { label: string; checked: boolean; onChange: (v: bo
     <div class="field check">
       <input id={id} type="checkbox" checked={props.checked} onChange={(e) => props.onChange((e.target as HTMLInputElement).checked)} />
       <label for={id}>{props.label}</label>
+    </div>
+  );
+}
+
+/** A value to hand on (a URL shown once): read-only, labelled, selected on focus, with a Copy button. */
+export function Copyable(props: { label: string; value: string; testId?: string }) {
+  const [id] = useState(() => `f${++ids}`);
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    (document.getElementById(id) as HTMLInputElement | null)?.select();
+    // The clipboard needs a secure context and a permission; the selected field is the fallback.
+    navigator.clipboard?.writeText(props.value).then(() => setCopied(true), () => setCopied(false));
+  };
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <div class="toolbar">
+        <input id={id} readOnly value={props.value} data-testid={props.testId} size={60} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <button type="button" onClick={copy}>{copied ? 'Copied' : 'Copy'}</button>
+      </div>
     </div>
   );
 }
