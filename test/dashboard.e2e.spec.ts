@@ -230,6 +230,24 @@ describe('the dashboard, in Chromium', () => {
     await screenshot(page, SHOTS, 'billing');
   });
 
+  it('shows the usage against the plan, and the audit log of those changes, filtered', async () => {
+    await page.getByRole('link', { name: 'Usage', exact: true }).click();
+    await page.locator('dd', { hasText: 'growth' }).waitFor();
+    await page.locator('tbody tr').first().waitFor();
+    expect(await page.locator('.error').count(), await page.locator('main').textContent() ?? '').toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await page.locator('tr[data-action^="endpoint."]').first().waitFor();
+    await page.getByLabel('Resource (endpoint, api_key, subscription, ...)').fill('subscription');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    // The filtered page replaces the whole log: no endpoint's line is left in it.
+    await expect.poll(() => page.locator('tr[data-action^="endpoint."]').count()).toBe(0);
+    await page.locator('tr[data-action="subscription.resumed"]').waitFor();
+    expect(await page.locator('tr[data-action="subscription.started"]').count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, SHOTS, 'audit-log');
+  });
+
   it('opens the portal through an exchange URL, framed only by the sub-account\'s origins, showing that sub-account alone', async () => {
     const call = api(env.url, apiKey);
     const origin = 'https://app.customer.example';

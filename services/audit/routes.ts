@@ -9,7 +9,7 @@ import { readYourWrites } from '../platform/http/read-your-writes.ts';
 import { decodeCursorOf } from '../platform/postgres/pagination.ts';
 
 const Query = Type.Object({
-  resource: Type.Optional(Type.String({ maxLength: 50, description: 'endpoint, event_type, inbound_endpoint, account, api_key, member, invitation, project, sso, event (edits and replays), scim_token, scim_user' })),
+  resource: Type.Optional(Type.String({ maxLength: 50, description: 'endpoint, event_type, inbound_endpoint, account, api_key, member, invitation, project, sso, event (edits and replays), scim_token, scim_user, sub_account, portal_session, subscription' })),
   action: Type.Optional(Type.String({ maxLength: 100, description: 'e.g. endpoint.updated, api_key.revoked' })),
   actor: Type.Optional(Type.String({ maxLength: 100, description: 'A user id or an API key id' })),
   from: Type.Optional(DateTime),

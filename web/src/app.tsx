@@ -3,6 +3,7 @@ import { Link, match, navigate, usePath } from './router.tsx';
 import { logOut, loadSession, type Session } from './session.ts';
 import { AcceptInvite, ForgotPassword, Login, ResetPassword, Signup, VerifyEmail } from './pages/auth.tsx';
 import { AlertPage, Alerts } from './pages/alerts.tsx';
+import { AuditLog, Usage } from './pages/activity.tsx';
 import { Analytics } from './pages/analytics.tsx';
 import { Billing } from './pages/billing.tsx';
 import { EventPage } from './pages/event.tsx';
@@ -20,7 +21,7 @@ import { Portal } from './portal/portal.tsx';
 
 const NAV: Array<[string, string]> = [
   ['/ui/events', 'Events'], ['/ui/endpoints', 'Endpoints'], ['/ui/analytics', 'Analytics'], ['/ui/event-types', 'Event types'], ['/ui/inbound', 'Inbound'], ['/ui/connectors', 'Connectors'], ['/ui/alerts', 'Alerts'],
-  ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/sub-accounts', 'Sub-accounts'], ['/ui/billing', 'Billing'], ['/ui/sso', 'SSO'], ['/ui/privacy', 'Privacy'], ['/ui/verifier', 'Verifier'],
+  ['/ui/team', 'Team'], ['/ui/api-keys', 'API keys'], ['/ui/projects', 'Projects'], ['/ui/sub-accounts', 'Sub-accounts'], ['/ui/billing', 'Billing'], ['/ui/usage', 'Usage'], ['/ui/audit', 'Audit log'], ['/ui/sso', 'SSO'], ['/ui/privacy', 'Privacy'], ['/ui/verifier', 'Verifier'],
 ];
 
 /** Pages that need no session: signing in, the mailed links' targets, and the verifier (it calls nothing). */
@@ -63,6 +64,8 @@ function Page(props: { path: string }) {
     case '/ui/api-keys': return <ApiKeys />;
     case '/ui/projects': return <Projects />;
     case '/ui/billing': return <Billing />;
+    case '/ui/usage': return <Usage />;
+    case '/ui/audit': return <AuditLog />;
     case '/ui/sso': return <Sso />;
     case '/ui/privacy': return <Privacy />;
     case '/ui/verifier': return <Verifier />;

@@ -13670,7 +13670,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description endpoint, event_type, inbound_endpoint, account, api_key, member, invitation, project, sso, event (edits and replays), scim_token, scim_user */
+                    /** @description endpoint, event_type, inbound_endpoint, account, api_key, member, invitation, project, sso, event (edits and replays), scim_token, scim_user, sub_account, portal_session, subscription */
                     resource?: string;
                     /** @description e.g. endpoint.updated, api_key.revoked */
                     action?: string;
