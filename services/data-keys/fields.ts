@@ -149,13 +149,14 @@ function stored(): FieldCipher {
 
 /** A string a read model kept sealed (`sealedOf`), opened; a value never sealed is answered as it is. Throws ErasedError. */
 export function openStoredText(accountId: string, field: string, v: string): string {
-  return v.startsWith(SEALED_PREFIX) ? stored().openText(accountId, field, v) : v;
+  // A query's value is not remembered: nothing seals it again, and a GDPR export opens thousands.
+  return v.startsWith(SEALED_PREFIX) ? stored().openText(accountId, field, v, false) : v;
 }
 
 /** A map (headers) a read model kept sealed, opened. */
 export function openStoredMap(accountId: string, field: string, v: Record<string, string>): Record<string, string> {
   const sealed = v[SEALED_ENTRY];
-  return sealed === undefined ? v : JSON.parse(stored().openText(accountId, field, sealed)) as Record<string, string>;
+  return sealed === undefined ? v : JSON.parse(stored().openText(accountId, field, sealed, false)) as Record<string, string>;
 }
 
 /** Bytes (a request body) a read model kept sealed, opened. */
@@ -273,8 +274,12 @@ export class FieldCipher {
    */
   private readonly opened = new Recent<{ accountId: string; field: string; keyId: string; text: string }>();
 
-  /** A sealed string field's text (a value without the sealed prefix is answered as it is). */
-  openText(accountId: string, field: string, v: string): string {
+  /**
+   * A sealed string field's text (a value without the sealed prefix is answered as it is).
+   * `remember`: keep it for the next open and for a write of it unchanged (a stream processor's
+   * hop); a read model's query (openStoredText) answers it once and keeps nothing.
+   */
+  openText(accountId: string, field: string, v: string, remember = true): string {
     if (!v.startsWith(SEALED_PREFIX)) return v;
     const hit = this.opened.get(v);
     if (hit && hit.accountId === accountId && hit.field === field) {
@@ -283,6 +288,7 @@ export class FieldCipher {
     }
     const blob = Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url');
     const text = this.ring.open(accountId, field, blob).toString('utf8');
+    if (!remember) return text;
     const keyId = sealedKeyId(blob);
     this.remember(accountId, field, text, v, keyId);
     if (text.length <= RECENT_TEXT_MAX) this.opened.set(v, { accountId, field, keyId, text }, text.length + v.length);
