@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyInbound } from '../inbound/domain/verify/index.ts';
 import { presetOf } from '../inbound/domain/presets/index.ts';
+import { flatHeaders } from '../inbound/receive.ts';
 import { DomainError } from '../platform/domain/errors.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import { contract, ErrorBody, type Operation } from '../platform/http/contract.ts';
@@ -20,9 +21,6 @@ const op: Operation = {
     + '409 CONFLICT when the subscription changed at that instant: Stripe retries.',
 };
 
-const flat = (headers: Record<string, string | string[] | undefined>) =>
-  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : v]));
-
 /** POST /billing/webhooks/stripe: raw bytes in, verified by the inbound room's Stripe scheme, the subscription's events out. */
 export function billingWebhookRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -40,7 +38,7 @@ export function billingWebhookRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox
       if (!provider || billingConfig.provider !== 'stripe') throw new DomainError('NOT_FOUND', 'this deployment does not bill with Stripe');
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const verdict = verifyInbound(stripe, { secret: billingConfig.stripe.webhookSecret },
-        { method: req.method, url: `${ctx.config.publicUrl}${req.url}`, headers: flat(req.headers), rawBody }, Date.now());
+        { method: req.method, url: `${ctx.config.publicUrl}${req.url}`, headers: flatHeaders(req.headers), rawBody }, Date.now());
       if (!verdict.ok) throw new DomainError('INVALID_SIGNATURE', `the webhook is refused: ${verdict.detail}`, { reason: verdict.reason });
       // What it changes, Stripe did: the audit log names it (with the webhook's id on each line), not an anonymous caller.
       req.actorSlot.actor = { type: 'system', id: 'stripe', address: req.ip };

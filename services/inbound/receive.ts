@@ -28,7 +28,7 @@ type Outcome = Pick<InboundRequestReceived, 'verified' | 'reason' | 'detail' | '
 const HELD = Symbol('the delivery id is held by an event already');
 
 /** Header names lower-cased, repeated headers joined as HTTP joins them. */
-function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
+export function flatHeaders(h: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
