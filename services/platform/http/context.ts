@@ -54,6 +54,8 @@ export class RecentWrites {
    * the e2e flood. An entry passed behind one not yet passed waits for the next sweep.
    */
   private readonly queues = new Map<string, Fifo<{ write: RecentWrite; ids: string[] }>>();
+  /** How many ids each projector's queue holds. */
+  private readonly queuedIds = new Map<string, number>();
   private readonly max: number;
   constructor(max = 100_000) {
     this.max = max;
@@ -70,8 +72,10 @@ export class RecentWrites {
     let queue = this.queues.get(projector);
     if (!queue) this.queues.set(projector, queue = new Fifo());
     queue.push({ write, ids: list });
-    // A stalled projector's queue is bounded like the cache: what the LRU evicted goes from it too.
-    while (queue.length > this.max) this.drop(queue.shift()!);
+    // A stalled projector's queue is bounded like the cache, in ids (a batch's write holds 100):
+    // what the LRU evicted goes from it too.
+    this.queuedIds.set(projector, (this.queuedIds.get(projector) ?? 0) + list.length);
+    while (this.queuedIds.get(projector)! > this.max) this.take(projector, queue);
   }
   get(id: string): RecentWrite | undefined {
     return this.cache.get(id);
@@ -87,12 +91,18 @@ export class RecentWrites {
   /** Drops the writes, oldest first per projector, that their projector has passed all positions of; answers how many ids. */
   sweep(checkpoints: Checkpoints): number {
     let dropped = 0;
-    for (const queue of this.queues.values()) {
+    for (const [projector, queue] of this.queues) {
       for (let next = queue.peek(); next && hasPassed(checkpoints, next.write.projector, next.write.positions); next = queue.peek()) {
-        dropped += this.drop(queue.shift()!);
+        dropped += this.take(projector, queue);
       }
     }
     return dropped;
+  }
+  /** Takes the oldest write off a projector's queue, and its ids out of the cache unless a newer write holds them; answers how many went. */
+  private take(projector: string, queue: Fifo<{ write: RecentWrite; ids: string[] }>): number {
+    const item = queue.shift()!;
+    this.queuedIds.set(projector, this.queuedIds.get(projector)! - item.ids.length);
+    return this.drop(item);
   }
   private drop(item: { write: RecentWrite; ids: string[] }): number {
     let n = 0;

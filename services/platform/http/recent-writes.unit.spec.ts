@@ -74,4 +74,15 @@ describe('RecentWrites.sweep', () => {
     expect(recent.get('e0')).toBeUndefined();
     expect(recent.get('e4')).toBeDefined();
   });
+
+  it('bounds what a projector\'s queue holds in ids, not in writes: a stalled projector keeps no more than the cache', () => {
+    const recent = new RecentWrites(4);
+    recent.remember('events', ['a', 'b', 'c'], [at('events', 0, 1)]);
+    recent.remember('events', ['d', 'e'], [at('events', 0, 2)]);
+    // Five ids over a bound of four: the oldest write goes whole (the LRU alone would drop only a).
+    expect(['a', 'b', 'c'].map((id) => recent.get(id))).toEqual([undefined, undefined, undefined]);
+    expect(recent.get('d')).toBeDefined();
+    expect(recent.sweep(checkpoints({ 'events events 0': 3 }))).toBe(2);
+    expect(recent.projectors()).toEqual(new Set());
+  });
 });
