@@ -65,6 +65,21 @@ export function keyOwnerOf(event: { type: string }): string | undefined {
 export const SEALED_PREFIX = 'mittr:sealed:';
 
 /**
+ * Records a stream processor writes with fields it may have carried over still sealed: the router
+ * copies an event's payload and headers into each DeliveryRequested and opens them only when a
+ * filter or a FIFO key reads them (services/events/router.ts). A value already sealed is written
+ * as it is: it came from the same account's record, and its additional data binds it to that
+ * account and to the field's name, which the two records share.
+ */
+const CARRIED_SEALED: ReadonlySet<string> = new Set(['DeliveryRequested']);
+
+/** Whether `v` is a field value in its sealed form (a prefixed string, or a map of one sealed entry). */
+function alreadySealed(kind: Kind, v: unknown): boolean {
+  if (kind === STRING) return (v as string).startsWith(SEALED_PREFIX);
+  return kind === MAP && typeof (v as Record<string, unknown>)[SEALED_ENTRY] === 'string';
+}
+
+/**
  * The record types whose sealed fields the projectors' serde opens (Serde.sealedReader): the
  * read models keep the others' as the log has them, at no AES cost. The audit log names an
  * edit's headers.
@@ -183,9 +198,10 @@ export class FieldCipher {
     const e = event as unknown as Rec;
     const owner = keyOwnerOf(e)!;
     const out: Rec = { ...e };
+    const carried = CARRIED_SEALED.has(e.type);
     for (const [field, kind] of Object.entries(fields)) {
       const v = fieldOf(e, field);
-      if (v === null || v === undefined) continue;
+      if (v === null || v === undefined || (carried && alreadySealed(kind, v))) continue;
       setField(out, field, this.sealValue(owner, aadField(e.type, field), kind, v));
     }
     return out as unknown as E;

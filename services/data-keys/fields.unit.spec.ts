@@ -92,3 +92,25 @@ describe('a nested field (a sub-account\'s definition.name)', () => {
     expect(cipher.keyIdOf(sealed)).toBeDefined();
   });
 });
+
+describe('a dispatch carries its event\'s payload on still sealed (the router did not open it)', () => {
+  it('writes a sealed payload and headers as they are, and they open as the event\'s', () => {
+    const { cipher } = cipherFor('acc_e');
+    const sealed = cipher.sealEvent({ type: 'EventAccepted', accountId: 'acc_e', payload: '{"n":2}', headers: { a: 'b' } });
+    const dispatch = cipher.sealEvent({ type: 'DeliveryRequested', accountId: 'acc_e', payload: sealed.payload, headers: sealed.headers });
+    expect(dispatch.payload).toBe(sealed.payload);
+    expect(dispatch.headers).toEqual(sealed.headers);
+    const opened = cipher.openEvent({ ...dispatch });
+    expect([opened.payload, opened.headers]).toEqual(['{"n":2}', { a: 'b' }]);
+  });
+
+  it('seals a clear payload of a dispatch, and carries nothing sealed on in any other record', () => {
+    const { cipher } = cipherFor('acc_f');
+    const dispatch = cipher.sealEvent({ type: 'DeliveryRequested', accountId: 'acc_f', payload: '{"n":3}', headers: {} });
+    expect(dispatch.payload.startsWith(SEALED_PREFIX)).toBe(true);
+    // A receiver's answer that looks sealed is sealed again, never stored as it came.
+    const attempt = cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_f', responseBody: dispatch.payload });
+    expect(attempt.responseBody).not.toBe(dispatch.payload);
+    expect(cipher.openEvent({ ...attempt }).responseBody).toBe(dispatch.payload);
+  });
+});

@@ -40,3 +40,36 @@ describe('the router\'s destinations', () => {
     expect(found.map((d) => [d.endpointId, d.url, d.maxAttempts])).toEqual([['named', 'https://a.example/named', ENDPOINT_DEFAULTS.maxRetries]]);
   });
 });
+
+describe('the router opens an event\'s sealed payload only when it reads it', () => {
+  const withFilterAndKey = new EndpointsState('endpoints');
+  withFilterAndKey.apply({ ...created('plain', 'https://a.example/plain', ['push']) });
+  withFilterAndKey.apply({ ...created('keyed', 'https://a.example/keyed', ['keyed']), config: { ...ENDPOINT_DEFAULTS, url: 'https://a.example/keyed', eventTypes: ['keyed'], fifo: true, fifoPartitionKey: '$.data.k' } } as EndpointEvent);
+  withFilterAndKey.apply({ ...created('filtered', 'https://a.example/filtered', ['filtered']), config: { ...ENDPOINT_DEFAULTS, url: 'https://a.example/filtered', eventTypes: ['filtered'], filter: JSON.stringify([{ field: '$.data.k', operator: 'eq', value: 'x' }]) } } as EndpointEvent);
+  const storeOf = { state: { endpoints: withFilterAndKey } } as unknown as ConfigStore;
+  const opening = () => {
+    const opened: string[] = [];
+    const open = <E extends EventAccepted>(e: E): E => {
+      opened.push(e.eventId);
+      return { ...e, payload: '{"k":"x"}' };
+    };
+    return { opened, open };
+  };
+
+  it('given no filter and no FIFO key, when routed, then it is not opened (the dispatch carries it sealed)', () => {
+    const { opened, open } = opening();
+    expect(destinationsOf({ ...event(), payload: 'mittr:sealed:xyz' }, storeOf, open).map((d) => d.endpointId)).toEqual(['plain']);
+    expect(opened).toEqual([]);
+  });
+  it('given a FIFO partition key, when routed, then it is opened once and the key read from it', () => {
+    const { opened, open } = opening();
+    const [d] = destinationsOf({ ...event(), eventType: 'keyed', payload: 'mittr:sealed:xyz' }, storeOf, open);
+    expect(opened).toEqual(['e1']);
+    expect(d!.key).toBe('keyed|x');
+  });
+  it('given a filter, when routed, then it is opened and filtered by the opened payload', () => {
+    const { opened, open } = opening();
+    expect(destinationsOf({ ...event(), eventType: 'filtered', payload: 'mittr:sealed:xyz' }, storeOf, open).map((d) => d.endpointId)).toEqual(['filtered']);
+    expect(opened).toEqual(['e1']);
+  });
+});

@@ -32,6 +32,8 @@ export type RecordCipher = {
   ensure(accountIds: Iterable<string>): Promise<void> | undefined;
   sealEvent<E extends { type: string }>(event: E): E;
   openEvent<E extends { type: string }>(event: E): Promise<E>;
+  /** Opens `event`'s sealed fields now, with a key already known here (checkReadable passed). */
+  openKnown<E extends { type: string }>(event: E): E;
   /** Throws ErasedError when `event`'s key is destroyed, without opening anything. */
   checkReadable(event: { type: string }): Promise<void>;
 };
@@ -87,6 +89,15 @@ export class Serde {
     const reader = Object.create(this) as Serde;
     reader.openOnly = new Set(open);
     return reader;
+  }
+
+  /**
+   * Opens the sealed fields a `sealedReader` left sealed in a record it decoded (which checked
+   * that their key is here): for a stream processor that reads them only now and then.
+   * Throws ErasedError when the key was destroyed since.
+   */
+  openDecoded<E extends { type: string }>(record: E): E {
+    return this.cipher?.needsKey(record.type) ? this.cipher.openKnown(record) : record;
   }
 
   /** From now on, personal fields are sealed when encoded and opened when decoded. */
