@@ -4,7 +4,7 @@ import type { EndpointEvent } from '../endpoints/domain/messages.ts';
 import { EndpointsState } from '../endpoints/state.ts';
 import type { ConfigStore } from '../platform/state/config-store.ts';
 import type { EventAccepted } from './domain/messages.ts';
-import { destinationsOf } from './router.ts';
+import { destinationsOf, type Opener } from './router.ts';
 
 const T = 1_700_000_000_000;
 const ids = { accountId: 'a', projectId: 'p' };
@@ -49,7 +49,7 @@ describe('the router opens an event\'s sealed payload only when it reads it', ()
   const storeOf = { state: { endpoints: withFilterAndKey } } as unknown as ConfigStore;
   const opening = () => {
     const opened: string[] = [];
-    const open = <E extends EventAccepted>(e: E): E => {
+    const open: Opener = (e) => {
       opened.push(e.eventId);
       return { ...e, payload: '{"k":"x"}' };
     };
