@@ -39,23 +39,29 @@ function loadOrExit() {
   }
 }
 
-/** Every role: the API on this thread, the stream processors on another (services/platform/processing-thread.ts). */
+/**
+ * Every role: the API on this thread, the stream processors on others
+ * (services/platform/processing-thread.ts): the router, scheduler and engine on one, the
+ * projectors on their own unless MITTR_PROJECTOR_THREAD=false.
+ */
 function runAll(): Promise<void> {
-  return run(['api'], ROLES.filter((r) => r !== 'api'));
+  const processors = ROLES.filter((r) => r !== 'api');
+  const own = process.env.MITTR_PROJECTOR_THREAD !== 'false';
+  return run(['api'], own ? [processors.filter((r) => r !== 'project'), ['project']] : [processors]);
 }
 
-async function run(roles: readonly Role[], threadRoles: readonly Role[] = []): Promise<void> {
+async function run(roles: readonly Role[], threadRoles: ReadonlyArray<readonly Role[]> = []): Promise<void> {
   const config = loadOrExit();
-  // With a processing thread, topics and migrations are done once here, not by both threads.
+  // With processing threads, topics and migrations are done once here, not by every thread.
   const threaded = threadRoles.length > 0;
   if (threaded) await prepareMittr(config, ROLES);
-  const [mittr, thread] = await Promise.all([
+  const [mittr, ...threads] = await Promise.all([
     startMittr(config, roles, { prepared: threaded }),
-    threaded ? ProcessingThread.start(threadRoles) : undefined,
+    ...threadRoles.map((group) => ProcessingThread.start(group)),
   ]);
-  // The engine's metrics live on the processing thread: /metrics, served here, asks it at each scrape.
-  if (thread) mittr.metrics.addRemote(() => thread.metrics());
-  const running = [...roles, ...threadRoles];
+  // The engine's metrics live on a processing thread: /metrics, served here, asks each at every scrape.
+  for (const thread of threads) mittr.metrics.addRemote(() => thread.metrics());
+  const running = [...roles, ...threadRoles.flat()];
   const mode = config.allowPrivateNetworks
     ? 'DEVELOPMENT MODE: deliveries to loopback and private addresses are ALLOWED'
     : `deliveries to loopback/private addresses are refused${config.allowedCidrs.length > 0 ? ` but for MITTR_ALLOWED_CIDRS ${config.allowedCidrs.join(',')}` : ''}`;
@@ -65,7 +71,7 @@ async function run(roles: readonly Role[], threadRoles: readonly Role[] = []): P
     if (stopping) return;
     stopping = true;
     await mittr.stop();
-    await thread?.stop();
+    await Promise.all(threads.map((thread) => thread.stop()));
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);
