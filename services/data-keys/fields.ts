@@ -42,6 +42,10 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
   // the workspace's own id for it, stays clear: it is reserved and looked up by).
   SubAccountCreated: { 'definition.name': STRING },
   SubAccountUpdated: { 'definition.name': STRING },
+  // An endpoint's destination URL can hold credentials (user:pass@, ?token=) and its custom
+  // headers an Authorization: the only records that carry the configuration on the endpoints topic.
+  EndpointCreated: { 'config.url': STRING, 'config.customHeaders': MAP },
+  EndpointUpdated: { 'config.url': STRING, 'config.customHeaders': MAP },
 };
 
 /**

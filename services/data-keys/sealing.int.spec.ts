@@ -40,6 +40,39 @@ describe('personal fields sealed under the workspace data key, on disk and after
     await client.end();
   }
 
+  /**
+   * An endpoint whose URL holds credentials and whose custom header an Authorization, created
+   * and changed (two versions, two audit lines), and read back in clear from every query that
+   * answers them. No event is sent to it: a delivery's records copy the URL (not sealed yet).
+   */
+  async function endpointWithCredentials(call: ReturnType<typeof api>) {
+    const urlMarker = mark('url');
+    const customHeaderMarker = mark('custom-header');
+    const url = `${sinkUrl.replace('://', `://user:${urlMarker}@`)}/quiet?token=${urlMarker}`;
+    const created = await call('POST', '/api/v1/endpoints', { url, eventTypes: [`never.${randomBytes(4).toString('hex')}`], customHeaders: { Authorization: `Bearer ${customHeaderMarker}` } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = (created.body as { id: string }).id;
+    expect((await call('PATCH', `/api/v1/endpoints/${id}`, { description: 'changed' })).status).toBe(200);
+    const got = await eventually(async () => {
+      const e = (await call('GET', `/api/v1/endpoints/${id}`)).body as { url: string; customHeaders: Record<string, string>; version: number };
+      return e?.version === 2 ? e : null;
+    });
+    expect(got.url).toBe(url);
+    expect(got.customHeaders).toEqual({ Authorization: `Bearer ${customHeaderMarker}` });
+    const versions = (await call('GET', `/api/v1/endpoints/${id}/versions`)).body.data as Array<{ config: { url: string; customHeaders: Record<string, string> } }>;
+    expect(versions.map((v) => [v.config.url, v.config.customHeaders.Authorization])).toEqual([[url, `Bearer ${customHeaderMarker}`], [url, `Bearer ${customHeaderMarker}`]]);
+    const listed = (await call('GET', '/api/v1/endpoints?limit=100')).body.data as Array<{ id: string; url: string }>;
+    expect(listed.find((e) => e.id === id)?.url).toBe(url);
+    // The audit log answers the URL opened and the header's name only, as it always did.
+    const lines = await eventually(async () => {
+      const data = (await call('GET', `/api/v1/audit-logs?resource=endpoint&limit=100`)).body.data as Array<{ resourceId: string; after: { url: string; customHeaders: Record<string, string> } | null }>;
+      const mine = data.filter((l) => l.resourceId === id);
+      return mine.length === 2 ? mine : null;
+    });
+    for (const l of lines) expect(l.after).toMatchObject({ url, customHeaders: { Authorization: '[redacted]' } });
+    return { urlMarker, customHeaderMarker };
+  }
+
   it('holds no payload, header, response body or inbound request in clear in Kafka\'s segments or Postgres\' files, and serves them in clear', async () => {
     const workspace = await signup(env.url);
     const call = api(env.url, workspace.apiKey);
@@ -87,8 +120,10 @@ describe('personal fields sealed under the workspace data key, on disk and after
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     await sink.waitFor((r) => r.some((x) => x.body.includes(editMarker) && x.headers['x-marker'] === editHeaderMarker));
 
+    const { urlMarker, customHeaderMarker } = await endpointWithCredentials(call);
+
     await checkpoint();
-    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker]);
+    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker, urlMarker, customHeaderMarker]);
     // The positive control: the scanner does find what is meant to stay clear, in both stores.
     expect(found[clearType]!.some((f) => kafkaLogDirs.some((d) => f.startsWith(d)))).toBe(true);
     expect(found[clearType]!.some((f) => f.startsWith(pgDataDir))).toBe(true);
