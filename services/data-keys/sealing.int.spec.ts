@@ -88,7 +88,8 @@ describe('personal fields sealed under the workspace data key, on disk and after
     const secret = randomBytes(20).toString('hex');
     const ib = (await call('POST', '/api/v1/inbound-endpoints', { name: 'in', pathSuffix: `s-${randomBytes(5).toString('hex')}`, source: 'github', sourceConfig: { secret }, eventTypeMapping: '$.headers.X-GitHub-Event' })).body as { id: string; pathSuffix: string };
     const body = JSON.stringify({ ref: inboundBodyMarker });
-    const received = await fetch(`${env.url}/inbound/${ib.pathSuffix}`, {
+    const inboundQueryMarker = mark('inbound-query');
+    const received = await fetch(`${env.url}/inbound/${ib.pathSuffix}?ref=${inboundQueryMarker}`, {
       method: 'POST', body,
       headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await githubSign(secret, body), 'x-custom': inboundHeaderMarker },
     });
@@ -105,11 +106,12 @@ describe('personal fields sealed under the workspace data key, on disk and after
     const attempts = (await call('GET', `/api/v1/events/${sent.body.id}/deliveries`)).body.deliveries as Array<{ responseBody: string }>;
     expect(attempts[0]!.responseBody).toBe(`thanks ${responseMarker}`);
     const requests = await eventually(async () => {
-      const data = (await call('GET', `/api/v1/inbound-endpoints/${ib.id}/requests`)).body.data as Array<{ body: string; headers: Record<string, string> }>;
+      const data = (await call('GET', `/api/v1/inbound-endpoints/${ib.id}/requests`)).body.data as Array<{ body: string; url: string; headers: Record<string, string> }>;
       return data.length > 0 ? data : null;
     });
     expect(requests[0]!.body).toBe(body);
     expect(requests[0]!.headers['x-custom']).toBe(inboundHeaderMarker);
+    expect(requests[0]!.url).toContain(`?ref=${inboundQueryMarker}`);
 
     // A dead event edited and replayed: the edit and the replay each carry the new payload and headers.
     const editMarker = mark('edited-payload');
@@ -123,7 +125,7 @@ describe('personal fields sealed under the workspace data key, on disk and after
     const { urlMarker, customHeaderMarker } = await endpointWithCredentials(call);
 
     await checkpoint();
-    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker, urlMarker, customHeaderMarker]);
+    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker, urlMarker, customHeaderMarker, inboundQueryMarker]);
     // The positive control: the scanner does find what is meant to stay clear, in both stores.
     expect(found[clearType]!.some((f) => kafkaLogDirs.some((d) => f.startsWith(d)))).toBe(true);
     expect(found[clearType]!.some((f) => f.startsWith(pgDataDir))).toBe(true);
