@@ -22,6 +22,8 @@ describe('DELETE /api/v1/gdpr/data', () => {
   let cookie: string;
   let db: pg.Client;
   const erasedInvitee = `invitee-${randomBytes(6).toString('hex')}@example.test`;
+  // An endpoint's credentials: in its URL and in its custom header (sealed on the endpoints topic).
+  const erasedCredential = `credential-${randomBytes(8).toString('hex')}`;
   const toErased = () => sink.received.filter((r) => r.url.startsWith('/erased/'));
 
   beforeAll(async () => {
@@ -33,6 +35,9 @@ describe('DELETE /api/v1/gdpr/data', () => {
     erased = await fillWorkspace(env.url, sinkUrl, 'Doomed Ltd', { events: 4, path: '/erased', maxAttempts: 20 });
     kept = await fillWorkspace(env.url, sinkUrl, 'Kept Ltd', { events: 4, path: '/kept' });
     expect((await erased.call('POST', '/api/v1/team/invite', { email: erasedInvitee, role: 'viewer' })).status).toBe(201);
+    // Sent nothing: a delivery's records copy the URL, and those are not sealed yet.
+    const credentialed = { url: `${sinkUrl.replace('://', `://user:${erasedCredential}@`)}/erased/quiet?token=${erasedCredential}`, eventTypes: ['never.sent'], customHeaders: { Authorization: `Bearer ${erasedCredential}` } };
+    expect((await erased.call('POST', '/api/v1/endpoints', credentialed)).status).toBe(201);
     const login = await api(env.url)('POST', '/auth/login', { email: erased.email, password: erased.password });
     cookie = /mittr_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]!;
     db = await schemaClient(env.config);
@@ -127,12 +132,12 @@ describe('DELETE /api/v1/gdpr/data', () => {
     const keptPayload = `${kept.marker}@example.test`;
     // The people's e-mail addresses too: the owners' (sealed under their own data keys, the erased
     // one's shredded with the workspace) and the one the erased workspace invited (under its key).
-    const found = await scan([...dirs.kafka, dirs.postgres], [erasedPayload, keptPayload, 'order.created', erased.email, erasedInvitee, kept.email]);
+    const found = await scan([...dirs.kafka, dirs.postgres], [erasedPayload, keptPayload, 'order.created', erased.email, erasedInvitee, kept.email, erasedCredential]);
     expect(found['order.created']!.some((f) => dirs.kafka.some((d) => f.startsWith(d)))).toBe(true);
     expect(found['order.created']!.some((f) => f.startsWith(dirs.postgres))).toBe(true);
     expect(found[erasedPayload]).toEqual([]);
     expect(found[keptPayload]).toEqual([]);
-    expect({ erased: found[erased.email], invitee: found[erasedInvitee], kept: found[kept.email] }).toEqual({ erased: [], invitee: [], kept: [] });
+    expect({ erased: found[erased.email], invitee: found[erasedInvitee], kept: found[kept.email], credential: found[erasedCredential] }).toEqual({ erased: [], invitee: [], kept: [], credential: [] });
     expect((await kept.call('GET', `/api/v1/events/${kept.eventIds[0]}`)).body.payload).toMatchObject({ marker: kept.marker, customer: keptPayload });
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import type { EndpointCounts, HourCounts, HourSketch } from '../../services/anal
 import { FAILURE_CATEGORIES, type FailureCategory } from '../../services/analytics/domain/tally.ts';
 import type { Scope } from '../events/queries.ts';
 import { ts } from '../events/projector.ts';
+import { openStoredText } from '../../services/data-keys/fields.ts';
 import { DAY_MS, type Granularity } from '../../services/analytics/domain/range.ts';
 import { ALL_ENDPOINTS, COUNTERS, failColumn } from './projector.ts';
 
@@ -111,7 +112,8 @@ export async function endpointCounts(db: DatabasePool, scope: Scope, q: HoursQue
       ${q.endpointId === undefined ? sql.fragment`` : sql.fragment`AND e.id = ${q.endpointId}`}
     ORDER BY e.created_at, e.id`);
   return rows.map((r) => ({
-    endpointId: r.endpoint_id, url: r.url, circuitState: r.circuit_state, delivered: r.delivered, failed: r.failed,
+    // The read model keeps the URL as the log has it, sealed (projections/endpoints/queries.ts).
+    endpointId: r.endpoint_id, url: openStoredText(scope.accountId, 'url', r.url), circuitState: r.circuit_state, delivered: r.delivered, failed: r.failed,
     lastSuccessAt: r.last_success_at, lastFailureAt: r.last_failure_at,
   }));
 }

@@ -1,6 +1,6 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { openStoredText, SEALED_PREFIX } from '../../services/data-keys/fields.ts';
+import { openStoredMap, openStoredText, SEALED_ENTRY, SEALED_PREFIX } from '../../services/data-keys/fields.ts';
 import { toPageBy } from '../../services/platform/postgres/pagination.ts';
 
 const row = z.object({
@@ -17,8 +17,17 @@ export type AuditQuery = { resource?: string; action?: string; actor?: string; f
 function opened(accountId: string, config: unknown): unknown {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return config ?? null;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) out[k] = typeof v === 'string' && v.startsWith(SEALED_PREFIX) ? openStoredText(accountId, k, v) : v;
+  for (const [k, v] of Object.entries(config)) out[k] = typeof v === 'string' && v.startsWith(SEALED_PREFIX) ? openStoredText(accountId, k, v) : namesOf(accountId, k, v);
   return out;
+}
+
+/**
+ * A sealed map (an endpoint's custom headers, kept sealed by the projector) with its names shown
+ * and its values redacted, as a clear one's were when it was projected (services/audit/domain/entries.ts).
+ */
+function namesOf(accountId: string, field: string, v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || (v as Record<string, unknown>)[SEALED_ENTRY] === undefined) return v;
+  return Object.fromEntries(Object.keys(openStoredMap(accountId, field, v as Record<string, string>)).map((k) => [k, '[redacted]']));
 }
 
 const view = (accountId: string) => (r: z.infer<typeof row>) => ({

@@ -6,6 +6,7 @@ import { maskStorage, type StorageConfig } from '../../services/endpoints/domain
 import type { EndpointState } from '../../services/endpoints/domain/evolve.ts';
 import type { Scope } from '../events/queries.ts';
 import { afterCursor, decodeCursor, toPage } from '../../services/platform/postgres/pagination.ts';
+import { openStoredMap, openStoredText } from '../../services/data-keys/fields.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const stateRow = z.object({ state: z.unknown(), created_at: z.number(), id: z.string() });
@@ -21,6 +22,15 @@ function certificateInfo(pem: string) {
   }
 }
 
+/**
+ * A configuration with its URL and custom headers opened: the projector keeps them as the log has
+ * them, sealed under the workspace's data key (services/data-keys/fields.ts); a state the command
+ * just folded, or one written before sealing, is clear and answered as it is. Throws ErasedError.
+ */
+export function openedConfig(accountId: string, c: EndpointConfig): EndpointConfig {
+  return { ...c, url: openStoredText(accountId, 'url', c.url), customHeaders: openStoredMap(accountId, 'customHeaders', c.customHeaders ?? {}) };
+}
+
 /** The configuration as the API shows it: filter and storageConfig as JSON values, storage credentials masked. */
 export function configView(c: EndpointConfig) {
   const { filter, storageConfig, ...rest } = c;
@@ -30,7 +40,7 @@ export function configView(c: EndpointConfig) {
 /** The public shape of an endpoint (secrets never included; see /secret). */
 export function endpointView(s: EndpointState) {
   return {
-    id: s.endpointId, subAccountId: s.subAccountId ?? null, ...configView(s.config),
+    id: s.endpointId, subAccountId: s.subAccountId ?? null, ...configView(openedConfig(s.accountId, s.config)),
     status: s.paused ? 'paused' as const : 'active' as const, paused: s.paused, version: s.version,
     circuitState: s.circuit?.state ?? 'closed', circuitOpenUntil: s.circuit?.openUntil ? iso(s.circuit.openUntil) : null,
     mtls: s.mtlsCertPem ? { configured: true, certificate: certificateInfo(s.mtlsCertPem) } : { configured: false },
@@ -57,24 +67,29 @@ export async function listEndpoints(db: DatabasePool, scope: Scope, q: { limit: 
 }
 
 const versionRow = z.object({
-  version: z.number(), change: z.string(), config: z.unknown(), paused: z.boolean(), rolled_back_to: z.number().nullable(), at: z.number(),
+  account_id: z.string(), version: z.number(), change: z.string(), config: z.unknown(), paused: z.boolean(), rolled_back_to: z.number().nullable(), at: z.number(),
 });
 export type EndpointVersion = { version: number; change: string; config: ReturnType<typeof configView>; paused: boolean; rolledBackTo: number | null; createdAt: string };
 
 export async function endpointVersions(db: DatabasePool, endpointId: string, version?: number): Promise<EndpointVersion[]> {
   const rows = await db.any(sql.type(versionRow)`
-    SELECT version, change, config, paused, rolled_back_to, at FROM endpoint_versions
-    WHERE endpoint_id = ${endpointId} ${version === undefined ? sql.fragment`` : sql.fragment`AND version = ${version}`}
-    ORDER BY version`);
+    SELECT e.account_id, v.version, v.change, v.config, v.paused, v.rolled_back_to, v.at
+    FROM endpoint_versions v JOIN endpoints e ON e.id = v.endpoint_id
+    WHERE v.endpoint_id = ${endpointId} ${version === undefined ? sql.fragment`` : sql.fragment`AND v.version = ${version}`}
+    ORDER BY v.version`);
   return rows.map((r) => ({
-    version: r.version, change: r.change, config: configView(r.config as EndpointConfig), paused: r.paused,
+    version: r.version, change: r.change, config: configView(openedConfig(r.account_id, r.config as EndpointConfig)), paused: r.paused,
     rolledBackTo: r.rolled_back_to, createdAt: iso(r.at),
   }));
 }
 
-/** One version's configuration as stored (sealed credentials included): what a rollback restores. Never shown. */
+/**
+ * One version's configuration as stored (sealed storage credentials included): what a rollback
+ * restores. Never shown. Its URL and headers are opened: the rollback's record seals them anew.
+ */
 export async function endpointVersionConfig(db: DatabasePool, endpointId: string, version: number): Promise<EndpointConfig | null> {
-  const row = await db.maybeOne(sql.type(z.object({ config: z.unknown() }))`
-    SELECT config FROM endpoint_versions WHERE endpoint_id = ${endpointId} AND version = ${version}`);
-  return row ? (row.config as EndpointConfig) : null;
+  const row = await db.maybeOne(sql.type(z.object({ config: z.unknown(), account_id: z.string() }))`
+    SELECT v.config, e.account_id FROM endpoint_versions v JOIN endpoints e ON e.id = v.endpoint_id
+    WHERE v.endpoint_id = ${endpointId} AND v.version = ${version}`);
+  return row ? openedConfig(row.account_id, row.config as EndpointConfig) : null;
 }

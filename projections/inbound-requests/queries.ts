@@ -2,7 +2,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { afterCursor, decodeCursor, toPageBy } from '../../services/platform/postgres/pagination.ts';
 import type { Scope } from '../events/queries.ts';
-import { openStoredBytes, openStoredMap } from '../../services/data-keys/fields.ts';
+import { openStoredBytes, openStoredMap, openStoredText } from '../../services/data-keys/fields.ts';
 
 const requestRow = z.object({
   id: z.string(), account_id: z.string(), received_at: z.number(), method: z.string(), url: z.string(), headers: z.record(z.string(), z.string()),
@@ -22,7 +22,7 @@ export function requestView(r: RequestRow) {
   const headers = openStoredMap(r.account_id, 'headers', r.headers);
   const text = body.toString('utf8');
   return {
-    id: r.id, receivedAt: new Date(r.received_at).toISOString(), method: r.method, url: r.url, headers,
+    id: r.id, receivedAt: new Date(r.received_at).toISOString(), method: r.method, url: openStoredText(r.account_id, 'url', r.url), headers,
     body: Buffer.from(text, 'utf8').equals(body) ? text : null, bodyBase64: body.toString('base64'),
     verified: r.verified, reason: r.reason, detail: r.detail, deliveryId: r.delivery_id, eventType: r.event_type,
     eventId: r.event_id, duplicate: r.duplicate, status: r.status,

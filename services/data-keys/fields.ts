@@ -27,7 +27,8 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
   DeliveryRequested: { payload: STRING, headers: MAP },
   DeliveryAttempted: { responseBody: STRING },
   DeliveryQueuedForPoll: { payload: STRING, headers: MAP },
-  InboundRequestReceived: { headers: MAP, body: BYTES },
+  // Its URL's query string is the provider's (a credential verified there is redacted first, services/inbound/receive.ts).
+  InboundRequestReceived: { headers: MAP, body: BYTES, url: STRING },
   // People's e-mail addresses and names. A company name is sealed too: a workspace is often a
   // sole trader or a person's own (signup offers the e-mail's local part as its name), so it is
   // personal data as often as not, and nothing searches or indexes it.
@@ -42,6 +43,10 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
   // the workspace's own id for it, stays clear: it is reserved and looked up by).
   SubAccountCreated: { 'definition.name': STRING },
   SubAccountUpdated: { 'definition.name': STRING },
+  // An endpoint's destination URL can hold credentials (user:pass@, ?token=) and its custom
+  // headers an Authorization: the only records that carry the configuration on the endpoints topic.
+  EndpointCreated: { 'config.url': STRING, 'config.customHeaders': MAP },
+  EndpointUpdated: { 'config.url': STRING, 'config.customHeaders': MAP },
 };
 
 /**

@@ -40,6 +40,39 @@ describe('personal fields sealed under the workspace data key, on disk and after
     await client.end();
   }
 
+  /**
+   * An endpoint whose URL holds credentials and whose custom header an Authorization, created
+   * and changed (two versions, two audit lines), and read back in clear from every query that
+   * answers them. No event is sent to it: a delivery's records copy the URL (not sealed yet).
+   */
+  async function endpointWithCredentials(call: ReturnType<typeof api>) {
+    const urlMarker = mark('url');
+    const customHeaderMarker = mark('custom-header');
+    const url = `${sinkUrl.replace('://', `://user:${urlMarker}@`)}/quiet?token=${urlMarker}`;
+    const created = await call('POST', '/api/v1/endpoints', { url, eventTypes: [`never.${randomBytes(4).toString('hex')}`], customHeaders: { Authorization: `Bearer ${customHeaderMarker}` } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = (created.body as { id: string }).id;
+    expect((await call('PATCH', `/api/v1/endpoints/${id}`, { description: 'changed' })).status).toBe(200);
+    const got = await eventually(async () => {
+      const e = (await call('GET', `/api/v1/endpoints/${id}`)).body as { url: string; customHeaders: Record<string, string>; version: number };
+      return e?.version === 2 ? e : null;
+    });
+    expect(got.url).toBe(url);
+    expect(got.customHeaders).toEqual({ Authorization: `Bearer ${customHeaderMarker}` });
+    const versions = (await call('GET', `/api/v1/endpoints/${id}/versions`)).body.data as Array<{ config: { url: string; customHeaders: Record<string, string> } }>;
+    expect(versions.map((v) => [v.config.url, v.config.customHeaders.Authorization])).toEqual([[url, `Bearer ${customHeaderMarker}`], [url, `Bearer ${customHeaderMarker}`]]);
+    const listed = (await call('GET', '/api/v1/endpoints?limit=100')).body.data as Array<{ id: string; url: string }>;
+    expect(listed.find((e) => e.id === id)?.url).toBe(url);
+    // The audit log answers the URL opened and the header's name only, as it always did.
+    const lines = await eventually(async () => {
+      const data = (await call('GET', `/api/v1/audit-logs?resource=endpoint&limit=100`)).body.data as Array<{ resourceId: string; after: { url: string; customHeaders: Record<string, string> } | null }>;
+      const mine = data.filter((l) => l.resourceId === id);
+      return mine.length === 2 ? mine : null;
+    });
+    for (const l of lines) expect(l.after).toMatchObject({ url, customHeaders: { Authorization: '[redacted]' } });
+    return { urlMarker, customHeaderMarker };
+  }
+
   it('holds no payload, header, response body or inbound request in clear in Kafka\'s segments or Postgres\' files, and serves them in clear', async () => {
     const workspace = await signup(env.url);
     const call = api(env.url, workspace.apiKey);
@@ -55,7 +88,8 @@ describe('personal fields sealed under the workspace data key, on disk and after
     const secret = randomBytes(20).toString('hex');
     const ib = (await call('POST', '/api/v1/inbound-endpoints', { name: 'in', pathSuffix: `s-${randomBytes(5).toString('hex')}`, source: 'github', sourceConfig: { secret }, eventTypeMapping: '$.headers.X-GitHub-Event' })).body as { id: string; pathSuffix: string };
     const body = JSON.stringify({ ref: inboundBodyMarker });
-    const received = await fetch(`${env.url}/inbound/${ib.pathSuffix}`, {
+    const inboundQueryMarker = mark('inbound-query');
+    const received = await fetch(`${env.url}/inbound/${ib.pathSuffix}?ref=${inboundQueryMarker}`, {
       method: 'POST', body,
       headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await githubSign(secret, body), 'x-custom': inboundHeaderMarker },
     });
@@ -72,11 +106,12 @@ describe('personal fields sealed under the workspace data key, on disk and after
     const attempts = (await call('GET', `/api/v1/events/${sent.body.id}/deliveries`)).body.deliveries as Array<{ responseBody: string }>;
     expect(attempts[0]!.responseBody).toBe(`thanks ${responseMarker}`);
     const requests = await eventually(async () => {
-      const data = (await call('GET', `/api/v1/inbound-endpoints/${ib.id}/requests`)).body.data as Array<{ body: string; headers: Record<string, string> }>;
+      const data = (await call('GET', `/api/v1/inbound-endpoints/${ib.id}/requests`)).body.data as Array<{ body: string; url: string; headers: Record<string, string> }>;
       return data.length > 0 ? data : null;
     });
     expect(requests[0]!.body).toBe(body);
     expect(requests[0]!.headers['x-custom']).toBe(inboundHeaderMarker);
+    expect(requests[0]!.url).toContain(`?ref=${inboundQueryMarker}`);
 
     // A dead event edited and replayed: the edit and the replay each carry the new payload and headers.
     const editMarker = mark('edited-payload');
@@ -87,8 +122,10 @@ describe('personal fields sealed under the workspace data key, on disk and after
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     await sink.waitFor((r) => r.some((x) => x.body.includes(editMarker) && x.headers['x-marker'] === editHeaderMarker));
 
+    const { urlMarker, customHeaderMarker } = await endpointWithCredentials(call);
+
     await checkpoint();
-    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker]);
+    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker, urlMarker, customHeaderMarker, inboundQueryMarker]);
     // The positive control: the scanner does find what is meant to stay clear, in both stores.
     expect(found[clearType]!.some((f) => kafkaLogDirs.some((d) => f.startsWith(d)))).toBe(true);
     expect(found[clearType]!.some((f) => f.startsWith(pgDataDir))).toBe(true);

@@ -22,9 +22,18 @@ export type AuditEntry = {
   after: unknown; actor: RecordedActor;
 };
 
-/** An endpoint's configuration as the log shows it, its custom headers' values hidden (they often hold credentials). */
+/** The one entry a sealed map is written as (SEALED_ENTRY of services/data-keys/fields.ts, which domain/ does not import). */
+const SEALED_MAP = 'mittr-sealed';
+
+/**
+ * An endpoint's configuration as the log shows it, its custom headers' values hidden (they often
+ * hold credentials). Headers the record sealed are kept sealed: the audit query opens them and
+ * shows their names only (projections/audit/queries.ts).
+ */
 function redacted(config: { customHeaders?: Record<string, string> }): unknown {
-  return { ...config, customHeaders: Object.fromEntries(Object.keys(config.customHeaders ?? {}).map((k) => [k, '[redacted]'])) };
+  const headers = config.customHeaders ?? {};
+  if (headers[SEALED_MAP] !== undefined) return config;
+  return { ...config, customHeaders: Object.fromEntries(Object.keys(headers).map((k) => [k, '[redacted]'])) };
 }
 
 /** An inbound endpoint's configuration with the names of its sourceConfig fields only (they hold the provider's secrets, sealed). */
