@@ -46,8 +46,7 @@ function loadOrExit() {
  */
 function runAll(): Promise<void> {
   const processors = ROLES.filter((r) => r !== 'api');
-  const own = process.env.MITTR_PROJECTOR_THREAD !== 'false';
-  return run(['api'], own ? [processors.filter((r) => r !== 'project'), ['project']] : [processors]);
+  return run(['api'], loadOrExit().projectorThread ? [processors.filter((r) => r !== 'project'), ['project']] : [processors]);
 }
 
 async function run(roles: readonly Role[], threadRoles: ReadonlyArray<readonly Role[]> = []): Promise<void> {
