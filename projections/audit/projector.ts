@@ -1,5 +1,6 @@
 import { sql } from 'slonik';
-import { AUDITED_TYPES, auditEntry } from '../../services/audit/domain/entries.ts';
+import { AUDITED_TYPES, auditEntry, type RecordedActor } from '../../services/audit/domain/entries.ts';
+import { sealedOf } from '../../services/data-keys/fields.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
 import { ts } from '../events/projector.ts';
 
@@ -20,13 +21,15 @@ export function auditProjection(topics: { accounts: string; endpoints: string; e
       for (const e of events) {
         const line = auditEntry(e as Parameters<typeof auditEntry>[0]);
         if (!line) continue;
+        // The actor as the log has it, its address sealed, for a record the projectors' serde opened (an edit) too.
+        const actor = sealedOf(e as { actor?: RecordedActor }, 'actor') ?? line.actor;
         // Written as JSON text, as the other projectors write JSON: a decoded record is an avsc
         // record instance, which slonik's sql.jsonb refuses as not a plain object.
         const after = line.after === null ? null : sql.fragment`${JSON.stringify(line.after)}::jsonb`;
         await tx.query(sql.unsafe`
           INSERT INTO audit_log (id, account_id, at, resource, resource_id, action, actor_type, actor_id, actor_address, before, after)
           VALUES (${line.id}, ${line.accountId}, ${ts(line.at)}, ${line.resource}, ${line.resourceId}, ${line.action},
-                  ${line.actor?.type ?? null}, ${line.actor?.id ?? null}, ${line.actor?.address ?? null},
+                  ${actor?.type ?? null}, ${actor?.id ?? null}, ${actor?.address ?? null},
                   (SELECT p.after FROM audit_log p WHERE p.resource_id = ${line.resourceId} AND p.at < ${ts(line.at)} AND p.after IS NOT NULL
                    ORDER BY p.at DESC, p.id DESC LIMIT 1),
                   ${after})

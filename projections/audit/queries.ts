@@ -17,8 +17,16 @@ export type AuditQuery = { resource?: string; action?: string; actor?: string; f
 function opened(accountId: string, config: unknown): unknown {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return config ?? null;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) out[k] = typeof v === 'string' && v.startsWith(SEALED_PREFIX) ? openStoredText(accountId, k, v) : namesOf(accountId, k, v);
+  for (const [k, v] of Object.entries(config)) out[k] = typeof v === 'string' && v.startsWith(SEALED_PREFIX) ? openedText(accountId, k, v) : namesOf(accountId, k, v);
   return out;
+}
+
+/** Fields a line keeps as JSON text while sealed (a sub-account's metadata): shown as the object they hold, as a clear one is. */
+const JSON_TEXT: ReadonlySet<string> = new Set(['metadata']);
+
+function openedText(accountId: string, field: string, v: string): unknown {
+  const text = openStoredText(accountId, field, v);
+  return JSON_TEXT.has(field) ? JSON.parse(text) as unknown : text;
 }
 
 /**
@@ -32,7 +40,8 @@ function namesOf(accountId: string, field: string, v: unknown): unknown {
 
 const view = (accountId: string) => (r: z.infer<typeof row>) => ({
   id: r.id, at: new Date(r.at).toISOString(), resource: r.resource, resourceId: r.resource_id, action: r.action,
-  actor: r.actor_type === null ? null : { type: r.actor_type, id: r.actor_id, address: r.actor_address },
+  // The client address is sealed on the log and kept so (services/data-keys/fields.ts ACTOR_TYPES).
+  actor: r.actor_type === null ? null : { type: r.actor_type, id: r.actor_id, address: r.actor_address === null ? null : openStoredText(accountId, 'address', r.actor_address) },
   before: opened(accountId, r.before), after: opened(accountId, r.after),
 });
 

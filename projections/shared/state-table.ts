@@ -59,10 +59,11 @@ export async function getByName<S>(db: DatabasePool, table: string, scope: Scope
 }
 
 /** Newest first, `{data, pagination: {hasMore, cursor}}`; null for a cursor that is not ours. */
-export async function listPage<S, V>(db: DatabasePool, table: string, scope: Scope, q: { limit: number; cursor?: string }, view: (s: S) => V) {
+export async function listPage<S, V>(db: DatabasePool, table: string, scope: Scope, q: { limit: number; cursor?: string; deletedToo?: boolean }, view: (s: S) => V) {
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   if (after === null) return null;
-  const conds = scoped(scope);
+  // deletedToo: a deleted one's history is the workspace's too (a GDPR export lists them).
+  const conds = q.deletedToo ? scoped(scope).slice(0, 2) : scoped(scope);
   if (after) conds.push(afterCursor(after));
   const rows = await db.any(sql.type(stateRow)`
     SELECT id, state, created_at FROM ${sql.identifier([table])} WHERE ${where(conds)}

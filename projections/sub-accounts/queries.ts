@@ -9,14 +9,14 @@ import { listPage } from '../shared/state-table.ts';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * The public shape of a sub-account: metadata as a JSON object, its name opened (the read model
+ * The public shape of a sub-account: metadata as a JSON object, its name and metadata opened (the read model
  * keeps it sealed under the workspace's data key as the log has it; the process's store has it
  * opened, answered as it is).
  */
 export function subAccountView(s: SubAccountState) {
   const { name, subID, metadata, allowedOrigins, portalTheme } = s.definition;
   return {
-    id: s.subAccountId, name: openStoredText(s.accountId, 'name', name), subID, metadata: JSON.parse(metadata) as Record<string, unknown>, allowedOrigins,
+    id: s.subAccountId, name: openStoredText(s.accountId, 'name', name), subID, metadata: JSON.parse(openStoredText(s.accountId, 'metadata', metadata)) as Record<string, unknown>, allowedOrigins,
     // A state folded before themes existed has none.
     portalTheme: portalTheme ?? null,
     status: s.deleted ? 'deactivated' as const : 'active' as const, version: s.version,
@@ -35,6 +35,10 @@ export async function getSubAccount(db: DatabasePool, scope: Scope, id: string):
 
 /** The project's active sub-accounts, newest first, `{data, pagination}`; null for a cursor that is not ours. */
 export const listSubAccounts = (db: DatabasePool, scope: Scope, q: { limit: number; cursor?: string }) => listPage(db, 'sub_accounts', scope, q, subAccountView);
+
+/** Every sub-account of the project, deactivated ones too (their history stays the workspace's), newest first: for the GDPR export. */
+export const everySubAccount = (db: DatabasePool, scope: Scope, q: { limit: number; cursor?: string }) =>
+  listPage(db, 'sub_accounts', scope, { ...q, deletedToo: true }, subAccountView);
 
 const sessionOf = z.object({ sub_account_id: z.string() });
 

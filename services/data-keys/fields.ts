@@ -19,7 +19,7 @@ const MAP = 'map';
 const BYTES = 'bytes';
 type Kind = typeof STRING | typeof MAP | typeof BYTES;
 
-export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
+const RECORD_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
   EventAccepted: { payload: STRING, headers: MAP },
   EventEdited: { payload: STRING, headers: MAP },
   // A replay carries the (edited) payload and headers the router fans out again.
@@ -41,8 +41,9 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
   ScimUserUpdated: { userName: STRING, externalId: STRING, attributes: STRING },
   // A sub-account is the workspace's customer: its name is a person's or a company's (its subID,
   // the workspace's own id for it, stays clear: it is reserved and looked up by).
-  SubAccountCreated: { 'definition.name': STRING },
-  SubAccountUpdated: { 'definition.name': STRING },
+  // Its metadata is whatever the workspace keeps of its customer (a contact, a billing id).
+  SubAccountCreated: { 'definition.name': STRING, 'definition.metadata': STRING },
+  SubAccountUpdated: { 'definition.name': STRING, 'definition.metadata': STRING },
   // An endpoint's destination URL can hold credentials (user:pass@, ?token=) and its custom
   // headers an Authorization: the only records that carry the configuration on the endpoints topic.
   EndpointCreated: { 'config.url': STRING, 'config.customHeaders': MAP },
@@ -50,16 +51,47 @@ export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind
 };
 
 /**
+ * The records that say who made them (an Actor: a user, an API key or the system) and from which
+ * client address: an IP address is personal data (it names a person's connection as surely as an
+ * e-mail address), so it is sealed like one. Its type and id stay clear: the audit log filters by
+ * them, and an id is an identifier. services/data-keys/actors.unit.spec.ts checks that every
+ * schema with an actor is here.
+ */
+export const ACTOR_TYPES: readonly string[] = [
+  'AccountCreated', 'AccountOnboarded', 'AccountSigningSecretRotated', 'AlertRuleCreated', 'AlertRuleDeleted', 'AlertRuleUpdated',
+  'ApiKeyCreated', 'ApiKeyRevoked', 'ConnectorCreated', 'ConnectorDeleted', 'ConnectorUpdated', 'EndpointCreated', 'EndpointDeleted',
+  'EndpointMtlsConfigured', 'EndpointMtlsRemoved', 'EndpointPaused', 'EndpointResumed', 'EndpointSecretRotated', 'EndpointUpdated',
+  'EventAccepted', 'EventEdited', 'EventReplayed', 'EventTypeCreated', 'EventTypeDeleted', 'EventTypeUpdated', 'InboundEndpointCreated',
+  'InboundEndpointDeleted', 'InboundEndpointUpdated', 'InvitationAccepted', 'InvitationCreated', 'MemberAdded', 'MemberRemoved',
+  'MemberRoleChanged', 'ProjectCreated', 'ProjectDeleted', 'ProjectUpdated', 'ScimTokenIssued', 'ScimTokenRevoked', 'ScimUserDeleted',
+  'ScimUserProvisioned', 'ScimUserUpdated', 'SsoConfigured', 'SsoRemoved', 'SubAccountCreated', 'SubAccountDeactivated',
+  'SubAccountSessionIssued', 'SubAccountSessionsRevoked', 'SubAccountUpdated', 'SubscriptionCancelScheduled', 'SubscriptionChangeScheduled',
+  'SubscriptionEnded', 'SubscriptionInvoicePaid', 'SubscriptionPaymentFailed', 'SubscriptionPlanChanged', 'SubscriptionRenewed',
+  'SubscriptionResumed', 'SubscriptionScheduledChangeCanceled', 'SubscriptionStarted', 'UserEmailVerified', 'UserPasswordChanged', 'UserRegistered',
+];
+
+/** The address of a record's actor, named by its path; bound in the additional data as 'address'. */
+export const ACTOR_ADDRESS = 'actor.address';
+
+export const SEALED_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind>>>> = (() => {
+  const out: Record<string, Record<string, Kind>> = {};
+  for (const [type, fields] of Object.entries(RECORD_FIELDS)) out[type] = { ...fields };
+  for (const type of ACTOR_TYPES) out[type] = { ...out[type], [ACTOR_ADDRESS]: STRING };
+  return out;
+})();
+
+/**
  * Whose data key seals a record's fields: the field of the record naming it, `accountId` unless
  * said here. A user is nobody's workspace's: one login can be a member of several workspaces
  * (UserRegistered carries no accountId), so the user's e-mail and name are sealed under a data
- * key of the user's own, owned by the user id (ids are UUIDs, never an account's). Erasing a
+ * key of the user's own, owned by the user id (ids are UUIDs, never an account's), and so is the
+ * client address of the user's own records (a verified e-mail, a changed password). Erasing a
  * workspace destroys the keys of the users it leaves in no workspace (services/gdpr/commands.ts):
  * a member of another workspace keeps a login there, and so keeps the e-mail that login is.
  * Sealing it under the workspace that registered the user would have erased the login of every
  * other workspace it belongs to with that one.
  */
-const KEY_OWNER: Readonly<Record<string, string>> = { UserRegistered: 'userId' };
+const KEY_OWNER: Readonly<Record<string, string>> = { UserRegistered: 'userId', UserEmailVerified: 'userId', UserPasswordChanged: 'userId' };
 
 /** The id whose data keys seal `event`'s fields (undefined: the record names none). */
 export function keyOwnerOf(event: { type: string }): string | undefined {
@@ -68,6 +100,15 @@ export function keyOwnerOf(event: { type: string }): string | undefined {
 }
 
 export const SEALED_PREFIX = 'mittr:sealed:';
+
+/**
+ * Fields whose text is sealed once per account, key and text, and that sealed value written
+ * again for the same text (FieldCipher.sealedOnce): a client address repeats across every record
+ * an app server causes. Two records from one address then carry the same sealed value, which
+ * tells a reader of the log (who sees the records' ids and times anyway) only that they came from
+ * one address, never which.
+ */
+const SEALED_ONCE: ReadonlySet<string> = new Set(['address']);
 
 /**
  * Records a stream processor writes with fields it may have carried over still sealed: the router
@@ -156,15 +197,27 @@ function setField(e: Rec, field: string, v: unknown): void {
 /** The top-level field a (possibly nested) field is kept under, sealed, for `sealedOf`. */
 const topOf = (field: string) => field.split('.')[0]!;
 
-/** The cipher of this thread's DataKeys (set at its start): read-model queries open with it. */
-let threadCipher: FieldCipher | undefined;
+/**
+ * The ciphers of this thread's DataKeys, the latest started last: read-model queries open with
+ * the latest still running. A thread runs one mittr, but a spec may start a second beside it and
+ * stop it: the first one's queries then open with the first one's keys again, not the stopped one's
+ * (which no longer follows the topic, and misses every key issued since).
+ */
+const threadCiphers: FieldCipher[] = [];
 export function useStoredCipher(cipher: FieldCipher): void {
-  threadCipher = cipher;
+  threadCiphers.push(cipher);
+}
+
+/** `cipher`'s DataKeys stopped: queries open with the one started before it. */
+export function dropStoredCipher(cipher: FieldCipher): void {
+  const at = threadCiphers.lastIndexOf(cipher);
+  if (at >= 0) threadCiphers.splice(at, 1);
 }
 
 function stored(): FieldCipher {
-  if (!threadCipher) throw new Error('no data keys in this thread (DataKeys.start first)');
-  return threadCipher;
+  const cipher = threadCiphers.at(-1);
+  if (!cipher) throw new Error('no data keys in this thread (DataKeys.start first)');
+  return cipher;
 }
 
 /** A string a read model kept sealed (`sealedOf`), opened; a value never sealed is answered as it is. Throws ErasedError. */
@@ -250,8 +303,25 @@ export class FieldCipher {
     // A map is sealed as its JSON text, so a map read and written unchanged (the router's copy of
     // an event's headers into each dispatch) is reused like a string: one AES op less per dispatch.
     const text = kind === MAP ? JSON.stringify(v) : v as string;
-    const sealed = this.reused(accountId, field, text) ?? this.sealText(accountId, field, text);
+    const sealed = this.reused(accountId, field, text) ?? (SEALED_ONCE.has(field) ? this.sealedOnce(accountId, field, text) : this.sealText(accountId, field, text));
     return kind === MAP ? { [SEALED_ENTRY]: sealed } : sealed;
+  }
+
+  /**
+   * The sealed values of short texts written again and again (SEALED_ONCE: the client address
+   * of every event an app server sends), by account, field and text: sealed once per key, not
+   * once per record (an AES operation per accepted event otherwise).
+   */
+  private readonly sealedTexts = new Recent<{ keyId: string | undefined; sealed: string }>(1024, 256 * 1024);
+
+  private sealedOnce(accountId: string, field: string, text: string): string {
+    const at = `${accountId}\n${field}\n${text}`;
+    const keyId = this.ring.currentKeyId(accountId);
+    const hit = this.sealedTexts.get(at);
+    if (hit && keyId !== undefined && hit.keyId === keyId) return hit.sealed;
+    const sealed = this.sealText(accountId, field, text);
+    this.sealedTexts.set(at, { keyId, sealed }, at.length + sealed.length);
+    return sealed;
   }
 
   private sealText(accountId: string, field: string, text: string): string {

@@ -55,10 +55,14 @@ describe('what a cipher remembers (Recent)', () => {
 });
 
 describe('whose key seals a record (keyOwnerOf)', () => {
-  it('is the account for a workspace\'s records and the user for UserRegistered (a user belongs to several workspaces)', () => {
+  it('is the account for a workspace\'s records and the user for a user\'s own (a user belongs to several workspaces)', () => {
     expect(keyOwnerOf({ type: 'InvitationCreated', accountId: 'acc_1', email: 'a@example.test' } as { type: string })).toBe('acc_1');
     expect(keyOwnerOf({ type: 'UserRegistered', userId: 'usr_1', email: 'a@example.test' } as { type: string })).toBe('usr_1');
-    expect(keyOwnerOf({ type: 'UserEmailVerified', userId: 'usr_1' } as { type: string })).toBeUndefined();
+    // A user's own records (their actor's address is sealed) are the user's too.
+    expect(keyOwnerOf({ type: 'UserEmailVerified', userId: 'usr_1' } as { type: string })).toBe('usr_1');
+    expect(keyOwnerOf({ type: 'UserPasswordChanged', userId: 'usr_1' } as { type: string })).toBe('usr_1');
+    // A record naming no account and no owner of its own: nobody's.
+    expect(keyOwnerOf({ type: 'SomethingElse', userId: 'usr_1' } as { type: string })).toBeUndefined();
   });
 
   it('seals a user\'s e-mail and name under the user\'s key: it opens there, and no longer once that key is destroyed', () => {

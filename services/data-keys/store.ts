@@ -5,7 +5,7 @@ import { dataKeysTopic } from './manifest.ts';
 import { TYPE_HEADER, type Serde } from '../platform/kafka/serde.ts';
 import { superviseConsumer } from '../platform/kafka/supervise.ts';
 import { issueDataKey, type MasterKeyRing } from '../platform/crypto/envelope.ts';
-import { FieldCipher, keyOwnerOf, useStoredCipher } from './fields.ts';
+import { dropStoredCipher, FieldCipher, keyOwnerOf, useStoredCipher } from './fields.ts';
 import { DataKeyRing, UnknownKeyError } from './ring.ts';
 import { ErasedError } from '../platform/crypto/erased.ts';
 import type { DataKeyIssued } from './messages.ts';
@@ -273,6 +273,7 @@ export class DataKeys {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    dropStoredCipher(this.cipher);
     for (const t of this.nudges) clearTimeout(t);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();

@@ -12,6 +12,7 @@ describe('GET /api/v1/gdpr/export', () => {
   let other: Filled;
   let scopedKey: string;
   let second: { projectId: string; eventTypeId: string };
+  const subAccountIds: string[] = [];
 
   beforeAll(async () => {
     const sinkUrl = await sink.start();
@@ -23,6 +24,12 @@ describe('GET /api/v1/gdpr/export', () => {
     const project = (await mine.call('POST', '/api/v1/projects', { name: 'Second' })).body;
     const et = (await mine.call('POST', '/api/v1/event-types', { name: 'second.thing' }, { 'x-project-id': project.id })).body;
     second = { projectId: project.id, eventTypeId: et.id };
+    // Sub-accounts, one of them deactivated: its history is the workspace's still.
+    for (const subID of ['cust_live', 'cust_gone']) {
+      const sub = (await mine.call('POST', '/api/v1/sub-accounts', { name: `Customer ${subID}`, subID, metadata: { contact: `${subID}@example.test` } })).body;
+      subAccountIds.push(sub.id);
+    }
+    expect((await mine.call('DELETE', `/api/v1/sub-accounts/${subAccountIds[1]}`)).status).toBeLessThan(300);
     for (const w of [mine, other]) {
       for (const id of w.eventIds) await eventually(async () => (await w.call('GET', `/api/v1/events/${id}`)).body.status === 'delivered', 30_000);
     }
@@ -67,6 +74,8 @@ describe('GET /api/v1/gdpr/export', () => {
     expect(doc.inboundEndpoints[0].requests).toHaveLength(1);
     expect(doc.inboundEndpoints[0].requests[0].body).toBe(JSON.stringify({ marker: mine.marker }));
     expect(text).not.toContain('whsec_export_0123456789abcdef');
+    expect(doc.subAccounts.map((a: Doc) => [a.id, a.subID, a.status, a.metadata.contact]).sort()).toEqual([
+      [subAccountIds[0], 'cust_live', 'active', 'cust_live@example.test'], [subAccountIds[1], 'cust_gone', 'deactivated', 'cust_gone@example.test']].sort());
     expect(doc.connectors.map((c: Doc) => c.id)).toEqual([mine.connectorId]);
     expect(doc.alertRules.map((r: Doc) => r.id)).toEqual(expect.arrayContaining([mine.ruleId]));
     expect(doc.alertHistory.length).toBeGreaterThanOrEqual(1);

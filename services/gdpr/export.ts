@@ -8,6 +8,7 @@ import { listEventTypes } from '../../projections/event-types/queries.ts';
 import { attemptsOfEvents, listEvents, type Scope } from '../../projections/events/queries.ts';
 import { listInboundEndpoints } from '../../projections/inbound-endpoints/queries.ts';
 import { listInboundRequests } from '../../projections/inbound-requests/queries.ts';
+import { everySubAccount } from '../../projections/sub-accounts/queries.ts';
 import type { AccountsState } from '../accounts/state.ts';
 import type { InboundState } from '../inbound/domain/evolve.ts';
 import { decodeCursor } from '../platform/postgres/pagination.ts';
@@ -35,7 +36,8 @@ export type ExportSources = {
  * Everything a workspace owns, as one JSON document written as it is read: the account, its
  * users and invitations, projects, API keys (metadata: the keys are stored hashed and never
  * shown), and per project its endpoints with their versions, event types, events with their
- * payloads and every attempt, inbound endpoints with their requests, connectors (credentials
+ * payloads and every attempt, inbound endpoints with their requests, sub-accounts (deactivated
+ * ones too), connectors (credentials
  * masked), alert rules and history; then the audit log. Each list is read page by page through
  * the read models' own queries (their views: what the API shows, decrypted where the read model
  * decrypts), so the export shows what the API shows, and a page is read only when the reader
@@ -62,6 +64,7 @@ export function exportWorkspace(src: ExportSources, accountId: string): Pieces {
     ['events', perProject((scope) => events(src.db, scope))],
     ['inboundEndpoints', perProject((scope) => withProject(scope, paged((cursor) => listInboundEndpoints(src.db, scope, { limit: PAGE, cursor }, (s) => ({ ...src.inboundView(s) })))),
       (ie) => extended(ie, 'requests', () => array(paged((cursor) => listInboundRequests(src.db, { accountId, projectId: ie.projectId }, String(ie.id), { limit: PAGE, cursor })))))],
+    ['subAccounts', perProject((scope) => withProject(scope, paged((cursor) => everySubAccount(src.db, scope, { limit: PAGE, cursor }))))],
     ['connectors', perProject((scope) => withProject(scope, paged((cursor) => listConnectors(src.db, scope, { limit: PAGE, cursor }))))],
     ['alertRules', perProject((scope) => withProject(scope, paged((cursor) => listAlertRules(src.db, scope, { limit: PAGE, cursor }))))],
     ['alertHistory', perProject((scope) => withProject(scope, paged((cursor) => alertHistory(src.db, scope, { limit: PAGE, cursor }))))],

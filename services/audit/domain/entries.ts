@@ -24,6 +24,11 @@ export type AuditEntry = {
 
 /** The one entry a sealed map is written as (SEALED_ENTRY of services/data-keys/fields.ts, which domain/ does not import). */
 const SEALED_MAP = 'mittr-sealed';
+/** How a sealed string begins (SEALED_PREFIX of services/data-keys/fields.ts). */
+const SEALED_TEXT = 'mittr:sealed:';
+
+/** A sub-account's metadata (JSON text) as an object; kept as it is when sealed, for the audit query opens and parses it. */
+const metadataOf = (text: string): unknown => (text.startsWith(SEALED_TEXT) ? text : JSON.parse(text) as unknown);
 
 /**
  * An endpoint's configuration as the log shows it, its custom headers' values hidden (they often
@@ -136,7 +141,7 @@ export function auditEntry(e: Audited): AuditEntry | null {
     // Sub-accounts and their portal sessions (never a token: the log holds none).
     case 'SubAccountCreated': case 'SubAccountUpdated':
       return entry(e, e.accountId, e.at, 'sub_account', e.subAccountId, e.type === 'SubAccountCreated' ? 'sub_account.created' : 'sub_account.updated',
-        { ...e.definition, metadata: JSON.parse(e.definition.metadata) as unknown }, `${e.subAccountId}:${e.version}`);
+        { ...e.definition, metadata: metadataOf(e.definition.metadata) }, `${e.subAccountId}:${e.version}`);
     case 'SubAccountDeactivated':
       return entry(e, e.accountId, e.at, 'sub_account', e.subAccountId, 'sub_account.deactivated', null, `${e.subAccountId}:${e.version}`);
     case 'SubAccountSessionIssued':
