@@ -118,3 +118,19 @@ describe('a dispatch carries its event\'s payload on still sealed (the router di
     expect(cipher.openEvent({ ...attempt }).responseBody).toBe(dispatch.payload);
   });
 });
+
+describe('a receiver\'s usual answer is sealed once per key', () => {
+  it('writes one sealed value for the same short response body, and seals a long one anew each time', () => {
+    const { cipher } = cipherFor('acc_r');
+    const attempt = (responseBody: string) => cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_r', responseBody }).responseBody;
+    const ok = attempt('OK');
+    expect(ok.startsWith(SEALED_PREFIX)).toBe(true);
+    expect(attempt('OK')).toBe(ok);
+    expect(cipher.openText('acc_r', 'responseBody', ok, false)).toBe('OK');
+    const long = 'x'.repeat(1000);
+    expect(attempt(long)).not.toBe(attempt(long));
+    // Another workspace's same answer is its own.
+    const other = cipherFor('acc_s').cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_s', responseBody: 'OK' }).responseBody;
+    expect(other).not.toBe(ok);
+  });
+});
