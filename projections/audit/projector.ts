@@ -2,6 +2,8 @@ import { sql } from 'slonik';
 import { AUDITED_TYPES, auditEntry } from '../../services/audit/domain/entries.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
 import { ts } from '../events/projector.ts';
+import { sealedOf } from '../../services/data-keys/fields.ts';
+import type { EventEdited } from '../../services/events/domain/messages.ts';
 
 /**
  * audit_log, from the topics of the workspace's configuration: accounts (people, keys, projects),
@@ -18,7 +20,10 @@ export function auditProjection(topics: { accounts: string; endpoints: string; e
     tables: ['audit_log'],
     async apply(tx, events) {
       for (const e of events) {
-        const line = auditEntry(e as Parameters<typeof auditEntry>[0]);
+        // An edit is read opened (its headers' names are shown), but its destination is kept as
+        // the log has it, sealed: the audit query opens it (projections/audit/queries.ts).
+        const record = e.type === 'EventEdited' ? { ...e as EventEdited, destination: sealedOf(e as EventEdited, 'destination') } : e;
+        const line = auditEntry(record as Parameters<typeof auditEntry>[0]);
         if (!line) continue;
         // Written as JSON text, as the other projectors write JSON: a decoded record is an avsc
         // record instance, which slonik's sql.jsonb refuses as not a plain object.
