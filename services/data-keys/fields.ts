@@ -117,6 +117,16 @@ const RECENT_CHARS = 2 * 1024 * 1024;
 const RECENT_TEXT_MAX = 16 * 1024;
 
 /**
+ * Fields (by the name their additional data binds) whose texts a cipher remembers when it seals
+ * them, not only when it opens them: a URL is written again and again, once per event sent to it
+ * (the API's direct events to one destination, an endpoint's dispatches once its opened URL left
+ * the cache, a connector's target). The same text then gets the same sealed value, which a reader
+ * that opened it once (the engine) opens from its cache: no AES operation per dispatch. Payloads
+ * are not: a text sealed once would only push the reused ones out.
+ */
+const REMEMBERED_WHEN_SEALED: ReadonlySet<string> = new Set(['url']);
+
+/**
  * A map of the latest entries, bounded in count and in characters (least recently used out
  * first). An LRU cache evicts in constant time: a Map trimmed by deleting its oldest key slows
  * down as deleted slots pile up at its front (Recent.set was 2.5 % of the processing thread
@@ -324,14 +334,18 @@ export class FieldCipher {
   }
 
   private sealText(accountId: string, field: string, text: string): string {
-    return SEALED_PREFIX + this.ring.seal(accountId, field, Buffer.from(text, 'utf8')).toString('base64url');
+    const blob = this.ring.seal(accountId, field, Buffer.from(text, 'utf8'));
+    const sealed = SEALED_PREFIX + blob.toString('base64url');
+    if (REMEMBERED_WHEN_SEALED.has(field)) this.keep(accountId, field, text, sealed, sealedKeyId(blob));
+    return sealed;
   }
 
   /**
-   * Texts this cipher opened lately, with the sealed value they came from: a stream processor
-   * that writes a text it read unchanged (the router's dispatches of an untransformed payload,
-   * one per destination; the engine's attempts of a dispatch's URL) writes the same sealed value
-   * again instead of sealing anew, while the key that sealed it is still the account's current one.
+   * Texts this cipher opened lately (and the URLs it sealed: REMEMBERED_WHEN_SEALED), with the
+   * sealed value they came from: a stream processor that writes a text it read unchanged (the
+   * router's dispatches of an untransformed payload, one per destination; the engine's attempts
+   * of a dispatch's URL) writes the same sealed value again instead of sealing anew, while the
+   * key that sealed it is still the account's current one.
    */
   private readonly recent = new Recent<{ accountId: string; field: string; keyId: string; sealed: string }>();
 
@@ -378,11 +392,14 @@ export class FieldCipher {
     }
     const blob = Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url');
     const text = this.ring.open(accountId, field, blob).toString('utf8');
-    if (!remember) return text;
-    const keyId = sealedKeyId(blob);
-    this.remember(accountId, field, text, v, keyId);
-    if (text.length <= RECENT_TEXT_MAX) this.opened.set(v, { accountId, field, keyId, text }, text.length + v.length);
+    if (remember) this.keep(accountId, field, text, v, sealedKeyId(blob));
     return text;
+  }
+
+  /** Remembers a text with its sealed value both ways: for a write of it unchanged (`reused`), and for the next open of it. */
+  private keep(accountId: string, field: string, text: string, sealed: string, keyId: string): void {
+    this.remember(accountId, field, text, sealed, keyId);
+    if (text.length <= RECENT_TEXT_MAX) this.opened.set(sealed, { accountId, field, keyId, text }, text.length + sealed.length);
   }
 }
 

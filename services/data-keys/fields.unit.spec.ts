@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { issueDataKey } from '../platform/crypto/envelope.ts';
 import { ErasedError } from '../platform/crypto/erased.ts';
 import { FieldCipher, keyOwnerOf, openStoredText, Recent, SEALED_PREFIX, sealedOf, useStoredCipher } from './fields.ts';
@@ -190,5 +190,31 @@ describe('a direct event\'s destination is carried sealed by the router into its
     const attempt = cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_j', responseBody: '', url: dispatch.url });
     expect(attempt.url).not.toBe(dispatch.url);
     expect(cipher.openEvent({ ...attempt }).url).toBe(dispatch.url);
+  });
+});
+
+describe('a URL sealed or opened once costs no AES operation at the next hop', () => {
+  it('seals the same URL text to the same value, which the engine\'s open and its attempt reuse', () => {
+    const { cipher } = cipherFor('acc_k');
+    const seal = vi.spyOn(cipher.ring, 'seal');
+    const open = vi.spyOn(cipher.ring, 'open');
+    const url = 'https://g.example/hook?token=t';
+    const first = cipher.sealEvent({ type: 'EventAccepted', accountId: 'acc_k', payload: '', headers: {}, destination: url });
+    const second = cipher.sealEvent({ type: 'EventAccepted', accountId: 'acc_k', payload: '', headers: {}, destination: url });
+    expect(second.destination).toBe(first.destination);
+    expect(seal).toHaveBeenCalledTimes(1);
+    // The engine reads the dispatch (the router carried the destination) and records its attempt to the URL.
+    const read = cipher.openEvent({ type: 'DeliveryRequested', accountId: 'acc_k', payload: '', headers: {}, url: first.destination });
+    expect(read.url).toBe(url);
+    const attempt = cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_k', responseBody: '', url: read.url });
+    expect(attempt.url).toBe(first.destination);
+    expect([seal.mock.calls.length, open.mock.calls.length]).toEqual([1, 0]);
+  });
+
+  it('no longer opens a remembered sealed URL once its key is destroyed (erasure)', () => {
+    const { cipher, keyId } = cipherFor('acc_l');
+    const sealed = cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_l', responseBody: '', url: 'https://h.example/' });
+    cipher.ring.remove('acc_l', keyId);
+    expect(() => cipher.openEvent({ ...sealed })).toThrow(ErasedError);
   });
 });
