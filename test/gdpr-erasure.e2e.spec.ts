@@ -22,7 +22,8 @@ describe('DELETE /api/v1/gdpr/data', () => {
   let cookie: string;
   let db: pg.Client;
   const erasedInvitee = `invitee-${randomBytes(6).toString('hex')}@example.test`;
-  // An endpoint's credentials: in its URL and in its custom header (sealed on the endpoints topic).
+  // An endpoint's credentials: in its URL and in its custom header (sealed on the endpoints topic),
+  // and a direct destination's; both are copied into every record of their deliveries.
   const erasedCredential = `credential-${randomBytes(8).toString('hex')}`;
   const toErased = () => sink.received.filter((r) => r.url.startsWith('/erased/'));
 
@@ -35,9 +36,14 @@ describe('DELETE /api/v1/gdpr/data', () => {
     erased = await fillWorkspace(env.url, sinkUrl, 'Doomed Ltd', { events: 4, path: '/erased', maxAttempts: 20 });
     kept = await fillWorkspace(env.url, sinkUrl, 'Kept Ltd', { events: 4, path: '/kept' });
     expect((await erased.call('POST', '/api/v1/team/invite', { email: erasedInvitee, role: 'viewer' })).status).toBe(201);
-    // Sent nothing: a delivery's records copy the URL, and those are not sealed yet.
-    const credentialed = { url: `${sinkUrl.replace('://', `://user:${erasedCredential}@`)}/erased/quiet?token=${erasedCredential}`, eventTypes: ['never.sent'], customHeaders: { Authorization: `Bearer ${erasedCredential}` } };
+    // Sent to, and failing: the routing, each dispatch and each attempt carry the endpoint's URL,
+    // as a direct event's records carry its destination (the events, endpoints and outcomes topics, the delay tiers and lanes).
+    const withCredential = (path: string) => `${sinkUrl.replace('://', `://user:${erasedCredential}@`)}/erased/${path}?token=${erasedCredential}`;
+    const credentialed = { url: withCredential('quiet'), eventTypes: ['credential.sent'], customHeaders: { Authorization: `Bearer ${erasedCredential}` }, circuitThreshold: 0 };
     expect((await erased.call('POST', '/api/v1/endpoints', credentialed)).status).toBe(201);
+    const toEndpoint = await erased.call('POST', '/api/v1/events', { eventType: 'credential.sent', payload: { n: 1 }, maxAttempts: 20 }, { 'x-idempotency-key': `${erased.marker}-credential` });
+    const direct = await erased.call('POST', '/api/v1/events', { destination: withCredential('direct'), payload: { n: 2 }, maxAttempts: 20 }, { 'x-idempotency-key': `${erased.marker}-direct` });
+    expect([toEndpoint.status, direct.status]).toEqual([201, 201]);
     const login = await api(env.url)('POST', '/auth/login', { email: erased.email, password: erased.password });
     cookie = /mittr_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]!;
     db = await schemaClient(env.config);
@@ -45,6 +51,16 @@ describe('DELETE /api/v1/gdpr/data', () => {
     await sink.waitFor(() => toErased().filter((r) => r.url === '/erased/plain').length >= 2 * erased.eventIds.length, 30_000)
       .catch((err: Error) => { throw new Error(`${err.message}: ${sink.received.map((r) => r.url).join(' ')}`); });
     await sink.waitFor((all) => all.filter((r) => r.url === '/kept/plain').length >= kept.eventIds.length, 30_000);
+    // Both were tried, and their attempts are answered with the URL in clear (the read model keeps it sealed).
+    await sink.waitFor(() => toErased().some((r) => r.url === `/erased/quiet?token=${erasedCredential}`) && toErased().some((r) => r.url === `/erased/direct?token=${erasedCredential}`), 30_000);
+    for (const [event, url] of [[toEndpoint, credentialed.url], [direct, withCredential('direct')]] as const) {
+      const attempts = await eventually(async () => {
+        const list = (await erased.call('GET', `/api/v1/events/${event.body.id}/deliveries`)).body.deliveries as Array<{ url: string }>;
+        return list?.length ? list : null;
+      }, 30_000);
+      expect(attempts[0]!.url).toBe(url);
+    }
+    expect((await erased.call('GET', `/api/v1/events/${direct.body.id}`)).body.destination).toBe(withCredential('direct'));
   }, 120_000);
   afterAll(async () => {
     await db?.end();

@@ -1,6 +1,6 @@
 /**
  * Microbenchmark of field sealing (issue 24): µs per record to seal and open an EventAccepted /
- * DeliveryRequested with a ~120-byte JSON payload and headers, through FieldCipher (what the
+ * DeliveryRequested with a ~120-byte JSON payload, headers and a destination URL, through FieldCipher (what the
  * Serde calls on encode/decode), against the same records unsealed. Not a test; run with
  * `bash scripts/run-node bench/micro/sealing.ts`. Bounded: N records per case.
  */
@@ -16,7 +16,10 @@ const accountId = 'acc-1';
 keys.add(issueDataKey(ring, accountId, 1).wrapped);
 const cipher = new FieldCipher(keys);
 const payload = JSON.stringify({ id: 'ord_123456', amount: 4200, currency: 'EUR', customer: { email: 'a@example.com', name: 'Ada L' } });
-const record = (type: string, i: number) => ({ type, accountId, eventId: `e${i}`, payload: payload.replace('123456', String(100000 + (i % 900000))), headers: { 'x-trace': `t${i}` } });
+// Each record sent to one of 10 URLs (the e2e bench's direct destinations): an event's destination, a dispatch's url.
+const url = (i: number) => `https://hooks.example.com/d${i % 10}?token=tok_0123456789`;
+const record = (type: string, i: number) => ({ type, accountId, eventId: `e${i}`, payload: payload.replace('123456', String(100000 + (i % 900000))), headers: { 'x-trace': `t${i}` },
+  ...(type === 'EventAccepted' ? { destination: url(i) } : { url: url(i) }) });
 
 function time(label: string, fn: (i: number) => unknown): void {
   for (let i = 0; i < 2000; i++) fn(i);

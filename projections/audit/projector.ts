@@ -3,6 +3,7 @@ import { AUDITED_TYPES, auditEntry, type RecordedActor } from '../../services/au
 import { sealedOf } from '../../services/data-keys/fields.ts';
 import type { Projection } from '../../services/platform/projection/runner.ts';
 import { ts } from '../events/projector.ts';
+import type { EventEdited } from '../../services/events/domain/messages.ts';
 
 /**
  * audit_log, from the topics of the workspace's configuration: accounts (people, keys, projects),
@@ -19,7 +20,10 @@ export function auditProjection(topics: { accounts: string; endpoints: string; e
     tables: ['audit_log'],
     async apply(tx, events) {
       for (const e of events) {
-        const line = auditEntry(e as Parameters<typeof auditEntry>[0]);
+        // An edit is read opened (its headers' names are shown), but its destination is kept as
+        // the log has it, sealed: the audit query opens it (projections/audit/queries.ts).
+        const record = e.type === 'EventEdited' ? { ...e as EventEdited, destination: sealedOf(e as EventEdited, 'destination') } : e;
+        const line = auditEntry(record as Parameters<typeof auditEntry>[0]);
         if (!line) continue;
         // The actor as the log has it, its address sealed, for a record the projectors' serde opened (an edit) too.
         const actor = sealedOf(e as { actor?: RecordedActor }, 'actor') ?? line.actor;

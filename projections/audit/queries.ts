@@ -11,7 +11,7 @@ export type AuditQuery = { resource?: string; action?: string; actor?: string; f
 
 /**
  * A line's configuration with its sealed values opened: the projector keeps what the record
- * sealed (an invitation's e-mail, a company name, a SCIM userName) as the log has it, and each
+ * sealed (an invitation's e-mail, a company name, a SCIM userName, an edit's destination) as the log has it, and each
  * such value is bound to the field it is named by in the line (services/data-keys/fields.ts).
  */
 function opened(accountId: string, config: unknown): unknown {

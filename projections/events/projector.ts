@@ -14,6 +14,8 @@ export const ts = (ms: number) => sql.fragment`(timestamptz 'epoch' + ${ms} * in
  * events, event_destinations and delivery_attempts, from the events and outcomes topics.
  * Accepted/Edited/Replayed/Routed share a partition (ordered); attempts come from another topic,
  * so every handler is order-tolerant and the status is recomputed from the destination rows.
+ * Payloads, headers, response bodies and URLs (a direct event's destination, the routing's
+ * destinations, the attempts') are kept as the log has them, sealed (sealedOf): the queries open them.
  */
 export function eventsProjection(topics: { events: string; outcomes: string }): Projection {
   return {
@@ -96,7 +98,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
              ${epochMs('created_ms')}, coalesce(${epochMs('routed_ms')}, ${epochMs('created_ms')}), t.sub_account_id
       FROM json_to_recordset(${rowsJson(lastBy(accepted, (e) => e.eventId).map((e) => {
         const r = routings.get(e.eventId);
-        return { id: e.eventId, account_id: e.accountId, project_id: e.projectId, key: e.idempotencyKey, destination: e.destination,
+        return { id: e.eventId, account_id: e.accountId, project_id: e.projectId, key: e.idempotencyKey, destination: sealedOf(e, 'destination'),
           event_type: e.eventType, payload: payloadColumn(sealedOf(e, 'payload')), headers: JSON.stringify(sealedOf(e, 'headers')), max_attempts: e.maxAttempts,
           priority: e.priority, delay_seconds: e.delaySeconds, created_ms: e.createdAt, routed_ms: r?.routedAt ?? null, total: r?.destinations.length ?? null, sub_account_id: e.subAccountId ?? null };
       }))}) AS t(id uuid, account_id uuid, project_id uuid, key text, destination text, event_type text, payload text, headers text,
@@ -123,7 +125,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
         t.overhead_us, ${epochMs('attempted_ms')}, ${epochMs('created_ms')}
       FROM json_to_recordset(${rowsJson(attempted.map((e) => ({
         id: e.attemptId, event_id: e.eventId, dispatch_id: e.dispatchId, account_id: e.accountId, project_id: e.projectId,
-        endpoint_id: e.endpointId, event_type: e.eventType, url: e.url, attempt_number: e.attemptNumber, outcome: e.outcome,
+        endpoint_id: e.endpointId, event_type: e.eventType, url: sealedOf(e, 'url'), attempt_number: e.attemptNumber, outcome: e.outcome,
         status_code: e.statusCode, response_body: sealedOf(e, 'responseBody'), error: e.error, error_category: e.errorCategory,
         duration_ms: e.durationMs, overhead_us: e.processingOverheadUs, attempted_ms: e.attemptedAt, created_ms: e.eventCreatedAt })))})
         AS t(id uuid, event_id uuid, dispatch_id uuid, account_id uuid, project_id uuid, endpoint_id uuid, event_type text, url text,
@@ -136,7 +138,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
       SELECT t.dispatch_id, t.event_id, t.account_id, t.endpoint_id, t.url, t.state, t.attempts,
              CASE WHEN t.state = 'delivered' THEN ${epochMs('attempted_ms')} END
       FROM json_to_recordset(${rowsJson(last.map((e) => ({
-        dispatch_id: e.dispatchId, event_id: e.eventId, account_id: e.accountId, endpoint_id: e.endpointId, url: e.url, state: destinationState(e),
+        dispatch_id: e.dispatchId, event_id: e.eventId, account_id: e.accountId, endpoint_id: e.endpointId, url: sealedOf(e, 'url'), state: destinationState(e),
         attempts: e.attemptNumber, attempted_ms: e.attemptedAt })))})
         AS t(dispatch_id uuid, event_id uuid, account_id uuid, endpoint_id uuid, url text, state text, attempts int4, attempted_ms int8)
       ON CONFLICT (dispatch_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
@@ -157,7 +159,7 @@ async function applyRun(tx: DatabaseTransactionConnection, run: RunEvent[]): Pro
  */
 async function upsertDestinations(tx: DatabaseTransactionConnection, routed: EventRouted[]): Promise<{ fresh: EventRouted[]; settled: Set<string> }> {
   const settled = new Set(routed.filter((e) => e.destinations.length === 0).map((e) => e.eventId));
-  const dests = lastBy(routed.flatMap((e) => e.destinations.map((d) => ({ ...d, eventId: e.eventId, accountId: e.accountId, at: e.routedAt }))), (d) => d.dispatchId);
+  const dests = lastBy(routed.flatMap((e) => sealedOf(e, 'destinations').map((d) => ({ ...d, eventId: e.eventId, accountId: e.accountId, at: e.routedAt }))), (d) => d.dispatchId);
   if (dests.length === 0) return { fresh: routed, settled };
   // The upsert writes only rows it inserts (xmax 0) or that an outcome projected first had left
   // unrouted (xmax set): only those can change their event's status here.
@@ -189,7 +191,7 @@ const destinationState = (e: DeliveryAttempted) => (e.disposition === 'delivered
 function edited(tx: DatabaseTransactionConnection, e: EventEdited) {
   return tx.query(sql.unsafe`
     UPDATE events SET
-      destination = coalesce(${e.destination}, destination),
+      destination = coalesce(${sealedOf(e, 'destination')}, destination),
       payload = coalesce(${e.payload === null ? null : payloadColumn(sealedOf(e, 'payload')!)}::json, payload),
       headers = coalesce(${e.headers === null ? null : sql.jsonb(sealedOf(e, 'headers')!)}, headers),
       edited_at = ${ts(e.editedAt)},

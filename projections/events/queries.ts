@@ -27,7 +27,8 @@ const attemptRow = z.object({
 type AttemptRow = z.infer<typeof attemptRow>;
 
 /**
- * The payload and headers columns hold what the log holds: sealed under the account's data key
+ * The payload, headers, response body and URL columns (an event's destination, a destination's
+ * and an attempt's url) hold what the log holds: sealed under the account's data key
  * (services/data-keys/fields.ts). They are opened here, in the views, and nowhere else.
  */
 /** The payload's exact text (a replay sends it as received), from the column's text. */
@@ -36,9 +37,12 @@ function payloadText(accountId: string, columnText: string): string {
   return openStoredText(accountId, 'payload', JSON.parse(columnText) as string);
 }
 
+/** A URL column (null: a typed event has no destination), opened. */
+const openedUrl = (accountId: string, field: 'url' | 'destination', v: string | null) => (v === null ? null : openStoredText(accountId, field, v));
+
 export function eventView(r: EventRow) {
   return {
-    id: r.id, idempotencyKey: r.idempotency_key, destination: r.destination, eventType: r.event_type,
+    id: r.id, idempotencyKey: r.idempotency_key, destination: openedUrl(r.account_id, 'destination', r.destination), eventType: r.event_type,
     payload: openPayloadColumn(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers), status: r.status as EventStatus, attempts: r.attempts, maxAttempts: r.max_attempts,
     priority: r.priority, createdAt: iso(r.created_at), deliveredAt: iso(r.delivered_at), subAccountId: r.sub_account_id,
   };
@@ -46,7 +50,7 @@ export function eventView(r: EventRow) {
 
 export function attemptView(r: AttemptRow) {
   return {
-    id: r.id, eventId: r.event_id, endpointId: r.endpoint_id, url: r.url, attemptNumber: r.attempt_number,
+    id: r.id, eventId: r.event_id, endpointId: r.endpoint_id, url: openStoredText(r.account_id, 'url', r.url), attemptNumber: r.attempt_number,
     outcome: r.outcome, statusCode: r.status_code, responseBody: openStoredText(r.account_id, 'responseBody', r.response_body), error: r.error,
     errorCategory: r.error_category, durationMs: r.duration_ms, processingOverheadUs: r.processing_overhead_us,
     attemptedAt: iso(r.attempted_at),
@@ -158,8 +162,10 @@ export async function eventStates(db: DatabasePool, scope: Scope, where: { ids?:
     ORDER BY e.created_at, e.id LIMIT ${where.limit}`);
   return rows.map((r) => ({
     eventId: r.id, accountId: r.account_id, projectId: r.project_id, status: r.status as EventStatus,
-    eventType: r.event_type, destination: r.destination,
+    eventType: r.event_type, destination: openedUrl(r.account_id, 'destination', r.destination),
     payload: payloadText(r.account_id, r.payload), headers: openStoredMap(r.account_id, 'headers', r.headers),
-    maxAttempts: r.max_attempts, priority: r.priority, createdAt: r.created_at, undelivered: r.undelivered,
+    maxAttempts: r.max_attempts, priority: r.priority, createdAt: r.created_at,
+    // A replay's record seals them anew (its targets' URLs), as it does the payload.
+    undelivered: r.undelivered.map((d) => ({ endpointId: d.endpointId, url: openStoredText(r.account_id, 'url', d.url) })),
   }));
 }

@@ -50,7 +50,7 @@ async function queued(tx: DatabaseTransactionConnection, e: DeliveryQueuedForPol
   await tx.query(sql.unsafe`
     INSERT INTO poll_messages (id, event_id, account_id, project_id, endpoint_id, event_type, url, payload, headers,
                                max_attempts, event_created_at, queued_at)
-    VALUES (${e.dispatchId}, ${e.eventId}, ${e.accountId}, ${e.projectId}, ${e.endpointId}, ${e.eventType}, ${e.url},
+    VALUES (${e.dispatchId}, ${e.eventId}, ${e.accountId}, ${e.projectId}, ${e.endpointId}, ${e.eventType}, ${sealedOf(e, 'url')},
             ${payloadColumn(sealedOf(e, 'payload'))}::json, ${sql.jsonb(plain(sealedOf(e, 'headers')))}, ${e.maxAttempts}, ${ts(e.eventCreatedAt)}, ${ts(e.queuedAt)})
     ON CONFLICT (id) DO NOTHING`);
 }

@@ -2,7 +2,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { QueuedMessage } from '../../services/poll/queue.ts';
 import type { Scope } from '../events/queries.ts';
-import { openPayloadColumn, openStoredMap } from '../../services/data-keys/fields.ts';
+import { openPayloadColumn, openStoredMap, openStoredText } from '../../services/data-keys/fields.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -100,10 +100,11 @@ export async function releaseAcks(db: DatabasePool, ids: string[]): Promise<void
   await db.query(sql.unsafe`UPDATE poll_leases SET ack_requested_at = NULL WHERE dispatch_id = ANY(${sql.array(ids, 'uuid')})`);
 }
 
+/** A reserved message, its URL opened (kept sealed as the log has it): the ack's attempt seals it again. */
 function toQueued(r: z.infer<typeof ackRow>): QueuedMessage {
   return {
     dispatchId: r.id, eventId: r.event_id, accountId: r.account_id, projectId: r.project_id, endpointId: r.endpoint_id,
-    eventType: r.event_type, url: r.url, maxAttempts: r.max_attempts, receiveCount: r.receive_count,
+    eventType: r.event_type, url: openStoredText(r.account_id, 'url', r.url), maxAttempts: r.max_attempts, receiveCount: r.receive_count,
     leasedAt: r.leased_at, eventCreatedAt: r.event_created_at,
   };
 }

@@ -8,8 +8,9 @@ import type { DataKeyRing } from './ring.ts';
  * account's data key before they are written to the log (the Serde does it, for every producer),
  * and opened when read. Identifiers, types, timestamps and routing fields stay clear.
  *
- * A field of a nested record is named by its path ('definition.name', one level), and bound in the
- * additional data by its own name ('name'), as a read model's view names it.
+ * A field of a nested record is named by its path ('definition.name', one level), a field of the
+ * records of an array by its path through the array ('destinations[].url': each element's), and
+ * bound in the additional data by its own name ('name', 'url'), as a read model's view names it.
  * A string field is written as SEALED_PREFIX + base64url(blob); a map as one entry
  * { [SEALED_ENTRY]: <sealed JSON of the map> }, so the schemas stay as they are; a bytes field
  * as the blob itself. Values written before sealing began are read as they are.
@@ -20,13 +21,17 @@ const BYTES = 'bytes';
 type Kind = typeof STRING | typeof MAP | typeof BYTES;
 
 const RECORD_FIELDS: Readonly<Record<string, Readonly<Record<string, Kind>>>> = {
-  EventAccepted: { payload: STRING, headers: MAP },
-  EventEdited: { payload: STRING, headers: MAP },
-  // A replay carries the (edited) payload and headers the router fans out again.
-  EventReplayed: { payload: STRING, headers: MAP },
-  DeliveryRequested: { payload: STRING, headers: MAP },
-  DeliveryAttempted: { responseBody: STRING },
-  DeliveryQueuedForPoll: { payload: STRING, headers: MAP },
+  // A destination URL, like an endpoint's, can hold credentials (user:pass@, ?token=): every
+  // record a delivery writes carries one (a direct event's destination, its edit, a replay's
+  // targets, the routing's destinations, each dispatch, attempt and poll message).
+  EventAccepted: { payload: STRING, headers: MAP, destination: STRING },
+  EventEdited: { payload: STRING, headers: MAP, destination: STRING },
+  // A replay carries the (edited) payload and headers the router fans out again, and its targets' URLs.
+  EventReplayed: { payload: STRING, headers: MAP, destination: STRING, 'targets[].url': STRING },
+  EventRouted: { 'destinations[].url': STRING },
+  DeliveryRequested: { payload: STRING, headers: MAP, url: STRING },
+  DeliveryAttempted: { responseBody: STRING, url: STRING },
+  DeliveryQueuedForPoll: { payload: STRING, headers: MAP, url: STRING },
   // Its URL's query string is the provider's (a credential verified there is redacted first, services/inbound/receive.ts).
   InboundRequestReceived: { headers: MAP, body: BYTES, url: STRING },
   // People's e-mail addresses and names. A company name is sealed too: a workspace is often a
@@ -116,11 +121,20 @@ const SEALED_ONCE_MAX = 256;
 /**
  * Records a stream processor writes with fields it may have carried over still sealed: the router
  * copies an event's payload and headers into each DeliveryRequested and opens them only when a
- * filter or a FIFO key reads them (services/events/router.ts). A value already sealed is written
- * as it is: it came from the same account's record, and its additional data binds it to that
- * account and to the field's name, which the two records share.
+ * filter or a FIFO key reads them (services/events/router.ts); it copies a direct event's
+ * destination and a replay's targets' URLs, which it never reads, into the dispatches' url and
+ * the routing's destinations unopened. A value already sealed is written as it is: it came from
+ * the same account's record, and its additional data binds it to that account and to the field's
+ * name, which the two records share ('url': a destination is bound as one, AAD_ALIAS).
  */
-const CARRIED_SEALED: ReadonlySet<string> = new Set(['DeliveryRequested']);
+const CARRIED_SEALED: ReadonlySet<string> = new Set(['DeliveryRequested', 'EventRouted']);
+
+/** The id of the key that sealed a field's value (undefined: the value is not sealed). */
+function keyIdOfValue(kind: Kind, v: unknown): string | undefined {
+  if (kind === BYTES) return isSealed(v as Buffer) ? sealedKeyId(v as Buffer) : undefined;
+  const text = kind === MAP ? (v as Record<string, string>)[SEALED_ENTRY] : v as string;
+  return text?.startsWith(SEALED_PREFIX) ? headerKeyId(Buffer.from(text.slice(SEALED_PREFIX.length, SEALED_PREFIX.length + 16), 'base64url')) : undefined;
+}
 
 /** Whether `v` is a field value in its sealed form (a prefixed string, or a map of one sealed entry). */
 function alreadySealed(kind: Kind, v: unknown): boolean {
@@ -131,7 +145,7 @@ function alreadySealed(kind: Kind, v: unknown): boolean {
 /**
  * The record types whose sealed fields the projectors' serde opens (Serde.sealedReader): the
  * read models keep the others' as the log has them, at no AES cost. The audit log names an
- * edit's headers.
+ * edit's headers (its destination is stored as the log has it all the same: sealedOf).
  */
 export const PROJECTION_OPENS: readonly string[] = ['EventEdited'];
 export const SEALED_ENTRY = 'mittr-sealed';
@@ -145,6 +159,16 @@ export const SEALED_ENTRY = 'mittr-sealed';
 const RECENT_TEXTS = 4096;
 const RECENT_CHARS = 2 * 1024 * 1024;
 const RECENT_TEXT_MAX = 16 * 1024;
+
+/**
+ * Fields (by the name their additional data binds) whose texts a cipher remembers when it seals
+ * them, not only when it opens them: a URL is written again and again, once per event sent to it
+ * (the API's direct events to one destination, an endpoint's dispatches once its opened URL left
+ * the cache, a connector's target). The same text then gets the same sealed value, which a reader
+ * that opened it once (the engine) opens from its cache: no AES operation per dispatch. Payloads
+ * are not: a text sealed once would only push the reused ones out.
+ */
+const REMEMBERED_WHEN_SEALED: ReadonlySet<string> = new Set(['url']);
 
 /**
  * A map of the latest entries, bounded in count and in characters (least recently used out
@@ -169,36 +193,75 @@ export class Recent<V extends NonNullable<unknown>> {
   }
 }
 
-type Rec = Record<string, unknown> & { type: string };
-
 export { sealedOf } from '../platform/crypto/originals.ts';
+
+/**
+ * Fields bound in the additional data under another field's name. A direct event's destination
+ * is the URL its dispatches and attempts are sent to: bound as 'url', the router carries it sealed
+ * into them (CARRIED_SEALED) and the engine's cache opens it as theirs. A query may still name it
+ * 'destination' (openStoredText maps the name).
+ */
+const AAD_ALIAS: Readonly<Record<string, string>> = { destination: 'url' };
 
 /**
  * The field name the additional data binds (with the account): the field, not its record type, so
  * a read model can keep one column from two types (EventAccepted's and EventEdited's payload).
  */
-const aadField = (_type: string, field: string) => field.slice(field.lastIndexOf('.') + 1);
+function aadOf(field: string): string {
+  const name = field.slice(field.lastIndexOf('.') + 1);
+  return AAD_ALIAS[name] ?? name;
+}
 
 /**
- * A field of a record, or of a record nested in it ('definition.name': one level down). Setting a
- * nested one replaces its parent by a copy, so the parent the caller (or `kept`) holds is unchanged.
+ * A sealed field of a record type, parsed once: its top-level field (kept sealed for `sealedOf`),
+ * the field of the nested record ('definition.name') or of each record of an array
+ * ('destinations[].url') it names, and the name its additional data binds.
  */
-function fieldOf(e: Rec, field: string): unknown {
-  const dot = field.indexOf('.');
-  if (dot < 0) return e[field];
-  const parent = e[field.slice(0, dot)] as Record<string, unknown> | null | undefined;
-  return parent?.[field.slice(dot + 1)];
+type Spec = { kind: Kind; top: string; sub: string | null; each: boolean; aad: string };
+
+function specOf(field: string, kind: Kind): Spec {
+  const m = /^(\w+)(\[\])?(?:\.(\w+))?$/.exec(field);
+  if (!m || (m[2] !== undefined && m[3] === undefined)) throw new Error(`sealed field ${field}: a field, a record's (a.b) or an array's records' (a[].b)`);
+  return { kind, top: m[1]!, sub: m[3] ?? null, each: m[2] !== undefined, aad: aadOf(field) };
 }
 
-function setField(e: Rec, field: string, v: unknown): void {
-  const dot = field.indexOf('.');
-  if (dot < 0) { e[field] = v; return; }
-  const p = field.slice(0, dot);
-  e[p] = { ...(e[p] as Record<string, unknown>), [field.slice(dot + 1)]: v };
+const SPECS: ReadonlyMap<string, readonly Spec[]> = new Map(Object.entries(SEALED_FIELDS).map(([type, fields]) =>
+  [type, Object.entries(fields).map(([field, kind]) => specOf(field, kind))]));
+
+type Rec = Record<string, unknown> & { type: string };
+type Fields = Record<string, unknown>;
+
+/**
+ * A field of a record, of a record nested in it ('definition.name': one level down), or of each
+ * record of an array ('destinations[].url': an array of the elements' values; null or undefined
+ * when there is no array).
+ */
+function fieldOf(e: Rec, s: Spec): unknown {
+  const parent = e[s.top];
+  if (s.sub === null) return parent;
+  const sub = s.sub;
+  if (s.each) return (parent as Array<Fields | null> | null | undefined)?.map((x) => x?.[sub]);
+  return (parent as Fields | null | undefined)?.[sub];
 }
 
-/** The top-level field a (possibly nested) field is kept under, sealed, for `sealedOf`. */
-const topOf = (field: string) => field.split('.')[0]!;
+/**
+ * Sets a field (for an array path, `v` holds each element's value, in order). A nested one
+ * replaces its parent by a copy, an array's by a new array of copies of its records, so the
+ * parent the caller (or `kept`) holds is unchanged.
+ */
+function setField(e: Rec, s: Spec, v: unknown): void {
+  const sub = s.sub;
+  if (sub === null) { e[s.top] = v; return; }
+  if (s.each) {
+    const values = v as unknown[];
+    e[s.top] = (e[s.top] as Array<Fields | null>).map((x, i) => (x === null ? x : { ...x, [sub]: values[i] }));
+    return;
+  }
+  e[s.top] = { ...(e[s.top] as Fields), [sub]: v };
+}
+
+/** Nothing to seal or open in it: absent, null, or an array path over an empty array. */
+const nothingIn = (s: Spec, v: unknown) => v === null || v === undefined || (s.each && (v as unknown[]).length === 0);
 
 /**
  * The ciphers of this thread's DataKeys, the latest started last: read-model queries open with
@@ -223,21 +286,24 @@ function stored(): FieldCipher {
   return cipher;
 }
 
-/** A string a read model kept sealed (`sealedOf`), opened; a value never sealed is answered as it is. Throws ErasedError. */
+/**
+ * A string a read model kept sealed (`sealedOf`), opened; a value never sealed is answered as it
+ * is. `field` is the record's field name ('url', 'destination'). Throws ErasedError.
+ */
 export function openStoredText(accountId: string, field: string, v: string): string {
   // A query's value is not remembered: nothing seals it again, and a GDPR export opens thousands.
-  return v.startsWith(SEALED_PREFIX) ? stored().openText(accountId, field, v, false) : v;
+  return v.startsWith(SEALED_PREFIX) ? stored().openText(accountId, aadOf(field), v, false) : v;
 }
 
 /** A map (headers) a read model kept sealed, opened. */
 export function openStoredMap(accountId: string, field: string, v: Record<string, string>): Record<string, string> {
   const sealed = v[SEALED_ENTRY];
-  return sealed === undefined ? v : JSON.parse(stored().openText(accountId, field, sealed, false)) as Record<string, string>;
+  return sealed === undefined ? v : JSON.parse(stored().openText(accountId, aadOf(field), sealed, false)) as Record<string, string>;
 }
 
 /** Bytes (a request body) a read model kept sealed, opened. */
 export function openStoredBytes(accountId: string, field: string, v: Buffer): Buffer {
-  return isSealed(v) ? stored().ring.open(accountId, field, v) : v;
+  return isSealed(v) ? stored().ring.open(accountId, aadOf(field), v) : v;
 }
 
 /** Seals and opens the SEALED_FIELDS of records with an account's data keys (a DataKeyRing). */
@@ -252,34 +318,42 @@ export class FieldCipher {
     return SEALED_FIELDS[type] !== undefined;
   }
 
-  /** A copy of `event` with its sealed fields sealed (the caller's object is left as it is). */
+  /**
+   * A copy of `event` with its sealed fields sealed (the caller's object is left as it is: a
+   * nested record or an array of records it holds is copied, not written into).
+   */
   sealEvent<E extends { type: string }>(event: E): E {
-    const fields = SEALED_FIELDS[event.type];
-    if (!fields) return event;
+    const specs = SPECS.get(event.type);
+    if (!specs) return event;
     const e = event as unknown as Rec;
     const owner = keyOwnerOf(e)!;
     const out: Rec = { ...e };
     const carried = CARRIED_SEALED.has(e.type);
-    for (const [field, kind] of Object.entries(fields)) {
-      const v = fieldOf(e, field);
-      if (v === null || v === undefined || (carried && alreadySealed(kind, v))) continue;
-      setField(out, field, this.sealValue(owner, aadField(e.type, field), kind, v));
+    const seal = (s: Spec, v: unknown) => (v === null || v === undefined || (carried && alreadySealed(s.kind, v)) ? v : this.sealValue(owner, s.aad, s.kind, v));
+    for (const s of specs) {
+      const v = fieldOf(e, s);
+      if (nothingIn(s, v)) continue;
+      if (s.each) setField(out, s, (v as unknown[]).map((x) => seal(s, x)));
+      else if (!(carried && alreadySealed(s.kind, v))) setField(out, s, this.sealValue(owner, s.aad, s.kind, v));
     }
     return out as unknown as E;
   }
 
   /** Opens `event`'s sealed fields in place, keeping the sealed values for `sealedOf`. Throws ErasedError / UnknownKeyError. */
   openEvent<E extends { type: string }>(event: E): E {
-    const fields = SEALED_FIELDS[event.type];
-    if (!fields) return event;
+    const specs = SPECS.get(event.type);
+    if (!specs) return event;
     const e = event as unknown as Rec;
     const owner = keyOwnerOf(e)!;
     const kept: Record<string, unknown> = {};
-    for (const [field, kind] of Object.entries(fields)) {
-      const v = fieldOf(e, field);
-      if (v === null || v === undefined) continue;
-      if (!(topOf(field) in kept)) kept[topOf(field)] = e[topOf(field)];
-      setField(e, field, this.openValue(owner, aadField(e.type, field), kind, v));
+    for (const s of specs) {
+      const v = fieldOf(e, s);
+      if (nothingIn(s, v)) continue;
+      // The top-level value as the log has it: setField replaces it (or its parent) by a copy.
+      if (!(s.top in kept)) kept[s.top] = e[s.top];
+      setField(e, s, s.each
+        ? (v as unknown[]).map((x) => (x === null || x === undefined ? x : this.openValue(owner, s.aad, s.kind, x)))
+        : this.openValue(owner, s.aad, s.kind, v));
     }
     keepSealed(event, kept);
     return event;
@@ -287,14 +361,19 @@ export class FieldCipher {
 
   /** The id of the key that sealed `event`'s first sealed field (undefined: nothing in it is sealed). */
   keyIdOf(event: { type: string }): string | undefined {
-    const fields = SEALED_FIELDS[event.type];
     const e = event as unknown as Rec;
-    for (const [field, kind] of Object.entries(fields ?? {})) {
-      const v = fieldOf(e, field);
-      if (v === null || v === undefined) continue;
-      const text = kind === MAP ? (v as Record<string, string>)[SEALED_ENTRY] : kind === STRING ? v as string : undefined;
-      if (kind === BYTES && isSealed(v as Buffer)) return sealedKeyId(v as Buffer);
-      if (text?.startsWith(SEALED_PREFIX)) return headerKeyId(Buffer.from(text.slice(SEALED_PREFIX.length, SEALED_PREFIX.length + 16), 'base64url'));
+    for (const s of SPECS.get(event.type) ?? []) {
+      const v = fieldOf(e, s);
+      if (nothingIn(s, v)) continue;
+      if (!s.each) {
+        const id = keyIdOfValue(s.kind, v);
+        if (id !== undefined) return id;
+        continue;
+      }
+      for (const x of v as unknown[]) {
+        const id = x === null || x === undefined ? undefined : keyIdOfValue(s.kind, x);
+        if (id !== undefined) return id;
+      }
     }
     return undefined;
   }
@@ -328,13 +407,17 @@ export class FieldCipher {
   }
 
   private sealText(accountId: string, field: string, text: string): string {
-    return SEALED_PREFIX + this.ring.seal(accountId, field, Buffer.from(text, 'utf8')).toString('base64url');
+    const blob = this.ring.seal(accountId, field, Buffer.from(text, 'utf8'));
+    const sealed = SEALED_PREFIX + blob.toString('base64url');
+    if (REMEMBERED_WHEN_SEALED.has(field)) this.keep(accountId, field, text, sealed, sealedKeyId(blob));
+    return sealed;
   }
 
   /**
-   * Texts this cipher opened lately, with the sealed value they came from: a stream processor
-   * that writes a text it read unchanged (the router's dispatches of an untransformed payload,
-   * one per destination) writes the same sealed value again instead of sealing anew, while the
+   * Texts this cipher opened lately (and the URLs it sealed: REMEMBERED_WHEN_SEALED), with the
+   * sealed value they came from: a stream processor that writes a text it read unchanged (the
+   * router's dispatches of an untransformed payload, one per destination; the engine's attempts
+   * of a dispatch's URL) writes the same sealed value again instead of sealing anew, while the
    * key that sealed it is still the account's current one.
    */
   private readonly recent = new Recent<{ accountId: string; field: string; keyId: string; sealed: string }>();
@@ -382,11 +465,14 @@ export class FieldCipher {
     }
     const blob = Buffer.from(v.slice(SEALED_PREFIX.length), 'base64url');
     const text = this.ring.open(accountId, field, blob).toString('utf8');
-    if (!remember) return text;
-    const keyId = sealedKeyId(blob);
-    this.remember(accountId, field, text, v, keyId);
-    if (text.length <= RECENT_TEXT_MAX) this.opened.set(v, { accountId, field, keyId, text }, text.length + v.length);
+    if (remember) this.keep(accountId, field, text, v, sealedKeyId(blob));
     return text;
+  }
+
+  /** Remembers a text with its sealed value both ways: for a write of it unchanged (`reused`), and for the next open of it. */
+  private keep(accountId: string, field: string, text: string, sealed: string, keyId: string): void {
+    this.remember(accountId, field, text, sealed, keyId);
+    if (text.length <= RECENT_TEXT_MAX) this.opened.set(sealed, { accountId, field, keyId, text }, text.length + sealed.length);
   }
 }
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { issueDataKey } from '../platform/crypto/envelope.ts';
 import { ErasedError } from '../platform/crypto/erased.ts';
-import { FieldCipher, keyOwnerOf, Recent, SEALED_PREFIX, sealedOf } from './fields.ts';
+import { FieldCipher, keyOwnerOf, openStoredText, Recent, SEALED_PREFIX, sealedOf, useStoredCipher } from './fields.ts';
 import { DataKeyRing } from './ring.ts';
 
 const masters = [{ id: 'm1', key: randomBytes(32) }];
@@ -132,5 +132,109 @@ describe('a receiver\'s usual answer is sealed once per key', () => {
     // Another workspace's same answer is its own.
     const other = cipherFor('acc_s').cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_s', responseBody: 'OK' }).responseBody;
     expect(other).not.toBe(ok);
+  });
+});
+
+describe('a field of each record of an array (a routing\'s destinations[].url, a replay\'s targets[].url)', () => {
+  const routed = () => ({
+    type: 'EventRouted', eventId: 'e1', accountId: 'acc_g', projectId: 'p1', routedAt: 1,
+    destinations: [{ dispatchId: 'd1', endpointId: 'ep1', url: 'https://a.example/hook?token=t1' }, { dispatchId: 'd2', endpointId: null, url: 'https://user:pw@b.example/' }],
+  });
+
+  it('is sealed element by element in copies, opened in place, and the sealed array is kept for sealedOf', () => {
+    const { cipher } = cipherFor('acc_g');
+    const event = routed();
+    const elements = [...event.destinations];
+    const sealed = cipher.sealEvent(event);
+    // The caller's record, its array and its elements are as they were.
+    expect(event).toEqual(routed());
+    expect(event.destinations.every((d, i) => d === elements[i])).toBe(true);
+    expect(sealed.destinations).not.toBe(event.destinations);
+    expect(sealed.destinations.map((d) => d.url.startsWith(SEALED_PREFIX))).toEqual([true, true]);
+    expect(sealed.destinations.map((d) => [d.dispatchId, d.endpointId])).toEqual([['d1', 'ep1'], ['d2', null]]);
+    expect(cipher.keyIdOf(sealed)).toBeDefined();
+    const read = cipher.openEvent({ ...sealed });
+    expect(read.destinations).toEqual(routed().destinations);
+    expect(sealedOf(read, 'destinations')).toBe(sealed.destinations);
+    expect(sealed.destinations.every((d) => d.url.startsWith(SEALED_PREFIX))).toBe(true);
+  });
+
+  it('leaves an empty array as it is, and nothing in it to read a key from', () => {
+    const { cipher } = cipherFor('acc_g');
+    const empty = { ...routed(), destinations: [] };
+    const sealed = cipher.sealEvent(empty);
+    expect(sealed.destinations).toEqual([]);
+    expect(cipher.keyIdOf(sealed)).toBeUndefined();
+    expect(cipher.openEvent({ ...sealed }).destinations).toEqual([]);
+  });
+
+  it('seals a replay\'s destination and targets, leaves a null destination null, and opens both', () => {
+    const { cipher } = cipherFor('acc_h');
+    const replay = { type: 'EventReplayed', accountId: 'acc_h', eventId: 'e2', payload: '{}', headers: {}, destination: null as string | null,
+      targets: [{ endpointId: 'ep1', url: 'https://a.example/1?key=k' }] };
+    const sealed = cipher.sealEvent(replay);
+    expect(sealed.destination).toBeNull();
+    expect(sealed.targets[0]!.url.startsWith(SEALED_PREFIX)).toBe(true);
+    expect(replay.targets[0]!.url).toBe('https://a.example/1?key=k');
+    expect(cipher.openEvent({ ...sealed })).toMatchObject({ destination: null, targets: [{ endpointId: 'ep1', url: 'https://a.example/1?key=k' }] });
+    const direct = cipher.sealEvent({ ...replay, destination: 'https://c.example/?key=k', targets: [{ endpointId: null, url: 'https://c.example/?key=k' }] });
+    expect(direct.destination.startsWith(SEALED_PREFIX)).toBe(true);
+    expect(cipher.openEvent({ ...direct })).toMatchObject({ destination: 'https://c.example/?key=k', targets: [{ endpointId: null, url: 'https://c.example/?key=k' }] });
+  });
+});
+
+describe('a direct event\'s destination is carried sealed by the router into its routing and dispatch', () => {
+  it('opens as their url, and a query opens it named destination or url', () => {
+    const { cipher } = cipherFor('acc_i');
+    const destination = 'https://user:secret@d.example/hook?token=t';
+    const accepted = cipher.sealEvent({ type: 'EventAccepted', accountId: 'acc_i', payload: '{}', headers: {}, destination });
+    expect(accepted.destination.startsWith(SEALED_PREFIX)).toBe(true);
+    // The router reads it sealed, and copies it unopened beside an endpoint's clear URL.
+    const routing = cipher.sealEvent({ type: 'EventRouted', accountId: 'acc_i', destinations: [{ dispatchId: 'd1', endpointId: null, url: accepted.destination }, { dispatchId: 'd2', endpointId: 'ep', url: 'https://e.example/' }] });
+    expect(routing.destinations[0]!.url).toBe(accepted.destination);
+    expect(routing.destinations[1]!.url.startsWith(SEALED_PREFIX)).toBe(true);
+    const dispatch = cipher.sealEvent({ type: 'DeliveryRequested', accountId: 'acc_i', payload: accepted.payload, headers: {}, url: accepted.destination });
+    expect(dispatch.url).toBe(accepted.destination);
+    expect(cipher.openEvent({ ...dispatch }).url).toBe(destination);
+    expect(cipher.openEvent({ ...routing }).destinations.map((d) => d.url)).toEqual([destination, 'https://e.example/']);
+    useStoredCipher(cipher);
+    expect(openStoredText('acc_i', 'destination', accepted.destination)).toBe(destination);
+    expect(openStoredText('acc_i', 'url', routing.destinations[0]!.url)).toBe(destination);
+    expect(openStoredText('acc_i', 'url', 'https://never-sealed.example/')).toBe('https://never-sealed.example/');
+  });
+
+  it('is sealed again (not carried) in a record no processor carries sealed fields into: an attempt', () => {
+    const { cipher } = cipherFor('acc_j');
+    const dispatch = cipher.sealEvent({ type: 'DeliveryRequested', accountId: 'acc_j', payload: '{}', headers: {}, url: 'https://f.example/' });
+    // A URL that looks sealed (a transformation's answer) is sealed as any text, never stored as it came.
+    const attempt = cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_j', responseBody: '', url: dispatch.url });
+    expect(attempt.url).not.toBe(dispatch.url);
+    expect(cipher.openEvent({ ...attempt }).url).toBe(dispatch.url);
+  });
+});
+
+describe('a URL sealed or opened once costs no AES operation at the next hop', () => {
+  it('seals the same URL text to the same value, which the engine\'s open and its attempt reuse', () => {
+    const { cipher } = cipherFor('acc_k');
+    const seal = vi.spyOn(cipher.ring, 'seal');
+    const open = vi.spyOn(cipher.ring, 'open');
+    const url = 'https://g.example/hook?token=t';
+    const first = cipher.sealEvent({ type: 'EventAccepted', accountId: 'acc_k', payload: '', headers: {}, destination: url });
+    const second = cipher.sealEvent({ type: 'EventAccepted', accountId: 'acc_k', payload: '', headers: {}, destination: url });
+    expect(second.destination).toBe(first.destination);
+    expect(seal).toHaveBeenCalledTimes(1);
+    // The engine reads the dispatch (the router carried the destination) and records its attempt to the URL.
+    const read = cipher.openEvent({ type: 'DeliveryRequested', accountId: 'acc_k', payload: '', headers: {}, url: first.destination });
+    expect(read.url).toBe(url);
+    const attempt = cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_k', responseBody: '', url: read.url });
+    expect(attempt.url).toBe(first.destination);
+    expect([seal.mock.calls.length, open.mock.calls.length]).toEqual([1, 0]);
+  });
+
+  it('no longer opens a remembered sealed URL once its key is destroyed (erasure)', () => {
+    const { cipher, keyId } = cipherFor('acc_l');
+    const sealed = cipher.sealEvent({ type: 'DeliveryAttempted', accountId: 'acc_l', responseBody: '', url: 'https://h.example/' });
+    cipher.ring.remove('acc_l', keyId);
+    expect(() => cipher.openEvent({ ...sealed })).toThrow(ErasedError);
   });
 });

@@ -40,16 +40,33 @@ describe('personal fields sealed under the workspace data key, on disk and after
     await client.end();
   }
 
+  /** The sink's URL with `marker` as the password and as a token in the query string, at `path`. */
+  const credentialed = (marker: string, path: string) => `${sinkUrl.replace('://', `://user:${marker}@`)}${path}?token=${marker}`;
+
+  /** An event's attempts' URLs, read back through the event's deliveries and the attempts list. */
+  async function attemptUrls(call: ReturnType<typeof api>, eventId: string, count: number) {
+    const attempts = await eventually(async () => {
+      const list = (await call('GET', `/api/v1/events/${eventId}/deliveries`)).body.deliveries as Array<{ id: string; url: string }>;
+      return list?.length === count ? list : null;
+    });
+    const listed = (await call('GET', '/api/v1/deliveries?range=1h&limit=200')).body.data as Array<{ id: string; url: string }>;
+    expect(attempts.map((a) => listed.find((l) => l.id === a.id)?.url)).toEqual(attempts.map((a) => a.url));
+    expect((await call('GET', `/api/v1/deliveries/${attempts[0]!.id}`)).body.url).toBe(attempts[0]!.url);
+    return attempts.map((a) => a.url);
+  }
+
   /**
    * An endpoint whose URL holds credentials and whose custom header an Authorization, created
    * and changed (two versions, two audit lines), and read back in clear from every query that
-   * answers them. No event is sent to it: a delivery's records copy the URL (not sealed yet).
+   * answers them; an event sent to it, whose routing, dispatch and attempt carry the URL, read
+   * back in clear from the event's attempts.
    */
   async function endpointWithCredentials(call: ReturnType<typeof api>) {
     const urlMarker = mark('url');
     const customHeaderMarker = mark('custom-header');
-    const url = `${sinkUrl.replace('://', `://user:${urlMarker}@`)}/quiet?token=${urlMarker}`;
-    const created = await call('POST', '/api/v1/endpoints', { url, eventTypes: [`never.${randomBytes(4).toString('hex')}`], customHeaders: { Authorization: `Bearer ${customHeaderMarker}` } });
+    const url = credentialed(urlMarker, '/quiet');
+    const type = `cred.${randomBytes(4).toString('hex')}`;
+    const created = await call('POST', '/api/v1/endpoints', { url, eventTypes: [type], customHeaders: { Authorization: `Bearer ${customHeaderMarker}` } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = (created.body as { id: string }).id;
     expect((await call('PATCH', `/api/v1/endpoints/${id}`, { description: 'changed' })).status).toBe(200);
@@ -70,10 +87,64 @@ describe('personal fields sealed under the workspace data key, on disk and after
       return mine.length === 2 ? mine : null;
     });
     for (const l of lines) expect(l.after).toMatchObject({ url, customHeaders: { Authorization: '[redacted]' } });
+    const sent = await call('POST', '/api/v1/events', { eventType: type, payload: { to: 'credentialed' } }, { 'x-idempotency-key': randomUUID() });
+    expect(sent.status).toBe(201);
+    await sink.waitFor((r) => r.some((x) => x.url === `/quiet?token=${urlMarker}` && x.headers.authorization === `Bearer ${customHeaderMarker}`));
+    expect(await attemptUrls(call, sent.body.id, 1)).toEqual([url]);
     return { urlMarker, customHeaderMarker };
   }
 
-  it('holds no payload, header, response body or inbound request in clear in Kafka\'s segments or Postgres\' files, and serves them in clear', async () => {
+  /**
+   * A direct event to a URL with credentials, dead, its destination edited to another such URL
+   * and replayed: the event, its edit (and the audit line of it), the replay, the routings, the
+   * dispatches and the attempts all carry one of the two, read back in clear from the event,
+   * its attempts and the audit log.
+   */
+  async function directWithCredentials(call: ReturnType<typeof api>) {
+    const destinationMarker = mark('destination');
+    const editedMarker = mark('edited-destination');
+    const destination = credentialed(destinationMarker, '/refuse');
+    const edited = credentialed(editedMarker, '/fixed');
+    const sent = await call('POST', '/api/v1/events', { destination, payload: { n: 2 }, maxAttempts: 1 }, { 'x-idempotency-key': randomUUID() });
+    expect(sent.status).toBe(201);
+    expect(sent.body.destination).toBe(destination);
+    await eventually(async () => ((await call('GET', `/api/v1/events/${sent.body.id}`)).body?.status === 'dead' ? true : null));
+    expect((await call('GET', `/api/v1/events/${sent.body.id}`)).body.destination).toBe(destination);
+    const patched = await call('PATCH', `/api/v1/events/${sent.body.id}`, { destination: edited, replay: true });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    await sink.waitFor((r) => r.some((x) => x.url === `/fixed?token=${editedMarker}`));
+    const event = await eventually(async () => {
+      const e = (await call('GET', `/api/v1/events/${sent.body.id}`)).body;
+      return e?.status === 'delivered' ? e : null;
+    });
+    expect(event.destination).toBe(edited);
+    expect(await attemptUrls(call, sent.body.id, 2)).toEqual([destination, edited]);
+    const line = await eventually(async () => {
+      const data = (await call('GET', '/api/v1/audit-logs?resource=event&limit=100')).body.data as Array<{ resourceId: string; action: string; after: { destination: string } | null }>;
+      return data.find((l) => l.resourceId === sent.body.id && l.action === 'event.edited') ?? null;
+    });
+    expect(line.after?.destination).toBe(edited);
+    return { destinationMarker, editedMarker };
+  }
+
+  /** A poll endpoint with credentials in its URL: the queued message and the ack's attempt carry it, read back in clear. */
+  async function pollWithCredentials(call: ReturnType<typeof api>) {
+    const pollMarker = mark('poll-url');
+    const url = credentialed(pollMarker, '/polled');
+    const type = `polled.${randomBytes(4).toString('hex')}`;
+    const ep = (await call('POST', '/api/v1/endpoints', { url, eventTypes: [type], deliveryMode: 'poll' })).body as { id: string };
+    const sent = await call('POST', '/api/v1/events', { eventType: type, payload: { to: 'poller' } }, { 'x-idempotency-key': randomUUID() });
+    expect(sent.status).toBe(201);
+    const [message] = await eventually(async () => {
+      const data = (await call('GET', `/api/v1/poll?endpoint_id=${ep.id}&timeout=5`)).body.data as Array<{ id: string }>;
+      return data?.length ? data : null;
+    });
+    expect((await call('POST', '/api/v1/poll/ack', { ids: [message!.id] })).body.acked).toEqual([message!.id]);
+    expect(await attemptUrls(call, sent.body.id, 1)).toEqual([url]);
+    return { pollMarker };
+  }
+
+  it('holds no payload, header, response body, inbound request or destination URL in clear in Kafka\'s segments or Postgres\' files, and serves them in clear', async () => {
     const workspace = await signup(env.url);
     const call = api(env.url, workspace.apiKey);
     const clearType = `clear.ctl${randomBytes(6).toString('hex')}`;
@@ -123,9 +194,12 @@ describe('personal fields sealed under the workspace data key, on disk and after
     await sink.waitFor((r) => r.some((x) => x.body.includes(editMarker) && x.headers['x-marker'] === editHeaderMarker));
 
     const { urlMarker, customHeaderMarker } = await endpointWithCredentials(call);
+    const { destinationMarker, editedMarker } = await directWithCredentials(call);
+    const { pollMarker } = await pollWithCredentials(call);
 
     await checkpoint();
-    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker, urlMarker, customHeaderMarker, inboundQueryMarker]);
+    const found = await scan([...kafkaLogDirs, pgDataDir], [clearType, payloadMarker, headerMarker, responseMarker, inboundBodyMarker, inboundHeaderMarker, editMarker, editHeaderMarker,
+      urlMarker, customHeaderMarker, inboundQueryMarker, destinationMarker, editedMarker, pollMarker]);
     // The positive control: the scanner does find what is meant to stay clear, in both stores.
     expect(found[clearType]!.some((f) => kafkaLogDirs.some((d) => f.startsWith(d)))).toBe(true);
     expect(found[clearType]!.some((f) => f.startsWith(pgDataDir))).toBe(true);

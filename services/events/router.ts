@@ -65,6 +65,10 @@ export function destinationsOf(e: EventAccepted | EventReplayed, store: ConfigSt
  * events with them left sealed and opens them only for a filter or a FIFO key that reads them:
  * otherwise each DeliveryRequested carries them on sealed, and only the engine, which sends
  * them, opens them (one AES operation per event fewer, and no copy of each payload kept).
+ * A direct event's destination and a replay's targets' URLs are never read here: they go on
+ * sealed into the routing's destinations and the dispatches' url (services/data-keys/fields.ts
+ * CARRIED_SEALED), while an endpoint's URL is its configuration's, clear in memory, and sealed
+ * by the serde as the value it was read as (the cipher's cache: no AES operation).
  */
 export type Opener = <E extends EventAccepted | EventReplayed>(e: E) => E;
 const unsealed: Opener = (e) => e;

@@ -30,6 +30,7 @@ export function isolatedConfig(overrides: Record<string, string> = {}): Config {
     MITTR_ALLOW_PRIVATE_NETWORKS: 'true',
     MITTR_SIGNUPS_PER_ADDRESS_PER_HOUR: '0',
     MITTR_LOG_LEVEL: process.env.MITTR_TEST_LOG_LEVEL ?? 'silent',
+    ...(process.env.MITTR_SEAL_DATA ? { MITTR_SEAL_DATA: process.env.MITTR_SEAL_DATA } : {}),
     // Mail without SMTP_URL is written under MITTR_HOME/mail: the tests' go to the temp directory.
     MITTR_HOME: join(tmpdir(), 'mittr-test-home'),
     ...overrides,
