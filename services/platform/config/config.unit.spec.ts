@@ -91,10 +91,10 @@ describe('single sign-on', () => {
 });
 
 describe('sealing personal data', () => {
-  it('is on by default everywhere, off only with MITTR_SEAL_DATA=false', () => {
+  it('is opt-in outside tests (MITTR_SEAL_DATA=true), on under NODE_ENV=test so every spec runs sealed', () => {
     for (const NODE_ENV of ['development', 'production', 'test'] as const) {
       const env = { ...base, NODE_ENV, MITTR_MASTER_KEY: randomBytes(32).toString('base64') };
-      expect(loadConfig(env).sealData).toBe(true);
+      expect(loadConfig(env).sealData).toBe(NODE_ENV === 'test');
       expect(loadConfig({ ...env, MITTR_SEAL_DATA: 'true' }).sealData).toBe(true);
       expect(loadConfig({ ...env, MITTR_SEAL_DATA: 'false' }).sealData).toBe(false);
     }
