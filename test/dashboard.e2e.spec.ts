@@ -331,6 +331,8 @@ describe('the dashboard, in Chromium', () => {
     const tab = await browser.context.newPage();
     await tab.goto(url);
     await tab.getByTestId('sub-account-name').filter({ hasText: 'Initech' }).waitFor();
+    // The theme is applied as the session's page renders; waited for (bounded), then checked.
+    await tab.waitForFunction("document.documentElement.dataset.theme === 'dark'", undefined, { timeout: 5_000 }).catch(() => undefined);
     expect(await tab.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await tab.close();
     await page.reload();

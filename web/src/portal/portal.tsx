@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { Link, match, navigate, usePath } from '../router.tsx';
 import { Field, Problem, Section, Status, useAction, useLoad, when } from '../ui.tsx';
 import { portal, portalHref, portalToken } from './client.ts';
@@ -77,8 +77,9 @@ function EventPage(props: { id: string }) {
 export function Portal() {
   const { path, query } = usePath();
   const session = useLoad(async () => (portalToken() ? portal.session() : undefined), [path === '/portal/exchange']);
-  // The sub-account's configured theme, the query's choices over it.
-  useEffect(() => applyTheme(query, session.data?.portalTheme), [query.toString(), session.data]);
+  // The sub-account's configured theme, the query's choices over it: applied before the browser
+  // paints the session's page (an effect ran a frame later: the page showed light, then dark).
+  useLayoutEffect(() => applyTheme(query, session.data?.portalTheme), [query.toString(), session.data]);
   if (path === '/portal/exchange') return <Exchange token={query.get('token') ?? ''} />;
   if (!portalToken()) return <main class="narrow"><h1>This portal link has expired</h1><p>Open the portal again from the application you came from.</p></main>;
   const s = session.data;
