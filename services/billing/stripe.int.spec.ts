@@ -3,7 +3,7 @@ import { api, eventually, isolatedConfig, signup, startTestMittr } from '../../t
 import { RecordingSmtp } from '../../test/support/smtp.ts';
 import { STRIPE_MOCK_KEY, startStripeMock, type StripeMock, type StripeRequest } from '../../test/support/stripe-mock.ts';
 import { signStripeWebhook } from '../../test/support/stripe-webhook.ts';
-import { CREATED, PRICES, checkoutSession, invoice, stripeEvent, subscription, subscriptionItem } from './providers/stripe-events.fixture.ts';
+import { CREATED, PRICES, checkoutSession, invoice, stripeEvent as fixtureEvent, subscription, subscriptionItem } from './providers/stripe-events.fixture.ts';
 
 type Call = ReturnType<typeof api>;
 const WHSEC = 'whsec_dGVzdC1zaWduaW5nLXNlY3JldC1vZi1taXR0cg==';
@@ -22,6 +22,12 @@ describe('billing with Stripe', () => {
   let other: Call;
   let accountId: string;
   let n = 0;
+
+  /**
+   * A Stripe event created now, as Stripe creates the ones it sends: the fixture's fixed time made
+   * a subscription's period (and so a preview's credit for its days left) depend on the day the spec ran.
+   */
+  const stripeEvent = (type: string, object: object, id?: string) => ({ ...fixtureEvent(type, object, id), created: Math.floor(Date.now() / 1000) });
 
   /** Posts a Stripe event to mittr's webhook route, signed as Stripe signs it. */
   const webhook = (type: string, object: object, opts: { secret?: string; tamper?: boolean } = {}) => {
