@@ -40,7 +40,9 @@ export async function foldInto<S extends Folded, E extends { version: number }>(
     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, state = EXCLUDED.state, deleted = EXCLUDED.deleted, updated_at = EXCLUDED.updated_at`);
 }
 
-const scoped = (scope: Scope) => [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`, sql.fragment`NOT deleted`];
+/** The caller's project's rows: its live ones, or (deletedToo) every one. */
+const scoped = (scope: Scope, deletedToo = false) => [sql.fragment`account_id = ${scope.accountId}`, sql.fragment`project_id = ${scope.projectId}`,
+  ...(deletedToo ? [] : [sql.fragment`NOT deleted`])];
 const where = (conds: ReturnType<typeof scoped>) => sql.join(conds, sql.fragment` AND `);
 
 /** The caller's project's live aggregate of that id, or null. */
@@ -63,7 +65,7 @@ export async function listPage<S, V>(db: DatabasePool, table: string, scope: Sco
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   if (after === null) return null;
   // deletedToo: a deleted one's history is the workspace's too (a GDPR export lists them).
-  const conds = q.deletedToo ? scoped(scope).slice(0, 2) : scoped(scope);
+  const conds = scoped(scope, q.deletedToo);
   if (after) conds.push(afterCursor(after));
   const rows = await db.any(sql.type(stateRow)`
     SELECT id, state, created_at FROM ${sql.identifier([table])} WHERE ${where(conds)}
