@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSketches, percentilesOf } from '../../services/analytics/domain/latency.ts';
+import { encodeSketch, mergeSketches, percentilesOf } from '../../services/analytics/domain/latency.ts';
 import { DAY_MS, HOUR_MS } from '../../services/analytics/domain/range.ts';
 import type { DomainEvent } from '../../services/capabilities.ts';
 import type { DeliveryAttempted } from '../../services/deliveries/domain/messages.ts';
@@ -7,7 +7,7 @@ import type { EventAccepted } from '../../services/events/domain/messages.ts';
 import { projectionFixture } from '../../test/support/mittr.ts';
 import { atPositions, redeliverySpec } from '../../test/support/redelivery.ts';
 import { analyticsProjection } from './projector.ts';
-import { endpointSketches, hourlyCounts, hourlySketches } from './queries.ts';
+import { endpointRanges, hourlyCounts, hourlySketches } from './queries.ts';
 
 const topics = { events: 'events', outcomes: 'outcomes' };
 const A = '0b7e6c1a-6f0e-4f43-8f57-7d2e1b9b6a01';
@@ -67,13 +67,16 @@ describe('analytics projection', () => {
     // Another account's scope sees nothing of A's project.
     expect(await hourlyCounts(db(), { accountId: B, projectId: A }, range)).toEqual([]);
     // Latency: network attempts only (not the cancel nor the failed transformation).
-    const sketches = await endpointSketches(db(), scope, range);
-    expect(sketches.map((s) => [s.hour, s.endpoint]).sort()).toEqual([[H, ''], [H, EP1], [H, EP2], [H + HOUR_MS, EP1]].sort());
-    expect(percentilesOf(mergeSketches(sketches.map((s) => s.sketch))).count).toBe(5);
+    // Each endpoint's attempts (the direct destinations under ''), its hours' sketches concatenated.
+    const ranges = await endpointRanges(db(), scope, range);
+    expect(ranges.map((r) => [r.endpoint, r.delivered, r.failed, percentilesOf(mergeSketches([r.sketches])).count]))
+      .toEqual([['', 0, 1, 1], [EP2, 0, 2, 1], [EP1, 1, 2, 3]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+    expect((await endpointRanges(db(), scope, { ...range, endpointId: EP1 })).map((r) => r.endpoint)).toEqual([EP1]);
+    expect(await endpointRanges(db(), { accountId: B, projectId: A }, range)).toEqual([]);
     // All endpoints together: the project's own row an hour, holding the same durations.
     const all = await hourlySketches(db(), scope, range);
     expect(all.map((s) => s.hour)).toEqual([H, H + HOUR_MS]);
-    expect(mergeSketches(all.map((s) => s.sketch)).toProto()).toEqual(mergeSketches(sketches.map((s) => s.sketch)).toProto());
+    expect(mergeSketches(all.map((s) => s.sketch)).toProto()).toEqual(mergeSketches(ranges.map((r) => r.sketches)).toProto());
   });
 
   it('answers whole days from the day\'s rows and the hours at the ends from the hours\', the same counts as hour by hour', async () => {
@@ -88,8 +91,10 @@ describe('analytics projection', () => {
       const byHour = await hourlyCounts(db(), scope, { firstHour: from, endHour: to, granularity: 'hour' });
       expect(sum(byDay), `${new Date(from).toISOString()}..${new Date(to).toISOString()}`).toBe(sum(byHour));
       expect(byDay.filter((h) => h.hour % DAY_MS !== 0)).toHaveLength(hoursIn);
-      expect((await endpointSketches(db(), scope, { firstHour: from, endHour: to, granularity: 'day' })).map((s) => s.endpoint).sort())
-        .toEqual((await endpointSketches(db(), scope, { firstHour: from, endHour: to, granularity: 'hour' })).map((s) => s.endpoint).filter((e, i, a) => a.indexOf(e) === i).sort());
+      // Each endpoint's the same from days and end hours as from every hour: its counts and its merged sketch.
+      const health = async (granularity: 'day' | 'hour') => (await endpointRanges(db(), scope, { firstHour: from, endHour: to, granularity }))
+        .map((r) => ({ ...r, sketches: Buffer.from(encodeSketch(mergeSketches([r.sketches]))).toString('base64') }));
+      expect(await health('day')).toEqual(await health('hour'));
     }
   });
 
@@ -127,8 +132,8 @@ describe('analytics projection', () => {
     const daily = await hourlySketches(db(), projectScope, { ...cut, granularity: 'day' });
     expect(daily.length).toBeLessThan(60);
     within1pc(daily, inCut.map((r) => r.ms), 'days and end hours');
-    const ep1 = await endpointSketches(db(), projectScope, { ...cut, endpointId: EP1, granularity: 'day' });
-    within1pc(ep1, inCut.filter((r) => r.endpoint === EP1).map((r) => r.ms), 'one endpoint by day');
+    const ep1 = await endpointRanges(db(), projectScope, { ...cut, endpointId: EP1, granularity: 'day' });
+    within1pc(ep1.map((r) => ({ sketch: r.sketches })), inCut.filter((r) => r.endpoint === EP1).map((r) => r.ms), 'one endpoint by day');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static, TSchema } from 'typebox';
-import { endpointCounts, endpointSketches, hourlyCounts, hourlySketches, type HoursQuery } from '../../projections/analytics/queries.ts';
+import { endpointRanges, endpointsOfHealth, hourlyCounts, hourlySketches, type HoursQuery } from '../../projections/analytics/queries.ts';
 import { contract } from '../platform/http/contract.ts';
 import type { ApiContext } from '../platform/http/context.ts';
 import type { Principal } from '../platform/http/principal.ts';
@@ -49,8 +49,8 @@ export function analyticsRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     report('endpoint-health', 'Each endpoint\'s health: delivery rate, p95 latency, circuit, latest success and failure',
       'Rates and latency over the range; circuit and latest attempts as of now.', EndpointHealth, async (q) => {
         const { hours } = whole(q);
-        const [endpoints, sketches] = await Promise.all([endpointCounts(ctx.db, q.scope, hours), endpointSketches(ctx.db, q.scope, hours)]);
-        return healthReport(q.range, endpoints, sketches);
+        const [endpoints, ranges] = await Promise.all([endpointsOfHealth(ctx.db, q.scope, hours), endpointRanges(ctx.db, q.scope, hours)]);
+        return healthReport(q.range, endpoints, ranges);
       });
   };
 }

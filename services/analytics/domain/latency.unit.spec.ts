@@ -54,6 +54,20 @@ describe('latency sketches', () => {
     expect(Buffer.from(merged).equals(Buffer.from(once))).toBe(true);
   });
 
+  it('given stored sketches concatenated (a range\'s rows by string_agg), when merged, then the same sketch as merged apart, in any grouping', () => {
+    const values = durations(3_000, 11);
+    // Hours of other spreads (a slow hour reaching keys past the others', a fast one before them) and an empty one.
+    const parts = [...chunks(values, 250), [30_000, 29_000], [0.5, 0.6], []].map((c) => withDurations(null, c));
+    const apart = encodeSketch(mergeSketches(parts));
+    const joined = Buffer.concat(parts);
+    expect(Buffer.from(encodeSketch(mergeSketches([joined]))).equals(Buffer.from(apart))).toBe(true);
+    const halves = [Buffer.concat(parts.slice(0, 5)), Buffer.concat(parts.slice(5).reverse())];
+    expect(Buffer.from(encodeSketch(mergeSketches(halves))).equals(Buffer.from(apart))).toBe(true);
+    expect(percentilesOf(mergeSketches([joined])).count).toBe(values.length + 4);
+    // A sketch cut short is an error, never a smaller answer.
+    expect(() => mergeSketches([joined.subarray(0, joined.length - 1)])).toThrow(/ends inside a number/);
+  });
+
   it('given durations added to a stored sketch, when read, then it holds the old ones and the new ones', () => {
     const stored = withDurations(null, [10, 20]);
     expect(percentilesOf(decodeSketch(withDurations(stored, [30, 40, 50]))).count).toBe(5);

@@ -88,31 +88,30 @@ export function latencyReport(r: AnalyticsRange, sketches: readonly HourSketch[]
   };
 }
 
-/** An endpoint of the project, with its attempts in the range and its latest ones ever. */
-export type EndpointCounts = {
-  endpointId: string; url: string; circuitState: 'closed' | 'open' | 'half_open';
-  delivered: number; failed: number; lastSuccessAt: number | null; lastFailureAt: number | null;
+/** An endpoint of the project, with its circuit and its latest attempts ever. */
+export type EndpointHealthOf = {
+  endpointId: string; url: string; circuitState: 'closed' | 'open' | 'half_open'; lastSuccessAt: number | null; lastFailureAt: number | null;
 };
+/** An endpoint's attempts in the range ('' for the direct destinations): delivered, failed, and its latency sketches one after another. */
+export type EndpointRange = { endpoint: string; delivered: number; failed: number; sketches: Uint8Array };
 
 /**
  * Each endpoint's health: the share of its attempts in the range that succeeded (cancels are
  * not attempts at the receiver), its p95 attempt latency in the range, and, as of now, its
- * circuit and its latest success and failure.
+ * circuit and its latest success and failure. An endpoint with no attempts in the range has
+ * no rate and no latency.
  */
-export function healthReport(r: AnalyticsRange, endpoints: readonly EndpointCounts[], sketches: readonly HourSketch[]) {
-  const byEndpoint = new Map<string, Uint8Array[]>();
-  for (const s of sketches) {
-    if (s.hour < r.firstHour || s.hour >= r.endHour) continue;
-    const parts = byEndpoint.get(s.endpoint);
-    if (parts) parts.push(s.sketch);
-    else byEndpoint.set(s.endpoint, [s.sketch]);
-  }
+export function healthReport(r: AnalyticsRange, endpoints: readonly EndpointHealthOf[], ranges: readonly EndpointRange[]) {
+  const inRange = new Map(ranges.map((x) => [x.endpoint, x]));
   return {
     ...span(r),
-    data: endpoints.map((e) => ({
-      endpointId: e.endpointId, url: e.url, attempts: e.delivered + e.failed, deliveryRate: ratio(e.delivered, e.delivered + e.failed),
-      p95LatencyMs: percentilesOf(mergeSketches(byEndpoint.get(e.endpointId) ?? [])).p95, circuitState: e.circuitState,
-      lastSuccessAt: e.lastSuccessAt === null ? null : iso(e.lastSuccessAt), lastFailureAt: e.lastFailureAt === null ? null : iso(e.lastFailureAt),
-    })),
+    data: endpoints.map((e) => {
+      const { delivered = 0, failed = 0, sketches } = inRange.get(e.endpointId) ?? {};
+      return {
+        endpointId: e.endpointId, url: e.url, attempts: delivered + failed, deliveryRate: ratio(delivered, delivered + failed),
+        p95LatencyMs: percentilesOf(mergeSketches(sketches === undefined ? [] : [sketches])).p95, circuitState: e.circuitState,
+        lastSuccessAt: e.lastSuccessAt === null ? null : iso(e.lastSuccessAt), lastFailureAt: e.lastFailureAt === null ? null : iso(e.lastFailureAt),
+      };
+    }),
   };
 }

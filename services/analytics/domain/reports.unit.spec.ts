@@ -74,9 +74,12 @@ describe('bucketed reports', () => {
 describe('healthReport', () => {
   it('given endpoints with attempts, when reporting health, then rate of successful attempts, p95 from the range\'s sketches, latest times', () => {
     const r = healthReport(day, [
-      { endpointId: 'a', url: 'https://a.example/', circuitState: 'closed', delivered: 3, failed: 1, lastSuccessAt: H10 + 5, lastFailureAt: null },
-      { endpointId: 'b', url: 'https://b.example/', circuitState: 'open', delivered: 0, failed: 0, lastSuccessAt: null, lastFailureAt: H8 },
-    ], [{ hour: H10, endpoint: 'a', sketch: withDurations(null, [200, 200, 200, 200]) }, { hour: H10, endpoint: '', sketch: withDurations(null, [9]) }]);
+      { endpointId: 'a', url: 'https://a.example/', circuitState: 'closed', lastSuccessAt: H10 + 5, lastFailureAt: null },
+      { endpointId: 'b', url: 'https://b.example/', circuitState: 'open', lastSuccessAt: null, lastFailureAt: H8 },
+    ], [
+      { endpoint: 'a', delivered: 3, failed: 1, sketches: Buffer.concat([withDurations(null, [200, 200]), withDurations(null, [200, 200])]) },
+      { endpoint: '', delivered: 1, failed: 0, sketches: withDurations(null, [9]) },
+    ]);
     expect(r.data[0]).toMatchObject({ endpointId: 'a', attempts: 4, deliveryRate: 0.75, circuitState: 'closed', lastSuccessAt: '2026-05-25T10:00:00.005Z', lastFailureAt: null });
     expect(Math.abs(r.data[0]!.p95LatencyMs! - 200) / 200).toBeLessThanOrEqual(0.01);
     expect(r.data[1]).toEqual({
