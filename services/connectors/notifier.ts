@@ -3,7 +3,7 @@ import type { Topics } from '../capabilities.ts';
 import type { DeliveryRequested } from '../deliveries/domain/messages.ts';
 import { sealedTarget } from '../deliveries/domain/sealed-target.ts';
 import type { EventAccepted } from '../events/domain/messages.ts';
-import { requestTopic } from '../events/router.ts';
+import { requestTopic, type Opener } from '../events/router.ts';
 import type { BatchHandler, Outgoing } from '../platform/kafka/processor.ts';
 import type { ConfigStore } from '../platform/state/config-store.ts';
 import { targetField, type ConnectorType } from './domain/catalog.ts';
@@ -47,6 +47,11 @@ export function notificationId(eventId: string, connectorId: string): string {
 
 export type NotifierDeps = {
   topics: Topics; store: ConfigStore; open: (sealed: string) => string;
+  /**
+   * Opens an event's sealed payload and headers (Serde.openDecoded): the notifier reads events
+   * with them left sealed, as the router does, and opens one only for a project with connectors.
+   */
+  openEvent?: Opener;
   sendMail: (config: SmtpConfig, mail: MailNotification) => Promise<MailResult>;
   now?: () => number; sleep?: (ms: number) => Promise<void>;
 };
@@ -117,8 +122,9 @@ export function notifierHandler(d: NotifierDeps): BatchHandler {
       if (d.store.offset(d.topics.connectors) < seen) await d.store.waitUntil(() => d.store.offset(d.topics.connectors) >= seen, CONFIG_WAIT_MS);
       const candidates = d.store.state.connectors.ofProject(e.projectId);
       if (candidates.length === 0) continue;
-      const data = JSON.parse(e.payload) as unknown;
-      const ctx = { id: e.eventId, eventType: e.eventType, data, headers: e.headers };
+      const opened = d.openEvent ? d.openEvent(e) : e;
+      const data = JSON.parse(opened.payload) as unknown;
+      const ctx = { id: e.eventId, eventType: e.eventType, data, headers: opened.headers };
       const notice: Notice = { eventType: e.eventType, eventId: e.eventId, at: e.createdAt, payload: data, status: statusOf(data) };
       for (const c of candidates) if (c.accountId === e.accountId && receivesEvent(c.definition, ctx)) work.push(notify(e, c, notice, t));
     }

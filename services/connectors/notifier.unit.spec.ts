@@ -49,6 +49,28 @@ describe('the notifier', () => {
     expect(JSON.parse(r.payload)).toMatchObject({ text: 'order.created: hi' });
   });
 
+  it('given events read sealed, when a project has no connector, then none is opened; with one, each of its events once, and matched on what it opened', async () => {
+    const opened: string[] = [];
+    // A stand-in for Serde.openDecoded: the payload arrives "sealed" (reversed) and opens in place.
+    const openEvent = <E extends { eventId: string; payload: string }>(e: E): E => {
+      opened.push(e.eventId);
+      e.payload = [...e.payload].reverse().join('');
+      return e;
+    };
+    const sealedAccepted = (projectId: string, eventId: string, payload: object): Incoming => {
+      const m = accepted('order.created', payload);
+      const e = m.event as { projectId: string; eventId: string; payload: string };
+      Object.assign(e, { projectId, eventId, payload: [...JSON.stringify(payload)].reverse().join('') });
+      return m;
+    };
+    const handler = notifierHandler({ topics, store: storeWith({ name: 's', type: 'slack', eventTypes: ['order.*'], config: { webhookUrl: 'https://hooks.slack.com/services/T/B/secret' } }),
+      open: (s) => box.open(s), openEvent, sendMail: async () => { throw new Error('no mail here'); }, now: () => T });
+    const { out } = await handler([sealedAccepted('other', 'e0', { message: 'elsewhere' }), sealedAccepted('p', 'e1', { message: 'hi' })], { heartbeat: async () => undefined });
+    expect(opened).toEqual(['e1']);
+    expect(out).toHaveLength(1);
+    expect(JSON.parse((out[0]!.event as { payload: string }).payload)).toMatchObject({ text: 'order.created: hi' });
+  });
+
   it('given a relay that refuses for now, when mail is due, then retried on the notifier\'s schedule and each outcome recorded', async () => {
     const answers: MailResult[] = [
       { ok: false, statusCode: 421, messageId: null, error: 'try later', retryable: true },
