@@ -55,9 +55,11 @@ describe('GET /api/v1/analytics/*', () => {
     ];
     for (const id of ids) {
       const done = await eventually(async () => {
-        const res = await call('GET', `/api/v1/events/${id}/deliveries`);
+        // The status first: the attempts read after it has ended include its last one (read the
+        // other way round, the last attempt could land between the two reads and be missed).
         const status = (await call('GET', `/api/v1/events/${id}`)).body.status;
-        return ['delivered', 'dead'].includes(status) ? res.body.deliveries as Attempt[] : undefined;
+        if (!['delivered', 'dead'].includes(status)) return undefined;
+        return (await call('GET', `/api/v1/events/${id}/deliveries`)).body.deliveries as Attempt[];
       });
       attempts.push(...done);
     }
