@@ -89,7 +89,7 @@ async function sketchesWhere(db: DatabasePool, q: HoursQuery, where: FragmentSql
 /**
  * Each endpoint's attempts in the range ('' for the direct destinations; one, with endpointId),
  * in endpoint order: delivered and failed summed over the range's rows and their shards, and
- * their latency sketches one after another (mergeSketches reads them so). What endpoint health
+ * their latency sketches, one value a piece holding them one after another (mergeSketches reads them so). What endpoint health
  * reads: a 30-day answer over 50 endpoints is ~16,000 rows (a day's or an end hour's row per
  * shard). Postgres sums them and concatenates the sketches (string_agg), a row an endpoint per
  * piece of the range, the pieces asked at once: read as a row each, parsing them cost more
@@ -103,16 +103,15 @@ export async function endpointRanges(db: DatabasePool, scope: Scope, q: HoursQue
            encode(coalesce(string_agg(u.latency_sketch, ''::bytea), ''::bytea), 'base64') AS sketches
     FROM (${fromPiece(p, where, () => sql.fragment`r.endpoint_key AS endpoint, r.delivered, r.failed, r.latency_sketch`)}) u
     GROUP BY u.endpoint`)));
-  const byEndpoint = new Map<string, { delivered: number; failed: number; sketches: Buffer[] }>();
+  const byEndpoint = new Map<string, EndpointRange>();
   for (const r of pieces.flat()) {
-    const e = byEndpoint.get(r.endpoint) ?? { delivered: 0, failed: 0, sketches: [] };
+    const e = byEndpoint.get(r.endpoint) ?? { endpoint: r.endpoint, delivered: 0, failed: 0, sketches: [] };
     e.delivered += r.delivered;
     e.failed += r.failed;
     e.sketches.push(Buffer.from(r.sketches, 'base64'));
     byEndpoint.set(r.endpoint, e);
   }
-  return [...byEndpoint].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([endpoint, e]) => ({ endpoint, delivered: e.delivered, failed: e.failed, sketches: Buffer.concat(e.sketches) }));
+  return [...byEndpoint.values()].sort((a, b) => (a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0));
 }
 
 /**

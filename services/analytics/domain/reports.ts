@@ -92,8 +92,8 @@ export function latencyReport(r: AnalyticsRange, sketches: readonly HourSketch[]
 export type EndpointHealthOf = {
   endpointId: string; url: string; circuitState: 'closed' | 'open' | 'half_open'; lastSuccessAt: number | null; lastFailureAt: number | null;
 };
-/** An endpoint's attempts in the range ('' for the direct destinations): delivered, failed, and its latency sketches one after another. */
-export type EndpointRange = { endpoint: string; delivered: number; failed: number; sketches: Uint8Array };
+/** An endpoint's attempts in the range ('' for the direct destinations): delivered, failed, and its latency sketches (each part may hold several one after another). */
+export type EndpointRange = { endpoint: string; delivered: number; failed: number; sketches: Uint8Array[] };
 
 /**
  * Each endpoint's health: the share of its attempts in the range that succeeded (cancels are
@@ -106,10 +106,10 @@ export function healthReport(r: AnalyticsRange, endpoints: readonly EndpointHeal
   return {
     ...span(r),
     data: endpoints.map((e) => {
-      const { delivered = 0, failed = 0, sketches } = inRange.get(e.endpointId) ?? {};
+      const { delivered = 0, failed = 0, sketches = [] } = inRange.get(e.endpointId) ?? {};
       return {
         endpointId: e.endpointId, url: e.url, attempts: delivered + failed, deliveryRate: ratio(delivered, delivered + failed),
-        p95LatencyMs: percentilesOf(mergeSketches(sketches === undefined ? [] : [sketches])).p95, circuitState: e.circuitState,
+        p95LatencyMs: percentilesOf(mergeSketches(sketches)).p95, circuitState: e.circuitState,
         lastSuccessAt: e.lastSuccessAt === null ? null : iso(e.lastSuccessAt), lastFailureAt: e.lastFailureAt === null ? null : iso(e.lastFailureAt),
       };
     }),

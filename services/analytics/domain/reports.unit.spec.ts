@@ -77,8 +77,8 @@ describe('healthReport', () => {
       { endpointId: 'a', url: 'https://a.example/', circuitState: 'closed', lastSuccessAt: H10 + 5, lastFailureAt: null },
       { endpointId: 'b', url: 'https://b.example/', circuitState: 'open', lastSuccessAt: null, lastFailureAt: H8 },
     ], [
-      { endpoint: 'a', delivered: 3, failed: 1, sketches: Buffer.concat([withDurations(null, [200, 200]), withDurations(null, [200, 200])]) },
-      { endpoint: '', delivered: 1, failed: 0, sketches: withDurations(null, [9]) },
+      { endpoint: 'a', delivered: 3, failed: 1, sketches: [Buffer.concat([withDurations(null, [200, 200]), withDurations(null, [200])]), withDurations(null, [200])] },
+      { endpoint: '', delivered: 1, failed: 0, sketches: [withDurations(null, [9])] },
     ]);
     expect(r.data[0]).toMatchObject({ endpointId: 'a', attempts: 4, deliveryRate: 0.75, circuitState: 'closed', lastSuccessAt: '2026-05-25T10:00:00.005Z', lastFailureAt: null });
     expect(Math.abs(r.data[0]!.p95LatencyMs! - 200) / 200).toBeLessThanOrEqual(0.01);
